@@ -1,0 +1,33 @@
+#include <thread>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#ifdef MTBENCH_HAVE_TORCH
+#include "systems/neural/threads.h"
+#endif
+
+#include "cli/app.h"
+#include "corpus/progress.h"
+
+namespace mtbench::cli {
+
+int resolved_threads(const GlobalOptions& options) {
+  if (options.threads > 0) return options.threads;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : static_cast<int>(cores);
+}
+
+void apply_global_options(const GlobalOptions& options) {
+  const int threads = resolved_threads(options);
+#ifdef _OPENMP
+  omp_set_num_threads(threads);
+#endif
+#ifdef MTBENCH_HAVE_TORCH
+  // Debian's LibTorch starts with one intra-op thread; use what the user asked for.
+  neural::set_torch_threads(threads);
+#endif
+  Progress::set_global_mode(options.quiet ? ProgressMode::kQuiet : ProgressMode::kAuto);
+}
+
+}  // namespace mtbench::cli

@@ -1,0 +1,44 @@
+#pragma once
+// Reading and writing line-oriented text: plain or gzip (detected by content), CRLF and a
+// missing final newline accepted, UTF-8 validated. Writes are atomic (temp file + rename).
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mtbench {
+
+// Options for read_lines.
+struct ReadOptions {
+  bool validate_utf8 = true;  // throw DataError naming file and line on malformed UTF-8
+  bool strip_cr = true;       // drop a trailing '\r' (CRLF files)
+};
+
+// Reads all lines of `path` ("-" is standard input); gzip is detected by its magic bytes.
+// Throws Error if the file is missing or unreadable, DataError on invalid UTF-8.
+std::vector<std::string> read_lines(const std::filesystem::path& path, const ReadOptions& options = {});
+
+// Streams lines to `callback(line, line_number)` (1-based) without holding the file in memory.
+void for_each_line(const std::filesystem::path& path,
+                   const std::function<void(std::string_view, std::size_t)>& callback,
+                   const ReadOptions& options = {});
+
+// Reads a whole file (plain or gzip) as bytes.
+std::string read_file(const std::filesystem::path& path);
+
+// Writes `content` to `path` atomically: a temporary file in the same directory is written,
+// flushed and renamed over `path`, so readers never see a partial file. Creates parent dirs.
+void write_file_atomic(const std::filesystem::path& path, std::string_view content);
+
+// Writes one line per element (each followed by '\n') atomically.
+void write_lines_atomic(const std::filesystem::path& path, const std::vector<std::string>& lines);
+
+// Writes lines to `path`, or to standard output when `path` is "-" or empty.
+void write_lines(const std::filesystem::path& path, const std::vector<std::string>& lines);
+
+// A unique temporary path next to `path` (same filesystem, so rename is atomic).
+std::filesystem::path temp_path_for(const std::filesystem::path& path);
+
+}  // namespace mtbench

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds mtbench with its tests and runs the whole suite (CTest).
+# Usage: scripts/test.sh [BUILD_DIR]   (default: build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+./scripts/setup.sh
+generator=()
+if command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
+if [[ -f "$build/CMakeCache.txt" ]]; then generator=(); fi
+cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DMTBENCH_BUILD_TESTS=ON >/dev/null
+cmake --build "$build" -j"$(nproc)"
+ctest --test-dir "$build" --output-on-failure -j"$(nproc)"

@@ -1,0 +1,94 @@
+#pragma once
+// The interface every MT system implements, built-in or plugin. The harness only sees a
+// system through this: metadata, train, save/load, translate (+ optional explanations).
+// Systems take and return detokenized text; each carries its own preprocessing.
+//
+// Keep this header self-contained (standard library only): plugins compile against it.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "systems/explanation.h"
+
+namespace mtbench {
+
+class Progress;
+
+// Descriptive metadata shown by `mtbench systems` and in the report's timeline.
+struct SystemInfo {
+  std::string name;         // registry name used on the command line, e.g. "rule-based"
+  std::string title;        // human-readable name, e.g. "Rule-based dictionary translation"
+  std::string era;          // era label, e.g. "1954", "1993-2003", "2014", "2017"
+  int year = 0;             // year of the landmark (placement on the timeline)
+  std::string paradigm;     // "rule-based", "statistical", "neural", "external"
+  std::string citation;     // landmark paper, e.g. "Bahdanau, Cho & Bengio (2014) ..."
+  std::string description;  // one or two sentences on what the system does
+};
+
+// Training data; dev may be empty when a system does not need it.
+struct TrainData {
+  std::vector<std::string> train_source;  // raw (detokenized) source segments
+  std::vector<std::string> train_target;  // raw target segments, aligned with train_source
+  std::vector<std::string> dev_source;    // raw dev source segments (tuning / validation)
+  std::vector<std::string> dev_target;    // raw dev target segments
+};
+
+// Options every system understands; system-specific options come as YAML text that each
+// system parses into its own typed struct (rejecting unknown keys).
+struct TrainOptions {
+  std::string source_lang;          // ISO code of the source language, e.g. "de"
+  std::string target_lang;          // ISO code of the target language, e.g. "en"
+  std::string preset;               // named preset ("quick", "full"); empty = system default
+  std::string config_yaml;          // system-specific YAML mapping (may be empty)
+  std::string config_origin;        // where config_yaml came from (for error messages)
+  std::filesystem::path model_dir;  // output directory; systems may checkpoint here while training
+  int threads = 1;                  // worker threads (already applied to LibTorch/OpenMP)
+  std::uint64_t seed = 1234;        // random seed
+  std::string device = "cpu";       // "cpu" or "cuda" (neural systems)
+  bool resume = false;              // continue from checkpoints found in model_dir
+  Progress* progress = nullptr;     // progress reporter (never null when called by the harness)
+};
+
+// Options for translating a batch.
+struct TranslateOptions {
+  int beam_size = 0;             // 0 = the system's default
+  bool explain = false;          // fill Translation::explanation
+  int nbest = 0;                 // >0: also return that many alternatives where supported
+  int threads = 1;               // worker threads
+  std::string device = "cpu";    // "cpu" or "cuda"
+  Progress* progress = nullptr;  // progress reporter (may be null)
+};
+
+// One translated segment.
+struct Translation {
+  std::string text;                                           // detokenized hypothesis
+  std::vector<std::pair<std::string, double>> nbest;          // alternatives with scores
+  Explanation explanation;                                    // empty unless requested
+};
+
+class Translator {
+ public:
+  virtual ~Translator() = default;
+
+  // Metadata (constant for a given system).
+  virtual SystemInfo info() const = 0;
+
+  // Trains (or, for systems without learning, prepares) a model.
+  virtual void train(const TrainData& data, const TrainOptions& options) = 0;
+
+  // Writes the model into `dir` (which exists). Each file must be written atomically; the
+  // harness writes its manifest last, so a directory without it is never taken as complete.
+  virtual void save(const std::filesystem::path& dir) const = 0;
+
+  // Reads a model written by save().
+  virtual void load(const std::filesystem::path& dir) = 0;
+
+  // Translates raw source segments; returns exactly one Translation per input, in order.
+  virtual std::vector<Translation> translate(const std::vector<std::string>& sources,
+                                             const TranslateOptions& options) = 0;
+};
+
+}  // namespace mtbench
