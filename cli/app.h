@@ -31,5 +31,7 @@ void add_systems_command(CLI::App& app, GlobalOptions& global);
 void add_score_command(CLI::App& app, GlobalOptions& global);
 void add_train_command(CLI::App& app, GlobalOptions& global);
 void add_translate_command(CLI::App& app, GlobalOptions& global);
+void add_lm_command(CLI::App& app, GlobalOptions& global);
+void add_align_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace mtbench::cli

@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   add_score_command(app, global);
   add_train_command(app, global);
   add_translate_command(app, global);
+  add_lm_command(app, global);
+  add_align_command(app, global);
 
   // sacreBLEU-style single-dash long options (-tok, -lc, ...) are rewritten for CLI11.
   std::vector<std::string> args = rewrite_arguments(argc, argv);

@@ -1,0 +1,71 @@
+#pragma once
+// The one interface every metric implements, built on per-segment sufficient statistics
+// (as sacreBLEU 2.x does): a corpus score is the score of the summed statistics, so
+// resampling tests (bootstrap, approximate randomization) only add rows of numbers.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mtbench::eval {
+
+// Per-segment sufficient statistics: `rows` segments x `width` numbers, row-major.
+// Counts are stored as double (exact up to 2^53) so all metrics share one representation.
+struct StatsMatrix {
+  std::size_t rows = 0;         // number of segments
+  std::size_t width = 0;        // statistics per segment (fixed per metric configuration)
+  std::vector<double> values;   // rows * width numbers
+
+  const double* row(std::size_t i) const { return values.data() + i * width; }
+  double* row(std::size_t i) { return values.data() + i * width; }
+  // Column sums over all rows (the corpus-level statistics).
+  std::vector<double> sum() const;
+  // Sum of the rows listed in `indices` (with repetition, for bootstrap samples).
+  std::vector<double> sum(const std::vector<std::size_t>& indices) const;
+};
+
+// A score as sacreBLEU reports it.
+struct Score {
+  std::string name;         // "BLEU", "chrF2", "chrF2++", "TER" (sacreBLEU's score names)
+  double score = 0.0;       // the number (BLEU/chrF in 0..100; TER in 0..100+, lower is better)
+  std::string verbose;      // BLEU's "59.9/34.0/21.8/14.4 (BP = ... ref_len = N)"; empty otherwise
+  // sacreBLEU's text form: "BLEU = 25.21 59.9/34.0/... (BP = ...)" or "chrF2 = 57.83".
+  std::string text(int width = 2) const;
+};
+
+class Metric {
+ public:
+  virtual ~Metric() = default;
+
+  // Score name as sacreBLEU prints it, e.g. "BLEU", "chrF2++", "TER".
+  virtual std::string name() const = 0;
+  // sacreBLEU-compatible signature, e.g. "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0".
+  // Reflects the number of references set (nrefs) once set_references() was called.
+  virtual std::string signature() const = 0;
+  // True for BLEU and chrF, false for TER.
+  virtual bool higher_is_better() const { return true; }
+
+  // Preprocesses and caches the references: refs[k][i] is segment i of reference stream k.
+  // Every stream must have the same length; an empty string is an empty reference (sacreBLEU
+  // skips empty references when several are given). Reused for every scored system.
+  virtual void set_references(const std::vector<std::vector<std::string>>& refs) = 0;
+  // Number of segments of the cached references.
+  virtual std::size_t num_segments() const = 0;
+
+  // Sufficient statistics of each hypothesis segment against the cached references.
+  // hyps.size() must equal num_segments() (Error naming both counts otherwise).
+  virtual StatsMatrix segment_stats(const std::vector<std::string>& hyps) const = 0;
+  // The corpus score of (summed) statistics.
+  virtual Score score_from_stats(const std::vector<double>& stats) const = 0;
+  // Sentence-level score of one segment's statistics row (BLEU uses effective order here, as
+  // sacreBLEU's sentence_score does).
+  virtual Score sentence_score_from_stats(const double* row) const = 0;
+
+  // Conveniences built on the above.
+  Score corpus_score(const std::vector<std::string>& hyps) const {
+    return score_from_stats(segment_stats(hyps).sum());
+  }
+};
+
+}  // namespace mtbench::eval

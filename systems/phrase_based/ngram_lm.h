@@ -1,0 +1,64 @@
+#pragma once
+// n-gram language model: estimation with interpolated modified Kneser-Ney smoothing
+// (Chen & Goodman 1998, as KenLM's lmplz estimates it), ARPA input/output, and fast
+// stateful queries for the decoder (log10 probabilities, backoff as in ARPA semantics).
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mtbench::lm {
+
+using WordIndex = std::uint32_t;
+
+// Options of estimate_arpa (lmplz flags in parentheses).
+struct EstimateOptions {
+  int order = 3;                          // n-gram order, 2..6 (-o)
+  bool interpolate_unigrams = true;       // lmplz's default: interpolate unigrams with uniform
+  std::vector<std::string> extra_vocab;   // words to include with zero count (rarely needed)
+};
+
+// Estimates a model from tokenized sentences (tokens separated by spaces) and writes ARPA text.
+// Throws Error on order out of range or empty input.
+void estimate_arpa(const std::vector<std::string>& sentences, const EstimateOptions& options,
+                   const std::filesystem::path& arpa_out);
+
+// Decoder state: the context words that matter for the next query (at most order-1 words).
+struct State {
+  WordIndex words[5] = {0, 0, 0, 0, 0};  // most recent word first
+  std::uint8_t length = 0;               // number of valid words
+  bool operator==(const State& o) const;
+  std::size_t hash() const;
+};
+
+// A loaded model (from ARPA).
+class Model {
+ public:
+  static std::unique_ptr<Model> load_arpa(const std::filesystem::path& path);
+  virtual ~Model() = default;
+
+  virtual int order() const = 0;
+  // Vocabulary index of `word`; the <unk> index when unknown.
+  virtual WordIndex index(std::string_view word) const = 0;
+  virtual WordIndex unk() const = 0;
+  // State after "<s>" (sentence start).
+  virtual State begin_sentence_state() const = 0;
+  // Empty context.
+  virtual State null_context_state() const = 0;
+  // log10 p(word | in) and the state after it.
+  virtual float score(const State& in, WordIndex word, State* out) const = 0;
+};
+
+// Perplexity summary as KenLM's `query -v summary` prints it.
+struct PerplexityReport {
+  double perplexity_including_oovs = 0;  // "Perplexity including OOVs:"
+  double perplexity_excluding_oovs = 0;  // "Perplexity excluding OOVs:"
+  std::uint64_t oovs = 0;                // "OOVs:"
+  std::uint64_t tokens = 0;              // "Tokens:" (words + </s> per sentence)
+};
+PerplexityReport evaluate(const Model& model, const std::vector<std::string>& sentences);
+
+}  // namespace mtbench::lm
