@@ -1,7 +1,8 @@
 #pragma once
 // Dataset registry and downloader: named datasets with public files, SHA-256 checksums,
 // a local cache ($MTBENCH_HOME, default ~/.cache/mtbench) and an offline mirror
-// (MTBENCH_DATA_MIRROR=DIR holding the same file names).
+// (MTBENCH_DATA_MIRROR=DIR holding DIR/<dataset>/<file>). The registry is data (a table in
+// datasets.cc); adding a dataset means adding rows there, no code.
 
 #include <filesystem>
 #include <string>
@@ -12,22 +13,35 @@ namespace mtbench {
 
 // One file of a dataset.
 struct DatasetFile {
-  std::string name;    // file name, e.g. "train.de.gz" (also its name in the mirror and cache)
-  std::string url;     // public download address
-  std::string sha256;  // expected SHA-256 (hex, lowercase)
+  std::string name;      // file name, e.g. "train.de.gz" (also its name in the mirror and cache)
+  std::string url;       // public download address
+  std::string sha256;    // expected SHA-256 (hex, lowercase)
+  std::string split;     // split it belongs to, e.g. "train"
+  std::string language;  // language code of its segments, e.g. "de"
 };
 
 // A dataset: splits in several languages.
 struct Dataset {
-  std::string name;                  // registry name, e.g. "multi30k"
-  std::string description;           // one line
-  std::string citation;              // paper(s) to cite
-  std::vector<std::string> languages;  // e.g. {"de","en","fr","cs"}
-  std::vector<std::string> splits;     // e.g. {"train","val","test_2016_flickr",...}
-  std::vector<DatasetFile> files;      // every file (split x language where it exists)
+  std::string name;                       // registry name, e.g. "multi30k"
+  std::string description;                // one line
+  std::string citation;                   // paper(s) to cite
+  std::vector<std::string> languages;     // e.g. {"de","en","fr","cs"}
+  std::vector<std::string> splits;        // e.g. {"train","val","test_2016_flickr",...}
+  std::vector<DatasetFile> files;         // every file (split x language where it exists)
+  std::vector<std::string> default_splits;  // fetched by `corpus get NAME` without --split
+  std::string train_split;                // split used for training (`train --corpus`)
+  std::string dev_split;                  // split used for validation/early stopping
+  std::string test_split;                 // the default benchmark's test split
 
   // The file of `split` in `lang` (nullptr when that combination does not exist).
   const DatasetFile* file(const std::string& split, const std::string& lang) const;
+  // Like file(), but an unknown split or language, or a missing combination, is a
+  // ConfigError naming the dataset and listing what exists.
+  const DatasetFile& require_file(const std::string& split, const std::string& lang) const;
+  // The languages `split` exists in, in registry order.
+  std::vector<std::string> split_languages(const std::string& split) const;
+  bool has_split(const std::string& split) const;
+  bool has_language(const std::string& lang) const;
 };
 
 // All registered datasets.
