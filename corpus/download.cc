@@ -309,8 +309,9 @@ FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file, 
     bytes = std::filesystem::file_size(temporary);
   }
   if (actual != file.sha256) {
-    fail("checksum mismatch for {}/{} ({}) from {}: expected sha256 {}, got {}; the file was discarded",
-         dataset.name, file.name, describe(dataset, file), origin, file.sha256, actual);
+    fail("checksum mismatch for {}/{} (split {}, {}) from {}: expected sha256 {}, got {}; the file was "
+         "discarded, nothing was cached",
+         dataset.name, file.name, file.split, file.language, origin, file.sha256, actual);
   }
   std::filesystem::rename(temporary, destination, ec);
   if (ec) fail("cannot move {} into place at {}: {}", temporary.string(), destination.string(), ec.message());
