@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "systems/external/external_translator.h"
 #include "systems/registry.h"
 
 namespace mtbench {
@@ -11,6 +12,7 @@ void register_builtin_translators() {
   std::call_once(once, [] {
     [[maybe_unused]] auto& registry = TranslatorRegistry::instance();
     // Built-in systems are added here as their issues land (one line each).
+    registry.add(external::external_translator_entry());
   });
 }
 

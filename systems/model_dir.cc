@@ -1,0 +1,143 @@
+#include "systems/model_dir.h"
+
+#include <chrono>
+#include <ctime>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "corpus/error.h"
+#include "corpus/text_file.h"
+#include "systems/plugin.h"
+#include "systems/plugin_api.h"
+
+namespace mtbench {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+}  // namespace
+
+void prepare_model_dir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) fail("cannot create model directory {}: {}", dir.string(), ec.message());
+  fs::remove(dir / kModelManifestFile, ec);
+  if (ec) fail("cannot remove the old manifest {}: {}", (dir / kModelManifestFile).string(), ec.message());
+}
+
+std::string manifest_to_json(const ModelManifest& m) {
+  json files = json::array();
+  for (const auto& f : m.training_files) {
+    files.push_back({{"role", f.role}, {"path", f.path}, {"sha256", f.sha256}, {"segments", f.segments}});
+  }
+  json j = {{"format", "mtbench-model"},
+            {"system", m.system},
+            {"system_origin", m.system_origin},
+            {"mtbench_version", m.mtbench_version},
+            {"plugin_api_version", m.plugin_api_version},
+            {"source_lang", m.source_lang},
+            {"target_lang", m.target_lang},
+            {"preset", m.preset},
+            {"config_yaml", m.config_yaml},
+            {"created", m.created},
+            {"train_segments", m.train_segments},
+            {"dev_segments", m.dev_segments},
+            {"training_files", files},
+            {"training_seconds", m.training_seconds}};
+  return j.dump(2) + "\n";
+}
+
+ModelManifest manifest_from_json(const std::string& text, const std::string& origin) {
+  ModelManifest m;
+  try {
+    const json j = json::parse(text);
+    if (!j.is_object() || j.value("format", "") != "mtbench-model") {
+      fail<DataError>("{} is not an mtbench model manifest (no \"format\": \"mtbench-model\")", origin);
+    }
+    m.system = j.at("system").get<std::string>();
+    m.system_origin = j.value("system_origin", "");
+    m.mtbench_version = j.value("mtbench_version", "");
+    m.plugin_api_version = j.value("plugin_api_version", 0);
+    m.source_lang = j.value("source_lang", "");
+    m.target_lang = j.value("target_lang", "");
+    m.preset = j.value("preset", "");
+    m.config_yaml = j.value("config_yaml", "");
+    m.created = j.value("created", "");
+    m.train_segments = j.value("train_segments", std::size_t{0});
+    m.dev_segments = j.value("dev_segments", std::size_t{0});
+    for (const auto& f : j.value("training_files", json::array())) {
+      m.training_files.push_back({f.value("role", ""), f.value("path", ""), f.value("sha256", ""),
+                                  f.value("segments", std::size_t{0})});
+    }
+    m.training_seconds = j.value("training_seconds", 0.0);
+  } catch (const json::exception& e) {
+    fail<DataError>("{}: malformed model manifest: {}", origin, e.what());
+  }
+  if (m.system.empty()) fail<DataError>("{}: the model manifest names no system", origin);
+  return m;
+}
+
+ModelManifest save_model(const Translator& translator, ModelManifest manifest, const fs::path& dir) {
+  prepare_model_dir(dir);
+  const SystemInfo info = translator.info();
+  translator.save(dir);
+  manifest.system = info.name;
+  if (manifest.system_origin.empty() && TranslatorRegistry::instance().contains(info.name)) {
+    manifest.system_origin = TranslatorRegistry::instance().entry(info.name).origin;
+  }
+  manifest.mtbench_version = MTBENCH_VERSION;
+  manifest.plugin_api_version = MTBENCH_PLUGIN_API_VERSION;
+  manifest.created = utc_now_iso8601();
+  write_file_atomic(dir / kModelManifestFile, manifest_to_json(manifest));
+  return manifest;
+}
+
+ModelManifest read_manifest(const fs::path& dir) {
+  if (!fs::is_directory(dir)) fail("model directory {} does not exist", dir.string());
+  const fs::path file = dir / kModelManifestFile;
+  if (!fs::exists(file)) {
+    fail("{} is not a complete mtbench model: it has no {} (training did not finish, or this is not "
+         "a model directory)",
+         dir.string(), kModelManifestFile);
+  }
+  return manifest_from_json(read_file(file), file.string());
+}
+
+LoadedModel load_model(const fs::path& dir, TranslatorRegistry& registry) {
+  LoadedModel model;
+  model.manifest = read_manifest(dir);
+  const ModelManifest& m = model.manifest;
+  if (m.plugin_api_version > MTBENCH_PLUGIN_API_VERSION) {
+    fail("model {} was written by mtbench {} (interface version {}), newer than this mtbench ({}, "
+         "version {})",
+         dir.string(), m.mtbench_version, m.plugin_api_version, MTBENCH_VERSION, MTBENCH_PLUGIN_API_VERSION);
+  }
+  // A plugin model names the plugin it came from: load it if nobody did (self-contained dirs).
+  if (!registry.contains(m.system) && !m.system_origin.empty() && m.system_origin != "built-in" &&
+      fs::is_regular_file(m.system_origin)) {
+    load_plugin(m.system_origin, registry);
+  }
+  if (!registry.contains(m.system)) {
+    fail("model {} needs system '{}'{}, which is not available (load its plugin with --plugin-dir "
+         "or MTBENCH_PLUGIN_PATH); available systems: {}",
+         dir.string(), m.system, m.system_origin.empty() ? "" : " from " + m.system_origin,
+         fmt::format("{}", fmt::join(registry.names(), ", ")));
+  }
+  model.translator = registry.create(m.system);
+  model.translator->load(dir);
+  return model;
+}
+
+}  // namespace mtbench

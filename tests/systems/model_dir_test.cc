@@ -1,0 +1,144 @@
+#include "systems/model_dir.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "corpus/error.h"
+#include "corpus/text_file.h"
+#include "systems/plugin_api.h"
+#include "tests/test_util.h"
+
+namespace mtbench {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A tiny real system: translates by a word table learned as "the i-th word of the source goes
+// to the i-th word of the target" on the training pairs; save/load as a TSV file.
+class FakeTranslator final : public Translator {
+ public:
+  SystemInfo info() const override {
+    SystemInfo info;
+    info.name = "fake-positional";
+    info.year = 1950;
+    return info;
+  }
+  void train(const TrainData& data, const TrainOptions&) override {
+    for (std::size_t i = 0; i < data.train_source.size(); ++i) table_[data.train_source[i]] = data.train_target[i];
+  }
+  void save(const std::filesystem::path& dir) const override {
+    std::vector<std::string> lines;
+    for (const auto& [s, t] : table_) lines.push_back(s + "\t" + t);
+    write_lines_atomic(dir / "table.tsv", lines);
+  }
+  void load(const std::filesystem::path& dir) override {
+    for (const auto& line : read_lines(dir / "table.tsv")) {
+      const auto tab = line.find('\t');
+      table_[line.substr(0, tab)] = line.substr(tab + 1);
+    }
+  }
+  std::vector<Translation> translate(const std::vector<std::string>& sources, const TranslateOptions&) override {
+    std::vector<Translation> out(sources.size());
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      auto it = table_.find(sources[i]);
+      out[i].text = it == table_.end() ? sources[i] : it->second;
+    }
+    return out;
+  }
+
+ private:
+  std::map<std::string, std::string> table_;
+};
+
+TranslatorRegistry& fake_registry() {
+  static TranslatorRegistry registry;
+  static bool once = [] {
+    TranslatorEntry entry;
+    entry.info = FakeTranslator().info();
+    entry.origin = "test";
+    entry.create = [] { return std::make_unique<FakeTranslator>(); };
+    registry.add(std::move(entry));
+    return true;
+  }();
+  (void)once;
+  return registry;
+}
+
+TEST(ModelDir, SaveAndLoadRoundTrip) {
+  testing::ScratchDir scratch;
+  FakeTranslator system;
+  system.train({{"Hund", "Katze"}, {"dog", "cat"}, {}, {}}, {});
+  ModelManifest manifest;
+  manifest.source_lang = "de";
+  manifest.target_lang = "en";
+  manifest.preset = "quick";
+  manifest.config_yaml = "x: 1\n";
+  manifest.train_segments = 2;
+  manifest.training_files = {{"train-src", "/data/train.de", std::string(64, 'a'), 2}};
+  manifest.training_seconds = 1.5;
+  const auto dir = scratch / "model";
+  const ModelManifest written = save_model(system, manifest, dir);
+  EXPECT_EQ(written.system, "fake-positional");
+  EXPECT_EQ(written.mtbench_version, MTBENCH_VERSION);
+  EXPECT_EQ(written.plugin_api_version, MTBENCH_PLUGIN_API_VERSION);
+  EXPECT_EQ(written.created.size(), 20u);  // 2024-01-02T03:04:05Z
+
+  LoadedModel loaded = load_model(dir, fake_registry());
+  EXPECT_EQ(loaded.manifest.system, "fake-positional");
+  EXPECT_EQ(loaded.manifest.source_lang, "de");
+  EXPECT_EQ(loaded.manifest.target_lang, "en");
+  EXPECT_EQ(loaded.manifest.preset, "quick");
+  EXPECT_EQ(loaded.manifest.config_yaml, "x: 1\n");
+  EXPECT_EQ(loaded.manifest.train_segments, 2u);
+  ASSERT_EQ(loaded.manifest.training_files.size(), 1u);
+  EXPECT_EQ(loaded.manifest.training_files[0].sha256, std::string(64, 'a'));
+  EXPECT_DOUBLE_EQ(loaded.manifest.training_seconds, 1.5);
+  EXPECT_EQ(loaded.manifest.created, written.created);
+  auto out = loaded.translator->translate({"Katze", "Maus"}, {});
+  EXPECT_EQ(out[0].text, "cat");
+  EXPECT_EQ(out[1].text, "Maus");
+}
+
+TEST(ModelDir, DirectoryWithoutManifestIsNotAComplete) {
+  testing::ScratchDir scratch;
+  write_file_atomic(scratch / "table.tsv", "a\tb\n");
+  try {
+    load_model(scratch.path(), fake_registry());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("not a complete mtbench model"));
+    EXPECT_THAT(e.what(), HasSubstr(scratch.path().string()));
+  }
+  EXPECT_THROW(load_model(scratch / "missing", fake_registry()), Error);
+}
+
+TEST(ModelDir, PrepareRemovesAStaleManifest) {
+  testing::ScratchDir scratch;
+  FakeTranslator system;
+  save_model(system, {}, scratch.path());
+  ASSERT_TRUE(std::filesystem::exists(scratch / kModelManifestFile));
+  prepare_model_dir(scratch.path());  // a new training run starts here
+  EXPECT_FALSE(std::filesystem::exists(scratch / kModelManifestFile));
+  EXPECT_TRUE(std::filesystem::exists(scratch / "table.tsv"));
+}
+
+TEST(ModelDir, UnknownSystemAndMalformedManifestAreClearErrors) {
+  testing::ScratchDir scratch;
+  ModelManifest m;
+  m.system = "not-there";
+  write_file_atomic(scratch / kModelManifestFile, manifest_to_json(m));
+  try {
+    load_model(scratch.path(), fake_registry());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("'not-there'"));
+    EXPECT_THAT(e.what(), HasSubstr("fake-positional"));
+  }
+  write_file_atomic(scratch / kModelManifestFile, "{\"format\": \"mtbench-model\", ");
+  EXPECT_THROW(load_model(scratch.path(), fake_registry()), DataError);
+  write_file_atomic(scratch / kModelManifestFile, "{\"system\": \"x\"}");
+  EXPECT_THROW(load_model(scratch.path(), fake_registry()), DataError);
+}
+
+}  // namespace
+}  // namespace mtbench
