@@ -1,10 +1,103 @@
+// `mtbench align`: word alignment of a tokenized parallel corpus (like fast_align + atools).
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
 #include "cli/app.h"
+#include "corpus/error.h"
+#include "corpus/parallel.h"
+#include "corpus/progress.h"
+#include "corpus/text_file.h"
+#include "systems/phrase_based/ibm_align.h"
+#include "systems/phrase_based/symmetrize.h"
 
 namespace mtbench::cli {
+namespace {
+
+struct AlignCommandOptions {
+  std::string source;                    // tokenized source file (plain or gzip)
+  std::string target;                    // tokenized target file, line-aligned
+  std::string model = "fastalign";       // ibm1 | fastalign
+  int iterations = 5;                    // EM iterations
+  std::string direction = "both";        // forward | reverse | both
+  std::string symmetrize = "grow-diag-final-and";  // used with direction both
+  double p0 = 0.08;                      // null probability (fastalign)
+  double tension = 4.0;                  // initial diagonal tension (fastalign)
+  bool no_optimize_tension = false;      // keep the tension fixed
+  bool no_vb = false;                    // plain EM M-step instead of variational Bayes
+  std::string output = "-";              // Pharaoh output ("-" = stdout)
+};
+
+void run_align(const AlignCommandOptions& o, const GlobalOptions& global) {
+  using namespace mtbench::pb;
+  apply_global_options(global);
+  Progress& progress = Progress::global();
+  AlignOptions options;
+  if (o.model == "ibm1") options.model = AlignModel::kIbm1;
+  else if (o.model == "fastalign" || o.model == "fast_align") options.model = AlignModel::kFastAlign;
+  else fail<ConfigError>("--model: unknown model '{}' (valid: ibm1, fastalign)", o.model);
+  if (o.direction != "forward" && o.direction != "reverse" && o.direction != "both")
+    fail<ConfigError>("--direction: '{}' is not one of forward, reverse, both", o.direction);
+  const Symmetrization method = parse_symmetrization(o.symmetrize);
+  options.iterations = o.iterations;
+  options.p0 = o.p0;
+  options.diagonal_tension = o.tension;
+  options.optimize_tension = !o.no_optimize_tension;
+  options.variational_bayes = !o.no_vb;
+  options.threads = resolved_threads(global);
+
+  const ParallelCorpus corpus = load_parallel(o.source, o.target);
+  Vocab src_vocab, tgt_vocab;
+  std::vector<std::vector<WordId>> src, tgt;
+  src.reserve(corpus.size());
+  tgt.reserve(corpus.size());
+  for (std::size_t i = 0; i < corpus.size(); ++i) {
+    src.push_back(src_vocab.add_sentence(corpus.source[i]));
+    tgt.push_back(tgt_vocab.add_sentence(corpus.target[i]));
+  }
+  DirectionalResult forward, reverse;
+  if (o.direction != "reverse") forward = train_alignment(src, tgt, options, false, &progress);
+  if (o.direction != "forward") reverse = train_alignment(src, tgt, options, true, &progress);
+  std::vector<std::string> lines(corpus.size());
+  for (std::size_t i = 0; i < corpus.size(); ++i) {
+    if (o.direction == "forward") lines[i] = format_pharaoh(forward.alignments[i]);
+    else if (o.direction == "reverse") lines[i] = format_pharaoh(reverse.alignments[i]);
+    else
+      lines[i] = format_pharaoh(symmetrize(forward.alignments[i], reverse.alignments[i],
+                                           static_cast<int>(src[i].size()),
+                                           static_cast<int>(tgt[i].size()), method));
+  }
+  write_lines(o.output, lines);
+  if (!progress.quiet()) progress.print_summary();
+}
+
+}  // namespace
 
 void add_align_command(CLI::App& app, GlobalOptions& global) {
-  (void)app;
-  (void)global;
+  auto options = std::make_shared<AlignCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "align", "Word-align a tokenized parallel corpus (IBM Model 1 or fast_align's model 2), Pharaoh output");
+  cmd->add_option("-s,--source", options->source, "Tokenized source file (plain or gzip)")->required();
+  cmd->add_option("-t,--target", options->target, "Tokenized target file, line-aligned")->required();
+  cmd->add_option("--model", options->model, "ibm1 | fastalign")->capture_default_str();
+  cmd->add_option("--iterations", options->iterations, "EM iterations")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--direction", options->direction,
+                  "forward (each source word picks a target word, as fast_align), reverse (as fast_align -r), "
+                  "or both (symmetrized)")
+      ->capture_default_str();
+  cmd->add_option("--symmetrize", options->symmetrize,
+                  "intersect | union | grow-diag | grow-diag-final | grow-diag-final-and (gdfa)")
+      ->capture_default_str();
+  cmd->add_option("--p0", options->p0, "Null alignment probability (fastalign)")->capture_default_str();
+  cmd->add_option("--tension", options->tension, "Initial diagonal tension (fastalign)")->capture_default_str();
+  cmd->add_flag("--fixed-tension", options->no_optimize_tension, "Do not re-estimate the diagonal tension");
+  cmd->add_flag("--no-vb", options->no_vb, "Plain EM instead of the variational Bayes M-step");
+  cmd->add_option("-o,--output", options->output, "Output file ('-' = standard output)")->capture_default_str();
+  cmd->callback([options, &global] { run_align(*options, global); });
 }
 
 }  // namespace mtbench::cli
