@@ -33,14 +33,29 @@ class MosesTokenizer {
 class MosesDetokenizer {
  public:
   explicit MosesDetokenizer(std::string lang = "en");
+  // `unescape` false keeps "&amp;" etc. as they are (pair with TokenizerOptions::escape false
+  // when the text itself may contain entities).
+  MosesDetokenizer(std::string lang, bool unescape);
   // Joins tokens into natural text (undoes tokenization, "@-@" hyphens and escapes).
   std::string detokenize(const std::vector<std::string>& tokens) const;
   // Convenience: splits `text` on spaces first.
   std::string detokenize_string(std::string_view text) const;
 
  private:
-  std::string lang_;  // language code
+  std::string lang_;       // language code
+  bool unescape_ = true;   // undo the tokenizer's XML escaping (detokenizer.perl always does)
 };
+
+// Character classes of the Perl regexes in tokenizer.perl/detokenizer.perl, answered by ICU
+// (shared by the tokenizer and the detokenizer).
+namespace moses_chars {
+bool is_alpha(char32_t c);     // \p{IsAlpha}: Unicode Alphabetic property
+bool is_alnum(char32_t c);     // \p{IsAlnum}: Alphabetic or decimal digit (Nd)
+bool is_number(char32_t c);    // \p{IsN}: general category N (Nd, Nl, No)
+bool is_lower(char32_t c);     // \p{IsLower}: Unicode Lowercase property
+bool is_currency(char32_t c);  // \p{IsSc}: currency symbol
+bool is_cjk(char32_t c);       // Han, Hiragana, Katakana, Hangul and CJK punctuation blocks
+}  // namespace moses_chars
 
 // Splits on runs of ASCII spaces/tabs (tokenized text back into tokens).
 std::vector<std::string> split_whitespace(std::string_view text);
