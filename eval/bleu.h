@@ -61,7 +61,7 @@ class Bleu : public Metric {
   double smooth_value_ = 0.0;                  // resolved smoothing value
   std::unique_ptr<BleuTokenizer> tokenizer_;   // from options_.tokenize
   std::unique_ptr<RefCache> refs_;             // set by set_references
-  std::size_t nrefs_ = 1;                      // number of reference streams (signature)
+  std::string nrefs_ = "1";                    // signature nrefs: "1", "2", ... or "var"
 };
 
 }  // namespace mtbench::eval

@@ -50,7 +50,7 @@ class Chrf : public Metric {
 
   ChrfOptions options_;               // as given (validated)
   std::unique_ptr<RefCache> refs_;    // set by set_references
-  std::size_t nrefs_ = 1;             // number of reference streams (signature)
+  std::string nrefs_ = "1";           // signature nrefs: "1", "2", ... or "var"
 };
 
 }  // namespace mtbench::eval

@@ -4,6 +4,7 @@
 // resampling tests (bootstrap, approximate randomization) only add rows of numbers.
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,30 @@ struct Score {
   // sacreBLEU's text form: "BLEU = 25.21 59.9/34.0/... (BP = ...)" or "chrF2 = 57.83".
   std::string text(int width = 2) const;
 };
+
+// References regrouped per segment, with sacreBLEU's rules (metrics/base.py
+// _cache_references): empty reference lines are dropped when the segment has another
+// reference; the signature's nrefs is the per-segment count, or "var" when it varies.
+// Deliberate difference: where every reference of a segment is empty sacreBLEU stops with
+// an error; we keep one empty reference (nothing matches it, TER counts every hypothesis
+// word as an edit) and leave that segment out of the nrefs count.
+struct SegmentReferences {
+  std::vector<std::vector<const std::string*>> segments;  // per segment, its references
+  std::string nrefs = "1";                                 // "1", "2", ... or "var"
+};
+// Throws Error when the streams differ in length (naming the stream and both counts) or
+// when there are no streams.
+SegmentReferences group_references(const std::vector<std::vector<std::string>>& refs);
+
+// Throws Error naming both counts when a system's hypotheses and the references differ.
+void check_segment_count(std::size_t hypotheses, std::size_t references, const std::string& metric);
+
+// Runs fn(i, worker) for every i in [0, n) on all cores (OpenMP, dynamic schedule), with
+// 0 <= worker < parallel_workers() identifying the thread (for per-thread scratch buffers).
+// The first exception thrown by fn is rethrown after the loop.
+void parallel_for(std::size_t n, const std::function<void(std::size_t, int)>& fn);
+// The number of workers parallel_for uses.
+int parallel_workers();
 
 class Metric {
  public:

@@ -47,7 +47,7 @@ class Ter : public Metric {
  private:
   TerOptions options_;               // as given
   std::unique_ptr<RefCache> refs_;   // set by set_references
-  std::size_t nrefs_ = 1;            // number of reference streams (signature)
+  std::string nrefs_ = "1";          // signature nrefs: "1", "2", ... or "var"
 };
 
 }  // namespace mtbench::eval

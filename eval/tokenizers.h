@@ -7,6 +7,10 @@
 //   "none" no tokenization (the input is already tokenized)
 // Each returns the tokenized segment as one string whose tokens are separated by single
 // spaces, exactly as sacreBLEU's tokenizer objects return it.
+//
+// Also the few Python `str` operations sacreBLEU's behaviour rests on (split(), rstrip(),
+// lower()): Python treats more characters as whitespace than C (U+00A0, U+2000..U+200A,
+// U+3000 ...), so scores only match when these are replicated exactly.
 
 #include <memory>
 #include <string>
@@ -14,6 +18,19 @@
 #include <vector>
 
 namespace mtbench::eval {
+
+// Python's str.isspace() for one code point.
+bool is_python_space(char32_t cp);
+// Python's str.split() without arguments: runs of whitespace separate, none kept, no empties.
+// The views point into `text`.
+std::vector<std::string_view> python_split(std::string_view text);
+// Python's ' '.join(text.split()).
+std::string python_split_join(std::string_view text);
+// Python's str.rstrip() / str.strip() without arguments.
+std::string_view python_rstrip(std::string_view text);
+std::string_view python_strip(std::string_view text);
+// Python's str.lower() (full Unicode case mapping, final sigma; via ICU's root locale).
+std::string python_lower(std::string_view text);
 
 class BleuTokenizer {
  public:
@@ -35,5 +52,13 @@ std::string tokenize_13a(std::string_view line);
 std::string tokenize_intl(std::string_view line);
 std::string tokenize_char(std::string_view line);
 std::string tokenize_zh(std::string_view line);
+
+// The regular-expression passes of sacreBLEU's TokenizerRegexp (shared by 13a, zh and the
+// tercom normalizer), each Python's re.sub scanning left to right without overlap:
+// (1) every ASCII punctuation/symbol character except ' - . , gets spaces around it;
+std::string split_ascii_symbols(std::string_view line);
+// (2) period and comma split unless preceded by a digit, (3) unless followed by a digit,
+// (4) a dash split after a digit.
+std::string split_period_comma_dash(std::string_view line);
 
 }  // namespace mtbench::eval
