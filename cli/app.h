@@ -33,5 +33,6 @@ void add_train_command(CLI::App& app, GlobalOptions& global);
 void add_translate_command(CLI::App& app, GlobalOptions& global);
 void add_lm_command(CLI::App& app, GlobalOptions& global);
 void add_align_command(CLI::App& app, GlobalOptions& global);
+void add_compare_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace mtbench::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add_translate_command(app, global);
   add_lm_command(app, global);
   add_align_command(app, global);
+  add_compare_command(app, global);
 
   // sacreBLEU-style single-dash long options (-tok, -lc, ...) are rewritten for CLI11.
   std::vector<std::string> args = rewrite_arguments(argc, argv);
