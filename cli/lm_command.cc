@@ -1,10 +1,107 @@
+// `mtbench lm`: n-gram language models like KenLM's tools.
+//   mtbench lm build --order N [-i TEXT] --arpa OUT   (lmplz -o N < TEXT > OUT)
+//   mtbench lm query ARPA [-i TEXT]                    (query -v summary ARPA < TEXT)
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
 #include "cli/app.h"
+#include "corpus/error.h"
+#include "corpus/progress.h"
+#include "corpus/text_file.h"
+#include "systems/phrase_based/ngram_lm.h"
 
 namespace mtbench::cli {
+namespace {
+
+struct LmBuildOptions {
+  int order = 3;                   // n-gram order 2..6
+  std::string input = "-";         // tokenized training text, one sentence per line ("-" = stdin)
+  std::string arpa;                // output ARPA file
+  bool discount_fallback = false;  // lmplz --discount_fallback
+  bool no_interpolate_unigrams = false;  // lmplz --interpolate_unigrams 0 (SRILM behaviour)
+};
+
+struct LmQueryOptions {
+  std::string arpa;          // model (ARPA, plain or gzip)
+  std::string input = "-";   // tokenized text to score ("-" = stdin)
+};
+
+void run_build(const LmBuildOptions& o, const GlobalOptions& global) {
+  apply_global_options(global);
+  Progress& progress = Progress::global();
+  progress.begin("read text");
+  const std::vector<std::string> sentences = read_lines(o.input);
+  progress.end(fmt::format("{} sentences", sentences.size()));
+
+  lm::EstimateOptions options;
+  options.order = o.order;
+  options.discount_fallback = o.discount_fallback;
+  options.interpolate_unigrams = !o.no_interpolate_unigrams;
+  lm::EstimateStats stats;
+  progress.begin("estimate");
+  const std::string arpa = lm::estimate_arpa_text(sentences, options, &stats);
+  progress.end();
+  if (!progress.quiet()) {
+    // The statistics lmplz prints: n-gram counts and discounts per order.
+    std::string summary = fmt::format("Unigram tokens {} types {}\n", stats.tokens, stats.counts[0]);
+    for (std::size_t k = 0; k < stats.counts.size(); ++k)
+      summary += fmt::format("{} {} D1={} D2={} D3+={}\n", k + 1, stats.counts[k], stats.discounts[k][1],
+                             stats.discounts[k][2], stats.discounts[k][3]);
+    progress.log(summary.substr(0, summary.size() - 1));
+  }
+  progress.begin("write ARPA");
+  write_file_atomic(o.arpa, arpa);
+  progress.end(o.arpa);
+  if (!progress.quiet()) progress.print_summary();
+}
+
+void run_query(const LmQueryOptions& o, const GlobalOptions& global) {
+  apply_global_options(global);
+  Progress& progress = Progress::global();
+  progress.begin("load model");
+  const auto model = lm::Model::load_arpa(o.arpa);
+  progress.end(fmt::format("order {}, {} words", model->order(), model->vocab_size()));
+  const std::vector<std::string> sentences = read_lines(o.input);
+  progress.begin("query");
+  const lm::PerplexityReport report = lm::evaluate(*model, sentences);
+  progress.end(fmt::format("{} tokens", report.tokens));
+  std::fputs(lm::format_perplexity_report(report).c_str(), stdout);
+  std::fflush(stdout);
+  if (!progress.quiet() && global.verbose) progress.print_summary();
+}
+
+}  // namespace
 
 void add_lm_command(CLI::App& app, GlobalOptions& global) {
-  (void)app;
-  (void)global;
+  CLI::App* lm = app.add_subcommand("lm", "n-gram language models (modified Kneser-Ney, KenLM-compatible ARPA)");
+  lm->require_subcommand(1);
+
+  auto build = std::make_shared<LmBuildOptions>();
+  CLI::App* b = lm->add_subcommand(
+      "build", "Estimate an interpolated modified Kneser-Ney model like KenLM's lmplz and write ARPA");
+  b->add_option("-o,--order", build->order, "n-gram order (2..6)")->capture_default_str()->check(CLI::Range(2, 6));
+  b->add_option("-i,--input", build->input,
+                "Tokenized text, one sentence per line, plain or gzip ('-' = standard input)")
+      ->capture_default_str();
+  b->add_option("--arpa", build->arpa, "Output ARPA file")->required();
+  b->add_flag("--discount-fallback", build->discount_fallback,
+              "Use discounts 0.5 1 1.5 when counts-of-counts cannot give them (tiny corpora)");
+  b->add_flag("--no-interpolate-unigrams", build->no_interpolate_unigrams,
+              "Give the unigram interpolation mass to <unk> instead (SRILM behaviour)");
+  b->callback([build, &global] { run_build(*build, global); });
+
+  auto query = std::make_shared<LmQueryOptions>();
+  CLI::App* q = lm->add_subcommand(
+      "query", "Perplexity of tokenized text under an ARPA model, printed like KenLM's `query -v summary`");
+  q->add_option("arpa", query->arpa, "ARPA model (plain or gzip)")->required();
+  q->add_option("-i,--input", query->input, "Tokenized text, one sentence per line ('-' = standard input)")
+      ->capture_default_str();
+  q->callback([query, &global] { run_query(*query, global); });
 }
 
 }  // namespace mtbench::cli

@@ -3,6 +3,7 @@
 // (Chen & Goodman 1998, as KenLM's lmplz estimates it), ARPA input/output, and fast
 // stateful queries for the decoder (log10 probabilities, backoff as in ARPA semantics).
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -19,7 +20,20 @@ struct EstimateOptions {
   int order = 3;                          // n-gram order, 2..6 (-o)
   bool interpolate_unigrams = true;       // lmplz's default: interpolate unigrams with uniform
   std::vector<std::string> extra_vocab;   // words to include with zero count (rarely needed)
+  bool discount_fallback = false;         // use D = 0.5, 1, 1.5 when counts-of-counts make the
+                                          // discounts undefined (--discount_fallback)
 };
+
+// What estimation produced besides the ARPA text (lmplz prints the same statistics).
+struct EstimateStats {
+  std::vector<std::uint64_t> counts;            // n-grams per order, as in the ARPA header
+  std::vector<std::array<float, 4>> discounts;  // per order: D0 = 0, D1, D2, D3+
+  std::uint64_t tokens = 0;                     // words read (without <s>, </s>)
+};
+
+// Estimates a model and returns the ARPA text (what estimate_arpa writes).
+std::string estimate_arpa_text(const std::vector<std::string>& sentences,
+                               const EstimateOptions& options, EstimateStats* stats = nullptr);
 
 // Estimates a model from tokenized sentences (tokens separated by spaces) and writes ARPA text.
 // Throws Error on order out of range or empty input.
@@ -30,6 +44,8 @@ void estimate_arpa(const std::vector<std::string>& sentences, const EstimateOpti
 struct State {
   WordIndex words[5] = {0, 0, 0, 0, 0};  // most recent word first
   std::uint8_t length = 0;               // number of valid words
+  float backoffs[5] = {0, 0, 0, 0, 0};   // log10 backoff of the context ending at words[0] of
+                                         // length i+1 (cached; not part of equality)
   bool operator==(const State& o) const;
   std::size_t hash() const;
 };
@@ -38,6 +54,8 @@ struct State {
 class Model {
  public:
   static std::unique_ptr<Model> load_arpa(const std::filesystem::path& path);
+  // Parses ARPA text; `name` is used in error messages (file name).
+  static std::unique_ptr<Model> parse_arpa(std::string_view text, const std::string& name);
   virtual ~Model() = default;
 
   virtual int order() const = 0;
@@ -50,6 +68,12 @@ class Model {
   virtual State null_context_state() const = 0;
   // log10 p(word | in) and the state after it.
   virtual float score(const State& in, WordIndex word, State* out) const = 0;
+  // Number of words in the vocabulary (including <s>, </s>, <unk>).
+  virtual std::size_t vocab_size() const = 0;
+  // The word of vocabulary index `index` (0 <= index < vocab_size()).
+  virtual const std::string& word(WordIndex index) const = 0;
+  // Number of n-grams of `order` (1..order()) in the model.
+  virtual std::uint64_t ngram_count(int order) const = 0;
 };
 
 // Perplexity summary as KenLM's `query -v summary` prints it.
@@ -60,5 +84,7 @@ struct PerplexityReport {
   std::uint64_t tokens = 0;              // "Tokens:" (words + </s> per sentence)
 };
 PerplexityReport evaluate(const Model& model, const std::vector<std::string>& sentences);
+// The four summary lines exactly as KenLM's query prints them (tab-separated, 6 significant digits).
+std::string format_perplexity_report(const PerplexityReport& report);
 
 }  // namespace mtbench::lm
