@@ -1,0 +1,322 @@
+#include "systems/rule_based/rule_based_translator.h"
+
+#include <thread>
+#include <unistd.h>
+
+#include <yaml-cpp/yaml.h>
+
+#include "corpus/error.h"
+#include "corpus/progress.h"
+#include "corpus/text_file.h"
+#include "corpus/tokenizer.h"
+#include "systems/rule_based/english.h"
+#include "systems/rule_based/morphology.h"
+#include "systems/rule_based/senses.h"
+#include "systems/rule_based/text_util.h"
+#include "systems/rule_based/transfer.h"
+
+namespace mtbench::rule_based {
+namespace {
+
+constexpr const char* kLexiconFile = "lexicon.bin";
+constexpr const char* kRulesFile = "rules.txt";
+
+bool has_feature(const std::string& features, const std::string& f) {
+  for (const std::string& x : split(features, ' '))
+    if (x == f) return true;
+  return false;
+}
+
+std::string regular_past(const std::string& base) {
+  if (base.empty()) return base;
+  const std::size_t space = base.find(' ');
+  const std::string w = base.substr(0, space), rest = space == std::string::npos ? "" : base.substr(space);
+  if (ends_with(w, "e")) return w + "d" + rest;
+  if (w.size() > 1 && w.back() == 'y' && std::string("aeiou").find(w[w.size() - 2]) == std::string::npos)
+    return w.substr(0, w.size() - 1) + "ied" + rest;
+  return w + "ed" + rest;
+}
+
+}  // namespace
+
+RuleBasedOptions parse_rule_based_options(const std::string& text, const std::string& origin) {
+  RuleBasedOptions options;
+  if (trim(text).empty()) return options;
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    fail<ConfigError>("{}: invalid YAML: {}", origin, e.what());
+  }
+  if (!root.IsMap()) fail<ConfigError>("{}: rule-based options must be a mapping", origin);
+  for (const auto& item : root) {
+    const std::string key = item.first.as<std::string>();
+    try {
+      if (key == "lexicon") options.lexicon = item.second.as<std::string>();
+      else if (key == "dictd_index") options.dictd_index = item.second.as<std::string>();
+      else if (key == "dictd_dict") options.dictd_dict = item.second.as<std::string>();
+      else if (key == "rules") options.rules = item.second.as<std::string>();
+      else if (key == "target_counts") options.target_counts = item.second.as<bool>();
+      else fail<ConfigError>("{}: unknown rule-based option '{}' (known: lexicon, dictd_index, dictd_dict, rules, target_counts)", origin, key);
+    } catch (const YAML::Exception& e) {
+      fail<ConfigError>("{}: bad value for '{}': {}", origin, key, e.what());
+    }
+  }
+  return options;
+}
+
+std::filesystem::path find_rule_data(const std::string& name) {
+  std::vector<std::filesystem::path> places;
+  if (const char* env = std::getenv("MTBENCH_RULE_DATA_DIR")) places.emplace_back(env);
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    places.push_back(exe.parent_path() / ".." / "systems/rule_based/data");
+    places.push_back(exe.parent_path() / "../.." / "systems/rule_based/data");
+    places.push_back(exe.parent_path() / "../share/mtbench/rule_based");
+  }
+  places.emplace_back("systems/rule_based/data");
+  std::vector<std::string> tried;
+  for (const auto& dir : places) {
+    if (std::filesystem::exists(dir / name)) return std::filesystem::weakly_canonical(dir / name);
+    tried.push_back((dir / name).string());
+  }
+  fail<ConfigError>("rule-based data file '{}' not found (tried {}; set MTBENCH_RULE_DATA_DIR)", name, join(tried, ", "));
+}
+
+SystemInfo RuleBasedTranslator::static_info() {
+  SystemInfo info;
+  info.name = "rule-based";
+  info.title = "Rule-based dictionary translation";
+  info.era = "1954";
+  info.year = 1954;
+  info.paradigm = "rule-based";
+  info.citation = "Dostert (1955), The Georgetown-I.B.M. experiment; Hutchins (2004), The Georgetown-IBM experiment demonstrated in January 1954";
+  info.description =
+      "Bilingual dictionary (FreeDict deu-eng) with German morphology, deterministic sense selection and "
+      "named structural transfer rules read from a rule file; no statistics beyond English word counts.";
+  return info;
+}
+
+void RuleBasedTranslator::set_model(Lexicon lexicon, RuleSet rules, std::string rules_text) {
+  lexicon_ = std::move(lexicon);
+  rules_ = std::move(rules);
+  rules_text_ = std::move(rules_text);
+  ready_ = true;
+}
+
+void RuleBasedTranslator::train(const TrainData& data, const TrainOptions& options) {
+  if (!options.source_lang.empty() && options.source_lang != "de")
+    fail<ConfigError>("rule-based: only German source is supported (got --src-lang {})", options.source_lang);
+  if (!options.target_lang.empty() && options.target_lang != "en")
+    fail<ConfigError>("rule-based: only English target is supported (got --tgt-lang {})", options.target_lang);
+  const RuleBasedOptions opts = parse_rule_based_options(options.config_yaml, options.config_origin);
+  Progress* progress = options.progress;
+  const bool georgetown = opts.lexicon == "georgetown";
+  const std::filesystem::path rules_path =
+      !opts.rules.empty() ? std::filesystem::path(opts.rules) : find_rule_data(georgetown ? "georgetown.rules" : "de-en.rules");
+  std::string rules_text = read_file(rules_path);
+  RuleSet rules = parse_rules(rules_text, rules_path.string());
+
+  Lexicon lexicon;
+  if (opts.lexicon == "freedict") {
+    if (progress) progress->log(fmt::format("reading FreeDict {}", opts.dictd_index));
+    lexicon = Lexicon::from_dictd(opts.dictd_index, opts.dictd_dict, {}, progress);
+  } else {
+    lexicon = Lexicon::from_tsv(georgetown ? find_rule_data("georgetown.tsv") : std::filesystem::path(opts.lexicon));
+  }
+  if (opts.target_counts && !georgetown) {
+    if (progress) progress->begin("count target words", data.train_target.size(), "sent");
+    MosesTokenizer tokenizer(TokenizerOptions{"en"});
+    std::unordered_map<std::string, std::uint32_t> counts;
+    for (const std::string& line : data.train_target) {
+      for (const std::string& w : tokenizer.tokenize(line)) ++counts[lower(w)];
+      if (progress) progress->advance();
+    }
+    if (progress) progress->end(fmt::format("{} word types", counts.size()));
+    lexicon.set_target_counts(std::move(counts));
+  }
+  if (progress) progress->log(fmt::format("lexicon: {} entries; rules: {} structural", lexicon.size(), rules.rules.size()));
+  set_model(std::move(lexicon), std::move(rules), std::move(rules_text));
+}
+
+void RuleBasedTranslator::save(const std::filesystem::path& dir) const {
+  if (!ready_) fail("rule-based: nothing to save (train or load first)");
+  lexicon_.save(dir / kLexiconFile);
+  write_file_atomic(dir / kRulesFile, rules_text_);
+}
+
+void RuleBasedTranslator::load(const std::filesystem::path& dir) {
+  Lexicon lexicon = Lexicon::load(dir / kLexiconFile);
+  std::string text = read_file(dir / kRulesFile);
+  RuleSet rules = parse_rules(text, (dir / kRulesFile).string());
+  set_model(std::move(lexicon), std::move(rules), std::move(text));
+}
+
+std::vector<Translation> RuleBasedTranslator::translate(const std::vector<std::string>& sources,
+                                                        const TranslateOptions& options) {
+  if (!ready_) fail("rule-based: no model (train or load first)");
+  std::vector<Translation> out(sources.size());
+  if (options.progress) options.progress->begin("translate", sources.size(), "sent");
+  const int threads = std::max(1, std::min<int>(options.threads, static_cast<int>(sources.size() / 16 + 1)));
+  std::vector<std::thread> workers;
+  std::vector<std::exception_ptr> errors(threads);
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      try {
+        for (std::size_t i = t; i < sources.size(); i += threads) {
+          out[i] = translate_one(sources[i], options.explain);
+          if (options.progress) options.progress->advance();
+        }
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  if (options.progress) options.progress->end();
+  return out;
+}
+
+Translation RuleBasedTranslator::translate_one(const std::string& source, bool explain) const {
+  static const MosesTokenizer tokenizer(TokenizerOptions{"de"});
+  static const MosesDetokenizer detokenizer("en");
+  Translation result;
+  Explanation& ex = result.explanation;
+  std::vector<RuleFiring> fired;
+
+  // 1. Tokens, with prepositional contractions expanded (im -> in dem).
+  std::vector<std::string> raw = tokenizer.tokenize(source);
+  std::vector<std::pair<std::string, int>> words;  // token, source index
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const auto it = rules_.contractions.find(lower(raw[i]));
+    if (it == rules_.contractions.end()) {
+      words.emplace_back(raw[i], static_cast<int>(i));
+      continue;
+    }
+    for (std::size_t k = 0; k < it->second.size(); ++k) {
+      const std::string& w = it->second[k];
+      words.emplace_back(k == 0 && starts_upper(raw[i]) ? capitalize(w) : w, static_cast<int>(i));
+    }
+    fired.push_back({"contraction", fmt::format("'{}' -> '{}'", raw[i], join(it->second, " "))});
+  }
+
+  // 2. Analysis and sense selection.
+  const GermanAnalyzer analyzer(lexicon_, rules_);
+  std::vector<TransferToken> tokens;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i].first;
+    const bool initial = i == 0 || (tokens.back().tag == "PUNCT" && (tokens.back().source == "." || tokens.back().source == ":" ||
+                                                                      tokens.back().source == "\"" || tokens.back().source == "„"));
+    const bool before_noun = i + 1 < words.size() && starts_upper(words[i + 1].first) && !is_punctuation(words[i + 1].first);
+    const Analysis a = analyzer.analyze(w, initial, before_noun);
+    TransferToken t;
+    t.id = static_cast<int>(i);
+    t.source_index = words[i].second;
+    t.source = w;
+    t.lemma = a.lemma;
+    t.tag = a.tag;
+    t.features = a.features;
+    t.plural = a.plural;
+    std::string note = a.how, pos;
+    if (a.has_fixed_target) {
+      t.target = a.fixed_target;
+      t.unknown = a.how == "unknown";
+    } else {
+      const std::string want = a.tag == "N" ? "n" : (a.tag[0] == 'V' ? "v" : a.tag == "ADJ" ? "adj" : "");
+      const SenseChoice c = choose_sense(lexicon_, a.entries, want);
+      t.target = c.target;
+      pos = c.pos;
+      note += "; " + c.note;
+      if (a.tag == "N" && a.plural && c.entry && !c.entry->plural && !(ends_with(t.target, "s") && !ends_with(t.target, "ss")))
+        t.target = english::plural(t.target);
+      if (has_feature(a.features, "ing")) t.target = english::ing_form(t.target);
+      if (c.entry && c.entry->plural) t.plural = true;
+    }
+    if (explain) {
+      if (t.unknown) ex.unknown_words.push_back(w);
+      if (t.tag != "PUNCT") ex.lexicon.push_back({w, t.lemma, t.target, pos.empty() ? t.tag : pos, t.unknown ? "unknown: passed through" : note});
+    }
+    tokens.push_back(std::move(t));
+  }
+
+  // 3. Clause-level tagging the rule patterns rely on: a verb after another verb of the same
+  // clause, or after "zu", is an infinitive; der/die/das right after a comma and not before
+  // a noun phrase is a relative pronoun.
+  bool verb_seen = false;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    TransferToken& t = tokens[i];
+    if (t.tag == "PUNCT" || t.tag == "CONJ" || t.tag == "SUB") verb_seen = false;
+    const bool after_zu = i > 0 && lower(tokens[i - 1].source) == "zu";
+    if (t.tag == "VFIN" && has_feature(t.features, "pl") && (verb_seen || after_zu)) t.tag = "VINF";
+    if (t.tag == "VFIN" || t.tag == "VAUX") verb_seen = true;
+    if (t.tag == "ART" && i > 0 && tokens[i - 1].source == "," && i + 1 < tokens.size()) {
+      const std::string& next = tokens[i + 1].tag;
+      if (next != "N" && next != "ADJ" && next != "NUM") {
+        const std::string l = lower(t.source);
+        const auto rel = rules_.words.find(l == "das" ? "welches" : l == "die" ? "welche" : "welcher");
+        t.tag = "REL";
+        t.target = rel != rules_.words.end() ? rel->second.target : "who";
+        fired.push_back({"relative-pronoun", fmt::format("'{}' after a comma -> '{}'", t.source, t.target)});
+      }
+    }
+  }
+
+  // 4. Structural transfer.
+  TransferHooks hooks;
+  hooks.reattach = [&](TransferToken& verb, const TransferToken& particle) {
+    const std::string lemma = lower(particle.source) + lower(verb.lemma);
+    std::vector<const LexEntry*> entries;
+    auto [b, e] = lexicon_.lookup(lemma);
+    for (const LexEntry* p = b; p != e; ++p)
+      if (p->pos == "v" && p->lemma.empty()) entries.push_back(p);
+    if (entries.empty()) return false;
+    verb.lemma = lemma;
+    verb.target = choose_sense(lexicon_, entries, "v").target;
+    if (has_feature(verb.features, "inflected")) verb.features = "3sg pres";
+    return true;
+  };
+  hooks.progressive = [&](TransferToken& verb) {
+    if (!has_feature(verb.features, "pres") || verb.target.empty()) return;
+    const char* be = has_feature(verb.features, "1sg") ? "am " : (verb.plural || has_feature(verb.features, "2sg")) ? "are " : "is ";
+    verb.target = be + english::ing_form(verb.target);
+    verb.features += " prog";
+  };
+  apply_structural_rules(rules_, tokens, hooks, &fired);
+
+  // 5. Generation: verb agreement, a/an, then words.
+  std::vector<std::string> out_words;
+  for (TransferToken& t : tokens) {
+    if ((t.tag == "VFIN") && !has_feature(t.features, "prog") && has_feature(t.features, "3sg"))
+      t.target = english::third_singular(t.target);
+    if (t.tag == "VPART" && has_feature(t.features, "ge")) t.target = regular_past(t.target);
+  }
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    for (const std::string& w : split(tokens[i].target, ' ')) {
+      if (w.empty()) continue;
+      if (explain) ex.alignment.emplace_back(tokens[i].source_index, static_cast<int>(out_words.size()));
+      out_words.push_back(w);
+    }
+  }
+  for (std::size_t i = 0; i + 1 < out_words.size(); ++i) {
+    const std::string l = lower(out_words[i]);
+    if (l != "a" && l != "an") continue;
+    const bool an = english::wants_an(out_words[i + 1]);
+    if (an == (l == "an")) continue;
+    const std::string fixed = an ? "an" : "a";
+    fired.push_back({"a-an", fmt::format("'{}' before '{}' -> '{}'", out_words[i], out_words[i + 1], fixed)});
+    out_words[i] = starts_upper(out_words[i]) ? capitalize(fixed) : fixed;
+  }
+  if (!out_words.empty()) out_words[0] = capitalize(out_words[0]);
+  result.text = detokenizer.detokenize(out_words);
+  if (explain) {
+    ex.source_tokens = raw;
+    ex.target_tokens = out_words;
+    ex.rules = std::move(fired);
+  }
+  return result;
+}
+
+}  // namespace mtbench::rule_based

@@ -1,0 +1,56 @@
+#pragma once
+// The 1954-era system: dictionary lookup plus explicit rules (Georgetown-IBM experiment,
+// 7 January 1954; direct/transfer systems such as SYSTRAN and Apertium after it).
+// Pipeline per sentence: Moses tokenization -> contractions -> German analysis (lexicon,
+// inflected forms, suffix rules, compounds) -> sense selection -> structural transfer rules
+// from the rule file -> English generation (agreement, progressive, a/an) -> detokenization.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "systems/rule_based/lexicon.h"
+#include "systems/rule_based/rule_file.h"
+#include "systems/translator.h"
+
+namespace mtbench::rule_based {
+
+// System-specific options (YAML keys of the same names; unknown keys are a ConfigError).
+struct RuleBasedOptions {
+  std::string lexicon = "freedict";  // "freedict", "georgetown", or a path to a TSV lexicon
+  std::string dictd_index = "/usr/share/dictd/freedict-deu-eng.index";    // FreeDict index
+  std::string dictd_dict = "/usr/share/dictd/freedict-deu-eng.dict.dz";   // FreeDict body
+  std::string rules;                 // rule file; "" = data/de-en.rules (georgetown.rules in that mode)
+  bool target_counts = true;         // count English words of the training target for sense selection
+};
+
+// Parses the YAML mapping `text` (empty = defaults); `origin` names it in errors.
+RuleBasedOptions parse_rule_based_options(const std::string& text, const std::string& origin);
+
+// Finds a file of systems/rule_based/data: $MTBENCH_RULE_DATA_DIR, next to the executable
+// (../systems/rule_based/data, ../../...), then the current directory. Error lists the places tried.
+std::filesystem::path find_rule_data(const std::string& name);
+
+class RuleBasedTranslator : public Translator {
+ public:
+  static SystemInfo static_info();
+  SystemInfo info() const override { return static_info(); }
+  void train(const TrainData& data, const TrainOptions& options) override;
+  void save(const std::filesystem::path& dir) const override;
+  void load(const std::filesystem::path& dir) override;
+  std::vector<Translation> translate(const std::vector<std::string>& sources, const TranslateOptions& options) override;
+
+  // Builds the system directly from a lexicon and rule text (tests, Georgetown demo).
+  void set_model(Lexicon lexicon, RuleSet rules, std::string rules_text);
+  // Translates one sentence (explanation filled when `explain`).
+  Translation translate_one(const std::string& source, bool explain) const;
+
+ private:
+  Lexicon lexicon_;         // the lexicon with target counts
+  RuleSet rules_;           // parsed rule file
+  std::string rules_text_;  // rule file text (saved verbatim into the model directory)
+  bool ready_ = false;      // a model was trained or loaded
+};
+
+}  // namespace mtbench::rule_based
