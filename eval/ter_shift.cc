@@ -1,0 +1,300 @@
+#include "eval/ter_shift.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "corpus/error.h"
+
+namespace mtbench::eval {
+namespace {
+
+// tercom's limits, as sacreBLEU's lib_ter.py sets them.
+constexpr int kMaxShiftSize = 10;
+constexpr int kMaxShiftDist = 50;
+constexpr int kBeamWidth = 25;
+constexpr int kMaxShiftCandidates = 1000;
+// Unreachable cell (sacreBLEU: int(1e16)); any sum involving it is >= kInf and never wins.
+constexpr std::int32_t kInf = 1 << 29;
+
+// Edit operations of the distance matrix, in sacreBLEU's orientation: kDel consumes a
+// hypothesis word, kIns a reference word.
+enum Op : std::uint8_t { kNop, kSub, kIns, kDel, kUndef };
+
+// The band of columns computed in each row: +-width around floor(i * nr / nh), the last
+// row complete (sacreBLEU's BeamEditDistance._edit_distance).
+struct Band {
+  int nh = 0;
+  int nr = 0;
+  double ratio = 1.0;
+  int width = kBeamWidth;
+
+  Band(int nh_, int nr_) : nh(nh_), nr(nr_) {
+    ratio = nh > 0 ? static_cast<double>(nr) / static_cast<double>(nh) : 1.0;
+    // Very different lengths: widen so consecutive rows still overlap.
+    if (kBeamWidth < ratio / 2) width = static_cast<int>(std::ceil(ratio / 2 + kBeamWidth));
+  }
+  void range(int i, int& lo, int& hi) const {
+    const int diag = static_cast<int>(std::floor(static_cast<double>(i) * ratio));
+    lo = std::max(0, diag - width);
+    hi = std::min(nr + 1, diag + width);
+    if (i == nh) hi = nr + 1;
+  }
+};
+
+// Full matrix with operations for `w` (the current hypothesis); returns the distance.
+// Tie-breaking as sacreBLEU: substitution/match, then deletion, then insertion.
+std::int32_t full_distance(const std::vector<std::uint32_t>& w, const std::vector<std::uint32_t>& r,
+                           TerScratch& s) {
+  const int nh = static_cast<int>(w.size()), nr = static_cast<int>(r.size());
+  const std::size_t width = static_cast<std::size_t>(nr) + 1;
+  s.cost.assign((static_cast<std::size_t>(nh) + 1) * width, kInf);
+  s.op.assign(s.cost.size(), kUndef);
+  for (int j = 0; j <= nr; ++j) {
+    s.cost[static_cast<std::size_t>(j)] = j;
+    s.op[static_cast<std::size_t>(j)] = kIns;
+  }
+  const Band band(nh, nr);
+  for (int i = 1; i <= nh; ++i) {
+    int lo, hi;
+    band.range(i, lo, hi);
+    const std::int32_t* prev = s.cost.data() + static_cast<std::size_t>(i - 1) * width;
+    std::int32_t* cur = s.cost.data() + static_cast<std::size_t>(i) * width;
+    std::uint8_t* op = s.op.data() + static_cast<std::size_t>(i) * width;
+    const std::uint32_t word = w[static_cast<std::size_t>(i - 1)];
+    for (int j = lo; j < hi; ++j) {
+      if (j == 0) {
+        cur[0] = std::min(prev[0] + 1, kInf);
+        op[0] = kDel;
+        continue;
+      }
+      const bool same = word == r[static_cast<std::size_t>(j - 1)];
+      std::int32_t best = kInf;
+      std::uint8_t best_op = kUndef;
+      const std::int32_t sub = prev[j - 1] + (same ? 0 : 1);
+      if (best > sub) {
+        best = sub;
+        best_op = same ? kNop : kSub;
+      }
+      if (best > prev[j] + 1) {
+        best = prev[j] + 1;
+        best_op = kDel;
+      }
+      if (best > cur[j - 1] + 1) {
+        best = cur[j - 1] + 1;
+        best_op = kIns;
+      }
+      cur[j] = best;
+      op[j] = best_op;
+    }
+  }
+  return s.cost[static_cast<std::size_t>(nh) * width + static_cast<std::size_t>(nr)];
+}
+
+// The trace of the current matrix turned into sacreBLEU's alignment (trace_to_alignment of
+// the flipped trace): align[ref pos] = hypothesis position, and prefix sums of error flags.
+void alignment(int nh, int nr, TerScratch& s) {
+  const std::size_t width = static_cast<std::size_t>(nr) + 1;
+  s.trace.clear();
+  int i = nh, j = nr;
+  while (i > 0 || j > 0) {
+    const std::uint8_t op = s.op[static_cast<std::size_t>(i) * width + static_cast<std::size_t>(j)];
+    s.trace.push_back(op);
+    if (op == kNop || op == kSub) {
+      --i;
+      --j;
+    } else if (op == kIns) {
+      --j;
+    } else if (op == kDel) {
+      --i;
+    } else {
+      fail("TER: unreachable cell ({}, {}) in the edit distance band", i, j);
+    }
+  }
+  s.align.assign(static_cast<std::size_t>(nr), -1);
+  s.hyp_err.assign(static_cast<std::size_t>(nh) + 1, 0);
+  s.ref_err.assign(static_cast<std::size_t>(nr) + 1, 0);
+  int ph = -1, pr = -1;
+  for (auto it = s.trace.rbegin(); it != s.trace.rend(); ++it) {
+    switch (*it) {
+      case kNop:
+      case kSub: {
+        const int err = *it == kSub ? 1 : 0;
+        ++ph;
+        ++pr;
+        s.align[static_cast<std::size_t>(pr)] = ph;
+        s.hyp_err[static_cast<std::size_t>(ph) + 1] = err;
+        s.ref_err[static_cast<std::size_t>(pr) + 1] = err;
+        break;
+      }
+      case kDel:  // a hypothesis word with no reference counterpart
+        ++ph;
+        s.hyp_err[static_cast<std::size_t>(ph) + 1] = 1;
+        break;
+      default:  // kIns: a reference word with no hypothesis counterpart
+        ++pr;
+        s.align[static_cast<std::size_t>(pr)] = ph;
+        s.ref_err[static_cast<std::size_t>(pr) + 1] = 1;
+        break;
+    }
+  }
+  for (int k = 1; k <= nh; ++k) s.hyp_err[static_cast<std::size_t>(k)] += s.hyp_err[static_cast<std::size_t>(k) - 1];
+  for (int k = 1; k <= nr; ++k) s.ref_err[static_cast<std::size_t>(k)] += s.ref_err[static_cast<std::size_t>(k) - 1];
+}
+
+// sacreBLEU's _perform_shift: moves words[start, start+length) to before position target.
+void perform_shift(const std::vector<std::uint32_t>& w, int start, int length, int target,
+                   std::vector<std::uint32_t>& out) {
+  out.clear();
+  const auto at = [&](int k) { return w.begin() + k; };
+  const int n = static_cast<int>(w.size());
+  if (target < start) {
+    out.insert(out.end(), at(0), at(target));
+    out.insert(out.end(), at(start), at(start + length));
+    out.insert(out.end(), at(target), at(start));
+    out.insert(out.end(), at(start + length), w.end());
+  } else if (target > start + length) {
+    out.insert(out.end(), at(0), at(start));
+    out.insert(out.end(), at(start + length), at(target));
+    out.insert(out.end(), at(start), at(start + length));
+    out.insert(out.end(), at(target), w.end());
+  } else {  // within the block itself (Python slices clamp at the end)
+    const int mid = std::min(length + target, n);
+    out.insert(out.end(), at(0), at(start));
+    out.insert(out.end(), at(start + length), at(mid));
+    out.insert(out.end(), at(start), at(start + length));
+    out.insert(out.end(), at(mid), w.end());
+  }
+}
+
+// Distance of candidate `c`, whose first `prefix` words equal the current hypothesis (so
+// its matrix rows up to `prefix` are reused). Returns a value > limit as soon as a lower
+// bound (row minimum plus the length difference still to cover) exceeds `limit`.
+std::int32_t candidate_distance(const std::vector<std::uint32_t>& c, const std::vector<std::uint32_t>& r,
+                                int prefix, std::int32_t limit, TerScratch& s) {
+  const int nh = static_cast<int>(c.size()), nr = static_cast<int>(r.size());
+  const std::size_t width = static_cast<std::size_t>(nr) + 1;
+  if (prefix >= nh) return s.cost[static_cast<std::size_t>(nh) * width + static_cast<std::size_t>(nr)];
+  s.row_a.assign(s.cost.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(prefix) * width),
+                 s.cost.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(prefix + 1) * width));
+  s.row_b.assign(width, kInf);
+  std::int32_t* prev = s.row_a.data();
+  std::int32_t* cur = s.row_b.data();
+  const Band band(nh, nr);
+  for (int i = prefix + 1; i <= nh; ++i) {
+    int lo, hi;
+    band.range(i, lo, hi);
+    std::fill(cur, cur + width, kInf);
+    const std::uint32_t word = c[static_cast<std::size_t>(i - 1)];
+    std::int32_t bound = kInf;
+    const int rest_h = nh - i;
+    for (int j = lo; j < hi; ++j) {
+      std::int32_t v;
+      if (j == 0) {
+        v = std::min(prev[0] + 1, kInf);
+      } else {
+        v = prev[j - 1] + (word == r[static_cast<std::size_t>(j - 1)] ? 0 : 1);
+        v = std::min(v, prev[j] + 1);
+        v = std::min(v, cur[j - 1] + 1);
+        v = std::min(v, kInf);
+      }
+      cur[j] = v;
+      bound = std::min(bound, v + std::abs(rest_h - (nr - j)));
+    }
+    if (bound > limit) return bound;
+    std::swap(prev, cur);
+  }
+  return prev[nr];
+}
+
+}  // namespace
+
+TerReference::TerReference(std::vector<std::uint32_t> ids) : words(std::move(ids)) {
+  positions.reserve(words.size());
+  for (std::size_t k = 0; k < words.size(); ++k) positions.emplace_back(words[k], static_cast<std::uint32_t>(k));
+  std::sort(positions.begin(), positions.end());
+}
+
+int ter_beam_edit_distance(const std::vector<std::uint32_t>& hyp, const std::vector<std::uint32_t>& ref) {
+  TerScratch scratch;
+  return full_distance(hyp, ref, scratch);
+}
+
+int ter_edits(const std::vector<std::uint32_t>& hyp, const TerReference& ref, TerScratch& s) {
+  const std::vector<std::uint32_t>& r = ref.words;
+  const int nr = static_cast<int>(r.size());
+  const int nh = static_cast<int>(hyp.size());
+  if (nr == 0) return nh;  // empty reference: every hypothesis word is an edit
+
+  s.words = hyp;
+  int shifts = 0, checked = 0;
+  while (true) {
+    const std::int32_t pre = full_distance(s.words, r, s);
+    alignment(nh, nr, s);
+    const std::vector<std::uint32_t>& w = s.words;
+
+    // The best candidate so far, compared as sacreBLEU's tuples (gain, length, -start,
+    // -target). Only gains >= 1 matter: without one the round ends with no shift anyway.
+    bool found = false;
+    int best_gain = 0, best_len = 0, best_start = 0, best_target = 0;
+    bool stop = false;
+    for (int sh = 0; sh < nh && !stop; ++sh) {
+      const std::uint32_t id = w[static_cast<std::size_t>(sh)];
+      if (id == 0) continue;
+      auto it = std::lower_bound(ref.positions.begin(), ref.positions.end(), std::make_pair(id, 0u));
+      for (; it != ref.positions.end() && it->first == id && !stop; ++it) {
+        const int sr = static_cast<int>(it->second);
+        if (std::abs(sr - sh) > kMaxShiftDist) continue;
+        int len = 0;
+        while (w[static_cast<std::size_t>(sh + len)] == r[static_cast<std::size_t>(sr + len)] && len < kMaxShiftSize) {
+          ++len;
+          // Shift only blocks with a hypothesis error, onto reference positions with an
+          // error, and not into the block's own aligned span.
+          const bool useful = s.hyp_err[static_cast<std::size_t>(sh + len)] != s.hyp_err[static_cast<std::size_t>(sh)] &&
+                              s.ref_err[static_cast<std::size_t>(sr + len)] != s.ref_err[static_cast<std::size_t>(sr)];
+          const int aligned = s.align[static_cast<std::size_t>(sr)];
+          if (useful && !(sh <= aligned && aligned < sh + len)) {
+            int prev_idx = -1;
+            for (int off = -1; off < len; ++off) {
+              const int idx = sr + off == -1 ? 0 : s.align[static_cast<std::size_t>(sr + off)] + 1;
+              if (idx == prev_idx) continue;
+              prev_idx = idx;
+              perform_shift(w, sh, len, idx, s.shifted);
+              int prefix = std::min(sh, idx);
+              while (prefix < nh && s.shifted[static_cast<std::size_t>(prefix)] == w[static_cast<std::size_t>(prefix)])
+                ++prefix;
+              const std::int32_t limit = pre - std::max(1, best_gain);
+              const std::int32_t dist = candidate_distance(s.shifted, r, prefix, limit, s);
+              ++checked;
+              if (dist > limit) continue;
+              const int gain = pre - dist;
+              const bool better = !found || gain > best_gain ||
+                                  (gain == best_gain &&
+                                   (len > best_len || (len == best_len && (sh < best_start ||
+                                                                           (sh == best_start && idx < best_target)))));
+              if (better) {
+                found = true;
+                best_gain = gain;
+                best_len = len;
+                best_start = sh;
+                best_target = idx;
+              }
+            }
+            if (checked >= kMaxShiftCandidates) {
+              stop = true;
+              break;
+            }
+          }
+          if (sh + len == nh || sr + len == nr) break;
+        }
+      }
+    }
+    // sacreBLEU drops the round's best shift once the candidate budget is spent.
+    if (checked >= kMaxShiftCandidates || !found) return shifts + pre;
+    ++shifts;
+    perform_shift(s.words, best_start, best_len, best_target, s.shifted);
+    s.words.swap(s.shifted);
+  }
+}
+
+}  // namespace mtbench::eval
