@@ -1,0 +1,460 @@
+#include "systems/phrase_based/decoder.h"
+
+#include <algorithm>
+#include <atomic>
+#include <bitset>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <queue>
+#include <thread>
+#include <unordered_set>
+
+#include "corpus/error.h"
+#include "corpus/progress.h"
+#include "systems/phrase_based/reordering.h"
+
+namespace mtbench::pb {
+namespace {
+
+constexpr double kLn10 = 2.302585092994046;  // LM log10 -> natural log, as Moses does
+constexpr int kMaxWords = 256;                // coverage bits; longer inputs are split
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+using Coverage = std::bitset<kMaxWords>;
+
+// A translation option: one phrase pair applied to one source span.
+struct Option {
+  int begin = 0, end = 0;                  // source span
+  const PhraseEntry* entry = nullptr;      // null for an unknown word passed through
+  std::string unknown_word;                // the passed-through word
+  std::vector<lm::WordIndex> lm_words;     // target words as LM indices
+  FeatureVector local{};                   // phrase-local feature values
+  std::array<float, 6> reordering{};       // ln p(orientation), previous M,S,D, next M,S,D
+  double local_score = 0;                  // weighted local features
+  double estimate = 0;                     // local score + weighted context-free LM estimate
+};
+
+struct Hyp {
+  const Hyp* prev = nullptr;        // predecessor (null for the empty hypothesis)
+  const Option* option = nullptr;   // last phrase applied
+  Coverage coverage;                // covered source words
+  int covered = 0;                  // number of covered words
+  int last_begin = -1, last_end = 0;  // source span of the last phrase (-1, 0 at the start)
+  lm::State lm_state;               // LM context after this hypothesis
+  double score = 0;                 // weighted score so far
+  double future = 0;                // future-cost estimate of the uncovered words
+  FeatureVector features{};         // feature values so far
+  std::vector<const Hyp*> arcs;     // worse hypotheses recombined into this one (n-best)
+  bool complete = false;            // all words covered (end-of-sentence scores included)
+  double total() const { return score + future; }
+};
+
+// Recombination: hypotheses whose future expansions score identically.
+struct RecombineHash {
+  bool lexicalized;
+  std::size_t operator()(const Hyp* h) const {
+    if (h->complete) return 0;
+    std::size_t x = std::hash<Coverage>()(h->coverage);
+    auto mix = [&x](std::size_t v) { x ^= v + 0x9e3779b97f4a7c15ULL + (x << 6) + (x >> 2); };
+    mix(h->last_end);
+    for (int i = 0; i < h->lm_state.length; ++i) mix(h->lm_state.words[i]);
+    if (lexicalized) mix(h->last_begin);
+    return x;
+  }
+};
+struct RecombineEqual {
+  bool lexicalized;
+  bool operator()(const Hyp* a, const Hyp* b) const {
+    if (a->complete || b->complete) return a->complete == b->complete;
+    if (a->last_end != b->last_end || a->coverage != b->coverage) return false;
+    if (a->lm_state.length != b->lm_state.length) return false;
+    for (int i = 0; i < a->lm_state.length; ++i)
+      if (a->lm_state.words[i] != b->lm_state.words[i]) return false;
+    if (lexicalized) {
+      if (a->last_begin != b->last_begin) return false;
+      // The next-orientation scores of the last phrase are still to be applied.
+      const bool ao = a->option != nullptr, bo = b->option != nullptr;
+      if (ao != bo) return false;
+      if (ao)
+        for (int k = 3; k < 6; ++k)
+          if (a->option->reordering[k] != b->option->reordering[k]) return false;
+    }
+    return true;
+  }
+};
+
+class SentenceDecoder {
+ public:
+  SentenceDecoder(const PhraseTable& table, const lm::Model* lm, const DecoderOptions& options,
+                  const std::vector<lm::WordIndex>& lm_index, const std::vector<double>& weights,
+                  const std::vector<std::string>& source)
+      : table_(table), lm_(lm), options_(options), lm_index_(lm_index), weights_(weights),
+        source_(source), n_(static_cast<int>(source.size())) {}
+
+  DecodeResult run() {
+    DecodeResult result;
+    if (n_ == 0) return result;
+    build_options(result);
+    future_costs();
+    search();
+    if (!final_) return result;
+    result.best = derivation({final_});
+    if (options_.nbest > 0) nbest(result);
+    return result;
+  }
+
+ private:
+  void build_options(DecodeResult& result) {
+    options_by_span_.assign(static_cast<std::size_t>(n_) * (n_ + 1), {});
+    const auto& sv = table_.source_vocab();
+    std::vector<WordId> ids;
+    for (const auto& w : source_) ids.push_back(sv.find(w));
+    const int max_len = std::max(1, table_.max_source_length());
+    for (int b = 0; b < n_; ++b) {
+      for (int e = b + 1; e <= std::min(n_, b + max_len); ++e) {
+        if (ids[e - 1] == Vocab::kNone) break;
+        const auto* entries = table_.find(ids.data() + b, e - b);
+        if (!entries) continue;
+        auto& list = span(b, e);
+        for (const auto& entry : *entries) {
+          Option o;
+          o.begin = b;
+          o.end = e;
+          o.entry = &entry;
+          for (WordId w : entry.target) o.lm_words.push_back(lm_index_[w]);
+          o.local[kWordPenalty] = -static_cast<float>(entry.target.size());
+          o.local[kPhrasePenalty] = 1;
+          for (int k = 0; k < 4; ++k) o.local[kTmPfe + k] = entry.scores[k];
+          o.reordering = entry.reordering;
+          list.push_back(std::move(o));
+        }
+      }
+      if (span(b, b + 1).empty()) {
+        // Unknown word: passed through, scored by the unknown-word penalty (Moses).
+        Option o;
+        o.begin = b;
+        o.end = b + 1;
+        o.unknown_word = source_[b];
+        o.lm_words.push_back(lm_ ? lm_->index(source_[b]) : 0);
+        o.local[kWordPenalty] = -1;
+        o.local[kPhrasePenalty] = 1;
+        o.local[kUnknown] = 1;
+        o.reordering.fill(static_cast<float>(std::log(1.0 / 3)));
+        span(b, b + 1).push_back(std::move(o));
+        result.unknown_words.push_back(source_[b]);
+      }
+    }
+    for (auto& list : options_by_span_) {
+      for (auto& o : list) {
+        o.local_score = dot(weights_, o.local);
+        double lm = 0;
+        if (lm_) {
+          lm::State state = lm_->null_context_state(), next;
+          for (auto w : o.lm_words) {
+            lm += lm_->score(state, w, &next);
+            state = next;
+          }
+        }
+        o.estimate = o.local_score + weights_[kLm] * lm * kLn10;
+      }
+      // Table limit: the best options by their context-free estimate (Moses' ttable-limit).
+      std::sort(list.begin(), list.end(), [](const Option& a, const Option& b) { return a.estimate > b.estimate; });
+      if (options_.table_limit > 0 && list.size() > static_cast<std::size_t>(options_.table_limit))
+        list.resize(options_.table_limit);
+    }
+  }
+
+  std::vector<Option>& span(int b, int e) { return options_by_span_[static_cast<std::size_t>(b) * (n_ + 1) + e]; }
+
+  // Future cost of every span: best option estimate or best split (Koehn SMT book §6.3.3).
+  void future_costs() {
+    fc_.assign(static_cast<std::size_t>(n_ + 1) * (n_ + 1), kNegInf);
+    for (int len = 1; len <= n_; ++len)
+      for (int b = 0; b + len <= n_; ++b) {
+        const int e = b + len;
+        double best = kNegInf;
+        for (const auto& o : span(b, e)) best = std::max(best, o.estimate);
+        for (int k = b + 1; k < e; ++k) best = std::max(best, fc(b, k) + fc(k, e));
+        fc_[static_cast<std::size_t>(b) * (n_ + 1) + e] = best;
+      }
+  }
+  double fc(int b, int e) const { return fc_[static_cast<std::size_t>(b) * (n_ + 1) + e]; }
+
+  double future_of(const Coverage& cov) const {
+    double sum = 0;
+    int b = -1;
+    for (int i = 0; i <= n_; ++i) {
+      const bool free = i < n_ && !cov[i];
+      if (free && b < 0) b = i;
+      if (!free && b >= 0) {
+        sum += fc(b, i);
+        b = -1;
+      }
+    }
+    return sum;
+  }
+
+  using Stack = std::unordered_set<Hyp*, RecombineHash, RecombineEqual>;
+
+  void add(Stack& stack, double& best_total, Hyp* h) {
+    const double threshold = std::log(options_.beam_threshold);
+    if (h->total() < best_total + threshold) return;
+    auto it = stack.find(h);
+    if (it != stack.end()) {
+      Hyp* old = *it;
+      if (old->score >= h->score) {
+        if (keep_arcs_) old->arcs.push_back(h);
+        return;
+      }
+      if (keep_arcs_) {
+        h->arcs = std::move(old->arcs);
+        h->arcs.push_back(old);
+      }
+      stack.erase(it);
+    }
+    stack.insert(h);
+    best_total = std::max(best_total, h->total());
+    if (stack.size() > 2 * static_cast<std::size_t>(options_.stack_size)) prune(stack);
+  }
+
+  std::vector<Hyp*> prune(Stack& stack) {
+    std::vector<Hyp*> hyps(stack.begin(), stack.end());
+    std::sort(hyps.begin(), hyps.end(), [](const Hyp* a, const Hyp* b) { return a->total() > b->total(); });
+    if (hyps.size() > static_cast<std::size_t>(options_.stack_size)) {
+      for (std::size_t i = options_.stack_size; i < hyps.size(); ++i) stack.erase(hyps[i]);
+      hyps.resize(options_.stack_size);
+    }
+    return hyps;
+  }
+
+  void search() {
+    keep_arcs_ = options_.nbest > 0;
+    const bool lexicalized = options_.lexicalized_reordering;
+    std::vector<Stack> stacks;
+    for (int i = 0; i <= n_; ++i)
+      stacks.emplace_back(64, RecombineHash{lexicalized}, RecombineEqual{lexicalized});
+    std::vector<double> best_total(n_ + 1, kNegInf);
+    Hyp& start = arena_.emplace_back();
+    start.lm_state = lm_ ? lm_->begin_sentence_state() : lm::State{};
+    start.future = future_of(start.coverage);
+    stacks[0].insert(&start);
+    const int limit = options_.distortion_limit;
+    for (int c = 0; c < n_; ++c) {
+      for (Hyp* hyp : prune(stacks[c])) {
+        int first_gap = 0;
+        while (first_gap < n_ && hyp->coverage[first_gap]) ++first_gap;
+        for (int b = first_gap; b < n_; ++b) {
+          if (hyp->coverage[b]) continue;
+          if (limit >= 0 && std::abs(b - hyp->last_end) > limit) continue;
+          for (int e = b + 1; e <= n_ && !hyp->coverage[e - 1]; ++e) {
+            // Leaving a gap behind: it must remain reachable within the limit (Moses).
+            if (limit >= 0 && b != first_gap && e - first_gap > limit) break;
+            for (const Option& o : span(b, e)) {
+              Hyp* h = expand(*hyp, o);
+              add(stacks[h->covered], best_total[h->covered], h);
+            }
+          }
+        }
+      }
+    }
+    const auto finals = prune(stacks[n_]);
+    final_ = finals.empty() ? nullptr : finals.front();
+  }
+
+  Hyp* expand(const Hyp& hyp, const Option& o) {
+    Hyp& h = arena_.emplace_back();
+    h.prev = &hyp;
+    h.option = &o;
+    h.coverage = hyp.coverage;
+    for (int i = o.begin; i < o.end; ++i) h.coverage.set(i);
+    h.covered = hyp.covered + (o.end - o.begin);
+    h.last_begin = o.begin;
+    h.last_end = o.end;
+    h.features = hyp.features;
+    for (int k = 0; k < kNumFeatures; ++k) h.features[k] += o.local[k];
+    // Stateful features.
+    h.features[kDistortion] += distortion_feature(hyp.last_end, o.begin);
+    if (options_.lexicalized_reordering) {
+      const int orient = static_cast<int>(decode_orientation(hyp.last_begin, hyp.last_end, o.begin, o.end));
+      h.features[kLrPrevMono + orient] += o.reordering[orient];
+      if (hyp.option) h.features[kLrNextMono + orient] += hyp.option->reordering[3 + orient];
+    }
+    h.complete = h.covered == n_;
+    if (lm_) {
+      double lm = 0;
+      lm::State state = hyp.lm_state, next;
+      for (auto w : o.lm_words) {
+        lm += lm_->score(state, w, &next);
+        state = next;
+      }
+      if (h.complete) {
+        lm += lm_->score(state, lm_->index("</s>"), &next);
+        state = next;
+      }
+      h.lm_state = state;
+      h.features[kLm] += static_cast<float>(lm * kLn10);
+    }
+    if (h.complete && options_.lexicalized_reordering) {
+      const int orient = static_cast<int>(decode_orientation(o.begin, o.end, n_, n_ + 1));
+      h.features[kLrNextMono + orient] += o.reordering[3 + orient];
+    }
+    h.score = dot(weights_, h.features);
+    h.future = h.complete ? 0 : future_of(h.coverage);
+    return &h;
+  }
+
+  // The derivation along a path of hypotheses given from the last one backwards (each
+  // entry's predecessors follow its prev pointers unless the path lists them).
+  Derivation derivation(const std::vector<const Hyp*>& path) const {
+    std::vector<const Hyp*> chain = path;
+    while (chain.back()->prev) chain.push_back(chain.back()->prev);
+    Derivation d;
+    d.score = path.front()->score;
+    d.features = path.front()->features;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      const Option* o = (*it)->option;
+      if (!o) continue;
+      DerivationStep step;
+      step.source_begin = o->begin;
+      step.source_end = o->end;
+      if (o->entry) {
+        for (WordId w : o->entry->target) step.target.push_back(table_.target_vocab().word(w));
+        step.scores = o->entry->scores;
+        step.alignment = o->entry->alignment;
+      } else {
+        step.target.push_back(o->unknown_word);
+        step.unknown = true;
+        step.alignment = {{0, 0}};
+      }
+      d.target.insert(d.target.end(), step.target.begin(), step.target.end());
+      d.steps.push_back(std::move(step));
+    }
+    return d;
+  }
+
+  // n-best extraction over the recombination graph (Moses' TrellisPath): a path replaces
+  // one hypothesis by a recombined alternative (same state, so the rest of the path scores
+  // the same); further replacements only at or before that point avoid duplicates.
+  void nbest(DecodeResult& result) {
+    struct Path {
+      std::vector<const Hyp*> nodes;  // from the final hypothesis backwards
+      std::size_t min_pos;             // replacements allowed at positions >= min_pos
+      double score;                    // total score
+      FeatureVector features;          // total features
+    };
+    auto chain = [](const Hyp* h) {
+      std::vector<const Hyp*> v;
+      for (; h && h->prev; h = h->prev) v.push_back(h);
+      return v;
+    };
+    auto cmp = [](const Path& a, const Path& b) { return a.score < b.score; };
+    std::priority_queue<Path, std::vector<Path>, decltype(cmp)> queue(cmp);
+    queue.push({chain(final_), 0, final_->score, final_->features});
+    std::unordered_set<std::string> seen;
+    const std::size_t max_pops = static_cast<std::size_t>(options_.nbest) * 20;
+    for (std::size_t pops = 0; !queue.empty() && pops < max_pops &&
+                               result.nbest.size() < static_cast<std::size_t>(options_.nbest);
+         ++pops) {
+      Path p = queue.top();
+      queue.pop();
+      Derivation d = derivation(p.nodes);
+      d.score = p.score;
+      d.features = p.features;
+      std::string key;
+      for (const auto& w : d.target) key += w + ' ';
+      if (seen.insert(key).second) result.nbest.push_back(std::move(d));
+      for (std::size_t k = p.min_pos; k < p.nodes.size(); ++k) {
+        const Hyp* node = p.nodes[k];
+        for (const Hyp* arc : node->arcs) {
+          Path q;
+          q.nodes.assign(p.nodes.begin(), p.nodes.begin() + k);
+          const auto rest = chain(arc);
+          q.nodes.insert(q.nodes.end(), rest.begin(), rest.end());
+          q.min_pos = k;
+          q.score = p.score - node->score + arc->score;
+          for (int f = 0; f < kNumFeatures; ++f)
+            q.features[f] = p.features[f] - node->features[f] + arc->features[f];
+          queue.push(std::move(q));
+        }
+      }
+    }
+  }
+
+  const PhraseTable& table_;
+  const lm::Model* lm_;
+  const DecoderOptions& options_;
+  const std::vector<lm::WordIndex>& lm_index_;
+  const std::vector<double>& weights_;
+  const std::vector<std::string>& source_;
+  const int n_;                                   // source length
+  std::vector<std::vector<Option>> options_by_span_;  // [b * (n+1) + e]
+  std::vector<double> fc_;                        // future cost per span
+  std::deque<Hyp> arena_;                         // all hypotheses of this sentence
+  const Hyp* final_ = nullptr;                    // best complete hypothesis
+  bool keep_arcs_ = false;                        // record recombined hypotheses
+};
+
+}  // namespace
+
+Decoder::Decoder(const PhraseTable& table, const lm::Model* lm, DecoderOptions options)
+    : table_(table), lm_(lm), options_(options) {
+  const auto& tv = table.target_vocab();
+  lm_index_.resize(tv.size(), 0);
+  if (lm)
+    for (std::size_t i = 0; i < tv.size(); ++i) lm_index_[i] = lm->index(tv.word(static_cast<WordId>(i)));
+}
+
+DecodeResult Decoder::decode(const std::vector<std::string>& source, const std::vector<double>& weights) const {
+  if (weights.size() != static_cast<std::size_t>(kNumFeatures))
+    fail<ConfigError>("decoder: {} weights given, {} features expected", weights.size(), static_cast<int>(kNumFeatures));
+  if (source.size() <= static_cast<std::size_t>(kMaxWords))
+    return SentenceDecoder(table_, lm_, options_, lm_index_, weights, source).run();
+  // Very long inputs: decode consecutive chunks independently and concatenate.
+  DecodeResult result;
+  DecoderOptions chunk_options = options_;
+  chunk_options.nbest = 0;
+  for (std::size_t b = 0; b < source.size(); b += kMaxWords) {
+    std::vector<std::string> chunk(source.begin() + b, source.begin() + std::min(source.size(), b + kMaxWords));
+    DecodeResult part = SentenceDecoder(table_, lm_, chunk_options, lm_index_, weights, chunk).run();
+    for (auto& step : part.best.steps) {
+      step.source_begin += static_cast<int>(b);
+      step.source_end += static_cast<int>(b);
+    }
+    result.best.target.insert(result.best.target.end(), part.best.target.begin(), part.best.target.end());
+    result.best.steps.insert(result.best.steps.end(), part.best.steps.begin(), part.best.steps.end());
+    result.best.score += part.best.score;
+    for (int k = 0; k < kNumFeatures; ++k) result.best.features[k] += part.best.features[k];
+    result.unknown_words.insert(result.unknown_words.end(), part.unknown_words.begin(), part.unknown_words.end());
+  }
+  if (options_.nbest > 0) result.nbest.push_back(result.best);
+  return result;
+}
+
+std::vector<DecodeResult> Decoder::decode_all(const std::vector<std::vector<std::string>>& sources,
+                                              const std::vector<double>& weights, Progress* progress) const {
+  std::vector<DecodeResult> results(sources.size());
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto work = [&] {
+    try {
+      for (std::size_t i; (i = next++) < sources.size();) {
+        results[i] = decode(sources[i], weights);
+        if (progress) progress->advance();
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!error) error = std::current_exception();
+      next = sources.size();
+    }
+  };
+  const int threads = std::max(1, std::min<int>(options_.threads, static_cast<int>(sources.size())));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+  return results;
+}
+
+}  // namespace mtbench::pb
