@@ -1,9 +1,7 @@
 #include "eval/bleu.h"
 
 #include <cmath>
-#include <deque>
 #include <string_view>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -15,8 +13,7 @@ namespace mtbench::eval {
 // References tokenized once, as integer word ids (id 0 is reserved for words that occur in
 // no reference), flattened into one array.
 struct Bleu::RefCache {
-  std::deque<std::string> words;                           // owns the vocabulary's strings
-  std::unordered_map<std::string_view, std::uint32_t> vocabulary;  // word -> id (from 1)
+  Vocabulary vocabulary;                                   // word -> id (from 1)
   std::vector<std::uint32_t> ids;                          // all references' word ids
   std::vector<std::uint32_t> ref_begin;                    // reference r: ids[ref_begin[r], ref_begin[r+1])
   std::vector<std::uint32_t> segment_begin;                // segment i: refs [segment_begin[i], segment_begin[i+1])
@@ -86,19 +83,13 @@ void Bleu::set_references(const std::vector<std::vector<std::string>>& refs) {
   for (const auto& segment : tokenized) {
     for (const std::string& ref : segment) {
       for (std::string_view token : python_split(ref)) {
-        auto it = cache->vocabulary.find(token);
-        if (it == cache->vocabulary.end()) {
-          cache->words.emplace_back(token);
-          const auto id = static_cast<std::uint32_t>(cache->words.size());
-          it = cache->vocabulary.emplace(cache->words.back(), id).first;
-        }
-        cache->ids.push_back(it->second);
+        cache->ids.push_back(cache->vocabulary.add(token));
       }
       cache->ref_begin.push_back(static_cast<std::uint32_t>(cache->ids.size()));
     }
     cache->segment_begin.push_back(static_cast<std::uint32_t>(cache->ref_begin.size() - 1));
   }
-  cache->keyer = NgramKeyer::for_vocabulary(cache->words.size(), options_.max_ngram_order);
+  cache->keyer = NgramKeyer::for_vocabulary(cache->vocabulary.size(), options_.max_ngram_order);
   refs_ = std::move(cache);
   nrefs_ = grouped.nrefs;
 }
@@ -118,10 +109,7 @@ StatsMatrix Bleu::segment_stats(const std::vector<std::string>& hyps) const {
     NgramMatcher& matcher = matchers[static_cast<std::size_t>(worker)];
     const std::string tokenized = preprocess(*tokenizer_, options_.lowercase, hyps[i]);
     std::vector<std::uint32_t> hyp;
-    for (std::string_view token : python_split(tokenized)) {
-      auto it = cache.vocabulary.find(token);
-      hyp.push_back(it == cache.vocabulary.end() ? 0 : it->second);
-    }
+    for (std::string_view token : python_split(tokenized)) hyp.push_back(cache.vocabulary.find(token));
     const long len = static_cast<long>(hyp.size());
     double* row = stats.row(i);
     double* correct = row + 2;
@@ -157,7 +145,8 @@ StatsMatrix Bleu::segment_stats(const std::vector<std::string>& hyps) const {
         std::uint64_t key = 0;
         for (int n = 1; n <= order && s + n <= ref_len; ++n) {
           key = cache.keyer.extend(key, ref[s + n - 1]);
-          matcher.add_ref(key, n);
+          // Not in the hypothesis: no longer n-gram starting here is either.
+          if (matcher.add_ref(key, n) == NgramMatcher::Probe::kAbsent) break;
         }
       }
     }

@@ -1,7 +1,6 @@
 #include "eval/chrf.h"
 
 #include <cmath>
-#include <deque>
 #include <string_view>
 #include <unordered_map>
 
@@ -26,8 +25,7 @@ struct Chrf::RefCache {
   std::vector<std::uint32_t> bmp_ids;                       // code point < 0x10000 -> char id
   std::unordered_map<char32_t, std::uint32_t> astral_ids;   // other code points -> char id
   std::uint32_t num_chars = 0;                              // distinct characters
-  std::deque<std::string> words;                            // owns the word vocabulary
-  std::unordered_map<std::string_view, std::uint32_t> word_ids;  // word -> id (from 1)
+  Vocabulary words;                                         // word -> id (from 1)
   NgramKeyer char_keyer;                                    // packing of character n-grams
   NgramKeyer word_keyer;                                    // packing of word n-grams
   std::vector<ChrfSymbols> refs;                            // all references
@@ -43,18 +41,8 @@ struct Chrf::RefCache {
     if (id == 0) id = ++num_chars;
     return id;
   }
-  std::uint32_t word_id(std::string_view w) const {
-    auto it = word_ids.find(w);
-    return it == word_ids.end() ? 0 : it->second;
-  }
-  std::uint32_t add_word(std::string_view w) {
-    auto it = word_ids.find(w);
-    if (it != word_ids.end()) return it->second;
-    words.emplace_back(w);
-    const auto id = static_cast<std::uint32_t>(words.size());
-    word_ids.emplace(words.back(), id);
-    return id;
-  }
+  std::uint32_t word_id(std::string_view w) const { return words.find(w); }
+  std::uint32_t add_word(std::string_view w) { return words.add(w); }
 };
 
 namespace {
@@ -121,7 +109,10 @@ void probe_ref_ngrams(NgramMatcher& m, const NgramKeyer& keyer, const std::vecto
     std::uint64_t key = 0;
     for (int n = 1; n <= max_order && s + n <= len; ++n) {
       key = keyer.extend(key, ids[static_cast<std::size_t>(s + n - 1)]);
-      if (m.add_ref(key, order_base + n)) ++match[order_base + n - 1];
+      const NgramMatcher::Probe probe = m.add_ref(key, order_base + n);
+      // A hypothesis holding no n-gram holds no longer one starting with it either.
+      if (probe == NgramMatcher::Probe::kAbsent) break;
+      if (probe == NgramMatcher::Probe::kMatched) ++match[order_base + n - 1];
     }
   }
 }

@@ -11,6 +11,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace mtbench::eval {
@@ -50,6 +53,8 @@ class NgramMatcher {
       generation_ = 0;
     }
     mask_ = size - 1;
+    shift_ = 64;
+    for (std::size_t v = size; v > 1; v >>= 1) --shift_;
     if (++generation_ == 0) {  // wrapped: really clear
       std::fill(slots_.begin(), slots_.end(), Slot{});
       generation_ = 1;
@@ -63,13 +68,19 @@ class NgramMatcher {
   }
   // Starts reference number `ref` (0, 1, ...): per-reference counts restart.
   void begin_ref(std::uint32_t ref) { ref_ = ref + 1; }
-  // Counts one reference n-gram. Returns true when it matches a hypothesis n-gram not yet
-  // matched by this reference (so summing the returns gives sum(min(hyp, ref)) counts).
-  bool add_ref(std::uint64_t key, int order) {
+  // Result of add_ref.
+  enum class Probe {
+    kAbsent,    // the n-gram is not in the hypothesis (nor is any longer one it starts)
+    kMatched,   // matches an occurrence not yet matched by this reference
+    kExhausted  // in the hypothesis, but all its occurrences are already matched
+  };
+  // Counts one reference n-gram. Summing the kMatched results of one reference gives
+  // sum(min(hyp count, ref count)) over its n-grams.
+  Probe add_ref(std::uint64_t key, int order) {
     std::size_t i = index(key);
     while (true) {
       Slot& s = slots_[i];
-      if (s.generation != generation_) return false;
+      if (s.generation != generation_) return Probe::kAbsent;
       if (s.key == key && s.order == order) {
         if (s.ref_stamp != ref_) {
           s.ref_stamp = ref_;
@@ -77,7 +88,7 @@ class NgramMatcher {
         }
         ++s.ref_count;
         if (s.ref_count > s.ref_max) s.ref_max = s.ref_count;
-        return s.ref_count <= s.hyp_count;
+        return s.ref_count <= s.hyp_count ? Probe::kMatched : Probe::kExhausted;
       }
       i = (i + 1) & mask_;
     }
@@ -104,7 +115,8 @@ class NgramMatcher {
   };
 
   std::size_t index(std::uint64_t key) const {
-    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask_;
+    // Multiplicative (Fibonacci) hashing: the top bits of the product depend on all key bits.
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
   }
   Slot& find(std::uint64_t key, int order) {
     std::size_t i = index(key);
@@ -125,9 +137,83 @@ class NgramMatcher {
 
   std::vector<Slot> slots_;        // open-addressing table
   std::vector<std::size_t> used_;  // live slots, for clipped_counts
-  std::size_t mask_ = 0;           // slots_.size() - 1 of the live part
+  std::size_t mask_ = 0;           // live table size - 1
+  int shift_ = 64;                 // 64 - log2(live table size)
   std::uint32_t generation_ = 0;   // current hypothesis
   std::uint32_t ref_ = 0;          // current reference stamp
+};
+
+
+// Words to dense ids (1, 2, ...; 0 = unknown): an open-addressing table over one string
+// arena, several times faster than std::unordered_map<std::string, ...> for the millions
+// of lookups of a multi-system evaluation. Lookups are const and thread-safe.
+class Vocabulary {
+ public:
+  // The id of `word`, adding it if new.
+  std::uint32_t add(std::string_view word) {
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    const std::uint64_t h = hash(word);
+    std::size_t i = h & (slots_.size() - 1);
+    while (slots_[i].id != 0) {
+      if (slots_[i].hash == h && view(slots_[i]) == word) return slots_[i].id;
+      i = (i + 1) & (slots_.size() - 1);
+    }
+    slots_[i] = Slot{h, static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(word.size()),
+                     static_cast<std::uint32_t>(++size_)};
+    arena_.append(word);
+    return slots_[i].id;
+  }
+  // The id of `word`, 0 when absent.
+  std::uint32_t find(std::string_view word) const {
+    if (slots_.empty()) return 0;
+    const std::uint64_t h = hash(word);
+    std::size_t i = h & (slots_.size() - 1);
+    while (slots_[i].id != 0) {
+      if (slots_[i].hash == h && view(slots_[i]) == word) return slots_[i].id;
+      i = (i + 1) & (slots_.size() - 1);
+    }
+    return 0;
+  }
+  // Number of distinct words (the largest id).
+  std::size_t size() const { return size_; }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;    // hash of the word
+    std::uint32_t offset = 0;  // where the word starts in arena_
+    std::uint32_t length = 0;  // its length in bytes
+    std::uint32_t id = 0;      // 0 = empty slot
+  };
+
+  static std::uint64_t hash(std::string_view w) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ w.size();
+    std::size_t k = 0;
+    for (; k + 8 <= w.size(); k += 8) {
+      std::uint64_t chunk;
+      std::memcpy(&chunk, w.data() + k, 8);
+      h = (h ^ chunk) * 0xBF58476D1CE4E5B9ULL;
+      h ^= h >> 29;
+    }
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, w.data() + k, w.size() - k);
+    h = (h ^ tail) * 0x94D049BB133111EBULL;
+    return h ^ (h >> 32);
+  }
+  std::string_view view(const Slot& s) const { return std::string_view(arena_).substr(s.offset, s.length); }
+  void grow() {
+    std::vector<Slot> old(std::max<std::size_t>(64, slots_.size() * 2));
+    old.swap(slots_);
+    for (const Slot& s : old) {
+      if (s.id == 0) continue;
+      std::size_t i = s.hash & (slots_.size() - 1);
+      while (slots_[i].id != 0) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;  // power-of-two open-addressing table
+  std::string arena_;        // all words, concatenated
+  std::size_t size_ = 0;     // number of words
 };
 
 }  // namespace mtbench::eval

@@ -1,13 +1,12 @@
 #include "eval/ter.h"
 
-#include <deque>
 #include <string_view>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "corpus/error.h"
 #include "corpus/utf8.h"
+#include "eval/ngram_matcher.h"
 #include "eval/ter_shift.h"
 #include "eval/tokenizers.h"
 
@@ -15,8 +14,7 @@ namespace mtbench::eval {
 
 // References tokenized (tercom), as word ids, ready for ter_edits.
 struct Ter::RefCache {
-  std::deque<std::string> words;                                   // owns the vocabulary
-  std::unordered_map<std::string_view, std::uint32_t> vocabulary;  // word -> id (from 1)
+  Vocabulary vocabulary;                                           // word -> id (from 1)
   std::vector<TerReference> refs;                                  // all references
   std::vector<std::uint32_t> segment_begin;                        // segment i: refs [begin[i], begin[i+1])
 };
@@ -151,12 +149,7 @@ void Ter::set_references(const std::vector<std::vector<std::string>>& refs) {
     for (const std::string& ref : segment) {
       std::vector<std::uint32_t> ids;
       for (std::string_view token : python_split(ref)) {
-        auto it = cache->vocabulary.find(token);
-        if (it == cache->vocabulary.end()) {
-          cache->words.emplace_back(token);
-          it = cache->vocabulary.emplace(cache->words.back(), static_cast<std::uint32_t>(cache->words.size())).first;
-        }
-        ids.push_back(it->second);
+        ids.push_back(cache->vocabulary.add(token));
       }
       cache->refs.emplace_back(std::move(ids));
     }
@@ -179,10 +172,7 @@ StatsMatrix Ter::segment_stats(const std::vector<std::string>& hyps) const {
   parallel_for(hyps.size(), [&](std::size_t i, int worker) {
     const std::string tokenized = preprocess(hyps[i], options_);
     std::vector<std::uint32_t> hyp;
-    for (std::string_view token : python_split(tokenized)) {
-      auto it = cache.vocabulary.find(token);
-      hyp.push_back(it == cache.vocabulary.end() ? 0 : it->second);
-    }
+    for (std::string_view token : python_split(tokenized)) hyp.push_back(cache.vocabulary.find(token));
     // Fewest edits over the references, divided by their average length.
     int best = -1;
     double ref_lengths = 0;

@@ -184,7 +184,10 @@ std::int32_t candidate_distance(const std::vector<std::uint32_t>& c, const std::
   for (int i = prefix + 1; i <= nh; ++i) {
     int lo, hi;
     band.range(i, lo, hi);
-    std::fill(cur, cur + width, kInf);
+    // Cells outside the band must read as unreachable in the next row, which looks at
+    // columns lo-1 .. its own hi (bands only move right), so only those are reset.
+    if (lo > 0) cur[lo - 1] = kInf;
+    std::fill(cur + hi, cur + width, kInf);
     const std::uint32_t word = c[static_cast<std::size_t>(i - 1)];
     std::int32_t bound = kInf;
     const int rest_h = nh - i;
