@@ -46,11 +46,17 @@ std::string slurp(const std::filesystem::path& path) {
       gzclose(file);
       fail("cannot read {}: {}", display_name(path), message);
     }
-    if (n == 0) break;
+    if (n == 0) {
+      // Z_BUF_ERROR at the end means the input stopped inside a gzip member: a truncated
+      // download or copy, which must not pass as a shorter corpus.
+      int code = Z_OK;
+      gzerror(file, &code);
+      gzclose(file);
+      if (code == Z_BUF_ERROR) fail<DataError>("{}: truncated gzip data (unexpected end of file)", display_name(path));
+      return data;
+    }
     data.append(buffer, static_cast<std::size_t>(n));
   }
-  gzclose(file);
-  return data;
 }
 
 }  // namespace
