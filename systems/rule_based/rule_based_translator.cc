@@ -98,6 +98,14 @@ SystemInfo RuleBasedTranslator::static_info() {
   return info;
 }
 
+TranslatorEntry rule_based_translator_entry() {
+  TranslatorEntry entry;
+  entry.info = RuleBasedTranslator::static_info();
+  entry.origin = "built-in";
+  entry.create = [] { return std::make_unique<RuleBasedTranslator>(); };
+  return entry;
+}
+
 void RuleBasedTranslator::set_model(Lexicon lexicon, RuleSet rules, std::string rules_text) {
   lexicon_ = std::move(lexicon);
   rules_ = std::move(rules);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "systems/rule_based/lexicon.h"
+#include "systems/registry.h"
 #include "systems/rule_based/rule_file.h"
 #include "systems/translator.h"
 
@@ -52,5 +53,8 @@ class RuleBasedTranslator : public Translator {
   std::string rules_text_;  // rule file text (saved verbatim into the model directory)
   bool ready_ = false;      // a model was trained or loaded
 };
+
+// The registry entry of the built-in "rule-based" system.
+TranslatorEntry rule_based_translator_entry();
 
 }  // namespace mtbench::rule_based
