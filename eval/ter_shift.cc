@@ -143,8 +143,8 @@ void alignment(int nh, int nr, TerScratch& s) {
 }
 
 // sacreBLEU's _perform_shift: moves words[start, start+length) to before position target.
-void perform_shift(const std::vector<std::uint32_t>& w, int start, int length, int target,
-                   std::vector<std::uint32_t>& out) {
+template <typename T>
+void perform_shift(const std::vector<T>& w, int start, int length, int target, std::vector<T>& out) {
   out.clear();
   const auto at = [&](int k) { return w.begin() + k; };
   const int n = static_cast<int>(w.size());
@@ -210,6 +210,75 @@ std::int32_t candidate_distance(const std::vector<std::uint32_t>& c, const std::
   return prev[nr];
 }
 
+
+// True when the band of every row spans all columns: the banded distance is then the plain
+// Levenshtein distance.
+bool band_is_full(int nh, int nr) {
+  const Band band(nh, nr);
+  for (int i = 1; i <= nh; ++i) {
+    int lo, hi;
+    band.range(i, lo, hi);
+    if (lo > 0 || hi < nr + 1) return false;
+  }
+  return true;
+}
+
+// Bit-parallel Levenshtein distance (Myers 1999; Hyyro 2001) between a reference of
+// nr <= 64 words (bit j = reference word j) and a hypothesis given by eq[k], the set of
+// reference positions equal to hypothesis word k. Starts from the state after `prefix`
+// words (vp/vn/score of the current hypothesis) and returns early with a value > limit as
+// soon as score - (words left) exceeds it (the distance drops by at most one per word).
+std::int32_t bitparallel_distance(const std::vector<std::uint64_t>& eq, int nr, int prefix, std::int32_t limit,
+                                  const TerScratch& s) {
+  const int nh = static_cast<int>(eq.size());
+  const std::uint64_t top = std::uint64_t{1} << (nr - 1);
+  std::uint64_t vp = s.vp[static_cast<std::size_t>(prefix)], vn = s.vn[static_cast<std::size_t>(prefix)];
+  std::int32_t score = s.score[static_cast<std::size_t>(prefix)];
+  for (int k = prefix; k < nh; ++k) {
+    const std::uint64_t e = eq[static_cast<std::size_t>(k)];
+    const std::uint64_t xv = e | vn;
+    const std::uint64_t xh = (((e & vp) + vp) ^ vp) | e;
+    std::uint64_t hp = vn | ~(xh | vp);
+    std::uint64_t hn = vp & xh;
+    score += (hp & top) ? 1 : 0;
+    score -= (hn & top) ? 1 : 0;
+    if (score - (nh - k - 1) > limit) return score - (nh - k - 1);
+    hp = (hp << 1) | 1;  // row 0 of a global distance grows by one per column
+    hn <<= 1;
+    vp = hn | ~(xv | hp);
+    vn = hp & xv;
+  }
+  return score;
+}
+
+// The bit-parallel states after every prefix of the current hypothesis (for reuse).
+void bitparallel_prefixes(const std::vector<std::uint64_t>& eq, int nr, TerScratch& s) {
+  const int nh = static_cast<int>(eq.size());
+  const std::uint64_t top = std::uint64_t{1} << (nr - 1);
+  s.vp.resize(static_cast<std::size_t>(nh) + 1);
+  s.vn.resize(static_cast<std::size_t>(nh) + 1);
+  s.score.resize(static_cast<std::size_t>(nh) + 1);
+  std::uint64_t vp = ~std::uint64_t{0}, vn = 0;
+  std::int32_t score = nr;
+  for (int k = 0; k <= nh; ++k) {
+    s.vp[static_cast<std::size_t>(k)] = vp;
+    s.vn[static_cast<std::size_t>(k)] = vn;
+    s.score[static_cast<std::size_t>(k)] = score;
+    if (k == nh) break;
+    const std::uint64_t e = eq[static_cast<std::size_t>(k)];
+    const std::uint64_t xv = e | vn;
+    const std::uint64_t xh = (((e & vp) + vp) ^ vp) | e;
+    std::uint64_t hp = vn | ~(xh | vp);
+    std::uint64_t hn = vp & xh;
+    score += (hp & top) ? 1 : 0;
+    score -= (hn & top) ? 1 : 0;
+    hp = (hp << 1) | 1;
+    hn <<= 1;
+    vp = hn | ~(xv | hp);
+    vn = hp & xv;
+  }
+}
+
 }  // namespace
 
 TerReference::TerReference(std::vector<std::uint32_t> ids) : words(std::move(ids)) {
@@ -230,10 +299,23 @@ int ter_edits(const std::vector<std::uint32_t>& hyp, const TerReference& ref, Te
   if (nr == 0) return nh;  // empty reference: every hypothesis word is an edit
 
   s.words = hyp;
+  const bool bitparallel = nr <= 64;
+  const bool exact_bitparallel = bitparallel && band_is_full(nh, nr);
+  if (bitparallel) {
+    s.eq.resize(static_cast<std::size_t>(nh));
+    for (int k = 0; k < nh; ++k) {
+      std::uint64_t mask = 0;
+      const std::uint32_t id = hyp[static_cast<std::size_t>(k)];
+      auto it = std::lower_bound(ref.positions.begin(), ref.positions.end(), std::make_pair(id, 0u));
+      for (; it != ref.positions.end() && it->first == id; ++it) mask |= std::uint64_t{1} << it->second;
+      s.eq[static_cast<std::size_t>(k)] = mask;
+    }
+  }
   int shifts = 0, checked = 0;
   while (true) {
     const std::int32_t pre = full_distance(s.words, r, s);
     alignment(nh, nr, s);
+    if (bitparallel) bitparallel_prefixes(s.eq, nr, s);
     const std::vector<std::uint32_t>& w = s.words;
 
     // The best candidate so far, compared as sacreBLEU's tuples (gain, length, -start,
@@ -267,7 +349,15 @@ int ter_edits(const std::vector<std::uint32_t>& hyp, const TerReference& ref, Te
               while (prefix < nh && s.shifted[static_cast<std::size_t>(prefix)] == w[static_cast<std::size_t>(prefix)])
                 ++prefix;
               const std::int32_t limit = pre - std::max(1, best_gain);
-              const std::int32_t dist = candidate_distance(s.shifted, r, prefix, limit, s);
+              std::int32_t dist;
+              if (bitparallel) {
+                perform_shift(s.eq, sh, len, idx, s.shifted_eq);
+                // Exact without a band restriction; a lower bound of the banded distance.
+                dist = bitparallel_distance(s.shifted_eq, nr, prefix, limit, s);
+                if (!exact_bitparallel && dist <= limit) dist = candidate_distance(s.shifted, r, prefix, limit, s);
+              } else {
+                dist = candidate_distance(s.shifted, r, prefix, limit, s);
+              }
               ++checked;
               if (dist > limit) continue;
               const int gain = pre - dist;
@@ -297,6 +387,10 @@ int ter_edits(const std::vector<std::uint32_t>& hyp, const TerReference& ref, Te
     ++shifts;
     perform_shift(s.words, best_start, best_len, best_target, s.shifted);
     s.words.swap(s.shifted);
+    if (bitparallel) {
+      perform_shift(s.eq, best_start, best_len, best_target, s.shifted_eq);
+      s.eq.swap(s.shifted_eq);
+    }
   }
 }
 

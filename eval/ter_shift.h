@@ -12,8 +12,11 @@
 // Words are integer ids; id 0 means "in no reference" (it never equals a reference word).
 // sacreBLEU memoizes edit-distance rows in a prefix trie; we reuse the rows of the current
 // hypothesis for the unchanged prefix of each candidate and abandon a candidate as soon as
-// a lower bound shows it cannot become the best one. Both only save work: the results are
-// those of the exhaustive computation.
+// a lower bound shows it cannot become the best one. For references of up to 64 words the
+// candidates are first measured with Myers' bit-parallel edit distance (Myers 1999, in
+// Hyyro's 2001 formulation): exact when the band covers the whole matrix (references of up
+// to ~24 words), otherwise a lower bound of the banded distance. All of this only saves
+// work: the results are those of sacreBLEU's exhaustive computation.
 
 #include <cstdint>
 #include <vector>
@@ -41,6 +44,11 @@ struct TerScratch {
   std::vector<std::int32_t> hyp_err;   // prefix sums of hypothesis error flags
   std::vector<std::int32_t> ref_err;   // prefix sums of reference error flags
   std::vector<std::uint8_t> trace;     // edit operations, reference order
+  std::vector<std::uint64_t> eq;       // per current hypothesis word: reference positions holding it
+  std::vector<std::uint64_t> shifted_eq;  // the same for a candidate
+  std::vector<std::uint64_t> vp;       // bit-parallel state after each prefix of the current hypothesis
+  std::vector<std::uint64_t> vn;
+  std::vector<std::int32_t> score;
 };
 
 // Number of edits (shifts + insertions + deletions + substitutions) turning `hyp` into
