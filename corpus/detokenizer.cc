@@ -4,15 +4,21 @@
 //
 // Deliberate differences from detokenizer.perl, each chosen so that detokenize(tokenize(x))
 // gives x back on natural text where Perl's rules lose information:
-// - a quote that would open (even count) but has no later partner in the segment is an
-//   apostrophe or an inch/foot mark: it attaches to the word on its left ("cafe'", "4' in",
-//   "Kids' Food") unless a number follows a word ("the '90s");
+// - a quote that would open (even count) but has no later partner in the segment attaches
+//   to the word on its left when that word ends in a digit or "s" or when no word follows:
+//   feet/inches, plural possessives, a trailing accent ("4' in", "Kids' Food", "cafe'.");
 // - in languages without contraction rules (de, cs, ...) the tokenizer splits every
 //   apostrophe ("Joe ' s"); an apostrophe followed by a clitic (s, t, d, m, ll, re, ve, or
 //   "s-..." as in "McDonald's-Menü") joins both neighbours;
-// - the typographic apostrophe ’ (split as a symbol by the tokenizer) joins both neighbours
-//   after a French elided word (l’, d’, qu’ ...) or before a clitic ("don’t");
-// - ” ‘ ’ ‚ count as quotes like “ „ (Perl only knows ' " „ “ `).
+// - the typographic apostrophes ’ ‘ (split as symbols by the tokenizer) join both neighbours
+//   after a French elided word (l’, d’, qu’ ...) or before a clitic ("don’t", "Joe‘s");
+// - "/" and "_" between words and ":" between numbers join both neighbours ("Freund/in",
+//   "11:27"), as they do in nearly all running text;
+// - the English "s'" possessive rule only applies when no other ' follows in the segment;
+// - ” ‘ ’ ‚ count as quotes like “ „ (Perl only knows ' " „ “ `);
+// - entities written literally in the text, which the tokenizer splits ("& amp ;"), are
+//   joined again; "X & Y" between single capitals ("R&D") is joined in every language;
+// - a word starting with '-' right after a closing quote joins it (German „BBQ“-Wagen).
 
 #include <unicode/uchar.h>
 
@@ -98,6 +104,31 @@ bool is_french_elision(std::string_view token) {
   return std::find(words.begin(), words.end(), lower) != words.end();
 }
 
+// "hors-d" -> "d" (the elided word inside a hyphenated compound such as "hors-d’œuvre").
+std::string_view after_last_hyphen(std::string_view token) {
+  const std::size_t hyphen = token.rfind('-');
+  return hyphen == std::string_view::npos ? token : token.substr(hyphen + 1);
+}
+
+// Names of the HTML/XML entities that appear literally in crawled corpora ("&amp;").
+bool is_entity_name(std::string_view name) {
+  return name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" || name == "nbsp";
+}
+
+bool is_single_letter(std::string_view t) {
+  return t.size() == 1 && ((t[0] >= 'A' && t[0] <= 'Z') || (t[0] >= 'a' && t[0] <= 'z'));
+}
+
+bool all_ascii_digits(std::string_view t);
+
+// Number of tokens of a split entity starting at words[i] == "&" ("& amp ;" = 3,
+// "& # 124 ;" = 4), or 0.
+std::size_t entity_length(const std::vector<std::string>& words, std::size_t i) {
+  if (i + 2 < words.size() && is_entity_name(words[i + 1]) && words[i + 2] == ";") return 3;
+  if (i + 3 < words.size() && words[i + 1] == "#" && all_ascii_digits(words[i + 2]) && words[i + 3] == ";") return 4;
+  return 0;
+}
+
 // Undoes the tokenizer's escaping in one left-to-right pass (also the legacy &bar; &bra; &ket;).
 std::string unescape(std::string_view token) {
   if (token.find('&') == std::string_view::npos) return std::string(token);
@@ -174,6 +205,7 @@ std::string MosesDetokenizer::detokenize(const std::vector<std::string>& input) 
     prepend_space = " ";
   };
 
+  std::size_t closed_quote_at = words.size();  // index of the last closing quote
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
     const std::string* prev = i > 0 ? &words[i - 1] : nullptr;
@@ -182,6 +214,31 @@ std::string MosesDetokenizer::detokenize(const std::vector<std::string>& input) 
 
     if (prev && moses_chars::is_cjk(first_cp(w)) && moses_chars::is_cjk(last_cp(*prev))) {
       attach_left(w);  // no spaces between CJK characters
+    } else if (w == "&" && (entity_length(words, i) > 0 || (prev && next && is_single_letter(*prev) && is_single_letter(*next)))) {
+      // An entity written in the text, which the tokenizer split: "& amp ;" -> "&amp;",
+      // "& # 124 ;" -> "&#124;" (our rule); "R & D" -> "R&D" (detokenizer.perl's English
+      // rule, here in every language and also for "R & amp ; D").
+      const std::size_t length = entity_length(words, i);
+      std::string joined;
+      for (std::size_t k = i; k < i + std::max<std::size_t>(length, 1); ++k) joined += words[k];
+      const std::size_t last = i + std::max<std::size_t>(length, 1) - 1;
+      const bool between_letters = i > 0 && last + 1 < words.size() && is_single_letter(words[i - 1]) &&
+                                   is_single_letter(words[last + 1]);
+      if (between_letters) {
+        text += joined;
+        prepend_space.clear();
+      } else {
+        plain(joined);
+      }
+      i = last;
+    } else if (prev && next && ((w == "/" || w == "_") && is_alnum(last_cp(*prev)) && is_alnum(first_cp(*next)))) {
+      text += w;  // "Freund / in" -> "Freund/in", "a _ b" -> "a_b" (our rule)
+      prepend_space.clear();
+    } else if (prev && next && w == ":" && all_ascii_digits(*prev) && all_ascii_digits(*next)) {
+      text += w;  // times: "11 : 27" -> "11:27" (our rule)
+      prepend_space.clear();
+    } else if (prev && closed_quote_at + 1 == i && w.size() > 1 && w[0] == '-' && is_alnum(first_cp(std::string_view(w).substr(1)))) {
+      attach_left(w);  // compound after a quotation: „BBQ“-Leuchtreklame (our rule)
     } else if (is_opening(w)) {
       attach_right(w);
     } else if (is_closing(w)) {
@@ -201,8 +258,8 @@ std::string MosesDetokenizer::detokenize(const std::vector<std::string>& input) 
                (ascii_lower(words[i + 2]) == "li" || ascii_lower(words[i + 2]).rfind("mail", 0) == 0)) {
       attach_right(w + *next);  // Czech "-li" and "e-mail"
       ++i;
-    } else if (w == "’" && prev && next && is_alpha(last_cp(*prev)) && is_alpha(first_cp(*next)) &&
-               ((fr && is_french_elision(*prev)) || is_clitic(*next))) {
+    } else if ((w == "’" || w == "‘") && prev && next && is_alpha(last_cp(*prev)) && is_alpha(first_cp(*next)) &&
+               ((fr && is_french_elision(after_last_hyphen(*prev))) || is_clitic(*next))) {
       text += w;  // typographic apostrophe inside a word (our rule)
       prepend_space.clear();
     } else if (!contraction_rules && w == "'" && prev && next && is_alnum(last_cp(*prev)) && is_clitic(*next)) {
@@ -215,11 +272,14 @@ std::string MosesDetokenizer::detokenize(const std::vector<std::string>& input) 
       if (count % 2 == 0) {
         bool partner_later = false;
         for (std::size_t k = i + 1; k < words.size() && !partner_later; ++k) partner_later = quote_family(words[k]) == family;
-        if (en && w == "'" && prev && !prev->empty() && prev->back() == 's') {
-          attach_left(w);  // possessive plural "the Jones' house" (Perl)
+        if (en && w == "'" && prev && !prev->empty() && prev->back() == 's' && !partner_later) {
+          // Possessive plural "the Jones' house" (Perl). Perl also applies it when another
+          // quote follows, which breaks "says 'free dinner'"; we then open a quotation.
+          attach_left(w);
         } else if (!partner_later && prev && is_alnum(last_cp(*prev)) &&
-                   !(next && u_isdigit(static_cast<UChar32>(first_cp(*next))) && !u_isdigit(static_cast<UChar32>(last_cp(*prev))))) {
-          attach_left(w);  // unpaired: apostrophe or inch mark (our rule)
+                   (u_isdigit(static_cast<UChar32>(last_cp(*prev))) || prev->back() == 's' || !next ||
+                    !is_alnum(first_cp(*next)))) {
+          attach_left(w);  // unpaired after a number, a plural or before punctuation: 4' 5", Kids', cafe' (our rule)
         } else {
           attach_right(w);
           ++count;
@@ -227,6 +287,7 @@ std::string MosesDetokenizer::detokenize(const std::vector<std::string>& input) 
       } else {
         attach_left(w);
         ++count;
+        closed_quote_at = i;
       }
     } else {
       plain(w);

@@ -7,7 +7,7 @@
 // Deliberate differences from tokenizer.perl:
 // - escaping is off by default (TokenizerOptions::escape), as with its -no-escape flag;
 // - URLs and e-mail addresses are protected by default (Moses needs -protected FILE);
-// - the fi/sv/ca colon rules and the -penn mode are not implemented (generic rules apply);
+// - the fi/sv colon rules, the ca middle-dot rule and the -penn mode are not implemented;
 // - code points in planes 15-16 (private use) are kept as single tokens because those
 //   planes hold our internal placeholders.
 
@@ -328,12 +328,17 @@ void split_apostrophes(Work& w, const std::string& lang) {
     apostrophe_rule(w, is_a, is_a, Apostrophe::kAttachRight);
     apostrophe_rule(w, [](char32_t c) { return number(c); }, [](char32_t c) { return c == 's'; },
                     Apostrophe::kAttachRight);
-  } else if (lang == "fr" || lang == "it" || lang == "ga") {
+  } else if (lang == "fr" || lang == "it" || lang == "ga" || lang == "ca") {
     // Perl: split contractions left ("l' homme", "aujourd' hui").
     apostrophe_rule(w, not_a, not_a, Apostrophe::kSplit);
     apostrophe_rule(w, not_a, is_a, Apostrophe::kSplit);
     apostrophe_rule(w, is_a, not_a, Apostrophe::kSplit);
     apostrophe_rule(w, is_a, is_a, Apostrophe::kAttachLeft);
+  } else if (lang == "so") {
+    // Perl: Somali keeps the glottal stop inside words ("ka'a").
+    apostrophe_rule(w, not_a, not_a, Apostrophe::kSplit);
+    apostrophe_rule(w, not_a, is_a, Apostrophe::kSplit);
+    apostrophe_rule(w, is_a, not_a, Apostrophe::kSplit);
   } else {
     // Perl: s/\'/ \' /g
     std::u32string out;

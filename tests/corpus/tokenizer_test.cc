@@ -53,6 +53,8 @@ TEST(Tokenizer, FrenchContractionsSplitLeft) {
   EXPECT_EQ(tok("Aujourd'hui, j'ai faim.", "fr"), "Aujourd' hui , j' ai faim .");
 }
 
+TEST(Tokenizer, SomaliKeepsGlottalStops) { EXPECT_EQ(tok("ka'a 'x'", "so"), "ka'a ' x '"); }
+
 TEST(Tokenizer, OtherLanguagesSplitEveryApostrophe) {
   EXPECT_EQ(tok("Peter's Auto", "de"), "Peter ' s Auto");
   EXPECT_EQ(tok("don't", "cs"), "don ' t");
