@@ -88,6 +88,11 @@ void parallel_for(std::size_t n, const std::function<void(std::size_t, int)>& fn
   std::mutex error_mutex;
   std::atomic<bool> failed{false};
   const auto count = static_cast<long long>(n);
+  // Small jobs run serially: waking a thread team costs more than it saves.
+  if (n < 64) {
+    for (std::size_t i = 0; i < n; ++i) fn(i, 0);
+    return;
+  }
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 8)
 #endif
