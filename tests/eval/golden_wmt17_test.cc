@@ -3,7 +3,9 @@
 // scores of the first 300 segments. Every metric is set up once per configuration and then
 // scores all 8 systems (exercising the reference cache).
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -76,20 +78,55 @@ const std::map<std::string, Factory>& configurations() {
   return configs;
 }
 
+// The golden file and the corpora, read once for all tests of the suite.
+struct GoldenData {
+  nlohmann::json golden;
+  std::vector<std::string> reference;
+  std::vector<std::string> second_reference;
+  std::map<std::string, std::vector<std::string>> outputs;  // system name -> segments
+};
+
 class GoldenWmt17 : public ::testing::Test {
  protected:
+  static void SetUpTestSuite() {
+    const auto golden_path = ::mtbench::testing::shared_file("testdata/sacrebleu-2.6.0-wmt17.json");
+    const auto corpus_dir = ::mtbench::testing::shared_file("corpora/wmt17-en-de");
+    if (golden_path.empty() || corpus_dir.empty()) return;
+    auto data = std::make_unique<GoldenData>();
+    std::ifstream in(golden_path);
+    data->golden = nlohmann::json::parse(in);
+    data->reference = read_lines(corpus_dir / (data->golden["reference"].get<std::string>() + ".gz"));
+    data->second_reference = read_lines(corpus_dir / (data->golden["second_reference"].get<std::string>() + ".gz"));
+    for (const auto& [system, _] : data->golden["systems"].items())
+      data->outputs[system] = read_lines(corpus_dir / (system + ".gz"));
+    data_ = std::move(data);
+  }
+  static void TearDownTestSuite() { data_.reset(); }
+
   void SetUp() override {
     MTBENCH_REQUIRE_SHARED(golden_path, "testdata/sacrebleu-2.6.0-wmt17.json");
     MTBENCH_REQUIRE_SHARED(corpus_dir, "corpora/wmt17-en-de");
-    std::ifstream in(golden_path);
-    golden_ = nlohmann::json::parse(in);
-    const std::string ref_name = golden_["reference"].get<std::string>();
-    const std::string ref2_name = golden_["second_reference"].get<std::string>();
-    reference_ = read_lines(corpus_dir / (ref_name + ".gz"));
-    second_reference_ = read_lines(corpus_dir / (ref2_name + ".gz"));
-    for (const auto& [system, _] : golden_["systems"].items())
-      outputs_[system] = read_lines(corpus_dir / (system + ".gz"));
-    ASSERT_EQ(outputs_.size(), 8u);
+    ASSERT_TRUE(data_);
+    ASSERT_EQ(data_->outputs.size(), 8u);
+  }
+
+  static inline std::unique_ptr<GoldenData> data_;
+  const nlohmann::json& golden_ = data_ ? data_->golden : empty_json();
+  const std::vector<std::string>& reference_ = data_ ? data_->reference : empty_lines();
+  const std::vector<std::string>& second_reference_ = data_ ? data_->second_reference : empty_lines();
+  const std::map<std::string, std::vector<std::string>>& outputs_ = data_ ? data_->outputs : empty_outputs();
+
+  static const nlohmann::json& empty_json() {
+    static const nlohmann::json empty;
+    return empty;
+  }
+  static const std::vector<std::string>& empty_lines() {
+    static const std::vector<std::string> empty;
+    return empty;
+  }
+  static const std::map<std::string, std::vector<std::string>>& empty_outputs() {
+    static const std::map<std::string, std::vector<std::string>> empty;
+    return empty;
   }
 
   // Checks every system under the configurations whose key starts with `prefix`.
@@ -131,10 +168,6 @@ class GoldenWmt17 : public ::testing::Test {
     }
   }
 
-  nlohmann::json golden_;
-  std::vector<std::string> reference_;
-  std::vector<std::string> second_reference_;
-  std::map<std::string, std::vector<std::string>> outputs_;
 };
 
 TEST_F(GoldenWmt17, BleuCorpusScores) { check_corpus("bleu"); }
@@ -164,6 +197,39 @@ TEST_F(GoldenWmt17, EveryConfigurationOfTheGoldenFileIsChecked) {
       if (config != "sentence") {
         EXPECT_TRUE(configurations().count(config)) << "untested: " << config;
       }
+}
+
+}  // namespace
+}  // namespace mtbench::eval
+
+namespace mtbench::eval {
+namespace {
+
+// Timing of each metric on the 8 systems (not a correctness test; run with
+// eval_tests --gtest_also_run_disabled_tests --gtest_filter='*Benchmark*').
+TEST_F(GoldenWmt17, DISABLED_Benchmark) {
+  using Clock = std::chrono::steady_clock;
+  BleuOptions bleu_options;
+  ChrfOptions chrf_options;
+  chrf_options.word_order = 2;
+  std::vector<std::pair<std::string, std::unique_ptr<Metric>>> metrics;
+  metrics.emplace_back("BLEU", std::make_unique<Bleu>(bleu_options));
+  metrics.emplace_back("chrF2++", std::make_unique<Chrf>(chrf_options));
+  metrics.emplace_back("TER", std::make_unique<Ter>());
+  double total = 0;
+  for (auto& [name, metric] : metrics) {
+    const auto start = Clock::now();
+    metric->set_references({reference_});
+    const auto cached = Clock::now();
+    for (const auto& [system, hyps] : outputs_) metric->segment_stats(hyps);
+    const auto end = Clock::now();
+    const double refs_s = std::chrono::duration<double>(cached - start).count();
+    const double systems_s = std::chrono::duration<double>(end - cached).count();
+    total += refs_s + systems_s;
+    std::printf("%-8s references %.3f s, 8 systems %.3f s (%d threads)\n", name.c_str(), refs_s, systems_s,
+                parallel_workers());
+  }
+  std::printf("total    %.3f s\n", total);
 }
 
 }  // namespace
