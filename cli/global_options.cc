@@ -9,6 +9,8 @@
 
 #include "cli/app.h"
 #include "corpus/progress.h"
+#include "systems/builtin/builtin.h"
+#include "systems/plugin.h"
 
 namespace mtbench::cli {
 
@@ -28,6 +30,16 @@ void apply_global_options(const GlobalOptions& options) {
   neural::set_torch_threads(threads);
 #endif
   Progress::set_global_mode(options.quiet ? ProgressMode::kQuiet : ProgressMode::kAuto);
+  // Systems: the built-ins, then plugins from every --plugin-dir and MTBENCH_PLUGIN_PATH
+  // (loading is idempotent per file, so calling this twice is harmless).
+  register_builtin_translators();
+  const std::vector<std::filesystem::path> dirs(options.plugin_dirs.begin(), options.plugin_dirs.end());
+  for (const auto& plugin : load_plugins(dirs)) {
+    if (options.verbose) {
+      Progress::global().log("loaded plugin " + plugin.path.string() + " (API version " +
+                             std::to_string(plugin.api_version) + ")");
+    }
+  }
 }
 
 }  // namespace mtbench::cli
