@@ -91,9 +91,8 @@ std::int32_t full_distance(const std::vector<std::uint32_t>& w, const std::vecto
   return s.cost[static_cast<std::size_t>(nh) * width + static_cast<std::size_t>(nr)];
 }
 
-// The trace of the current matrix turned into sacreBLEU's alignment (trace_to_alignment of
-// the flipped trace): align[ref pos] = hypothesis position, and prefix sums of error flags.
-void alignment(int nh, int nr, TerScratch& s) {
+// The operations on the best path of the current matrix, from the last cell back.
+void trace_from_matrix(int nh, int nr, TerScratch& s) {
   const std::size_t width = static_cast<std::size_t>(nr) + 1;
   s.trace.clear();
   int i = nh, j = nr;
@@ -111,6 +110,11 @@ void alignment(int nh, int nr, TerScratch& s) {
       fail("TER: unreachable cell ({}, {}) in the edit distance band", i, j);
     }
   }
+}
+
+// The trace of sacreBLEU's alignment (trace_to_alignment of the flipped trace):
+// align[ref pos] = hypothesis position, and prefix sums of error flags.
+void alignment(int nh, int nr, TerScratch& s) {
   s.align.assign(static_cast<std::size_t>(nr), -1);
   s.hyp_err.assign(static_cast<std::size_t>(nh) + 1, 0);
   s.ref_err.assign(static_cast<std::size_t>(nr) + 1, 0);
@@ -279,6 +283,47 @@ void bitparallel_prefixes(const std::vector<std::uint64_t>& eq, int nr, TerScrat
   }
 }
 
+// The same trace as trace_from_matrix for a full band, recovered from the bit-parallel
+// states after each hypothesis prefix (s.vp/s.vn): with i hypothesis and j reference
+// words, D[i][j] = i + (+1 deltas) - (-1 deltas) among the first j vertical deltas. Ties are
+// broken as in the matrix: match/substitution, then deletion, then insertion.
+void trace_from_bits(const std::vector<std::uint32_t>& w, const std::vector<std::uint32_t>& r, TerScratch& s) {
+  const auto d = [&](int i, int j) {
+    const std::uint64_t mask = j >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << j) - 1;
+    return i + __builtin_popcountll(s.vp[static_cast<std::size_t>(i)] & mask) -
+           __builtin_popcountll(s.vn[static_cast<std::size_t>(i)] & mask);
+  };
+  s.trace.clear();
+  int i = static_cast<int>(w.size()), j = static_cast<int>(r.size());
+  while (i > 0 || j > 0) {
+    std::uint8_t op;
+    if (i == 0) {
+      op = kIns;
+    } else if (j == 0) {
+      op = kDel;
+    } else {
+      const int here = d(i, j);
+      const bool same = w[static_cast<std::size_t>(i - 1)] == r[static_cast<std::size_t>(j - 1)];
+      if (d(i - 1, j - 1) + (same ? 0 : 1) == here) {
+        op = same ? kNop : kSub;
+      } else if (d(i - 1, j) + 1 == here) {
+        op = kDel;
+      } else {
+        op = kIns;
+      }
+    }
+    s.trace.push_back(op);
+    if (op == kNop || op == kSub) {
+      --i;
+      --j;
+    } else if (op == kIns) {
+      --j;
+    } else {
+      --i;
+    }
+  }
+}
+
 }  // namespace
 
 TerReference::TerReference(std::vector<std::uint32_t> ids) : words(std::move(ids)) {
@@ -313,9 +358,16 @@ int ter_edits(const std::vector<std::uint32_t>& hyp, const TerReference& ref, Te
   }
   int shifts = 0, checked = 0;
   while (true) {
-    const std::int32_t pre = full_distance(s.words, r, s);
-    alignment(nh, nr, s);
+    std::int32_t pre;
     if (bitparallel) bitparallel_prefixes(s.eq, nr, s);
+    if (exact_bitparallel) {
+      pre = s.score[static_cast<std::size_t>(nh)];
+      trace_from_bits(s.words, r, s);
+    } else {
+      pre = full_distance(s.words, r, s);
+      trace_from_matrix(nh, nr, s);
+    }
+    alignment(nh, nr, s);
     const std::vector<std::uint32_t>& w = s.words;
 
     // The best candidate so far, compared as sacreBLEU's tuples (gain, length, -start,
