@@ -316,8 +316,10 @@ FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file, 
   std::filesystem::rename(temporary, destination, ec);
   if (ec) fail("cannot move {} into place at {}: {}", temporary.string(), destination.string(), ec.message());
   guard.release();
-  progress.log(fmt::format("{} {} ({}, sha256 ok)", source == FetchSource::kMirror ? "copied" : "downloaded",
+  if (options.log_fetches) {
+    progress.log(fmt::format("{} {} ({}, sha256 ok)", source == FetchSource::kMirror ? "copied" : "downloaded",
                            file.name, format_bytes(bytes)));
+  }
   return {destination, source, bytes, origin};
 }
 

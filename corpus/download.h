@@ -25,6 +25,7 @@ struct FetchOptions {
   long low_speed_bytes = 512;     // see low_speed_time_s
   long max_redirects = 10;        // redirects followed (GitHub raw files redirect)
   Progress* progress = nullptr;   // where to report; nullptr: Progress::global()
+  bool log_fetches = true;        // log one line per file copied or downloaded
 };
 
 // Where a fetched file came from.
