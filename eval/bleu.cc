@@ -146,7 +146,7 @@ StatsMatrix Bleu::segment_stats(const std::vector<std::string>& hyps) const {
         for (int n = 1; n <= order && s + n <= ref_len; ++n) {
           key = cache.keyer.extend(key, ref[s + n - 1]);
           // Not in the hypothesis: no longer n-gram starting here is either.
-          if (matcher.add_ref(key, n) == NgramMatcher::Probe::kAbsent) break;
+          if (matcher.add_ref(key) == NgramMatcher::Probe::kAbsent) break;
         }
       }
     }

@@ -109,7 +109,7 @@ void probe_ref_ngrams(NgramMatcher& m, const NgramKeyer& keyer, const std::vecto
     std::uint64_t key = 0;
     for (int n = 1; n <= max_order && s + n <= len; ++n) {
       key = keyer.extend(key, ids[static_cast<std::size_t>(s + n - 1)]);
-      const NgramMatcher::Probe probe = m.add_ref(key, order_base + n);
+      const NgramMatcher::Probe probe = m.add_ref(key);
       // A hypothesis holding no n-gram holds no longer one starting with it either.
       if (probe == NgramMatcher::Probe::kAbsent) break;
       if (probe == NgramMatcher::Probe::kMatched) ++match[order_base + n - 1];
@@ -176,11 +176,14 @@ StatsMatrix Chrf::segment_stats(const std::vector<std::string>& hyps) const {
   stats.rows = hyps.size();
   stats.width = stats_width();
   stats.values.assign(stats.rows * stats.width, 0.0);
-  std::vector<NgramMatcher> matchers(static_cast<std::size_t>(parallel_workers()));
+  // Per worker: one table for character n-grams, one for word n-grams (their keys overlap).
+  std::vector<NgramMatcher> char_matchers(static_cast<std::size_t>(parallel_workers()));
+  std::vector<NgramMatcher> word_matchers(char_matchers.size());
   const RefCache& cache = *refs_;
 
   parallel_for(hyps.size(), [&](std::size_t i, int worker) {
-    NgramMatcher& matcher = matchers[static_cast<std::size_t>(worker)];
+    NgramMatcher& char_matcher = char_matchers[static_cast<std::size_t>(worker)];
+    NgramMatcher& word_matcher = word_matchers[static_cast<std::size_t>(worker)];
     const std::string lowered = options_.lowercase ? python_lower(hyps[i]) : std::string();
     const std::string_view text = options_.lowercase ? std::string_view(lowered) : std::string_view(hyps[i]);
     ChrfSymbols hyp;
@@ -189,16 +192,19 @@ StatsMatrix Chrf::segment_stats(const std::vector<std::string>& hyps) const {
 
     const long hc = static_cast<long>(hyp.chars.size()), hw = static_cast<long>(hyp.words.size());
     std::vector<double> hyp_counts(static_cast<std::size_t>(order));
-    std::size_t capacity = 0;
+    std::size_t char_capacity = 0, word_capacity = 0;
     for (int n = 1; n <= order; ++n) {
       const long len = n <= nc ? hc : hw;
       const long count = std::max(0L, len - (n <= nc ? n : n - nc) + 1);
       hyp_counts[static_cast<std::size_t>(n - 1)] = static_cast<double>(count);
-      capacity += static_cast<std::size_t>(count);
+      (n <= nc ? char_capacity : word_capacity) += static_cast<std::size_t>(count);
     }
-    matcher.reset(capacity);
-    add_hyp_ngrams(matcher, cache.char_keyer, hyp.chars, nc, 0);
-    if (nw > 0) add_hyp_ngrams(matcher, cache.word_keyer, hyp.words, nw, nc);
+    char_matcher.reset(char_capacity);
+    add_hyp_ngrams(char_matcher, cache.char_keyer, hyp.chars, nc, 0);
+    if (nw > 0) {
+      word_matcher.reset(word_capacity);
+      add_hyp_ngrams(word_matcher, cache.word_keyer, hyp.words, nw, nc);
+    }
 
     // Keep the statistics of the reference with the best F-score; the first wins ties.
     std::vector<double> best, current(stats.width);
@@ -207,9 +213,12 @@ StatsMatrix Chrf::segment_stats(const std::vector<std::string>& hyps) const {
     for (std::uint32_t r = cache.segment_begin[i]; r < cache.segment_begin[i + 1]; ++r) {
       const ChrfSymbols& ref = cache.refs[r];
       std::fill(match.begin(), match.end(), 0);
-      matcher.begin_ref(r);
-      probe_ref_ngrams(matcher, cache.char_keyer, ref.chars, nc, 0, match.data());
-      if (nw > 0) probe_ref_ngrams(matcher, cache.word_keyer, ref.words, nw, nc, match.data());
+      char_matcher.begin_ref(r);
+      probe_ref_ngrams(char_matcher, cache.char_keyer, ref.chars, nc, 0, match.data());
+      if (nw > 0) {
+        word_matcher.begin_ref(r);
+        probe_ref_ngrams(word_matcher, cache.word_keyer, ref.words, nw, nc, match.data());
+      }
       for (int n = 1; n <= order; ++n) {
         const long len = n <= nc ? static_cast<long>(ref.chars.size()) : static_cast<long>(ref.words.size());
         const long ref_count = std::max(0L, len - (n <= nc ? n : n - nc) + 1);

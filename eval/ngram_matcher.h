@@ -7,7 +7,8 @@
 // "absent from every reference": n-grams containing it are counted but never matched.
 //
 // The hypothesis' n-grams go into a small open-addressing table once; every reference then
-// probes it. A generation stamp replaces clearing, so the inner loops never allocate.
+// probes it. Only the used slots are cleared between hypotheses; nothing is allocated in
+// the inner loops. Key 0 never occurs (packed ids are >= 1) and marks empty slots.
 
 #include <algorithm>
 #include <cstdint>
@@ -38,7 +39,8 @@ struct NgramKeyer {
     std::uint64_t x = (prefix ^ (id + 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
     x ^= x >> 31;
     x *= 0x94D049BB133111EBULL;
-    return x ^ (x >> 29);
+    x ^= x >> 29;
+    return x == 0 ? 1 : x;  // 0 marks an empty slot
   }
 };
 
@@ -46,25 +48,30 @@ class NgramMatcher {
  public:
   // Prepares for a hypothesis with at most `capacity` distinct n-grams.
   void reset(std::size_t capacity) {
+    for (std::size_t i : used_) keys_[i] = 0;  // forget the previous hypothesis
+    used_.clear();
     std::size_t size = 16;
     while (size < 2 * capacity) size <<= 1;
-    if (size > slots_.size()) {
-      slots_.assign(size, Slot{});
-      generation_ = 0;
+    if (size > keys_.size()) {
+      keys_.assign(size, 0);
+      meta_.resize(size);
     }
     mask_ = size - 1;
     shift_ = 64;
     for (std::size_t v = size; v > 1; v >>= 1) --shift_;
-    if (++generation_ == 0) {  // wrapped: really clear
-      std::fill(slots_.begin(), slots_.end(), Slot{});
-      generation_ = 1;
-    }
-    used_.clear();
   }
-  // Counts one hypothesis n-gram of order `order` (1-based).
+  // Counts one hypothesis n-gram of order `order` (1-based). Keys of different orders must
+  // differ (packed keys of ids >= 1 do; hashed ones do but for a ~2^-64 chance).
   void add_hyp(std::uint64_t key, int order) {
-    Slot& s = find(key, order);
-    ++s.hyp_count;
+    std::size_t i = index(key);
+    while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask_;
+    if (keys_[i] == 0) {
+      keys_[i] = key;
+      meta_[i] = Meta{};
+      meta_[i].order = order;
+      used_.push_back(i);
+    }
+    ++meta_[i].hyp_count;
   }
   // Starts reference number `ref` (0, 1, ...): per-reference counts restart.
   void begin_ref(std::uint32_t ref) { ref_ = ref + 1; }
@@ -76,73 +83,54 @@ class NgramMatcher {
   };
   // Counts one reference n-gram. Summing the kMatched results of one reference gives
   // sum(min(hyp count, ref count)) over its n-grams.
-  Probe add_ref(std::uint64_t key, int order) {
+  Probe add_ref(std::uint64_t key) {
     std::size_t i = index(key);
-    while (true) {
-      Slot& s = slots_[i];
-      if (s.generation != generation_) return Probe::kAbsent;
-      if (s.key == key && s.order == order) {
-        if (s.ref_stamp != ref_) {
-          s.ref_stamp = ref_;
-          s.ref_count = 0;
-        }
-        ++s.ref_count;
-        if (s.ref_count > s.ref_max) s.ref_max = s.ref_count;
-        return s.ref_count <= s.hyp_count ? Probe::kMatched : Probe::kExhausted;
-      }
+    while (keys_[i] != key) {
+      if (keys_[i] == 0) return Probe::kAbsent;
       i = (i + 1) & mask_;
     }
+    Meta& m = meta_[i];
+    if (m.ref_stamp != ref_) {
+      m.ref_stamp = ref_;
+      m.ref_count = 0;
+    }
+    ++m.ref_count;
+    if (m.ref_count > m.ref_max) m.ref_max = m.ref_count;
+    return m.ref_count <= m.hyp_count ? Probe::kMatched : Probe::kExhausted;
   }
   // Sum over distinct hypothesis n-grams of min(hyp count, max count in any reference),
   // per order: adds into correct[order - 1].
   template <typename T>
   void clipped_counts(T* correct) const {
     for (std::size_t i : used_) {
-      const Slot& s = slots_[i];
-      correct[s.order - 1] += std::min(s.hyp_count, s.ref_max);
+      const Meta& m = meta_[i];
+      correct[m.order - 1] += std::min(m.hyp_count, m.ref_max);
     }
   }
 
  private:
-  struct Slot {
-    std::uint64_t key = 0;         // packed or hashed n-gram
-    std::uint32_t generation = 0;  // slot is live when equal to generation_
-    std::uint32_t hyp_count = 0;   // occurrences in the hypothesis
-    std::uint32_t ref_stamp = 0;   // reference whose occurrences ref_count counts
-    std::uint32_t ref_count = 0;   // occurrences in that reference so far
-    std::uint32_t ref_max = 0;     // maximum count over the references seen
-    std::int32_t order = 0;        // n-gram order
+  // Counts of one hypothesis n-gram, kept apart from the keys so that probing touches a
+  // compact array (8 bytes per slot).
+  struct Meta {
+    std::uint32_t hyp_count = 0;  // occurrences in the hypothesis
+    std::uint32_t ref_stamp = 0;  // reference whose occurrences ref_count counts
+    std::uint32_t ref_count = 0;  // occurrences in that reference so far
+    std::uint32_t ref_max = 0;    // maximum count over the references seen
+    std::int32_t order = 0;       // n-gram order
   };
 
   std::size_t index(std::uint64_t key) const {
     // Multiplicative (Fibonacci) hashing: the top bits of the product depend on all key bits.
     return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
   }
-  Slot& find(std::uint64_t key, int order) {
-    std::size_t i = index(key);
-    while (true) {
-      Slot& s = slots_[i];
-      if (s.generation != generation_) {
-        s = Slot{};
-        s.key = key;
-        s.order = order;
-        s.generation = generation_;
-        used_.push_back(i);
-        return s;
-      }
-      if (s.key == key && s.order == order) return s;
-      i = (i + 1) & mask_;
-    }
-  }
 
-  std::vector<Slot> slots_;        // open-addressing table
-  std::vector<std::size_t> used_;  // live slots, for clipped_counts
-  std::size_t mask_ = 0;           // live table size - 1
-  int shift_ = 64;                 // 64 - log2(live table size)
-  std::uint32_t generation_ = 0;   // current hypothesis
-  std::uint32_t ref_ = 0;          // current reference stamp
+  std::vector<std::uint64_t> keys_;  // open-addressing table of keys; 0 = empty
+  std::vector<Meta> meta_;           // counts of the slot
+  std::vector<std::size_t> used_;    // live slots (for clipped_counts and clearing)
+  std::size_t mask_ = 0;             // live table size - 1
+  int shift_ = 64;                   // 64 - log2(live table size)
+  std::uint32_t ref_ = 0;            // current reference stamp
 };
-
 
 // Words to dense ids (1, 2, ...; 0 = unknown): an open-addressing table over one string
 // arena, several times faster than std::unordered_map<std::string, ...> for the millions
