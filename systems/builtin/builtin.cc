@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "systems/external/external_translator.h"
+#include "systems/phrase_based/phrase_based_translator.h"
 #include "systems/registry.h"
 #include "systems/rule_based/rule_based_translator.h"
 
@@ -14,6 +15,7 @@ void register_builtin_translators() {
     [[maybe_unused]] auto& registry = TranslatorRegistry::instance();
     // Built-in systems are added here as their issues land (one line each).
     registry.add(external::external_translator_entry());
+    registry.add(pb::phrase_based_translator_entry());
     registry.add(rule_based::rule_based_translator_entry());
   });
 }

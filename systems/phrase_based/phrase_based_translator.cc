@@ -1,0 +1,307 @@
+#include "systems/phrase_based/phrase_based_translator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "corpus/error.h"
+#include "corpus/progress.h"
+#include "corpus/text_file.h"
+#include "corpus/tokenizer.h"
+#include "systems/phrase_based/ibm_align.h"
+#include "systems/phrase_based/mert.h"
+#include "systems/phrase_based/symmetrize.h"
+
+namespace mtbench::pb {
+namespace {
+
+std::vector<std::vector<std::string>> prepare_all(const std::vector<std::string>& raw, int threads,
+                                                  const std::function<std::vector<std::string>(const std::string&)>& f) {
+  std::vector<std::vector<std::string>> out(raw.size());
+  std::vector<std::thread> pool;
+  threads = std::max(1, threads);
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      for (std::size_t i = t; i < raw.size(); i += threads) out[i] = f(raw[i]);
+    });
+  for (auto& th : pool) th.join();
+  return out;
+}
+
+std::string join(const std::vector<std::string>& tokens) { return join_tokens(tokens); }
+
+}  // namespace
+
+SystemInfo PhraseBasedTranslator::static_info() {
+  SystemInfo info;
+  info.name = "phrase-based";
+  info.title = "Phrase-based statistical MT";
+  info.era = "1993-2003";
+  info.year = 2003;
+  info.paradigm = "statistical";
+  info.citation = "Koehn, Och & Marcu (2003), Statistical Phrase-Based Translation, NAACL; Brown et al. (1993); "
+                  "Och (2003), Minimum Error Rate Training";
+  info.description =
+      "Moses-style pipeline: IBM-model word alignment (fast_align), grow-diag-final-and, phrase table with "
+      "lexicalized reordering, Kneser-Ney n-gram LM, log-linear model tuned by MERT, stack decoding.";
+  return info;
+}
+
+TranslatorEntry phrase_based_translator_entry() {
+  TranslatorEntry entry;
+  entry.info = PhraseBasedTranslator::static_info();
+  entry.origin = "built-in";
+  entry.create = [] { return std::make_unique<PhraseBasedTranslator>(); };
+  return entry;
+}
+
+std::vector<std::string> PhraseBasedTranslator::prepare(const std::string& raw, bool source) const {
+  TokenizerOptions topt;
+  topt.lang = source ? source_lang_ : target_lang_;
+  const MosesTokenizer tokenizer(topt);
+  auto tokens = tokenizer.tokenize(raw);
+  if (options_.casing == "lowercase") {
+    for (auto& t : tokens) t = to_lower(t);
+    return tokens;
+  }
+  const Truecaser& tc = source ? source_truecaser_ : target_truecaser_;
+  return tc.empty() ? tokens : tc.truecase(tokens);
+}
+
+std::string PhraseBasedTranslator::finish(const std::vector<std::string>& tokens) const {
+  std::vector<std::string> cased = tokens;
+  if (options_.casing == "lowercase")
+    for (auto& t : cased) t = target_truecaser_.best_case(t);
+  cased = target_truecaser_.detruecase(cased);
+  return MosesDetokenizer(target_lang_).detokenize(cased);
+}
+
+void PhraseBasedTranslator::make_decoder() {
+  DecoderOptions d;
+  d.stack_size = options_.stack_size;
+  d.beam_threshold = options_.beam_threshold;
+  d.distortion_limit = options_.distortion_limit;
+  d.table_limit = options_.table_limit;
+  d.lexicalized_reordering = options_.lexicalized_reordering;
+  decoder_ = std::make_unique<Decoder>(table_, lm_.get(), d);
+}
+
+void PhraseBasedTranslator::train(const TrainData& data, const TrainOptions& options) {
+  options_ = parse_phrase_based_options(options.config_yaml, options.preset, options.config_origin);
+  if (!options.source_lang.empty()) source_lang_ = options.source_lang;
+  if (!options.target_lang.empty()) target_lang_ = options.target_lang;
+  if (data.train_source.size() != data.train_target.size() || data.train_source.empty())
+    fail<DataError>("phrase-based: {} training source segments and {} target segments", data.train_source.size(),
+                    data.train_target.size());
+  Progress local(ProgressMode::kQuiet);
+  Progress& progress = options.progress ? *options.progress : local;
+  const int threads = std::max(1, options.threads);
+
+  // 1. Tokenize and learn casing (Moses: tokenizer.perl, train-truecaser.perl, truecase.perl).
+  progress.begin("tokenize + truecase", 2, "side");
+  TokenizerOptions sopt, topt;
+  sopt.lang = source_lang_;
+  topt.lang = target_lang_;
+  const MosesTokenizer stok(sopt), ttok(topt);
+  auto src_tok = prepare_all(data.train_source, threads, [&](const std::string& s) { return stok.tokenize(s); });
+  auto tgt_tok = prepare_all(data.train_target, threads, [&](const std::string& s) { return ttok.tokenize(s); });
+  {
+    std::vector<std::string> s_lines, t_lines;
+    for (const auto& t : src_tok) s_lines.push_back(join(t));
+    for (const auto& t : tgt_tok) t_lines.push_back(join(t));
+    source_truecaser_ = Truecaser();
+    target_truecaser_ = Truecaser();
+    source_truecaser_.train(s_lines);
+    target_truecaser_.train(t_lines);
+  }
+  progress.advance();
+  auto normalize_case = [&](std::vector<std::vector<std::string>>& side, const Truecaser& tc) {
+    for (auto& tokens : side) {
+      if (options_.casing == "lowercase") for (auto& t : tokens) t = to_lower(t);
+      else tokens = tc.truecase(tokens);
+    }
+  };
+  normalize_case(src_tok, source_truecaser_);
+  normalize_case(tgt_tok, target_truecaser_);
+  progress.advance();
+  progress.end();
+
+  // 2. Clean (clean-corpus-n.perl 1 max) and map to ids.
+  Vocab sv, tv;
+  std::vector<std::vector<WordId>> src, tgt;
+  std::vector<std::string> lm_text;
+  for (std::size_t i = 0; i < src_tok.size(); ++i) {
+    const auto& s = src_tok[i];
+    const auto& t = tgt_tok[i];
+    if (!t.empty()) lm_text.push_back(join(t));
+    if (s.empty() || t.empty()) continue;
+    if (static_cast<int>(s.size()) > options_.max_sentence_length || static_cast<int>(t.size()) > options_.max_sentence_length) continue;
+    if (s.size() > 9 * t.size() || t.size() > 9 * s.size()) continue;
+    std::vector<WordId> si, ti;
+    for (const auto& w : s) si.push_back(sv.add(w));
+    for (const auto& w : t) ti.push_back(tv.add(w));
+    src.push_back(std::move(si));
+    tgt.push_back(std::move(ti));
+  }
+  if (src.empty()) fail<DataError>("phrase-based: no usable training pairs after cleaning");
+  progress.log(fmt::format("phrase-based: {} of {} training pairs after cleaning", src.size(), src_tok.size()));
+
+  // 3. Word alignment in both directions, symmetrized.
+  AlignOptions aopt;
+  aopt.model = options_.align_model == "ibm1" ? AlignModel::kIbm1 : AlignModel::kFastAlign;
+  aopt.iterations = options_.align_iterations;
+  aopt.threads = threads;
+  const auto forward = train_alignment(src, tgt, aopt, false, &progress);
+  const auto reverse = train_alignment(src, tgt, aopt, true, &progress);
+  const Symmetrization method = parse_symmetrization(options_.symmetrization);
+  std::vector<Alignment> alignments(src.size());
+  for (std::size_t i = 0; i < src.size(); ++i)
+    alignments[i] = symmetrize(forward.alignments[i], reverse.alignments[i], static_cast<int>(src[i].size()),
+                               static_cast<int>(tgt[i].size()), method);
+
+  // 4. Language model on the target side of the training data.
+  progress.begin(fmt::format("language model ({}-gram)", options_.lm_order));
+  lm::EstimateOptions lopt;
+  lopt.order = options_.lm_order;
+  lopt.discount_fallback = true;
+  arpa_ = lm::estimate_arpa_text(lm_text, lopt);
+  lm_ = lm::Model::parse_arpa(arpa_, "lm.arpa");
+  progress.end(fmt::format("{} bytes of ARPA", arpa_.size()));
+
+  // 5. Phrase table with reordering scores.
+  PhraseTableOptions popt;
+  popt.max_phrase_length = options_.max_phrase_length;
+  popt.max_targets_per_source = options_.max_targets_per_source;
+  table_ = PhraseTable::build(src, tgt, alignments, sv, tv, popt, &progress);
+  weights_ = default_weights();
+  if (!options_.lexicalized_reordering)
+    for (int k = kLrPrevMono; k <= kLrNextDisc; ++k) weights_[k] = 0;
+  make_decoder();
+
+  // 6. MERT on the dev set.
+  if (options_.tune && !data.dev_source.empty() && data.dev_source.size() == data.dev_target.size()) {
+    std::size_t n = data.dev_source.size();
+    if (options_.tune_sentences > 0) n = std::min<std::size_t>(n, options_.tune_sentences);
+    std::vector<std::string> dev_src(data.dev_source.begin(), data.dev_source.begin() + n);
+    std::vector<std::string> dev_tgt(data.dev_target.begin(), data.dev_target.begin() + n);
+    const auto inputs = prepare_all(dev_src, threads, [&](const std::string& s) { return prepare(s, true); });
+    const auto refs = prepare_all(dev_tgt, threads, [&](const std::string& s) { return prepare(s, false); });
+    Decoder tuner = *decoder_;
+    tuner.options().nbest = options_.mert_nbest;
+    tuner.options().threads = threads;
+    MertOptions mopt;
+    mopt.iterations = options_.mert_iterations;
+    mopt.nbest = options_.mert_nbest;
+    mopt.optimize.random_restarts = options_.mert_restarts;
+    mopt.optimize.seed = options.seed;
+    auto decode = [&](const std::vector<double>& w) {
+      const auto results = tuner.decode_all(inputs, w);
+      std::vector<std::vector<NBestEntry>> lists(results.size());
+      for (std::size_t i = 0; i < results.size(); ++i)
+        for (const auto& d : results[i].nbest) lists[i].push_back({d.target, d.features});
+      return lists;
+    };
+    const MertResult mert = run_mert(decode, refs, weights_, mopt, &progress);
+    weights_ = mert.weights;
+  }
+}
+
+std::vector<Translation> PhraseBasedTranslator::translate(const std::vector<std::string>& sources,
+                                                          const TranslateOptions& options) {
+  if (!decoder_) fail<Error>("phrase-based: no model (train or load one first)");
+  DecoderOptions& d = decoder_->options();
+  d.threads = std::max(1, options.threads);
+  d.nbest = std::max(0, options.nbest);
+  d.stack_size = options.beam_size > 0 ? options.beam_size : options_.stack_size;
+  const auto inputs = prepare_all(sources, d.threads, [&](const std::string& s) { return prepare(s, true); });
+  if (options.progress) options.progress->begin("decode", sources.size(), "sent");
+  const auto results = decoder_->decode_all(inputs, weights_, options.progress);
+  if (options.progress) options.progress->end();
+  std::vector<Translation> out(sources.size());
+  const auto& names = feature_names();
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    out[i].text = finish(r.best.target);
+    for (const auto& alt : r.nbest) out[i].nbest.emplace_back(finish(alt.target), alt.score);
+    if (!options.explain) continue;
+    Explanation& e = out[i].explanation;
+    e.source_tokens = inputs[i];
+    e.target_tokens = r.best.target;
+    e.unknown_words = r.unknown_words;
+    int target_pos = 0;
+    for (const auto& step : r.best.steps) {
+      PhraseUse use;
+      use.source_begin = step.source_begin;
+      use.source_end = step.source_end;
+      for (int k = step.source_begin; k < step.source_end; ++k)
+        use.source += (k > step.source_begin ? " " : "") + inputs[i][k];
+      use.target = join(step.target);
+      if (step.unknown) {
+        use.scores.emplace_back("unknown", 1.0);
+      } else {
+        static const char* kScoreNames[4] = {"p(f|e)", "lex(f|e)", "p(e|f)", "lex(e|f)"};
+        for (int k = 0; k < 4; ++k) use.scores.emplace_back(kScoreNames[k], std::exp(step.scores[k]));
+      }
+      for (auto [s, t] : step.alignment) e.alignment.emplace_back(step.source_begin + s, target_pos + t);
+      target_pos += static_cast<int>(step.target.size());
+      e.phrases.push_back(std::move(use));
+    }
+    e.scores.emplace_back("total", r.best.score);
+    for (int k = 0; k < kNumFeatures; ++k) e.scores.emplace_back(names[k], r.best.features[k]);
+  }
+  return out;
+}
+
+void PhraseBasedTranslator::save(const std::filesystem::path& dir) const {
+  if (!decoder_) fail<Error>("phrase-based: nothing to save (train or load a model first)");
+  table_.save(dir / "phrase-table.bin");
+  write_file_atomic(dir / "lm.arpa", arpa_);
+  std::string weights;
+  for (int k = 0; k < kNumFeatures; ++k) weights += fmt::format("{} {:.9g}\n", feature_names()[k], weights_[k]);
+  write_file_atomic(dir / "weights.txt", weights);
+  source_truecaser_.save(dir / "truecase-model.src");
+  target_truecaser_.save(dir / "truecase-model.tgt");
+  write_file_atomic(dir / "phrase-based.yaml",
+                    fmt::format("source_lang: {}\ntarget_lang: {}\n", source_lang_, target_lang_) +
+                        phrase_based_options_yaml(options_));
+}
+
+void PhraseBasedTranslator::load(const std::filesystem::path& dir) {
+  // The saved YAML holds the languages plus the typed options.
+  std::string yaml;
+  for (const auto& line : read_lines(dir / "phrase-based.yaml")) {
+    if (line.rfind("source_lang: ", 0) == 0) source_lang_ = line.substr(13);
+    else if (line.rfind("target_lang: ", 0) == 0) target_lang_ = line.substr(13);
+    else yaml += line + "\n";
+  }
+  options_ = parse_phrase_based_options(yaml, "", (dir / "phrase-based.yaml").string());
+  table_ = PhraseTable::load(dir / "phrase-table.bin");
+  arpa_ = read_file(dir / "lm.arpa");
+  lm_ = lm::Model::parse_arpa(arpa_, (dir / "lm.arpa").string());
+  weights_ = default_weights();
+  const auto path = dir / "weights.txt";
+  std::size_t line_no = 0;
+  for (const auto& line : read_lines(path)) {
+    ++line_no;
+    const auto space = line.find(' ');
+    const auto& names = feature_names();
+    const auto it = std::find(names.begin(), names.end(), line.substr(0, space));
+    if (space == std::string::npos || it == names.end())
+      fail<DataError>("{}:{}: expected '<feature> <weight>', got '{}'", path.string(), line_no, line);
+    try {
+      weights_[it - names.begin()] = std::stod(line.substr(space + 1));
+    } catch (const std::exception&) {
+      fail<DataError>("{}:{}: bad weight '{}'", path.string(), line_no, line.substr(space + 1));
+    }
+  }
+  source_truecaser_ = Truecaser();
+  target_truecaser_ = Truecaser();
+  source_truecaser_.load(dir / "truecase-model.src");
+  target_truecaser_.load(dir / "truecase-model.tgt");
+  make_decoder();
+}
+
+}  // namespace mtbench::pb
