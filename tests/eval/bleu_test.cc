@@ -239,3 +239,28 @@ TEST(Bleu, ReferencesAreCachedAcrossSystems) {
 
 }  // namespace
 }  // namespace mtbench::eval
+
+namespace mtbench::eval {
+namespace {
+
+// More than 2^16 distinct reference words make 4-gram keys too wide to pack into 64 bits,
+// so n-grams are hashed: the statistics of the other segments must not change.
+TEST(Bleu, HashedNgramKeysGiveTheSameStatistics) {
+  const Lines refs = {"the cat sat on the mat today", "a b c d e f a b c d"};
+  const Lines hyps = {"the cat sat on a mat today", "a b c d a b c d e"};
+  std::string huge;
+  for (int k = 0; k < 70000; ++k) huge += "w" + std::to_string(k) + " ";
+  Bleu small, large;
+  small.set_references({refs});
+  Lines big_refs = refs, big_hyps = hyps;
+  big_refs.push_back(huge);
+  big_hyps.push_back("w1 w2 w3 w4");
+  large.set_references({big_refs});
+  const StatsMatrix a = small.segment_stats(hyps), b = large.segment_stats(big_hyps);
+  for (std::size_t i = 0; i < hyps.size(); ++i)
+    EXPECT_EQ(std::vector<double>(a.row(i), a.row(i) + a.width), std::vector<double>(b.row(i), b.row(i) + b.width));
+  EXPECT_EQ(b.row(2)[2 + 3], 1);  // the 4-gram "w1 w2 w3 w4" matches
+}
+
+}  // namespace
+}  // namespace mtbench::eval

@@ -158,3 +158,36 @@ TEST(Chrf, Errors) {
 
 }  // namespace
 }  // namespace mtbench::eval
+
+namespace mtbench::eval {
+namespace {
+
+// More than 1023 distinct reference characters make character 6-grams too wide to pack,
+// so they are hashed: the statistics of the other segments must not change.
+TEST(Chrf, HashedNgramKeysGiveTheSameStatistics) {
+  const Lines refs = {"Die Beziehung zwischen Obama und Netanjahu", "ist nicht gerade freundlich."};
+  const Lines hyps = {"Das Verhältnis zwischen Obama und Netanyahu", "ist nicht freundlich, gerade."};
+  std::u32string many;
+  for (char32_t c = 0x4E00; c < 0x4E00 + 1500; ++c) many += c;
+  std::string huge;
+  for (char32_t c : many) {  // UTF-8 by hand: all three-byte sequences
+    huge += static_cast<char>(0xE0 | (c >> 12));
+    huge += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    huge += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  ChrfOptions o;
+  o.word_order = 2;
+  Chrf small(o), large(o);
+  small.set_references({refs});
+  Lines big_refs = refs, big_hyps = hyps;
+  big_refs.push_back(huge);
+  big_hyps.push_back(huge.substr(0, 30));
+  large.set_references({big_refs});
+  const StatsMatrix a = small.segment_stats(hyps), b = large.segment_stats(big_hyps);
+  for (std::size_t i = 0; i < hyps.size(); ++i)
+    EXPECT_EQ(std::vector<double>(a.row(i), a.row(i) + a.width), std::vector<double>(b.row(i), b.row(i) + b.width));
+  EXPECT_EQ(b.row(2)[3 * 5 + 2], 5);  // all five character 6-grams of the 10-character prefix match
+}
+
+}  // namespace
+}  // namespace mtbench::eval
