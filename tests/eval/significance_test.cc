@@ -94,8 +94,8 @@ void expect_matches_golden(const Wmt17Case& c, const nlohmann::json& rows, Paire
         EXPECT_FALSE(got.mean.has_value());
       } else {
         ASSERT_TRUE(got.mean.has_value() && got.ci.has_value());
-        EXPECT_NEAR(*got.mean, want.at("mean").get<double>(), 1e-9);
-        EXPECT_NEAR(*got.ci, want.at("ci").get<double>(), 1e-9);
+        EXPECT_DOUBLE_EQ(*got.mean, want.at("mean").get<double>());
+        EXPECT_DOUBLE_EQ(*got.ci, want.at("ci").get<double>());
       }
     }
   }
