@@ -174,13 +174,22 @@ void perform_shift(const std::vector<T>& w, int start, int length, int target, s
 // Distance of candidate `c`, whose first `prefix` words equal the current hypothesis (so
 // its matrix rows up to `prefix` are reused). Returns a value > limit as soon as a lower
 // bound (row minimum plus the length difference still to cover) exceeds `limit`.
+// Without `have_matrix` (the current hypothesis' matrix was not computed) it starts from
+// row 0; `current` is the current hypothesis' distance, returned for an unchanged candidate.
 std::int32_t candidate_distance(const std::vector<std::uint32_t>& c, const std::vector<std::uint32_t>& r,
-                                int prefix, std::int32_t limit, TerScratch& s) {
+                                int prefix, std::int32_t limit, TerScratch& s, bool have_matrix,
+                                std::int32_t current) {
   const int nh = static_cast<int>(c.size()), nr = static_cast<int>(r.size());
   const std::size_t width = static_cast<std::size_t>(nr) + 1;
-  if (prefix >= nh) return s.cost[static_cast<std::size_t>(nh) * width + static_cast<std::size_t>(nr)];
-  s.row_a.assign(s.cost.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(prefix) * width),
-                 s.cost.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(prefix + 1) * width));
+  if (prefix >= nh) return current;
+  if (have_matrix) {
+    s.row_a.assign(s.cost.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(prefix) * width),
+                   s.cost.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(prefix + 1) * width));
+  } else {
+    prefix = 0;
+    s.row_a.resize(width);
+    for (std::size_t j = 0; j < width; ++j) s.row_a[j] = static_cast<std::int32_t>(j);
+  }
   s.row_b.assign(width, kInf);
   std::int32_t* prev = s.row_a.data();
   std::int32_t* cur = s.row_b.data();
@@ -215,16 +224,26 @@ std::int32_t candidate_distance(const std::vector<std::uint32_t>& c, const std::
 }
 
 
-// True when the band of every row spans all columns: the banded distance is then the plain
-// Levenshtein distance.
-bool band_is_full(int nh, int nr) {
+// A lower bound on the cost of any path through a cell outside the band: reaching (i, j)
+// takes at least |i - j| edits and finishing from it |(nh - i) - (nr - j)|. A plain
+// (unbanded) distance below this bound is therefore also the banded distance, and the
+// plain matrix's best path (with the same tie-breaking) is the banded one. Returns kInf
+// when the band covers the whole matrix.
+std::int32_t band_exit_cost(int nh, int nr) {
   const Band band(nh, nr);
+  std::int32_t best = kInf;
   for (int i = 1; i <= nh; ++i) {
     int lo, hi;
     band.range(i, lo, hi);
-    if (lo > 0 || hi < nr + 1) return false;
+    for (int j = 0; j <= nr; ++j) {
+      if (j >= lo && j < hi) {
+        j = hi - 1;  // skip the band
+        continue;
+      }
+      best = std::min(best, std::abs(i - j) + std::abs((nh - i) - (nr - j)));
+    }
   }
-  return true;
+  return best;
 }
 
 // Bit-parallel Levenshtein distance (Myers 1999; Hyyro 2001) between a reference of
@@ -345,7 +364,8 @@ int ter_edits(const std::vector<std::uint32_t>& hyp, const TerReference& ref, Te
 
   s.words = hyp;
   const bool bitparallel = nr <= 64;
-  const bool exact_bitparallel = bitparallel && band_is_full(nh, nr);
+  // Plain distances below this are the banded ones (see band_exit_cost).
+  const std::int32_t exact_below = bitparallel ? band_exit_cost(nh, nr) : 0;
   if (bitparallel) {
     s.eq.resize(static_cast<std::size_t>(nh));
     for (int k = 0; k < nh; ++k) {
@@ -359,13 +379,15 @@ int ter_edits(const std::vector<std::uint32_t>& hyp, const TerReference& ref, Te
   int shifts = 0, checked = 0;
   while (true) {
     std::int32_t pre;
+    bool have_matrix = false;
     if (bitparallel) bitparallel_prefixes(s.eq, nr, s);
-    if (exact_bitparallel) {
+    if (bitparallel && s.score[static_cast<std::size_t>(nh)] < exact_below) {
       pre = s.score[static_cast<std::size_t>(nh)];
       trace_from_bits(s.words, r, s);
     } else {
       pre = full_distance(s.words, r, s);
       trace_from_matrix(nh, nr, s);
+      have_matrix = true;
     }
     alignment(nh, nr, s);
     const std::vector<std::uint32_t>& w = s.words;
@@ -404,11 +426,13 @@ int ter_edits(const std::vector<std::uint32_t>& hyp, const TerReference& ref, Te
               std::int32_t dist;
               if (bitparallel) {
                 perform_shift(s.eq, sh, len, idx, s.shifted_eq);
-                // Exact without a band restriction; a lower bound of the banded distance.
+                // The plain distance: a lower bound of the banded one, and equal to it
+                // below exact_below.
                 dist = bitparallel_distance(s.shifted_eq, nr, prefix, limit, s);
-                if (!exact_bitparallel && dist <= limit) dist = candidate_distance(s.shifted, r, prefix, limit, s);
+                if (dist <= limit && dist >= exact_below)
+                  dist = candidate_distance(s.shifted, r, prefix, limit, s, have_matrix, pre);
               } else {
-                dist = candidate_distance(s.shifted, r, prefix, limit, s);
+                dist = candidate_distance(s.shifted, r, prefix, limit, s, true, pre);
               }
               ++checked;
               if (dist > limit) continue;

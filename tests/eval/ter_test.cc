@@ -209,10 +209,15 @@ TEST(Ter, ShiftSearchEqualsLiteralSacreBleuOnRandomInputs) {
   int compared = 0;
   for (int trial = 0; trial < 400; ++trial) {
     // Small vocabularies give many repeated words and many shift candidates; lengths cover
-    // the full-band, banded and > 64-word (no bit-parallel) paths.
+    // the full-band, banded, beyond-the-band and > 64-word (no bit-parallel) paths.
     const int vocab = 2 + static_cast<int>(rng() % 12);
-    const int nr = static_cast<int>(rng() % (trial % 10 == 0 ? 90 : 40));
-    const int nh = std::max(0, nr + static_cast<int>(rng() % 15) - 7);
+    int nr = static_cast<int>(rng() % (trial % 10 == 0 ? 90 : 40));
+    int nh = std::max(0, nr + static_cast<int>(rng() % 15) - 7);
+    if (trial % 7 == 3) {  // very different lengths: distances beyond the band's reach
+      nr = 30 + static_cast<int>(rng() % 34);
+      nh = static_cast<int>(rng() % 10);
+      if (trial % 2) std::swap(nr, nh);
+    }
     Words ref, hyp;
     for (int k = 0; k < nr; ++k) ref.push_back(1 + rng() % static_cast<unsigned>(vocab));
     for (int k = 0; k < nh; ++k) {
