@@ -196,8 +196,12 @@ TEST_F(CorpusCommandTest, HelpOfEachSubcommandStandsAlone) {
     const CommandRun run = mtbench(std::string("corpus ") + sub + " --help");
     EXPECT_EQ(run.status, 0) << sub << run.err;
     EXPECT_NE(run.out.find("Usage: mtbench corpus " + std::string(sub)), std::string::npos) << run.out;
-    if (std::string(sub) == "get") EXPECT_NE(run.out.find("MTBENCH_DATA_MIRROR"), std::string::npos) << run.out;
-    if (std::string(sub) == "info") EXPECT_NE(run.out.find("--tsv"), std::string::npos) << run.out;
+    if (std::string(sub) == "get") {
+      EXPECT_NE(run.out.find("MTBENCH_DATA_MIRROR"), std::string::npos) << run.out;
+    }
+    if (std::string(sub) == "info") {
+      EXPECT_NE(run.out.find("--tsv"), std::string::npos) << run.out;
+    }
   }
 }
 
