@@ -29,6 +29,7 @@ struct LmBuildOptions {
 struct LmQueryOptions {
   std::string arpa;          // model (ARPA, plain or gzip)
   std::string input = "-";   // tokenized text to score ("-" = stdin)
+  bool sentences = false;    // also print "Total: LOG10PROB OOV: N" per line (query -v sentence)
 };
 
 void run_build(const LmBuildOptions& o, const GlobalOptions& global) {
@@ -68,9 +69,13 @@ void run_query(const LmQueryOptions& o, const GlobalOptions& global) {
   progress.end(fmt::format("order {}, {} words", model->order(), model->vocab_size()));
   const std::vector<std::string> sentences = read_lines(o.input);
   progress.begin("query");
-  const lm::PerplexityReport report = lm::evaluate(*model, sentences);
+  std::vector<lm::SentenceScore> scores;
+  const lm::PerplexityReport report = lm::evaluate(*model, sentences, o.sentences ? &scores : nullptr);
   progress.end(fmt::format("{} tokens", report.tokens));
-  std::fputs(lm::format_perplexity_report(report).c_str(), stdout);
+  std::string out;
+  for (const auto& s : scores) out += fmt::format("Total: {:g} OOV: {}\n", s.log10_prob, s.oovs);
+  out += lm::format_perplexity_report(report);
+  std::fputs(out.c_str(), stdout);
   std::fflush(stdout);
   if (!progress.quiet() && global.verbose) progress.print_summary();
 }
@@ -101,6 +106,8 @@ void add_lm_command(CLI::App& app, GlobalOptions& global) {
   q->add_option("arpa", query->arpa, "ARPA model (plain or gzip)")->required();
   q->add_option("-i,--input", query->input, "Tokenized text, one sentence per line ('-' = standard input)")
       ->capture_default_str();
+  q->add_flag("--sentences", query->sentences,
+              "Also print \"Total: LOG10PROB OOV: N\" for every line (KenLM's query -v sentence)");
   q->callback([query, &global] { run_query(*query, global); });
 }
 

@@ -12,16 +12,19 @@
 
 namespace mtbench::lm {
 
-PerplexityReport evaluate(const Model& model, const std::vector<std::string>& sentences) {
+PerplexityReport evaluate(const Model& model, const std::vector<std::string>& sentences,
+                          std::vector<SentenceScore>* per_sentence) {
   const WordIndex eos = model.index("</s>");
   const WordIndex unk = model.unk();
   double corpus_total = 0.0, oov_total = 0.0;
   std::uint64_t oovs = 0, tokens = 0;
   State state, next;
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; };
+  if (per_sentence) per_sentence->clear();
   for (const std::string& line : sentences) {
     state = model.begin_sentence_state();
     float total = 0.0f;
+    std::uint64_t sentence_oovs = 0;
     std::size_t i = 0;
     while (i < line.size()) {
       while (i < line.size() && is_space(line[i])) ++i;
@@ -31,7 +34,7 @@ PerplexityReport evaluate(const Model& model, const std::vector<std::string>& se
       const WordIndex w = model.index(std::string_view(line).substr(i, j - i));
       const float p = model.score(state, w, &next);
       if (w == unk) {
-        ++oovs;
+        ++sentence_oovs;
         oov_total += p;
       }
       total += p;
@@ -42,6 +45,8 @@ PerplexityReport evaluate(const Model& model, const std::vector<std::string>& se
     total += model.score(state, eos, &next);
     ++tokens;
     corpus_total += total;
+    oovs += sentence_oovs;
+    if (per_sentence) per_sentence->push_back({total, sentence_oovs});
   }
   PerplexityReport report;
   report.tokens = tokens;

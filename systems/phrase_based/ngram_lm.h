@@ -35,8 +35,10 @@ struct EstimateStats {
 std::string estimate_arpa_text(const std::vector<std::string>& sentences,
                                const EstimateOptions& options, EstimateStats* stats = nullptr);
 
-// Estimates a model from tokenized sentences (tokens separated by spaces) and writes ARPA text.
-// Throws Error on order out of range or empty input.
+// Estimates a model from tokenized sentences (tokens separated by spaces) and writes ARPA text
+// atomically. Throws ConfigError on an order out of range, DataError on empty input or a
+// special word (<s>, </s>, <unk>) in the text (naming the line), Error when the discounts
+// cannot be estimated (tiny data: see discount_fallback).
 void estimate_arpa(const std::vector<std::string>& sentences, const EstimateOptions& options,
                    const std::filesystem::path& arpa_out);
 
@@ -50,7 +52,7 @@ struct State {
   std::size_t hash() const;
 };
 
-// A loaded model (from ARPA).
+// A loaded model (from ARPA). All queries are const and thread-safe.
 class Model {
  public:
   static std::unique_ptr<Model> load_arpa(const std::filesystem::path& path);
@@ -83,7 +85,15 @@ struct PerplexityReport {
   std::uint64_t oovs = 0;                // "OOVs:"
   std::uint64_t tokens = 0;              // "Tokens:" (words + </s> per sentence)
 };
-PerplexityReport evaluate(const Model& model, const std::vector<std::string>& sentences);
+// Scores every line (tokens separated by whitespace) from <s> to </s>. When `per_sentence` is
+// given it receives, per line, the log10 probability and the OOV count (KenLM's
+// `query -v sentence` "Total: ... OOV: ..." lines).
+struct SentenceScore {
+  float log10_prob = 0;    // sum of the words' and </s>'s log10 probabilities
+  std::uint64_t oovs = 0;  // words outside the vocabulary
+};
+PerplexityReport evaluate(const Model& model, const std::vector<std::string>& sentences,
+                          std::vector<SentenceScore>* per_sentence = nullptr);
 // The four summary lines exactly as KenLM's query prints them (tab-separated, 6 significant digits).
 std::string format_perplexity_report(const PerplexityReport& report);
 

@@ -148,6 +148,21 @@ TEST(NgramLmHand, ProbabilitiesAndBackoffs) {
   EXPECT_EQ(arpa.at("<unk>").backoff, 0.0);
 }
 
+// lmplz --interpolate_unigrams 0 (SRILM's choice): the unigram interpolation mass 2/3 goes
+// to <unk> and the other unigrams keep their discounted estimates, e.g. p(a) = 0.8/12.
+TEST(NgramLmHand, UninterpolatedUnigramsGiveTheMassToUnk) {
+  EstimateOptions options;
+  options.order = 2;
+  options.interpolate_unigrams = false;
+  const ArpaMap arpa = parse_arpa_entries(estimate_arpa_text(kHandCorpus, options));
+  EXPECT_NEAR(log10_prob(arpa, "<unk>"), std::log10(2.0 / 3), 1e-6);
+  EXPECT_NEAR(log10_prob(arpa, "a"), std::log10(0.8 / 12), 1e-6);
+  EXPECT_NEAR(log10_prob(arpa, "d"), std::log10(1.8 / 12), 1e-6);
+  double sum = 0;
+  for (const char* w : {"<unk>", "</s>", "a", "b", "c", "d"}) sum += std::pow(10.0, log10_prob(arpa, w));
+  EXPECT_NEAR(sum, 1.0, 1e-5);
+}
+
 // With lmplz's fallback discounts 0.5, 1, 1.5 (here every count-of-count cannot be had):
 //   <s> a b </s> | <s> a b </s> | <s> b a </s>
 // Unigram continuation counts a 2, b 2, </s> 2 (total 6): gamma = 1*3/6 = 0.5, uniform 1/4:
@@ -240,6 +255,23 @@ TEST(NgramLmGolden, QueryOfLmplzArpaPrintsKenlmSummary) {
   const PerplexityReport report = evaluate(*model, multi30k_test());
   EXPECT_EQ(format_perplexity_report(report),
             "Perplexity including OOVs:\t37.0298\nPerplexity excluding OOVs:\t33.5844\nOOVs:\t144\nTokens:\t13968\n");
+}
+
+TEST(NgramLmGolden, SentenceTotalsAddUpToThePerplexity) {
+  MTBENCH_REQUIRE_SHARED(test, "testdata/kenlm/multi30k.test_2016_flickr.lc.tok.en.gz");
+  const auto model = Model::parse_arpa(multi30k_o3_arpa(), "o3");
+  std::vector<SentenceScore> scores;
+  const PerplexityReport report = evaluate(*model, multi30k_test(), &scores);
+  ASSERT_EQ(scores.size(), multi30k_test().size());
+  double total = 0;
+  std::uint64_t oovs = 0;
+  for (const auto& s : scores) {
+    EXPECT_LT(s.log10_prob, 0.0f);
+    total += s.log10_prob;
+    oovs += s.oovs;
+  }
+  EXPECT_EQ(oovs, report.oovs);
+  EXPECT_NEAR(std::pow(10.0, -total / static_cast<double>(report.tokens)), report.perplexity_including_oovs, 1e-9);
 }
 
 // --- invariants ------------------------------------------------------------------------------
