@@ -13,13 +13,15 @@
 // sacreBLEU memoizes edit-distance rows in a prefix trie; we reuse the rows of the current
 // hypothesis for the unchanged prefix of each candidate and abandon a candidate as soon as
 // a lower bound shows it cannot become the best one. For references of up to 64 words the
-// candidates are first measured with Myers' bit-parallel edit distance (Myers 1999, in
-// Hyyro's 2001 formulation): exact when the band covers the whole matrix (references of up
-// to ~24 words), otherwise a lower bound of the banded distance. All of this only saves
-// work: the results are those of sacreBLEU's exhaustive computation.
+// candidates are measured with Myers' bit-parallel edit distance (ter_distance.h), exact
+// whenever it is below the cost of leaving the band and a lower bound otherwise. All of
+// this only saves work: the results are those of sacreBLEU's exhaustive computation
+// (tests/eval/ter_test.cc compares with a literal transcription on random inputs).
 
 #include <cstdint>
 #include <vector>
+
+#include "eval/ter_distance.h"
 
 namespace mtbench::eval {
 
@@ -30,25 +32,6 @@ struct TerReference {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> positions;
 
   explicit TerReference(std::vector<std::uint32_t> ids);
-};
-
-// Scratch memory for ter_edits (one per thread); reused so the inner loops never allocate.
-struct TerScratch {
-  std::vector<std::int32_t> cost;      // (nh + 1) x (nr + 1) costs of the current hypothesis
-  std::vector<std::uint8_t> op;        // the operation chosen in each cell
-  std::vector<std::int32_t> row_a;     // rolling rows for candidate evaluation
-  std::vector<std::int32_t> row_b;
-  std::vector<std::uint32_t> words;    // the current (shifted) hypothesis
-  std::vector<std::uint32_t> shifted;  // a candidate
-  std::vector<std::int32_t> align;     // reference position -> hypothesis position
-  std::vector<std::int32_t> hyp_err;   // prefix sums of hypothesis error flags
-  std::vector<std::int32_t> ref_err;   // prefix sums of reference error flags
-  std::vector<std::uint8_t> trace;     // edit operations, reference order
-  std::vector<std::uint64_t> eq;       // per current hypothesis word: reference positions holding it
-  std::vector<std::uint64_t> shifted_eq;  // the same for a candidate
-  std::vector<std::uint64_t> vp;       // bit-parallel state after each prefix of the current hypothesis
-  std::vector<std::uint64_t> vn;
-  std::vector<std::int32_t> score;
 };
 
 // Number of edits (shifts + insertions + deletions + substitutions) turning `hyp` into
