@@ -16,7 +16,8 @@ namespace {
 // Chronological, with systems that have no landmark year (external) last.
 std::vector<TranslatorEntry> ordered_entries() {
   auto entries = TranslatorRegistry::instance().entries();
-  std::stable_partition(entries.begin(), entries.end(), [](const TranslatorEntry& e) { return e.info.year > 0; });
+  std::stable_partition(entries.begin(), entries.end(),
+                        [](const TranslatorEntry& e) { return e.info.year > 0; });
   return entries;
 }
 
@@ -27,14 +28,16 @@ void print_text(const std::vector<TranslatorEntry>& entries) {
     era_width = std::max(era_width, e.info.era.size());
     paradigm_width = std::max(paradigm_width, e.info.paradigm.size());
   }
-  std::cout << fmt::format("{:<{}}  {:<{}}  {:>4}  {:<{}}  {}\n", "NAME", name_width, "ERA", era_width, "YEAR",
-                           "PARADIGM", paradigm_width, "ORIGIN");
+  std::cout << fmt::format("{:<{}}  {:<{}}  {:>4}  {:<{}}  {}\n", "NAME", name_width, "ERA",
+                           era_width, "YEAR", "PARADIGM", paradigm_width, "ORIGIN");
   for (const auto& e : entries) {
     const std::string year = e.info.year > 0 ? std::to_string(e.info.year) : "-";
-    std::cout << fmt::format("{:<{}}  {:<{}}  {:>4}  {:<{}}  {}\n", e.info.name, name_width, e.info.era, era_width,
-                             year, e.info.paradigm, paradigm_width, e.origin);
+    std::cout << fmt::format("{:<{}}  {:<{}}  {:>4}  {:<{}}  {}\n", e.info.name, name_width,
+                             e.info.era, era_width, year, e.info.paradigm, paradigm_width,
+                             e.origin);
     if (!e.info.title.empty()) std::cout << "    " << e.info.title << "\n";
-    if (!e.info.citation.empty() && e.info.citation != "-") std::cout << "    paper: " << e.info.citation << "\n";
+    if (!e.info.citation.empty() && e.info.citation != "-")
+      std::cout << "    paper: " << e.info.citation << "\n";
   }
 }
 
@@ -58,7 +61,8 @@ void print_json(const std::vector<TranslatorEntry>& entries) {
 void add_systems_command(CLI::App& app, GlobalOptions& global) {
   auto* sub = app.add_subcommand("systems", "List the translation systems (built-in and plugins)");
   sub->footer(
-      "Plugins are loaded from every --plugin-dir DIR (before the subcommand) and from each directory "
+      "Plugins are loaded from every --plugin-dir DIR (before the subcommand) and from each "
+      "directory "
       "of MTBENCH_PLUGIN_PATH (colon-separated).");
   auto json = std::make_shared<bool>(false);
   sub->add_flag("--json", *json, "Print a JSON array instead of a table");

@@ -22,18 +22,18 @@ namespace {
 
 // Command-line options of `mtbench train`.
 struct TrainArgs {
-  std::string system;     // registry name
-  std::string train_src;  // --train-src
-  std::string train_tgt;  // --train-tgt
-  std::string dev_src;    // --dev-src
-  std::string dev_tgt;    // --dev-tgt
-  std::string corpus;     // --corpus NAME (dataset registry)
-  std::string pair;       // --pair SRC-TGT (with --corpus)
-  std::string src_lang;   // --src-lang
-  std::string tgt_lang;   // --tgt-lang
-  std::string out;        // --out DIR
-  std::string preset;     // --preset NAME
-  std::string config;     // --config FILE.yaml
+  std::string system;          // registry name
+  std::string train_src;       // --train-src
+  std::string train_tgt;       // --train-tgt
+  std::string dev_src;         // --dev-src
+  std::string dev_tgt;         // --dev-tgt
+  std::string corpus;          // --corpus NAME (dataset registry)
+  std::string pair;            // --pair SRC-TGT (with --corpus)
+  std::string src_lang;        // --src-lang
+  std::string tgt_lang;        // --tgt-lang
+  std::string out;             // --out DIR
+  std::string preset;          // --preset NAME
+  std::string config;          // --config FILE.yaml
   std::string device = "cpu";  // --device
   bool resume = false;         // --resume
 };
@@ -41,7 +41,8 @@ struct TrainArgs {
 // Resolves --corpus/--pair into files and languages; checks that the options fit together.
 void resolve_data(TrainArgs& a) {
   if (!a.corpus.empty() || !a.pair.empty()) {
-    if (a.corpus.empty() || a.pair.empty()) fail<ConfigError>("--corpus and --pair go together (e.g. --corpus multi30k --pair de-en)");
+    if (a.corpus.empty() || a.pair.empty())
+      fail<ConfigError>("--corpus and --pair go together (e.g. --corpus multi30k --pair de-en)");
     if (!a.train_src.empty() || !a.train_tgt.empty() || !a.dev_src.empty() || !a.dev_tgt.empty()) {
       fail<ConfigError>("give either --corpus/--pair or --train-src/--train-tgt files, not both");
     }
@@ -51,7 +52,8 @@ void resolve_data(TrainArgs& a) {
     }
     const std::string src = a.pair.substr(0, dash), tgt = a.pair.substr(dash + 1);
     if ((!a.src_lang.empty() && a.src_lang != src) || (!a.tgt_lang.empty() && a.tgt_lang != tgt)) {
-      fail<ConfigError>("--src-lang/--tgt-lang ({}-{}) contradict --pair {}", a.src_lang, a.tgt_lang, a.pair);
+      fail<ConfigError>("--src-lang/--tgt-lang ({}-{}) contradict --pair {}", a.src_lang,
+                        a.tgt_lang, a.pair);
     }
     a.src_lang = src;
     a.tgt_lang = tgt;
@@ -64,10 +66,13 @@ void resolve_data(TrainArgs& a) {
     return;
   }
   if (a.train_src.empty() || a.train_tgt.empty()) {
-    fail<ConfigError>("training data missing: give --train-src and --train-tgt, or --corpus NAME --pair SRC-TGT");
+    fail<ConfigError>(
+        "training data missing: give --train-src and --train-tgt, or --corpus NAME --pair SRC-TGT");
   }
-  if (a.dev_src.empty() != a.dev_tgt.empty()) fail<ConfigError>("--dev-src and --dev-tgt go together");
-  if (a.src_lang.empty() || a.tgt_lang.empty()) fail<ConfigError>("--src-lang and --tgt-lang are required with --train-src/--train-tgt");
+  if (a.dev_src.empty() != a.dev_tgt.empty())
+    fail<ConfigError>("--dev-src and --dev-tgt go together");
+  if (a.src_lang.empty() || a.tgt_lang.empty())
+    fail<ConfigError>("--src-lang and --tgt-lang are required with --train-src/--train-tgt");
 }
 
 TrainingFile describe(const std::string& role, const std::string& path, std::size_t segments) {
@@ -106,7 +111,8 @@ void run_train(TrainArgs a, const GlobalOptions& global) {
     data.dev_source = std::move(dev.source);
     data.dev_target = std::move(dev.target);
   }
-  progress.end(fmt::format("{} training, {} dev segment pairs", manifest.train_segments, manifest.dev_segments));
+  progress.end(fmt::format("{} training, {} dev segment pairs", manifest.train_segments,
+                           manifest.dev_segments));
 
   TrainOptions options;
   options.source_lang = a.src_lang;
@@ -127,7 +133,8 @@ void run_train(TrainArgs a, const GlobalOptions& global) {
   prepare_model_dir(a.out);  // an earlier model's manifest goes first: incomplete until saved
   const auto start = std::chrono::steady_clock::now();
   system->train(data, options);
-  manifest.training_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  manifest.training_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.begin("save");
   save_model(*system, manifest, a.out);
   progress.end();
@@ -139,28 +146,35 @@ void run_train(TrainArgs a, const GlobalOptions& global) {
 }  // namespace
 
 void add_train_command(CLI::App& app, GlobalOptions& global) {
-  auto* sub = app.add_subcommand("train", "Train a system and write a self-contained model directory");
+  auto* sub =
+      app.add_subcommand("train", "Train a system and write a self-contained model directory");
   sub->footer(
       "Examples:\n"
       "  mtbench train rule-based --corpus multi30k --pair de-en --out models/rb\n"
-      "  mtbench train transformer --train-src train.de --train-tgt train.en --dev-src val.de --dev-tgt val.en \\\n"
+      "  mtbench train transformer --train-src train.de --train-tgt train.en --dev-src val.de "
+      "--dev-tgt val.en \\\n"
       "      --src-lang de --tgt-lang en --preset quick --out models/tf\n"
-      "  mtbench train external --config ext.yaml --src-lang de --tgt-lang en --train-src x.de --train-tgt x.en --out models/ext\n"
+      "  mtbench train external --config ext.yaml --src-lang de --tgt-lang en --train-src x.de "
+      "--train-tgt x.en --out models/ext\n"
       "`mtbench systems` lists the systems.");
   auto a = std::make_shared<TrainArgs>();
   sub->add_option("system", a->system, "System to train (see `mtbench systems`)")->required();
   sub->add_option("--train-src", a->train_src, "Training source file (plain or gzip)");
-  sub->add_option("--train-tgt", a->train_tgt, "Training target file, line-aligned with --train-src");
+  sub->add_option("--train-tgt", a->train_tgt,
+                  "Training target file, line-aligned with --train-src");
   sub->add_option("--dev-src", a->dev_src, "Dev (validation/tuning) source file");
   sub->add_option("--dev-tgt", a->dev_tgt, "Dev target file");
-  sub->add_option("--corpus", a->corpus, "Use this dataset's train and val splits (see `mtbench corpus list`)");
+  sub->add_option("--corpus", a->corpus,
+                  "Use this dataset's train and val splits (see `mtbench corpus list`)");
   sub->add_option("--pair", a->pair, "Language pair with --corpus, e.g. de-en");
   sub->add_option("--src-lang", a->src_lang, "Source language code (e.g. de)");
   sub->add_option("--tgt-lang", a->tgt_lang, "Target language code (e.g. en)");
   sub->add_option("--out", a->out, "Model directory to write")->required();
   sub->add_option("--preset", a->preset, "Named preset of the system (e.g. quick, full)");
-  sub->add_option("--config", a->config, "System-specific YAML options (unknown keys are errors)")->check(CLI::ExistingFile);
-  sub->add_option("--device", a->device, "Device for neural systems")->check(CLI::IsMember({"cpu", "cuda"}));
+  sub->add_option("--config", a->config, "System-specific YAML options (unknown keys are errors)")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--device", a->device, "Device for neural systems")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
   sub->add_flag("--resume", a->resume, "Continue from checkpoints found in --out");
   sub->callback([&global, a] { run_train(*a, global); });
 }

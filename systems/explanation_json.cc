@@ -19,7 +19,8 @@ json scores_to_json(const std::vector<std::pair<std::string, double>>& scores) {
 std::vector<std::pair<std::string, double>> scores_from_json(const json& j) {
   std::vector<std::pair<std::string, double>> out;
   for (const auto& item : j) {
-    if (!item.is_array() || item.size() != 2) throw json::other_error::create(501, "score entries are [name, value]", &item);
+    if (!item.is_array() || item.size() != 2)
+      throw json::other_error::create(501, "score entries are [name, value]", &item);
     out.emplace_back(item[0].get<std::string>(), item[1].get<double>());
   }
   return out;
@@ -30,7 +31,8 @@ void check_keys(const json& j, const std::set<std::string>& allowed, const std::
                 const std::string& what) {
   if (!j.is_object()) fail<DataError>("{}: {} must be a JSON object", origin, what);
   for (const auto& item : j.items()) {
-    if (!allowed.count(item.key())) fail<DataError>("{}: unknown key '{}' in {}", origin, item.key(), what);
+    if (!allowed.count(item.key()))
+      fail<DataError>("{}: unknown key '{}' in {}", origin, item.key(), what);
   }
 }
 
@@ -52,16 +54,23 @@ json explanation_to_json(const Explanation& e) {
       // as with float's full decimal expansion.
       json weights = json::array();
       for (float w : a.weights) weights.push_back(std::round(static_cast<double>(w) * 1e6) / 1e6);
-      matrices.push_back({{"kind", a.kind}, {"layer", a.layer}, {"head", a.head}, {"row_tokens", a.row_tokens},
-                          {"col_tokens", a.col_tokens}, {"weights", weights}});
+      matrices.push_back({{"kind", a.kind},
+                          {"layer", a.layer},
+                          {"head", a.head},
+                          {"row_tokens", a.row_tokens},
+                          {"col_tokens", a.col_tokens},
+                          {"weights", weights}});
     }
     j["attention"] = matrices;
   }
   if (!e.phrases.empty()) {
     json phrases = json::array();
     for (const auto& p : e.phrases) {
-      phrases.push_back({{"source_begin", p.source_begin}, {"source_end", p.source_end}, {"source", p.source},
-                         {"target", p.target}, {"scores", scores_to_json(p.scores)}});
+      phrases.push_back({{"source_begin", p.source_begin},
+                         {"source_end", p.source_end},
+                         {"source", p.source},
+                         {"target", p.target},
+                         {"scores", scores_to_json(p.scores)}});
     }
     j["phrases"] = phrases;
   }
@@ -73,7 +82,11 @@ json explanation_to_json(const Explanation& e) {
   if (!e.lexicon.empty()) {
     json lexicon = json::array();
     for (const auto& l : e.lexicon) {
-      lexicon.push_back({{"source", l.source}, {"lemma", l.lemma}, {"target", l.target}, {"pos", l.pos}, {"note", l.note}});
+      lexicon.push_back({{"source", l.source},
+                         {"lemma", l.lemma},
+                         {"target", l.target},
+                         {"pos", l.pos},
+                         {"note", l.note}});
     }
     j["lexicon"] = lexicon;
   }
@@ -83,8 +96,9 @@ json explanation_to_json(const Explanation& e) {
 }
 
 Explanation explanation_from_json(const json& j, const std::string& origin) {
-  check_keys(j, {"source_tokens", "target_tokens", "alignment", "attention", "phrases", "rules", "lexicon",
-                 "unknown_words", "scores"},
+  check_keys(j,
+             {"source_tokens", "target_tokens", "alignment", "attention", "phrases", "rules",
+              "lexicon", "unknown_words", "scores"},
              origin, "an explanation");
   Explanation e;
   std::string key;
@@ -95,12 +109,14 @@ Explanation explanation_from_json(const json& j, const std::string& origin) {
     if (j.contains(key)) e.target_tokens = j[key].get<std::vector<std::string>>();
     key = "alignment";
     if (j.contains(key)) {
-      for (const auto& link : j[key]) e.alignment.emplace_back(link.at(0).get<int>(), link.at(1).get<int>());
+      for (const auto& link : j[key])
+        e.alignment.emplace_back(link.at(0).get<int>(), link.at(1).get<int>());
     }
     key = "attention";
     if (j.contains(key)) {
       for (const auto& a : j[key]) {
-        check_keys(a, {"kind", "layer", "head", "row_tokens", "col_tokens", "weights"}, origin, "an attention matrix");
+        check_keys(a, {"kind", "layer", "head", "row_tokens", "col_tokens", "weights"}, origin,
+                   "an attention matrix");
         AttentionMatrix m;
         m.kind = a.value("kind", "");
         m.layer = a.value("layer", 0);
@@ -109,8 +125,8 @@ Explanation explanation_from_json(const json& j, const std::string& origin) {
         m.col_tokens = a.value("col_tokens", std::vector<std::string>{});
         m.weights = a.value("weights", std::vector<float>{});
         if (m.weights.size() != m.row_tokens.size() * m.col_tokens.size()) {
-          fail<DataError>("{}: attention matrix has {} weights for {} x {} tokens", origin, m.weights.size(),
-                          m.row_tokens.size(), m.col_tokens.size());
+          fail<DataError>("{}: attention matrix has {} weights for {} x {} tokens", origin,
+                          m.weights.size(), m.row_tokens.size(), m.col_tokens.size());
         }
         e.attention.push_back(std::move(m));
       }
@@ -118,7 +134,8 @@ Explanation explanation_from_json(const json& j, const std::string& origin) {
     key = "phrases";
     if (j.contains(key)) {
       for (const auto& p : j[key]) {
-        check_keys(p, {"source_begin", "source_end", "source", "target", "scores"}, origin, "a phrase");
+        check_keys(p, {"source_begin", "source_end", "source", "target", "scores"}, origin,
+                   "a phrase");
         PhraseUse use;
         use.source_begin = p.value("source_begin", 0);
         use.source_end = p.value("source_end", 0);
@@ -139,8 +156,8 @@ Explanation explanation_from_json(const json& j, const std::string& origin) {
     if (j.contains(key)) {
       for (const auto& l : j[key]) {
         check_keys(l, {"source", "lemma", "target", "pos", "note"}, origin, "a lexicon use");
-        e.lexicon.push_back({l.value("source", ""), l.value("lemma", ""), l.value("target", ""), l.value("pos", ""),
-                             l.value("note", "")});
+        e.lexicon.push_back({l.value("source", ""), l.value("lemma", ""), l.value("target", ""),
+                             l.value("pos", ""), l.value("note", "")});
       }
     }
     key = "unknown_words";

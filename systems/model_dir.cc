@@ -32,15 +32,19 @@ std::string utc_now_iso8601() {
 void prepare_model_dir(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir)) fail("cannot create model directory {}: {}", dir.string(), ec.message());
+  if (ec || !fs::is_directory(dir))
+    fail("cannot create model directory {}: {}", dir.string(), ec.message());
   fs::remove(dir / kModelManifestFile, ec);
-  if (ec) fail("cannot remove the old manifest {}: {}", (dir / kModelManifestFile).string(), ec.message());
+  if (ec)
+    fail("cannot remove the old manifest {}: {}", (dir / kModelManifestFile).string(),
+         ec.message());
 }
 
 std::string manifest_to_json(const ModelManifest& m) {
   json files = json::array();
   for (const auto& f : m.training_files) {
-    files.push_back({{"role", f.role}, {"path", f.path}, {"sha256", f.sha256}, {"segments", f.segments}});
+    files.push_back(
+        {{"role", f.role}, {"path", f.path}, {"sha256", f.sha256}, {"segments", f.segments}});
   }
   json j = {{"format", "mtbench-model"},
             {"system", m.system},
@@ -64,7 +68,8 @@ ModelManifest manifest_from_json(const std::string& text, const std::string& ori
   try {
     const json j = json::parse(text);
     if (!j.is_object() || j.value("format", "") != "mtbench-model") {
-      fail<DataError>("{} is not an mtbench model manifest (no \"format\": \"mtbench-model\")", origin);
+      fail<DataError>("{} is not an mtbench model manifest (no \"format\": \"mtbench-model\")",
+                      origin);
     }
     m.system = j.at("system").get<std::string>();
     m.system_origin = j.value("system_origin", "");
@@ -89,7 +94,8 @@ ModelManifest manifest_from_json(const std::string& text, const std::string& ori
   return m;
 }
 
-ModelManifest save_model(const Translator& translator, ModelManifest manifest, const fs::path& dir) {
+ModelManifest save_model(const Translator& translator, ModelManifest manifest,
+                         const fs::path& dir) {
   prepare_model_dir(dir);
   const SystemInfo info = translator.info();
   translator.save(dir);
@@ -108,9 +114,10 @@ ModelManifest read_manifest(const fs::path& dir) {
   if (!fs::is_directory(dir)) fail("model directory {} does not exist", dir.string());
   const fs::path file = dir / kModelManifestFile;
   if (!fs::exists(file)) {
-    fail("{} is not a complete mtbench model: it has no {} (training did not finish, or this is not "
-         "a model directory)",
-         dir.string(), kModelManifestFile);
+    fail(
+        "{} is not a complete mtbench model: it has no {} (training did not finish, or this is not "
+        "a model directory)",
+        dir.string(), kModelManifestFile);
   }
   return manifest_from_json(read_file(file), file.string());
 }
@@ -120,9 +127,11 @@ LoadedModel load_model(const fs::path& dir, TranslatorRegistry& registry) {
   model.manifest = read_manifest(dir);
   const ModelManifest& m = model.manifest;
   if (m.plugin_api_version > MTBENCH_PLUGIN_API_VERSION) {
-    fail("model {} was written by mtbench {} (interface version {}), newer than this mtbench ({}, "
-         "version {})",
-         dir.string(), m.mtbench_version, m.plugin_api_version, MTBENCH_VERSION, MTBENCH_PLUGIN_API_VERSION);
+    fail(
+        "model {} was written by mtbench {} (interface version {}), newer than this mtbench ({}, "
+        "version {})",
+        dir.string(), m.mtbench_version, m.plugin_api_version, MTBENCH_VERSION,
+        MTBENCH_PLUGIN_API_VERSION);
   }
   // A plugin model names the plugin it came from: load it if nobody did (self-contained dirs).
   if (!registry.contains(m.system) && !m.system_origin.empty() && m.system_origin != "built-in" &&
@@ -130,10 +139,11 @@ LoadedModel load_model(const fs::path& dir, TranslatorRegistry& registry) {
     load_plugin(m.system_origin, registry);
   }
   if (!registry.contains(m.system)) {
-    fail("model {} needs system '{}'{}, which is not available (load its plugin with --plugin-dir "
-         "or MTBENCH_PLUGIN_PATH); available systems: {}",
-         dir.string(), m.system, m.system_origin.empty() ? "" : " from " + m.system_origin,
-         fmt::format("{}", fmt::join(registry.names(), ", ")));
+    fail(
+        "model {} needs system '{}'{}, which is not available (load its plugin with --plugin-dir "
+        "or MTBENCH_PLUGIN_PATH); available systems: {}",
+        dir.string(), m.system, m.system_origin.empty() ? "" : " from " + m.system_origin,
+        fmt::format("{}", fmt::join(registry.names(), ", ")));
   }
   model.translator = registry.create(m.system);
   model.translator->load(dir);

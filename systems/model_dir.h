@@ -20,27 +20,27 @@ inline constexpr const char* kModelManifestFile = "mtbench-model.json";
 
 // One file the model was trained on.
 struct TrainingFile {
-  std::string role;        // "train-src", "train-tgt", "dev-src", "dev-tgt"
-  std::string path;        // path as given (absolute when known)
-  std::string sha256;      // SHA-256 of its raw bytes (empty when not computed)
+  std::string role;          // "train-src", "train-tgt", "dev-src", "dev-tgt"
+  std::string path;          // path as given (absolute when known)
+  std::string sha256;        // SHA-256 of its raw bytes (empty when not computed)
   std::size_t segments = 0;  // number of segments read from it
 };
 
 // Contents of mtbench-model.json.
 struct ModelManifest {
-  std::string system;                       // registry name of the system
-  std::string system_origin;                // "built-in" or the plugin path it came from
-  std::string mtbench_version;              // version of mtbench that wrote the model
-  int plugin_api_version = 0;               // MTBENCH_PLUGIN_API_VERSION at save time
-  std::string source_lang;                  // source language code
-  std::string target_lang;                  // target language code
-  std::string preset;                       // preset name used ("" = system default)
-  std::string config_yaml;                  // system-specific YAML used for training
-  std::string created;                      // UTC time of saving, ISO 8601
-  std::size_t train_segments = 0;           // training segment pairs
-  std::size_t dev_segments = 0;             // dev segment pairs
+  std::string system;                        // registry name of the system
+  std::string system_origin;                 // "built-in" or the plugin path it came from
+  std::string mtbench_version;               // version of mtbench that wrote the model
+  int plugin_api_version = 0;                // MTBENCH_PLUGIN_API_VERSION at save time
+  std::string source_lang;                   // source language code
+  std::string target_lang;                   // target language code
+  std::string preset;                        // preset name used ("" = system default)
+  std::string config_yaml;                   // system-specific YAML used for training
+  std::string created;                       // UTC time of saving, ISO 8601
+  std::size_t train_segments = 0;            // training segment pairs
+  std::size_t dev_segments = 0;              // dev segment pairs
   std::vector<TrainingFile> training_files;  // the files read, with checksums
-  double training_seconds = 0;              // wall time spent in train()
+  double training_seconds = 0;               // wall time spent in train()
 };
 
 // Creates `dir` for a new training run and removes a manifest left by an earlier model, so
@@ -50,7 +50,8 @@ void prepare_model_dir(const std::filesystem::path& dir);
 // Saves `translator` into `dir` (created if needed): Translator::save, then the manifest.
 // `manifest` carries the training facts; system, origin, versions and created are filled in
 // here. Returns the manifest as written.
-ModelManifest save_model(const Translator& translator, ModelManifest manifest, const std::filesystem::path& dir);
+ModelManifest save_model(const Translator& translator, ModelManifest manifest,
+                         const std::filesystem::path& dir);
 
 // Reads and checks the manifest; Error "not a complete mtbench model" when it is missing,
 // DataError naming the file when it is malformed.

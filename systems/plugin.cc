@@ -56,7 +56,9 @@ class PluginTranslator final : public Translator {
   PluginTranslator(Library library, std::unique_ptr<Translator> inner)
       : library_(std::move(library)), inner_(std::move(inner)) {}
   SystemInfo info() const override { return inner_->info(); }
-  void train(const TrainData& data, const TrainOptions& options) override { inner_->train(data, options); }
+  void train(const TrainData& data, const TrainOptions& options) override {
+    inner_->train(data, options);
+  }
   void save(const fs::path& dir) const override { inner_->save(dir); }
   void load(const fs::path& dir) override { inner_->load(dir); }
   std::vector<Translation> translate(const std::vector<std::string>& sources,
@@ -71,8 +73,8 @@ class PluginTranslator final : public Translator {
 
 // A factory made by the plugin (its std::function code lives in the library, too).
 struct PluginFactory {
-  Library library;                                            // declared first: destroyed last
-  std::function<std::unique_ptr<Translator>()> create;        // the plugin's factory
+  Library library;                                      // declared first: destroyed last
+  std::function<std::unique_ptr<Translator>()> create;  // the plugin's factory
 };
 
 // Collects what a plugin registers, so that a clash can refuse the whole plugin.
@@ -97,12 +99,14 @@ std::string dlopen_message(const fs::path& file) {
   return message ? message : "unknown error";
 }
 
-std::mutex g_mutex;                                                  // guards g_loaded
+std::mutex g_mutex;                                                             // guards g_loaded
 std::map<std::pair<const TranslatorRegistry*, fs::path>, PluginInfo> g_loaded;  // per registry
 
 }  // namespace
 
-std::string host_plugin_abi() { return MTBENCH_PLUGIN_ABI; }
+std::string host_plugin_abi() {
+  return MTBENCH_PLUGIN_ABI;
+}
 
 PluginInfo load_plugin(const fs::path& file, TranslatorRegistry& registry) {
   std::error_code ec;
@@ -115,7 +119,8 @@ PluginInfo load_plugin(const fs::path& file, TranslatorRegistry& registry) {
 
   boost::system::error_code load_error;
   auto library = std::make_shared<boost::dll::shared_library>(
-      boost::dll::fs::path(path.string()), load_error, boost::dll::load_mode::rtld_lazy | boost::dll::load_mode::rtld_local);
+      boost::dll::fs::path(path.string()), load_error,
+      boost::dll::load_mode::rtld_lazy | boost::dll::load_mode::rtld_local);
   if (load_error || !library->is_loaded()) {
     fail("cannot load plugin {}: {}", path.string(), dlopen_message(path));
   }
@@ -124,29 +129,33 @@ PluginInfo load_plugin(const fs::path& file, TranslatorRegistry& registry) {
   info.path = path;
   // 1. The API version, before any C++ of the plugin is called.
   if (!library->has("mtbench_plugin_api_version")) {
-    fail("{} is not an mtbench plugin: it has no mtbench_plugin_api_version() entry point "
-         "(define the entry points with MTBENCH_PLUGIN from systems/plugin_api.h)",
-         path.string());
+    fail(
+        "{} is not an mtbench plugin: it has no mtbench_plugin_api_version() entry point "
+        "(define the entry points with MTBENCH_PLUGIN from systems/plugin_api.h)",
+        path.string());
   }
   info.api_version = library->get<MtbenchPluginApiVersionFn>("mtbench_plugin_api_version")();
   if (info.api_version != MTBENCH_PLUGIN_API_VERSION) {
-    fail("plugin {} was built against mtbench plugin API version {}, but this mtbench provides "
-         "version {}; rebuild the plugin against this mtbench",
-         path.string(), info.api_version, MTBENCH_PLUGIN_API_VERSION);
+    fail(
+        "plugin {} was built against mtbench plugin API version {}, but this mtbench provides "
+        "version {}; rebuild the plugin against this mtbench",
+        path.string(), info.api_version, MTBENCH_PLUGIN_API_VERSION);
   }
   // 2. The compiler / standard library ABI fingerprint.
   if (!library->has("mtbench_plugin_abi") || !library->has("mtbench_plugin_register")) {
-    fail("plugin {} lacks the mtbench_plugin_abi() or mtbench_plugin_register() entry point "
-         "(define the entry points with MTBENCH_PLUGIN from systems/plugin_api.h)",
-         path.string());
+    fail(
+        "plugin {} lacks the mtbench_plugin_abi() or mtbench_plugin_register() entry point "
+        "(define the entry points with MTBENCH_PLUGIN from systems/plugin_api.h)",
+        path.string());
   }
   const char* abi = library->get<MtbenchPluginAbiFn>("mtbench_plugin_abi")();
   info.abi = abi ? abi : "";
   const std::string host_abi = host_plugin_abi();
   if (info.abi != host_abi) {
-    fail("plugin {} was built with an incompatible compiler or interface layout ('{}'; this "
-         "mtbench is '{}'); rebuild the plugin with the same compiler against this mtbench",
-         path.string(), info.abi, host_abi);
+    fail(
+        "plugin {} was built with an incompatible compiler or interface layout ('{}'; this "
+        "mtbench is '{}'); rebuild the plugin with the same compiler against this mtbench",
+        path.string(), info.abi, host_abi);
   }
   // 3. Registration: collect first, so a name clash refuses the plugin as a whole.
   CollectingRegistrar registrar;
@@ -158,7 +167,8 @@ PluginInfo load_plugin(const fs::path& file, TranslatorRegistry& registry) {
   if (registrar.entries.empty()) fail("plugin {} registered no systems", path.string());
   for (const auto& [system, create] : registrar.entries) {
     if (system.name.empty()) fail("plugin {} registered a system without a name", path.string());
-    if (!create) fail("plugin {} registered system '{}' without a factory", path.string(), system.name);
+    if (!create)
+      fail("plugin {} registered system '{}' without a factory", path.string(), system.name);
     if (registry.contains(system.name)) {
       fail("plugin {} registers system '{}', which is already registered from {}", path.string(),
            system.name, registry.entry(system.name).origin);
@@ -185,7 +195,8 @@ std::vector<PluginInfo> load_plugin_dir(const fs::path& dir, TranslatorRegistry&
   if (!fs::is_directory(dir)) fail("plugin directory {} does not exist", dir.string());
   std::vector<fs::path> files;
   for (const auto& item : fs::directory_iterator(dir)) {
-    if (item.path().extension() == ".so" && fs::is_regular_file(item.path())) files.push_back(item.path());
+    if (item.path().extension() == ".so" && fs::is_regular_file(item.path()))
+      files.push_back(item.path());
   }
   std::sort(files.begin(), files.end());
   std::vector<PluginInfo> out;
@@ -207,7 +218,8 @@ std::vector<fs::path> plugin_path_from_env() {
   return out;
 }
 
-std::vector<PluginInfo> load_plugins(const std::vector<fs::path>& dirs, TranslatorRegistry& registry) {
+std::vector<PluginInfo> load_plugins(const std::vector<fs::path>& dirs,
+                                     TranslatorRegistry& registry) {
   std::vector<PluginInfo> out;
   for (const auto& dir : dirs) {
     auto loaded = load_plugin_dir(dir, registry);

@@ -15,9 +15,11 @@ ExternalOptions parse_external_options(const std::string& yaml, const std::strin
   }
   ExternalOptions options;
   if (root.IsNull()) {
-    fail<ConfigError>("{}: the external system needs a configuration with 'command:' or 'outputs:'", origin);
+    fail<ConfigError>("{}: the external system needs a configuration with 'command:' or 'outputs:'",
+                      origin);
   }
-  if (!root.IsMap()) fail<ConfigError>("{}: the external system's configuration must be a YAML mapping", origin);
+  if (!root.IsMap())
+    fail<ConfigError>("{}: the external system's configuration must be a YAML mapping", origin);
   for (const auto& item : root) {
     const std::string key = item.first.as<std::string>();
     const YAML::Node& value = item.second;
@@ -33,16 +35,19 @@ ExternalOptions parse_external_options(const std::string& yaml, const std::strin
                             options.timeout_seconds);
         }
       } else {
-        fail<ConfigError>("{}: unknown key '{}' for the external system (valid: command, outputs, "
-                          "timeout_seconds)",
-                          origin, key);
+        fail<ConfigError>(
+            "{}: unknown key '{}' for the external system (valid: command, outputs, "
+            "timeout_seconds)",
+            origin, key);
       }
     } catch (const YAML::Exception&) {
-      fail<ConfigError>("{}: key '{}' of the external system has a value of the wrong type", origin, key);
+      fail<ConfigError>("{}: key '{}' of the external system has a value of the wrong type", origin,
+                        key);
     }
   }
   if (options.command.empty() == options.outputs.empty()) {
-    fail<ConfigError>("{}: the external system needs exactly one of 'command:' and 'outputs:'", origin);
+    fail<ConfigError>("{}: the external system needs exactly one of 'command:' and 'outputs:'",
+                      origin);
   }
   return options;
 }

@@ -30,10 +30,10 @@ class ExternalTranslator final : public Translator {
   void configure(const ExternalOptions& options, const std::string& origin);
 
  private:
-  ExternalOptions options_;             // command or outputs
-  std::vector<std::string> outputs_;    // pre-computed outputs (outputs mode)
-  std::string outputs_origin_;          // where outputs_ came from, for messages
-  bool configured_ = false;             // train(), configure() or load() was called
+  ExternalOptions options_;           // command or outputs
+  std::vector<std::string> outputs_;  // pre-computed outputs (outputs mode)
+  std::string outputs_origin_;        // where outputs_ came from, for messages
+  bool configured_ = false;           // train(), configure() or load() was called
 };
 
 // The registry entry (name "external", origin "built-in").

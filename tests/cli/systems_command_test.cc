@@ -15,14 +15,14 @@ namespace {
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
-
 using testing::run_mtbench;
 
 const std::string kDicePluginDir = MTBENCH_BINARY_DIR "/tests/plugins/dice";
 
 TEST(SystemsCommand, ListsBuiltinsWithEraYearAndOrigin) {
   testing::ScratchDir scratch;
-  const testing::MtbenchRun run = run_mtbench("systems < /dev/null", scratch.path(), "env -u MTBENCH_PLUGIN_PATH");
+  const testing::MtbenchRun run =
+      run_mtbench("systems < /dev/null", scratch.path(), "env -u MTBENCH_PLUGIN_PATH");
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("NAME"));
   EXPECT_THAT(run.out, HasSubstr("external"));
@@ -32,7 +32,8 @@ TEST(SystemsCommand, ListsBuiltinsWithEraYearAndOrigin) {
 
 TEST(SystemsCommand, ListsPluginFromPluginDirAndFromEnvironment) {
   testing::ScratchDir scratch;
-  testing::MtbenchRun run = run_mtbench("--plugin-dir '" + kDicePluginDir + "' systems --json", scratch.path());
+  testing::MtbenchRun run =
+      run_mtbench("--plugin-dir '" + kDicePluginDir + "' systems --json", scratch.path());
   ASSERT_EQ(run.status, 0) << run.err;
   const auto systems = nlohmann::json::parse(run.out);
   const nlohmann::json* dice = nullptr;
@@ -45,7 +46,8 @@ TEST(SystemsCommand, ListsPluginFromPluginDirAndFromEnvironment) {
   EXPECT_THAT(dice->at("origin").get<std::string>(), HasSubstr("/tests/plugins/dice/"));
   EXPECT_THAT(dice->at("citation").get<std::string>(), HasSubstr("Smadja"));
 
-  run = run_mtbench("systems", scratch.path(), "MTBENCH_PLUGIN_PATH='/nonexistent:" + kDicePluginDir + "'");
+  run = run_mtbench("systems", scratch.path(),
+                    "MTBENCH_PLUGIN_PATH='/nonexistent:" + kDicePluginDir + "'");
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("dice"));
   EXPECT_THAT(run.out, HasSubstr("Smadja"));
@@ -53,13 +55,15 @@ TEST(SystemsCommand, ListsPluginFromPluginDirAndFromEnvironment) {
 
 TEST(SystemsCommand, IncompatiblePluginIsOneClearErrorLine) {
   testing::ScratchDir scratch;
-  const testing::MtbenchRun run = run_mtbench("--plugin-dir '" MTBENCH_BINARY_DIR "/tests/plugins/bad_version' systems", scratch.path());
+  const testing::MtbenchRun run = run_mtbench(
+      "--plugin-dir '" MTBENCH_BINARY_DIR "/tests/plugins/bad_version' systems", scratch.path());
   EXPECT_EQ(run.status, 1);
   EXPECT_THAT(run.err, HasSubstr("mtbench: error: plugin "));
   EXPECT_THAT(run.err, HasSubstr("plugin API version 999"));
   EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
 
-  const testing::MtbenchRun missing = run_mtbench("--plugin-dir '" + (scratch / "nope").string() + "' systems", scratch.path());
+  const testing::MtbenchRun missing =
+      run_mtbench("--plugin-dir '" + (scratch / "nope").string() + "' systems", scratch.path());
   EXPECT_EQ(missing.status, 1);
   EXPECT_THAT(missing.err, HasSubstr("plugin directory"));
 }

@@ -40,10 +40,10 @@ std::string error_of(const std::function<void()>& action) {
 // does (`cmake -S examples/plugin -B B -Dmtbench_DIR=<build dir>`). Returns the .so path.
 fs::path build_example_plugin(const fs::path& build_dir) {
   const fs::path log = build_dir.parent_path() / "example-plugin-build.log";
-  const std::string command = "cmake -S '" MTBENCH_SOURCE_DIR "/examples/plugin' -B '" + build_dir.string() +
-                              "' -Dmtbench_DIR='" MTBENCH_BINARY_DIR "' -DCMAKE_BUILD_TYPE=Release > '" +
-                              log.string() + "' 2>&1 && cmake --build '" + build_dir.string() + "' >> '" +
-                              log.string() + "' 2>&1";
+  const std::string command =
+      "cmake -S '" MTBENCH_SOURCE_DIR "/examples/plugin' -B '" + build_dir.string() +
+      "' -Dmtbench_DIR='" MTBENCH_BINARY_DIR "' -DCMAKE_BUILD_TYPE=Release > '" + log.string() +
+      "' 2>&1 && cmake --build '" + build_dir.string() + "' >> '" + log.string() + "' 2>&1";
   const int status = std::system(command.c_str());
   std::ifstream in(log);
   std::stringstream text;
@@ -72,10 +72,10 @@ TEST(Plugin, ExamplePluginBuildsOutOfTreeLoadsTrainsAndTranslates) {
 
   // A tiny corpus where co-occurrence pins down each word.
   TrainData data;
-  data.train_source = {"der Hund", "der Hund schläft", "die Katze schläft", "die Katze", "ein Hund", "ein Ball",
-                       "die Frau", "die Maus"};
-  data.train_target = {"the dog", "the dog sleeps", "the cat sleeps", "the cat", "a dog", "a ball",
-                       "the woman", "the mouse"};
+  data.train_source = {"der Hund", "der Hund schläft", "die Katze schläft", "die Katze",
+                       "ein Hund", "ein Ball",         "die Frau",          "die Maus"};
+  data.train_target = {"the dog", "the dog sleeps", "the cat sleeps", "the cat",
+                       "a dog",   "a ball",         "the woman",      "the mouse"};
   TrainOptions options;
   options.config_yaml = "min_cooccurrence: 1\n";
   auto system = registry.create("dice");
@@ -114,7 +114,8 @@ TEST(Plugin, WrongApiVersionIsRefusedNamingFileAndBothVersions) {
   const fs::path so = test_plugin("bad_version");
   const std::string message = error_of([&] { load_plugin(so, registry); });
   EXPECT_THAT(message, HasSubstr(fs::canonical(so).string()));
-  EXPECT_THAT(message, HasSubstr("plugin API version " + std::to_string(MTBENCH_PLUGIN_API_VERSION + 998)));
+  EXPECT_THAT(message,
+              HasSubstr("plugin API version " + std::to_string(MTBENCH_PLUGIN_API_VERSION + 998)));
   EXPECT_THAT(message, HasSubstr("provides version " + std::to_string(MTBENCH_PLUGIN_API_VERSION)));
   EXPECT_TRUE(registry.names().empty());
 }
@@ -136,7 +137,8 @@ TEST(Plugin, LibraryWithoutEntryPointsOrNotALibraryIsAClearError) {
   const std::string message = error_of([&] { load_plugin(scratch / "fake.so", registry); });
   EXPECT_THAT(message, HasSubstr("cannot load plugin"));
   EXPECT_THAT(message, HasSubstr("fake.so"));
-  EXPECT_THAT(error_of([&] { load_plugin(scratch / "absent.so", registry); }), HasSubstr("does not exist"));
+  EXPECT_THAT(error_of([&] { load_plugin(scratch / "absent.so", registry); }),
+              HasSubstr("does not exist"));
   EXPECT_THAT(error_of([&] { load_plugin_dir(scratch / "no-dir", registry); }),
               HasSubstr("plugin directory"));
 }
@@ -144,7 +146,8 @@ TEST(Plugin, LibraryWithoutEntryPointsOrNotALibraryIsAClearError) {
 TEST(Plugin, PluginPathFromEnvironmentSplitsOnColons) {
   ::setenv("MTBENCH_PLUGIN_PATH", "/a/b::/c:", 1);
   EXPECT_EQ(plugin_path_from_env(), (std::vector<fs::path>{"/a/b", "/c"}));
-  ::setenv("MTBENCH_PLUGIN_PATH", (test_plugin("no_entry").parent_path().string() + ":/nonexistent").c_str(), 1);
+  ::setenv("MTBENCH_PLUGIN_PATH",
+           (test_plugin("no_entry").parent_path().string() + ":/nonexistent").c_str(), 1);
   TranslatorRegistry registry;
   // Directories of the path are searched (missing ones skipped): the bad library is reported.
   EXPECT_THAT(error_of([&] { load_plugins({}, registry); }), HasSubstr("not an mtbench plugin"));

@@ -6,6 +6,12 @@
 
 #include "systems/plugin_api.h"
 
-extern "C" MTBENCH_PLUGIN_EXPORT int mtbench_plugin_api_version() { return MTBENCH_PLUGIN_API_VERSION + 998; }
-extern "C" MTBENCH_PLUGIN_EXPORT const char* mtbench_plugin_abi() { std::abort(); }
-extern "C" MTBENCH_PLUGIN_EXPORT void mtbench_plugin_register(mtbench::PluginRegistrar*) { std::abort(); }
+extern "C" MTBENCH_PLUGIN_EXPORT int mtbench_plugin_api_version() {
+  return MTBENCH_PLUGIN_API_VERSION + 998;
+}
+extern "C" MTBENCH_PLUGIN_EXPORT const char* mtbench_plugin_abi() {
+  std::abort();
+}
+extern "C" MTBENCH_PLUGIN_EXPORT void mtbench_plugin_register(mtbench::PluginRegistrar*) {
+  std::abort();
+}

@@ -5,6 +5,12 @@
 
 #include "systems/plugin_api.h"
 
-extern "C" MTBENCH_PLUGIN_EXPORT int mtbench_plugin_api_version() { return MTBENCH_PLUGIN_API_VERSION; }
-extern "C" MTBENCH_PLUGIN_EXPORT const char* mtbench_plugin_abi() { return "msvc-19 msvcprt layout-8.1.2.3.4.5"; }
-extern "C" MTBENCH_PLUGIN_EXPORT void mtbench_plugin_register(mtbench::PluginRegistrar*) { std::abort(); }
+extern "C" MTBENCH_PLUGIN_EXPORT int mtbench_plugin_api_version() {
+  return MTBENCH_PLUGIN_API_VERSION;
+}
+extern "C" MTBENCH_PLUGIN_EXPORT const char* mtbench_plugin_abi() {
+  return "msvc-19 msvcprt layout-8.1.2.3.4.5";
+}
+extern "C" MTBENCH_PLUGIN_EXPORT void mtbench_plugin_register(mtbench::PluginRegistrar*) {
+  std::abort();
+}
