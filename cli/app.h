@@ -34,5 +34,6 @@ void add_translate_command(CLI::App& app, GlobalOptions& global);
 void add_lm_command(CLI::App& app, GlobalOptions& global);
 void add_align_command(CLI::App& app, GlobalOptions& global);
 void add_compare_command(CLI::App& app, GlobalOptions& global);
+void add_report_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace mtbench::cli
