@@ -186,6 +186,7 @@ void run_get(const GetOptions& options) {
   }
   std::cout << fmt::format("{}: {} files verified in {} ({} already cached, {} copied from the mirror, {} downloaded)\n",
                            d.name, files.size(), cache_dir.string(), counts[0], counts[1], counts[2]);
+  if (counts[2] > 0) Progress::global().print_summary();  // one stage per downloaded file
 }
 
 // --- path -------------------------------------------------------------------------------

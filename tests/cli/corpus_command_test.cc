@@ -152,6 +152,24 @@ TEST_F(CorpusCommandTest, InfoOnGoodFiles) {
   EXPECT_EQ(json["target"]["length"]["max"], 27);
 }
 
+TEST_F(CorpusCommandTest, InfoOnRegisteredDatasetWithMosesTokens) {
+  const CommandRun run =
+      mtbench("corpus info --corpus multi30k --pair de-en --split val --tokenize --json", mirror_env());
+  ASSERT_EQ(run.status, 0) << run.err;
+  const auto json = nlohmann::json::parse(run.out);
+  EXPECT_EQ(json["tokenization"], "moses");
+  EXPECT_EQ(json["source"]["segments"], 1014);
+  EXPECT_EQ(json["source"]["name"], (cache() / "val.de.gz").string());
+  EXPECT_EQ(json["target"]["name"], (cache() / "val.en.gz").string());
+  // Moses splits punctuation off words: more tokens, fewer types than whitespace splitting
+  // (11567 tokens / 2739 types and 12167 / 2389, see InfoOnGoodFiles).
+  EXPECT_GT(json["source"]["tokens"].get<int>(), 11567);
+  EXPECT_LT(json["source"]["types"].get<int>(), 2739);
+  EXPECT_GT(json["target"]["tokens"].get<int>(), 12167);
+  EXPECT_LT(json["target"]["types"].get<int>(), 2389);
+  EXPECT_EQ(json["source"]["characters"], 73692);  // characters do not depend on tokenization
+}
+
 TEST_F(CorpusCommandTest, InfoOnTsvWithCrlfAndNoFinalNewline) {
   std::ofstream(scratch_ / "pairs.tsv", std::ios::binary) << "ein Hund\ta dog\r\nzwei Katzen hier\ttwo cats";
   const CommandRun run = mtbench("corpus info --json --tsv " + quote((scratch_ / "pairs.tsv").string()));
