@@ -163,6 +163,20 @@ TEST(NgramLmHand, UninterpolatedUnigramsGiveTheMassToUnk) {
   EXPECT_NEAR(sum, 1.0, 1e-5);
 }
 
+// Extra vocabulary words are zero-count unigrams like <unk>: the uniform distribution now
+// covers 7 words, so p(zebra) = p(<unk>) = (2/3) / 7 and p(a) = 0.8/12 + (2/3)/7.
+TEST(NgramLmHand, ExtraVocabularyWordsAreZerotons) {
+  EstimateOptions options;
+  options.order = 2;
+  options.extra_vocab = {"zebra", "a"};  // "a" is already known: no change for it
+  EstimateStats stats;
+  const ArpaMap arpa = parse_arpa_entries(estimate_arpa_text(kHandCorpus, options, &stats));
+  EXPECT_EQ(stats.counts[0], 8u);
+  EXPECT_NEAR(log10_prob(arpa, "zebra"), std::log10(2.0 / 21), 1e-6);
+  EXPECT_NEAR(log10_prob(arpa, "<unk>"), std::log10(2.0 / 21), 1e-6);
+  EXPECT_NEAR(log10_prob(arpa, "a"), std::log10(0.8 / 12 + 2.0 / 21), 1e-6);
+}
+
 // With lmplz's fallback discounts 0.5, 1, 1.5 (here every count-of-count cannot be had):
 //   <s> a b </s> | <s> a b </s> | <s> b a </s>
 // Unigram continuation counts a 2, b 2, </s> 2 (total 6): gamma = 1*3/6 = 0.5, uniform 1/4:
