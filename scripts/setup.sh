@@ -14,7 +14,7 @@ packages=(
   # than the reference BLAS that Debian's LibTorch otherwise uses.
   libtorch-dev libopenblas0-openmp
 )
-if [[ "${MTBENCH_WITH_BROWSER:-0}" == "1" ]]; then
+if [[ "${MTBENCH_WITH_BROWSER:-1}" == "1" ]]; then
   packages+=(chromium)
 fi
 
