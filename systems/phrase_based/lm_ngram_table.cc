@@ -1,23 +1,12 @@
 #include "systems/phrase_based/lm_ngram_table.h"
+#include "systems/phrase_based/lm_hash.h"
 
 #include <algorithm>
 #include <cstring>
 
 namespace mtbench::lm {
 
-namespace {
-
-// A 64-bit finalizer (MurmurHash3's fmix64): good avalanche for word-id sequences.
-inline std::uint64_t fmix64(std::uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
-}  // namespace
+using detail::fmix64;
 
 NgramTable::NgramTable(int order) : order_(order) { rehash(64); }
 
