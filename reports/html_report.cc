@@ -1,0 +1,151 @@
+#include "reports/html_report.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "corpus/text_file.h"
+#include "reports/html_assets.h"
+
+namespace mtbench::reports {
+namespace {
+
+// Attention weights as bytes between the matrix's minimum and maximum: a fifth of the size of
+// decimal floats, and 1/255 is finer than any colour scale can show.
+void quantize_attention(nlohmann::json& explanation) {
+  if (!explanation.is_object() || !explanation.contains("attention")) return;
+  for (auto& matrix : explanation["attention"]) {
+    if (!matrix.is_object() || !matrix.contains("weights") || !matrix["weights"].is_array()) continue;
+    const auto& weights = matrix["weights"];
+    double lo = 0.0, hi = 1.0;
+    for (const auto& w : weights) {
+      if (!w.is_number()) continue;
+      lo = std::min(lo, w.get<double>());
+      hi = std::max(hi, w.get<double>());
+    }
+    nlohmann::json q = nlohmann::json::array();
+    for (const auto& w : weights) {
+      const double v = w.is_number() ? w.get<double>() : 0.0;
+      q.push_back(static_cast<int>(std::lround((v - lo) / (hi - lo) * 255.0)));
+    }
+    matrix.erase("weights");
+    matrix["q"] = std::move(q);
+    matrix["lo"] = lo;
+    matrix["hi"] = hi;
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& html_section_ids() {
+  static const std::vector<std::string> ids = {"summary",  "timeline",     "significance",    "length-buckets",
+                                               "frequency-buckets", "ngrams", "examples",     "explanations",
+                                               "learning-curves",   "costs",  "data-efficiency"};
+  return ids;
+}
+
+nlohmann::json html_report_data(const RunResults& results, const HtmlReportOptions& options) {
+  nlohmann::json data = to_json(results);
+  data.erase("train_word_counts");
+  for (auto& test : data["tests"]) {
+    if (!test.contains("explanations")) continue;
+    for (auto& [label, list] : test["explanations"].items()) {
+      (void)label;
+      if (!list.is_array()) continue;
+      if (list.size() > options.max_explained_segments) {
+        list.erase(list.begin() + static_cast<std::ptrdiff_t>(options.max_explained_segments), list.end());
+      }
+      for (auto& e : list) quantize_attention(e);
+    }
+  }
+  data["report_options"] = {{"max_explained_segments", options.max_explained_segments}};
+  return data;
+}
+
+std::string json_for_script(const nlohmann::json& json) {
+  const std::string text = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  out.reserve(text.size() + text.size() / 50);
+  for (char c : text) {
+    // '<' only occurs inside JSON strings, where \u003c is the same character.
+    if (c == '<') {
+      out += "\\u003c";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string render_html_report(const RunResults& results, const HtmlReportOptions& options) {
+  std::string title = options.title;
+  if (title.empty()) {
+    title = "mtbench report";
+    if (!results.corpus.empty()) title += ": " + results.corpus;
+    if (!results.source_lang.empty()) title += " " + results.source_lang + "\u2192" + results.target_lang;
+  }
+  static const std::vector<std::pair<std::string, std::string>> headings = {
+      {"summary", "Results"},
+      {"timeline", "Seventy years of machine translation"},
+      {"significance", "Paired significance"},
+      {"length-buckets", "Score by source-sentence length"},
+      {"frequency-buckets", "Word accuracy by training frequency"},
+      {"ngrams", "Salient n-gram differences"},
+      {"examples", "Sentence browser"},
+      {"explanations", "Inside the systems"},
+      {"learning-curves", "Learning curves"},
+      {"costs", "Costs"},
+      {"data-efficiency", "Data efficiency"}};
+  std::string nav, sections;
+  for (const auto& [id, heading] : headings) {
+    nav += fmt::format("<a href=\"#{}\">{}</a>", id, html_escape(heading));
+    sections += fmt::format(
+        "<section id=\"{0}\" class=\"card\"><h2>{1}</h2><div class=\"body\" id=\"{0}-body\">"
+        "<p class=\"muted\">Rendering needs JavaScript.</p></div></section>\n",
+        id, html_escape(heading));
+  }
+  std::string page;
+  page += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  page += "<meta name=\"generator\" content=\"mtbench " + html_escape(results.mtbench_version) + "\">\n";
+  page += "<title>" + html_escape(title) + "</title>\n<style>\n" + std::string(report_css()) + "</style>\n</head>\n";
+  page += "<body>\n<header class=\"top\"><div class=\"brand\"><h1>" + html_escape(title) + "</h1>";
+  page += "<div class=\"meta\" id=\"run-meta\"></div></div><div class=\"controls\" id=\"test-select-box\"></div></header>\n";
+  page += "<nav class=\"toc\">" + nav + "</nav>\n";
+  page += "<pre id=\"js-errors\" hidden></pre>\n<main>\n" + sections + "</main>\n";
+  page += "<footer>Generated by mtbench " + html_escape(results.mtbench_version) + " " + html_escape(results.created) +
+          ". Self-contained: no network access needed.</footer>\n";
+  page += "<script type=\"application/json\" id=\"mtbench-data\">" + json_for_script(html_report_data(results, options)) +
+          "</script>\n";
+  page += "<script>\n" + std::string(report_js()) + "</script>\n</body>\n</html>\n";
+  return page;
+}
+
+void write_html_report(const RunResults& results, const std::filesystem::path& file) {
+  write_html_report(results, file, HtmlReportOptions{});
+}
+
+void write_html_report(const RunResults& results, const std::filesystem::path& file,
+                       const HtmlReportOptions& options) {
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  write_file_atomic(file, render_html_report(results, options));
+}
+
+}  // namespace mtbench::reports

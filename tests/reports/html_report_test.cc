@@ -1,0 +1,91 @@
+#include "reports/html_report.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "corpus/text_file.h"
+#include "tests/reports/sample_results.h"
+#include "tests/test_util.h"
+
+namespace mtbench::reports {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// The text of the embedded data blob.
+std::string data_blob(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"mtbench-data\">";
+  const auto begin = html.find(open);
+  if (begin == std::string::npos) return "";
+  const auto end = html.find("</script>", begin);
+  return html.substr(begin + open.size(), end - begin - open.size());
+}
+
+TEST(HtmlReport, HasEverySectionIdOnce) {
+  const std::string html = render_html_report(testing::sample_run());
+  ASSERT_EQ(html_section_ids().size(), 11u);
+  for (const auto& id : html_section_ids()) {
+    const std::string needle = "<section id=\"" + id + "\"";
+    const auto first = html.find(needle);
+    EXPECT_NE(first, std::string::npos) << id;
+    EXPECT_EQ(html.find(needle, first + 1), std::string::npos) << id;
+  }
+}
+
+TEST(HtmlReport, EmbeddedJsonIsValidAndCannotCloseTheScript) {
+  const auto run = testing::sample_run();
+  const std::string html = render_html_report(run);
+  const std::string blob = data_blob(html);
+  ASSERT_FALSE(blob.empty());
+  EXPECT_THAT(blob, Not(HasSubstr("<")));
+  const auto data = nlohmann::json::parse(blob);
+  // The outputs holding "</script>" and "<!--" come back unchanged.
+  EXPECT_EQ(data["tests"][0]["outputs"][run.systems[1].label][1], "two men </script> <!-- play .");
+  EXPECT_EQ(data["tests"][0]["source"][1], "zwei Männer </script> spielen .");
+  EXPECT_FALSE(data.contains("train_word_counts"));
+  // Exactly two scripts (data, code) and no external resources.
+  std::size_t scripts = 0;
+  for (auto p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1)) ++scripts;
+  EXPECT_EQ(scripts, 2u);
+  EXPECT_THAT(html, Not(HasSubstr("src=\"http")));
+  EXPECT_THAT(html, Not(HasSubstr("href=\"http")));
+  EXPECT_THAT(html, Not(HasSubstr("@import")));
+}
+
+TEST(HtmlReport, TitleIsEscaped) {
+  HtmlReportOptions options;
+  options.title = "<b>R&D</b>";
+  const std::string html = render_html_report(testing::sample_run(), options);
+  EXPECT_THAT(html, HasSubstr("<title>&lt;b&gt;R&amp;D&lt;/b&gt;</title>"));
+  EXPECT_EQ(html_escape("\"'<>&"), "&quot;&#39;&lt;&gt;&amp;");
+}
+
+TEST(HtmlReport, AttentionIsQuantizedAndExplanationsCapped) {
+  auto run = testing::sample_run();
+  HtmlReportOptions options;
+  options.max_explained_segments = 1;
+  const auto data = html_report_data(run, options);
+  const auto& expl = data["tests"][0]["explanations"][run.systems[1].label];
+  ASSERT_EQ(expl.size(), 1u);
+  const auto& first = expl[0]["attention"][0];
+  EXPECT_FALSE(first.contains("weights"));
+  EXPECT_EQ(first["q"], nlohmann::json({230, 26, 51, 204}));  // 0.9, 0.1, 0.2, 0.8 of 255
+  EXPECT_EQ(first["lo"], 0.0);
+  EXPECT_EQ(first["hi"], 1.0);
+  // The positional encoding goes below zero nowhere here, but keeps its own range when it does.
+  run.tests[0].explanations[run.systems[1].label][0]["attention"].back()["weights"] = {-1.0, 1.0, 0.0, 0.5};
+  const auto pe = html_report_data(run, options)["tests"][0]["explanations"][run.systems[1].label][0]["attention"].back();
+  EXPECT_EQ(pe["lo"], -1.0);
+  EXPECT_EQ(pe["q"], nlohmann::json({0, 255, 128, 191}));
+}
+
+TEST(HtmlReport, WritesAtomicallyCreatingParents) {
+  mtbench::testing::ScratchDir dir;
+  const auto run = testing::sample_run();
+  write_html_report(run, dir / "sub" / "report.html");
+  EXPECT_EQ(read_file(dir / "sub" / "report.html"), render_html_report(run));
+}
+
+}  // namespace
+}  // namespace mtbench::reports
