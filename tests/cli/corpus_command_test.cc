@@ -84,6 +84,9 @@ TEST_F(CorpusCommandTest, GetWithMirrorFillsCacheAndListShowsIt) {
   const CommandRun again = mtbench("corpus get multi30k --split val --lang de");  // no mirror needed now
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_NE(again.out.find("1 already cached"), std::string::npos) << again.out;
+  const CommandRun path = mtbench("corpus path multi30k test_2016_flickr fr");
+  ASSERT_EQ(path.status, 0) << path.err;
+  EXPECT_EQ(path.out, (cache() / "test_2016_flickr.fr.gz").string() + "\n");
 
   const CommandRun list = mtbench("corpus list");
   ASSERT_EQ(list.status, 0) << list.err;

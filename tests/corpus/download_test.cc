@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -59,6 +60,8 @@ class TestHttpServer {
   void truncate(const std::string& path, std::size_t bytes) { with_lock([&] { truncated_[path] = bytes; }); }
   // Answers `path` with 404 even if the file exists.
   void not_found(const std::string& path) { with_lock([&] { missing_[path] = true; }); }
+  // Sends the headers and `bytes` of `path`, then stalls (until the client gives up).
+  void stall(const std::string& path, std::size_t bytes) { with_lock([&] { stalled_[path] = bytes; }); }
   // Answers `from` with a 302 to `to`.
   void redirect(const std::string& from, const std::string& to) { with_lock([&] { redirects_[from] = to; }); }
   // Paths requested so far.
@@ -109,12 +112,17 @@ class TestHttpServer {
     const std::size_t second = request.find(' ', first + 1);
     const std::string path = request.substr(first + 1, second - first - 1);
     std::size_t truncate_at = std::string::npos;
+    bool stall = false;
     bool missing = false;
     std::string location;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       requests_.push_back(path);
       if (truncated_.count(path)) truncate_at = truncated_[path];
+      if (stalled_.count(path)) {
+        truncate_at = stalled_[path];
+        stall = true;
+      }
       missing = missing_.count(path) > 0;
       if (redirects_.count(path)) location = redirects_[path];
     }
@@ -133,6 +141,11 @@ class TestHttpServer {
     send_all(client, "HTTP/1.1 200 OK\r\nContent-Type: application/gzip\r\nContent-Length: " +
                          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n");
     send_all(client, truncate_at == std::string::npos ? body : body.substr(0, truncate_at));
+    // Keep the connection open without sending, until the client closes it or we stop.
+    while (stall && !stop_) {
+      pollfd p{client, POLLIN, 0};
+      if (::poll(&p, 1, 50) > 0 && ::recv(client, buffer, sizeof(buffer), 0) <= 0) break;
+    }
   }
 
   std::filesystem::path root_;                         // served directory
@@ -142,6 +155,7 @@ class TestHttpServer {
   std::thread thread_;                                 // runs serve()
   std::mutex mutex_;                                   // guards the maps below
   std::map<std::string, std::size_t> truncated_;       // path -> bytes sent
+  std::map<std::string, std::size_t> stalled_;         // path -> bytes sent before stalling
   std::map<std::string, bool> missing_;                // paths answered with 404
   std::map<std::string, std::string> redirects_;       // path -> Location
   std::vector<std::string> requests_;                  // paths requested
@@ -308,6 +322,21 @@ TEST_F(DownloadTest, InterruptedDownloadIsNeverTakenAsComplete) {
   EXPECT_NE(message.find("val.de.gz"), std::string::npos) << message;
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});
   EXPECT_EQ(cache_state(multi30k(), file("val", "de"), options_), CacheState::kMissing);
+}
+
+TEST_F(DownloadTest, StalledDownloadTimesOut) {
+  TestHttpServer server(real_mirror_.parent_path());
+  options_.base_url = server.base_url();
+  options_.low_speed_time_s = 1;  // below 512 B/s for 1 s: give up
+  // Few bytes first: curl averages speed over a window of seconds.
+  server.stall("/multi30k/val.fr.gz", 100);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string message = error_of([&] { fetch_dataset_file(multi30k(), file("val", "fr"), options_); });
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NE(message.find("val.fr.gz"), std::string::npos) << message;
+  EXPECT_NE(message.find("too slow"), std::string::npos) << message;  // curl's CURLE_OPERATION_TIMEDOUT text
+  EXPECT_LT(seconds, 10.0);
+  EXPECT_EQ(listing(cache()), std::vector<std::string>{});
 }
 
 TEST_F(DownloadTest, CorruptedServedFileFailsChecksum) {
