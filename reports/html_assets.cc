@@ -33,6 +33,7 @@ table.data th, table.data td { padding:4px 10px; border-bottom:1px solid var(--l
 table.data th { font-weight:600; color:#334e68; border-bottom:2px solid #9fb3c8; background:#f8fafc; }
 table.data td:first-child, table.data th:first-child { text-align:left; }
 table.data td.best { font-weight:700; }
+table.data.text td, table.data.text th { text-align:left; }
 table.data td .ci { color:var(--muted); font-size:12px; }
 .sig td.good { background:var(--good-bg); color:var(--good); }
 .sig td.bad { background:var(--bad-bg); color:var(--bad); }
@@ -54,7 +55,7 @@ svg .axis line, svg .axis path { stroke:#9fb3c8; }
 svg .grid line { stroke:#eef2f7; }
 .sentence { border:1px solid var(--line); border-radius:5px; margin:8px 0; padding:8px 12px; }
 .sentence .head { display:flex; justify-content:space-between; color:var(--muted); font-size:12px; margin-bottom:4px; }
-.sentence .line { display:grid; grid-template-columns:150px 1fr 150px; gap:10px; padding:2px 0; }
+.sentence .line { display:grid; grid-template-columns:150px 1fr 210px; gap:10px; padding:2px 0; }
 .sentence .line .who { color:var(--muted); font-size:12.5px; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; }
 .sentence .line .scores { text-align:right; font-size:12px; color:var(--muted); font-variant-numeric:tabular-nums; }
 .sentence .ref { color:#243b53; font-weight:500; }

@@ -126,7 +126,7 @@ function lineChart(opts) {
   let xticks;
   if (cat) xticks = cat.map((c, i) => [i, c]);
   else if (opts.logX) xticks = all.map(p => p[0]).filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b).map(v => [v, fmtCount(v)]);
-  else xticks = niceTicks(xs[0], xs[1], 6).map(v => [v, fmtCount(v)]);
+  else xticks = niceTicks(xs[0], xs[1], 6).map(v => [v, v >= 1000 && v % 1000 ? String(v) : fmtCount(v)]);
   for (const [v, label] of xticks) {
     const x = cat ? m.l + (v + pad) / (xs[1] - xs[0] + 2 * pad) * (W - m.l - m.r) : X(v);
     axis.appendChild(sv('line', { x1: x, x2: x, y1: H - m.b, y2: H - m.b + 4 }));
@@ -182,11 +182,12 @@ function heatmap(rowsTok, colsTok, weights, opts) {
       const t = Math.max(-1, Math.min(1, v / Math.max(hi, -lo)));
       return t >= 0 ? `rgba(197,48,48,${t.toFixed(3)})` : `rgba(31,95,168,${(-t).toFixed(3)})`;
     }
-    return `rgba(31,95,168,${Math.max(0, Math.min(1, v / (opts.scaleMax || 1))).toFixed(3)})`;
+    // Darkest cell = the matrix maximum (attention is often spread thin); tooltips give exact values.
+    return `rgba(31,95,168,${Math.max(0, Math.min(1, v / (opts.scaleMax || hi))).toFixed(3)})`;
   };
   if (opts.colLabels !== false) colsTok.forEach((t, j) => svg.appendChild(sv('text', { x: 0, y: 0, 'font-size': 11,
     transform: `translate(${labelW + j * cell + cell / 2 + 4},${labelH - 6}) rotate(-60)`, text: t })));
-  if (opts.rowLabels !== false) rowsTok.forEach((t, i) => svg.appendChild(sv('text', { x: labelW - 6, y: labelH + i * cell + cell / 2 + 4,
+  if (opts.rowLabels !== false) rowsTok.forEach((t, i) => (i % (opts.labelEvery || 1)) === 0 && svg.appendChild(sv('text', { x: labelW - 6, y: labelH + i * cell + cell / 2 + 4,
     'text-anchor': 'end', 'font-size': 11, text: t })));
   for (let i = 0; i < rowsTok.length; i++) for (let j = 0; j < colsTok.length; j++) {
     const v = weights[i * colsTok.length + j] || 0;

@@ -195,12 +195,12 @@ function renderExplanations() {
   const ls = labels().filter(l => (ex[l] || []).some(e => e && Object.keys(e).length));
   if (!ls.length) { b.appendChild(el('p', { class: 'muted' }, 'No system returned explanations for this test set.')); return; }
   if (!ls.includes(S.exSys)) S.exSys = ls[0];
-  const list = ex[S.exSys] || [], n = list.length;
+  const list = ex[S.exSys] || [], n = list.length, explained = list.filter(e => e && Object.keys(e).length).length;
   S.exSeg = Math.max(0, Math.min(S.exSeg, n - 1));
   const seg = el('input', { type: 'number', min: 1, max: n, value: S.exSeg + 1, style: 'width:80px' });
   seg.addEventListener('change', e => { S.exSeg = (+e.target.value || 1) - 1; renderExplanations(); });
   b.appendChild(el('div', { class: 'controls-line' }, 'System: ', select(ls, S.exSys, v => { S.exSys = v; S.kind = null; renderExplanations(); }),
-    'Sentence: ', seg, el('span', { class: 'muted small' }, `of ${n} explained (first ${D.report_options ? D.report_options.max_explained_segments : n} kept)`)));
+    'Sentence: ', seg, el('span', { class: 'muted small' }, `${explained} of the first ${n} sentences have explanations`)));
   const e = list[S.exSeg];
   if (!e || !Object.keys(e).length) { b.appendChild(el('p', { class: 'muted' }, 'No explanation for this sentence.')); return; }
   b.appendChild(el('div', { class: 'small' }, el('b', {}, 'Source: '), (e.source_tokens || []).join(' ') || t.source[S.exSeg] || ''));
@@ -209,7 +209,7 @@ function renderExplanations() {
   if (e.rules && e.rules.length) b.appendChild(el('div', {}, el('h3', {}, 'Rule trace'),
     e.rules.map((r, k) => el('div', { class: 'rule' }, (k + 1) + '. ', el('b', {}, r.rule), ' \u2014 ', r.detail || ''))));
   if (e.lexicon && e.lexicon.length) b.appendChild(el('div', {}, el('h3', {}, 'Lexicon entries'),
-    table(['Source', 'Lemma', 'Translation', 'POS', 'Note'], e.lexicon.map(x => [x.source, x.lemma, x.target, x.pos, x.note]))));
+    table(['Source', 'Lemma', 'Translation', 'POS', 'Note'], e.lexicon.map(x => [x.source, x.lemma, x.target, x.pos, x.note]), 'text')));
   if (e.phrases && e.phrases.length) b.appendChild(el('div', {}, el('h3', {}, 'Phrase segmentation (target order)'),
     el('div', { class: 'phrases' }, e.phrases.map(p => el('div', { class: 'phrase', title: (p.scores || []).map(s => s[0] + ' ' + fmt(s[1], 3)).join('\n') },
       el('span', { class: 's' }, p.source, el('span', { class: 'n' }, ` [${p.source_begin}\u2013${p.source_end})`)), p.target)))));
@@ -222,11 +222,11 @@ function renderExplanations() {
   const bahdanau = att.filter(a => a.kind === 'bahdanau');
   for (const a of bahdanau) b.appendChild(el('div', {}, el('h3', {}, 'Attention (Bahdanau et al. 2014, fig. 3): rows output, columns source'),
     heatmap(a.row_tokens, a.col_tokens, weightsOf(a))));
-  const pe = att.filter(a => a.kind === 'positional-encoding' || a.kind === 'positional');
-  for (const a of pe) b.appendChild(el('div', {}, el('h3', {}, 'Positional encoding (Vaswani et al. 2017, sec. 3.5): rows positions, columns dimensions'),
-    heatmap(a.row_tokens, a.col_tokens, weightsOf(a), { cell: 6, colLabels: false })));
   const multi = att.filter(a => ['cross', 'encoder-self', 'decoder-self'].includes(a.kind));
   if (multi.length) b.appendChild(headView(multi));
+  const pe = att.filter(a => a.kind === 'positional-encoding' || a.kind === 'positional');
+  for (const a of pe) b.appendChild(el('div', {}, el('h3', {}, 'Positional encoding (Vaswani et al. 2017, sec. 3.5): rows positions, columns dimensions; red positive, blue negative'),
+    heatmap(a.row_tokens, a.col_tokens, weightsOf(a), { cell: Math.max(4, Math.min(12, Math.floor(900 / Math.max(1, a.col_tokens.length)))), colLabels: false, labelEvery: 5 })));
   if (e.scores && e.scores.length) b.appendChild(el('div', { class: 'small muted' }, 'Model scores: ' + e.scores.map(s => s[0] + ' = ' + fmt(s[1], 3)).join(', ')));
 }
 
@@ -297,10 +297,10 @@ function renderCosts() {
   if (!sys.length) { b.appendChild(el('p', { class: 'muted' }, 'No system information.')); return; }
   b.appendChild(table(['System', 'Training', 'Decoding', 'Sentences/s', 'Model size', 'Parameters'], sys.map(s => [s.label,
     (s.model_dir || s.train_seconds ? fmtDuration(s.train_seconds) : '\u2013') + (s.train_cached ? ' (cached)' : ''),
-    fmtDuration(s.translate_seconds), s.sentences_per_second ? fmt(s.sentences_per_second) : '\u2013', fmtBytes(s.model_bytes), fmtCount(s.parameters)])));
-  b.appendChild(el('div', { class: 'row' },
-    barChart(sys.map(s => ({ label: s.label, value: s.train_seconds, color: colorFor(s.label), text: fmtDuration(s.train_seconds) })), { title: 'Training time', width: 520 }),
-    barChart(sys.map(s => ({ label: s.label, value: s.sentences_per_second, color: colorFor(s.label), text: fmt(s.sentences_per_second) + '/s' })), { title: 'Decoding speed (sentences per second)', width: 520 })));
+    s.translate_seconds ? fmtDuration(s.translate_seconds) : '\u2013', s.sentences_per_second ? fmt(s.sentences_per_second) : '\u2013', fmtBytes(s.model_bytes), fmtCount(s.parameters)])));
+  b.appendChild(el('div', { class: 'row', style: 'margin-top:14px' },
+    barChart(sys.map(s => ({ label: s.label, value: s.train_seconds, color: colorFor(s.label), text: s.train_seconds ? fmtDuration(s.train_seconds) : '\u2013' })), { title: 'Training time', width: 520 }),
+    barChart(sys.map(s => ({ label: s.label, value: s.sentences_per_second, color: colorFor(s.label), text: s.sentences_per_second ? fmt(s.sentences_per_second) + '/s' : '\u2013' })), { title: 'Decoding speed (sentences per second)', width: 520 })));
 }
 
 function renderDataEfficiency() {
@@ -337,6 +337,9 @@ function renderAll() {
   } catch (err) {
     MT.record('report: ' + (err && err.stack ? err.stack : err));
   }
+  // Sections grew while rendering: honour a #section link given when the page was opened.
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (target) target.scrollIntoView();
   document.documentElement.setAttribute('data-rendered', 'true');
 })();
 )JS";
