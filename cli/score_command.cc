@@ -207,16 +207,30 @@ Inputs read_inputs(const ScoreOptions& o, bool paired) {
     }
   } else {
     for (const auto& file : o.inputs) {
-      if (std::find(in.names.begin(), in.names.end(), file) != in.names.end()) {
-        if (paired && file == in.names[0]) continue;  // the baseline given again
+      if (std::find(in.files.begin(), in.files.end(), file) != in.files.end()) {
+        if (paired && file == in.files[0]) continue;  // the baseline given again
         fail<ConfigError>("'{}' already used to name a system", file);
       }
-      std::vector<std::string> lines = read_lines(file);
-      for (auto& line : lines) line = rstrip(line);
-      in.systems.push_back(std::move(lines));
       in.names.push_back(file);
       in.files.push_back(file);
     }
+    // Decompressing and validating the files is a good part of the work: read them in
+    // parallel (errors are rethrown in file order once every reader is done).
+    in.systems.resize(in.files.size());
+    std::vector<std::string> errors(in.files.size());
+    const long long count = static_cast<long long>(in.files.size());
+#pragma omp parallel for schedule(dynamic)
+    for (long long f = 0; f < count; ++f) {
+      try {
+        std::vector<std::string> lines = read_lines(in.files[static_cast<std::size_t>(f)]);
+        for (auto& line : lines) line = rstrip(line);
+        in.systems[static_cast<std::size_t>(f)] = std::move(lines);
+      } catch (const std::exception& e) {
+        errors[static_cast<std::size_t>(f)] = e.what();
+      }
+    }
+    for (const auto& error : errors)
+      if (!error.empty()) throw DataError(error);
   }
   if (paired) {
     if (o.inputs.empty()) {
