@@ -1,0 +1,198 @@
+// `mtbench score` as a process, on the WMT17 files, against sacreBLEU 2.6.0's golden values
+// (../shared/testdata): single-system JSON and text, paired bootstrap JSON, multi-reference,
+// sacreBLEU's single-dash options, --all-pairs, --segment-scores and the error cases.
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/test_util.h"
+
+namespace {
+
+struct ProcessResult {
+  int rc = -1;         // exit status
+  std::string out;     // standard output
+  std::string err;     // standard error
+};
+
+ProcessResult run_mtbench(const std::string& args) {
+  const std::string err_file = std::filesystem::temp_directory_path() /
+                               ("mtbench-score-test-" + std::to_string(::getpid()) + ".err");
+  const std::string cmd = std::string(MTBENCH_BINARY_DIR) + "/mtbench score " + args + " 2>" + err_file;
+  ProcessResult r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  std::ifstream in(err_file);
+  r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::filesystem::remove(err_file);
+  return r;
+}
+
+nlohmann::json golden(const std::string& relative) {
+  std::ifstream in(mtbench::testing::shared_dir() / relative);
+  return nlohmann::json::parse(in);
+}
+
+#define WMT17(var)                                        \
+  MTBENCH_REQUIRE_SHARED(var, "corpora/wmt17-en-de");     \
+  MTBENCH_REQUIRE_SHARED(var##_golden, "testdata/sacrebleu-2.6.0-wmt17.json")
+
+std::string file(const std::filesystem::path& dir, const std::string& system) {
+  return (dir / (system + ".gz")).string();
+}
+
+TEST(ScoreCommand, SingleSystemJsonMatchesSacrebleu) {
+  WMT17(dir);
+  const auto g = golden("testdata/sacrebleu-2.6.0-wmt17.json")["systems"]["newstest2017.uedin-nmt.4722.en-de"];
+  const ProcessResult r = run_mtbench(file(dir, "newstest2017.ref.de") + " -i " + file(dir, "newstest2017.uedin-nmt.4722.en-de") +
+                    " -m ter chrf bleu -w 4");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto out = nlohmann::json::parse(r.out);
+  ASSERT_EQ(out.size(), 3u);  // sorted as sacreBLEU sorts: BLEU, chrF2, TER
+  EXPECT_EQ(out[0]["name"], "BLEU");
+  EXPECT_NEAR(out[0]["score"].get<double>(), g["bleu"]["score"].get<double>(), 5e-5);
+  EXPECT_EQ(out[0]["signature"], g["bleu"]["signature"]);
+  EXPECT_EQ(out[0]["verbose_score"], "59.9/34.0/21.8/14.4 (BP = 1.000 ratio = 1.026 hyp_len = 62873 ref_len = 61287)");
+  EXPECT_EQ(out[0]["tok"], "13a");
+  EXPECT_EQ(out[1]["name"], "chrF2");
+  EXPECT_NEAR(out[1]["score"].get<double>(), g["chrf"]["score"].get<double>(), 5e-5);
+  EXPECT_EQ(out[1]["signature"], g["chrf"]["signature"]);
+  EXPECT_EQ(out[2]["name"], "TER");
+  EXPECT_NEAR(out[2]["score"].get<double>(), g["ter"]["score"].get<double>(), 5e-5);
+  EXPECT_EQ(out[2]["signature"], g["ter"]["signature"]);
+  // sacreBLEU's exact layout: json.dumps(indent=1), default width 1.
+  const ProcessResult one = run_mtbench(file(dir, "newstest2017.ref.de") + " -i " + file(dir, "newstest2017.uedin-nmt.4722.en-de"));
+  EXPECT_EQ(one.out.substr(0, 38), "{\n \"name\": \"BLEU\",\n \"score\": 28.3,\n \"s");
+}
+
+TEST(ScoreCommand, TextOutputAndSacrebleuSingleDashOptions) {
+  WMT17(dir);
+  const auto g = golden("testdata/sacrebleu-2.6.0-wmt17.json")["systems"]["newstest2017.KIT.4950.en-de"];
+  const ProcessResult r = run_mtbench(file(dir, "newstest2017.ref.de") + " -i " + file(dir, "newstest2017.KIT.4950.en-de") +
+                    " -m bleu -tok intl -lc -w 2 -f text");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  // Golden configs bleu.tok-intl and bleu.lc separately; combined, check the signature shape.
+  EXPECT_NE(r.out.find("BLEU|nrefs:1|case:lc|eff:no|tok:intl|smooth:exp|version:2.6.0 = "), std::string::npos) << r.out;
+  const ProcessResult cf = run_mtbench(file(dir, "newstest2017.ref.de") + " -i " + file(dir, "newstest2017.KIT.4950.en-de") +
+                     " -m chrf -cw 2 -w 2 -f text -b");
+  ASSERT_EQ(cf.rc, 0) << cf.err;
+  const std::string want = g["chrf++"]["text"].get<std::string>();  // "chrF2++ = 55.01"
+  EXPECT_EQ(cf.out, want.substr(want.find("= ") + 2) + "\n");
+}
+
+TEST(ScoreCommand, MultiReferenceMatchesSacrebleu) {
+  WMT17(dir);
+  const auto g = golden("testdata/sacrebleu-2.6.0-wmt17.json")["systems"]["newstest2017.KIT.4950.en-de"];
+  const ProcessResult r = run_mtbench(file(dir, "newstest2017.ref.de") + " " + file(dir, "newstest2017.online-A.0.en-de") + " -i " +
+                    file(dir, "newstest2017.KIT.4950.en-de") + " -w 4");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto out = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(out["score"].get<double>(), g["bleu.2refs"]["score"].get<double>(), 5e-5);
+  EXPECT_EQ(out["signature"], g["bleu.2refs"]["signature"]);
+}
+
+TEST(ScoreCommand, PairedBootstrapJsonIsSacrebleus) {
+  WMT17(dir);
+  MTBENCH_REQUIRE_SHARED(sig, "testdata/sacrebleu-2.6.0-wmt17-significance-KIT.json");
+  const auto rows = golden("testdata/sacrebleu-2.6.0-wmt17-significance-KIT.json")["tests"]["bs"]["rows"];
+  const std::vector<std::string> systems = {"newstest2017.KIT.4950.en-de", "newstest2017.LMU-nmt-single.4893.en-de",
+                                            "newstest2017.uedin-nmt.4722.en-de"};
+  std::string args = file(dir, "newstest2017.ref.de") + " -m bleu chrf ter -pbs -i";
+  for (const auto& s : systems) args += " " + file(dir, s);
+  const ProcessResult r = run_mtbench(args);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto out = nlohmann::json::parse(r.out);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0]["system"], "Baseline: " + file(dir, systems[0]));
+  for (std::size_t s = 0; s < systems.size(); ++s) {
+    const auto& want = rows[s == 0 ? "Baseline: " + systems[0] : systems[s]];
+    for (const char* metric : {"BLEU", "chrF2", "TER"}) {
+      SCOPED_TRACE(systems[s] + " " + metric);
+      const auto& got = out[s][metric];
+      EXPECT_DOUBLE_EQ(got["score"].get<double>(), want[metric]["score"].get<double>());
+      EXPECT_EQ(got["p_value"].is_null(), want[metric]["p_value"].is_null());
+      if (!want[metric]["p_value"].is_null()) {
+        EXPECT_DOUBLE_EQ(got["p_value"].get<double>(), want[metric]["p_value"].get<double>());
+      }
+      EXPECT_DOUBLE_EQ(got["mean"].get<double>(), want[metric]["mean"].get<double>());
+      EXPECT_DOUBLE_EQ(got["ci"].get<double>(), want[metric]["ci"].get<double>());
+    }
+  }
+  // The text table carries sacreBLEU's signatures with the test fields.
+  const ProcessResult text = run_mtbench(args + " -f text");
+  ASSERT_EQ(text.rc, 0) << text.err;
+  EXPECT_NE(text.out.find(" - BLEU       nrefs:1|bs:1000|seed:12345|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"),
+            std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("(p = 0.0160)*"), std::string::npos) << text.out;
+}
+
+TEST(ScoreCommand, AllPairsAndSegmentScores) {
+  WMT17(dir);
+  mtbench::testing::ScratchDir scratch;
+  const std::string jsonl = (scratch / "segments.jsonl").string();
+  const ProcessResult r = run_mtbench(file(dir, "newstest2017.ref.de") + " -m bleu chrf -pbs -pbsn 200 --all-pairs -i " +
+                    file(dir, "newstest2017.KIT.4950.en-de") + " " + file(dir, "newstest2017.uedin-nmt.4722.en-de") +
+                    " " + file(dir, "newstest2017.online-F.0.en-de") + " --segment-scores " + jsonl);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto out = nlohmann::json::parse(r.out);
+  const auto& p = out["metrics"]["BLEU"]["p_values"];
+  ASSERT_EQ(p.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(p[i][i].is_null());
+    for (int j = 0; j < 3; ++j)
+      if (i != j) {
+        EXPECT_DOUBLE_EQ(p[i][j].get<double>(), p[j][i].get<double>());
+      }
+  }
+  EXPECT_LT(p[1][2].get<double>(), 0.01);  // uedin-nmt vs online-F: 28.3 vs 15.5 BLEU
+  std::ifstream in(jsonl);
+  std::string line;
+  std::size_t lines = 0;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_TRUE(j.contains("BLEU") && j.contains("chrF2") && j.contains("segment"));
+    ++lines;
+  }
+  EXPECT_EQ(lines, 3u * 3004u);
+}
+
+TEST(ScoreCommand, ErrorsAreOneLineAndNothingIsScored) {
+  WMT17(dir);
+  mtbench::testing::ScratchDir scratch;
+  const auto short_file = scratch / "short.txt";
+  std::ofstream(short_file) << "one line\ntwo lines\n";
+  const auto bad_utf8 = scratch / "bad.txt";
+  std::ofstream(bad_utf8) << "ok\n\xff\xfe broken\n";
+  const std::string ref = file(dir, "newstest2017.ref.de");
+  struct Case {
+    std::string args, needle;
+  };
+  const std::vector<Case> cases = {
+      {ref + " -i " + short_file.string(), "has 2 lines but reference"},
+      {ref + " -i " + (scratch / "missing.txt").string(), "missing.txt"},
+      {ref + " -i " + bad_utf8.string(), "bad.txt:2"},
+      {ref + " -m meteor -i " + short_file.string(), "unknown metric 'meteor'"},
+      {ref + " -tok klingon -i " + short_file.string(), "tokenizer 'klingon'"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.args);
+    const ProcessResult r = run_mtbench(c.args);
+    EXPECT_NE(r.rc, 0);
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_NE(r.err.find(c.needle), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+}  // namespace
