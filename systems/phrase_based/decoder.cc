@@ -8,6 +8,7 @@
 #include <limits>
 #include <queue>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "corpus/error.h"
@@ -94,6 +95,7 @@ class SentenceDecoder {
   DecodeResult run() {
     DecodeResult result;
     if (n_ == 0) return result;
+    if (lm_) end_of_sentence_ = lm_->index("</s>");
     build_options(result);
     future_costs();
     search();
@@ -196,10 +198,15 @@ class SentenceDecoder {
 
   using Stack = std::unordered_set<Hyp*, RecombineHash, RecombineEqual>;
 
-  void add(Stack& stack, double& best_total, Hyp* h) {
+  // Adds scratch_ to `stack` unless threshold pruning or a better recombined hypothesis
+  // rejects it (without n-best lists a rejected hypothesis is never stored).
+  void add(Stack& stack, double& best_total) {
     const double threshold = std::log(options_.beam_threshold);
-    if (h->total() < best_total + threshold) return;
-    auto it = stack.find(h);
+    if (scratch_.total() < best_total + threshold) return;
+    auto it = stack.find(&scratch_);
+    if (it != stack.end() && (*it)->score >= scratch_.score && !keep_arcs_) return;
+    Hyp* h = &arena_.emplace_back(std::move(scratch_));
+    scratch_ = Hyp();
     if (it != stack.end()) {
       Hyp* old = *it;
       if (old->score >= h->score) {
@@ -217,13 +224,17 @@ class SentenceDecoder {
     if (stack.size() > 2 * static_cast<std::size_t>(options_.stack_size)) prune(stack);
   }
 
+  // Histogram pruning; returns the survivors, best first.
   std::vector<Hyp*> prune(Stack& stack) {
     std::vector<Hyp*> hyps(stack.begin(), stack.end());
-    std::sort(hyps.begin(), hyps.end(), [](const Hyp* a, const Hyp* b) { return a->total() > b->total(); });
-    if (hyps.size() > static_cast<std::size_t>(options_.stack_size)) {
-      for (std::size_t i = options_.stack_size; i < hyps.size(); ++i) stack.erase(hyps[i]);
-      hyps.resize(options_.stack_size);
+    auto better = [](const Hyp* a, const Hyp* b) { return a->total() > b->total(); };
+    const auto keep = static_cast<std::size_t>(options_.stack_size);
+    if (hyps.size() > keep) {
+      std::nth_element(hyps.begin(), hyps.begin() + keep, hyps.end(), better);
+      for (std::size_t i = keep; i < hyps.size(); ++i) stack.erase(hyps[i]);
+      hyps.resize(keep);
     }
+    std::sort(hyps.begin(), hyps.end(), better);
     return hyps;
   }
 
@@ -250,8 +261,8 @@ class SentenceDecoder {
             // Leaving a gap behind: it must remain reachable within the limit (Moses).
             if (limit >= 0 && b != first_gap && e - first_gap > limit) break;
             for (const Option& o : span(b, e)) {
-              Hyp* h = expand(*hyp, o);
-              add(stacks[h->covered], best_total[h->covered], h);
+              expand(*hyp, o, scratch_);
+              add(stacks[scratch_.covered], best_total[scratch_.covered]);
             }
           }
         }
@@ -261,8 +272,9 @@ class SentenceDecoder {
     final_ = finals.empty() ? nullptr : finals.front();
   }
 
-  Hyp* expand(const Hyp& hyp, const Option& o) {
-    Hyp& h = arena_.emplace_back();
+  // Fills `h` (a scratch hypothesis) with the expansion of `hyp` by `o`.
+  void expand(const Hyp& hyp, const Option& o, Hyp& h) {
+    h.arcs.clear();
     h.prev = &hyp;
     h.option = &o;
     h.coverage = hyp.coverage;
@@ -288,7 +300,7 @@ class SentenceDecoder {
         state = next;
       }
       if (h.complete) {
-        lm += lm_->score(state, lm_->index("</s>"), &next);
+        lm += lm_->score(state, end_of_sentence_, &next);
         state = next;
       }
       h.lm_state = state;
@@ -300,7 +312,6 @@ class SentenceDecoder {
     }
     h.score = dot(weights_, h.features);
     h.future = h.complete ? 0 : future_of(h.coverage);
-    return &h;
   }
 
   // The derivation along a path of hypotheses given from the last one backwards (each
@@ -391,7 +402,9 @@ class SentenceDecoder {
   std::vector<double> fc_;                        // future cost per span
   std::deque<Hyp> arena_;                         // all hypotheses of this sentence
   const Hyp* final_ = nullptr;                    // best complete hypothesis
+  lm::WordIndex end_of_sentence_ = 0;             // index of </s>
   bool keep_arcs_ = false;                        // record recombined hypotheses
+  Hyp scratch_;                                   // the expansion being considered
 };
 
 }  // namespace
