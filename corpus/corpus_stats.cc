@@ -7,11 +7,12 @@
 
 #include <fmt/format.h>
 
-
 namespace mtbench {
 namespace {
 
-bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 // Code points in valid UTF-8: every byte that is not a continuation byte starts one.
 std::size_t count_code_points(std::string_view text) {
@@ -61,7 +62,8 @@ double percentile(std::vector<std::size_t>& values, double q) {
   return low + (h - static_cast<double>(lo)) * (static_cast<double>(values[hi]) - low);
 }
 
-SideStats side_stats(const std::vector<std::string>& segments, const TokenizeFn& tokenize, std::string name) {
+SideStats side_stats(const std::vector<std::string>& segments, const TokenizeFn& tokenize,
+                     std::string name) {
   SideStats stats;
   stats.name = std::move(name);
   stats.segments = segments.size();
@@ -78,7 +80,8 @@ SideStats side_stats(const std::vector<std::string>& segments, const TokenizeFn&
   }
   stats.types = counts.size();
   for (const auto& entry : counts) stats.singletons += entry.second == 1;
-  stats.type_token_ratio = stats.tokens ? static_cast<double>(stats.types) / static_cast<double>(stats.tokens) : 0;
+  stats.type_token_ratio =
+      stats.tokens ? static_cast<double>(stats.types) / static_cast<double>(stats.tokens) : 0;
   if (!lengths.empty()) {
     stats.length.mean = static_cast<double>(stats.tokens) / static_cast<double>(lengths.size());
     stats.length.median = percentile(lengths, 0.5);
@@ -99,7 +102,8 @@ CorpusStats corpus_stats(const ParallelCorpus& corpus, const TokenizeFn& source_
   stats.target = side_stats(corpus.target, target_tokenize, corpus.target_name);
   source_thread.join();
   if (stats.source.tokens > 0) {
-    stats.length_ratio = static_cast<double>(stats.target.tokens) / static_cast<double>(stats.source.tokens);
+    stats.length_ratio =
+        static_cast<double>(stats.target.tokens) / static_cast<double>(stats.source.tokens);
   }
   for (std::size_t i = 0; i < corpus.size(); ++i) {
     const bool source_empty = whitespace_tokens(corpus.source[i]).empty();
@@ -111,12 +115,9 @@ CorpusStats corpus_stats(const ParallelCorpus& corpus, const TokenizeFn& source_
 }
 
 nlohmann::json to_json(const CorpusStats& stats) {
-  return {{"source", side_json(stats.source)},
-          {"target", side_json(stats.target)},
-          {"length_ratio", stats.length_ratio},
-          {"one_side_empty", stats.one_side_empty},
-          {"identical_pairs", stats.identical_pairs},
-          {"tokenization", stats.tokenization}};
+  return {{"source", side_json(stats.source)},        {"target", side_json(stats.target)},
+          {"length_ratio", stats.length_ratio},       {"one_side_empty", stats.one_side_empty},
+          {"identical_pairs", stats.identical_pairs}, {"tokenization", stats.tokenization}};
 }
 
 std::string format_stats(const CorpusStats& stats) {
@@ -135,7 +136,8 @@ std::string format_stats(const CorpusStats& stats) {
   row("characters", integer(s.characters), integer(t.characters));
   row("vocabulary (types)", integer(s.types), integer(t.types));
   row("singletons", integer(s.singletons), integer(t.singletons));
-  row("type/token ratio", fmt::format("{:.4f}", s.type_token_ratio), fmt::format("{:.4f}", t.type_token_ratio));
+  row("type/token ratio", fmt::format("{:.4f}", s.type_token_ratio),
+      fmt::format("{:.4f}", t.type_token_ratio));
   row("length mean", real(s.length.mean), real(t.length.mean));
   row("length median", real(s.length.median), real(t.length.median));
   row("length p95", real(s.length.p95), real(t.length.p95));

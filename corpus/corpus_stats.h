@@ -20,24 +20,24 @@ using TokenizeFn = std::function<std::vector<std::string>(std::string_view)>;
 
 // Distribution of segment lengths in tokens.
 struct LengthStats {
-  double mean = 0;         // arithmetic mean
-  double median = 0;       // 50th percentile (linear interpolation, as numpy.median)
-  double p95 = 0;          // 95th percentile (linear interpolation, numpy.percentile's default)
-  std::size_t min = 0;     // shortest segment
-  std::size_t max = 0;     // longest segment
+  double mean = 0;      // arithmetic mean
+  double median = 0;    // 50th percentile (linear interpolation, as numpy.median)
+  double p95 = 0;       // 95th percentile (linear interpolation, numpy.percentile's default)
+  std::size_t min = 0;  // shortest segment
+  std::size_t max = 0;  // longest segment
 };
 
 // Statistics of one side of a corpus.
 struct SideStats {
-  std::string name;                 // file (or TSV column) it was read from
-  std::size_t segments = 0;         // lines
-  std::size_t tokens = 0;           // tokens over all segments
-  std::size_t characters = 0;       // Unicode code points over all segments (newlines excluded)
-  std::size_t types = 0;            // distinct tokens (case-sensitive)
-  std::size_t singletons = 0;       // types seen exactly once (hapax legomena)
-  double type_token_ratio = 0;      // types / tokens (0 without tokens)
-  std::size_t empty_segments = 0;   // segments with no token (empty or whitespace only)
-  LengthStats length;               // tokens per segment
+  std::string name;                // file (or TSV column) it was read from
+  std::size_t segments = 0;        // lines
+  std::size_t tokens = 0;          // tokens over all segments
+  std::size_t characters = 0;      // Unicode code points over all segments (newlines excluded)
+  std::size_t types = 0;           // distinct tokens (case-sensitive)
+  std::size_t singletons = 0;      // types seen exactly once (hapax legomena)
+  double type_token_ratio = 0;     // types / tokens (0 without tokens)
+  std::size_t empty_segments = 0;  // segments with no token (empty or whitespace only)
+  LengthStats length;              // tokens per segment
 };
 
 // Statistics of a parallel corpus.
@@ -59,7 +59,8 @@ std::vector<std::string> whitespace_tokens(std::string_view text);
 double percentile(std::vector<std::size_t>& values, double q);
 
 // Statistics of one side.
-SideStats side_stats(const std::vector<std::string>& segments, const TokenizeFn& tokenize, std::string name);
+SideStats side_stats(const std::vector<std::string>& segments, const TokenizeFn& tokenize,
+                     std::string name);
 
 // Statistics of both sides of `corpus` (already validated: equal line counts, UTF-8).
 CorpusStats corpus_stats(const ParallelCorpus& corpus, const TokenizeFn& source_tokenize,

@@ -21,18 +21,18 @@ struct FileRow {
 // A dataset as data. Files are named "<split>.<language><suffix>" and published at
 // "<base_url>/<file name>".
 struct DatasetRow {
-  const char* name;                          // registry name
-  const char* description;                   // one line
-  const char* citation;                      // what to cite
-  const char* base_url;                      // where the public files live
-  const char* suffix;                        // file name suffix, e.g. ".gz"
-  std::vector<std::string> languages;        // display order of languages
-  std::vector<std::string> splits;           // display order of splits
-  std::vector<std::string> default_splits;   // fetched by default
-  const char* train_split;                   // training split
-  const char* dev_split;                     // validation split
-  const char* test_split;                    // default test split
-  std::vector<FileRow> files;                // every published file
+  const char* name;                         // registry name
+  const char* description;                  // one line
+  const char* citation;                     // what to cite
+  const char* base_url;                     // where the public files live
+  const char* suffix;                       // file name suffix, e.g. ".gz"
+  std::vector<std::string> languages;       // display order of languages
+  std::vector<std::string> splits;          // display order of splits
+  std::vector<std::string> default_splits;  // fetched by default
+  const char* train_split;                  // training split
+  const char* dev_split;                    // validation split
+  const char* test_split;                   // default test split
+  std::vector<FileRow> files;               // every published file
 };
 
 // Multi30k task 1, raw (untokenized, original casing) files of the multi30k/dataset GitHub
@@ -47,7 +47,8 @@ std::vector<DatasetRow> registry_rows() {
        "https://raw.githubusercontent.com/multi30k/dataset/master/data/task1/raw",
        ".gz",
        {"de", "en", "fr", "cs"},
-       {"train", "val", "test_2016_flickr", "test_2017_flickr", "test_2017_mscoco", "test_2018_flickr"},
+       {"train", "val", "test_2016_flickr", "test_2017_flickr", "test_2017_mscoco",
+        "test_2018_flickr"},
        {"train", "val", "test_2016_flickr"},
        "train",
        "val",
@@ -61,20 +62,34 @@ std::vector<DatasetRow> registry_rows() {
            {"val", "en", "14f7d25ddd868909a9213e361768460edcacdd6ab9d1e77b92560dc10c10dc28"},
            {"val", "fr", "ca3106f1a72390591d25f6c45cb4cd39dec4cd3f123e099748a3ce5256c160e9"},
            {"val", "cs", "b63226e05c4bd5dd6a42897d74b86a1b9d2c31498252c572b1ea7f7996927fcc"},
-           {"test_2016_flickr", "de", "9204244e408ccb38d2a55cfcd344df15005fc42a07a6e55ca6c52b6ababb8cc8"},
-           {"test_2016_flickr", "en", "611d361c6334bc7246101d48097c13cf5c4413c5befc793cc629934359d532d9"},
-           {"test_2016_flickr", "fr", "6d326e188d259fb1d04ac19eae3af956559b3a0b93d7635e56c90987c40c8b90"},
-           {"test_2016_flickr", "cs", "200a4a74cc9560f051924abb9803be008d1908d77f747e9141aeb86dfd2797f1"},
-           {"test_2017_flickr", "de", "a2c89666db00c495cd8513b9d708d5a3acc205d7de312ef2bf5fb7ebc1540aee"},
-           {"test_2017_flickr", "en", "76a444ee25172e72695cddb13ae4a3bda59430617be88e0bb46b60504f054074"},
-           {"test_2017_flickr", "fr", "3ba671ceb2299f3304ffafefea7a833d08632fbaf0ba18546f8a2ec2391af496"},
-           {"test_2017_mscoco", "de", "799e4854c25d601cb6cb6be29eabe5667734c61ace2f495e03e429031a0bc338"},
-           {"test_2017_mscoco", "en", "aab300bfb4427697987e02cd0aacd44bfe8aa50456231b6474c08038bbed2b58"},
-           {"test_2017_mscoco", "fr", "754f3072ba9f124569ba5258b32730fc1d214bbf8e0c6dfb2b74401676220db0"},
-           {"test_2018_flickr", "de", "ddd0130c7d97482dc5197a02141dae8dd79f20f03586c480d675c09a32daf608"},
-           {"test_2018_flickr", "en", "ef4f4844037d4c5dea75c9a8ed5fd78905967a26f67c255e230cc9780032654d"},
-           {"test_2018_flickr", "fr", "fb2b83fcceb937a4f7e3e93c1c51c22aba92f1e342391e6b5ba392b16a920501"},
-           {"test_2018_flickr", "cs", "7d0a9db904f94c554a8c58049a9f3a5357c27f46cc3d710d70cb0b4a2585b8c2"},
+           {"test_2016_flickr", "de",
+            "9204244e408ccb38d2a55cfcd344df15005fc42a07a6e55ca6c52b6ababb8cc8"},
+           {"test_2016_flickr", "en",
+            "611d361c6334bc7246101d48097c13cf5c4413c5befc793cc629934359d532d9"},
+           {"test_2016_flickr", "fr",
+            "6d326e188d259fb1d04ac19eae3af956559b3a0b93d7635e56c90987c40c8b90"},
+           {"test_2016_flickr", "cs",
+            "200a4a74cc9560f051924abb9803be008d1908d77f747e9141aeb86dfd2797f1"},
+           {"test_2017_flickr", "de",
+            "a2c89666db00c495cd8513b9d708d5a3acc205d7de312ef2bf5fb7ebc1540aee"},
+           {"test_2017_flickr", "en",
+            "76a444ee25172e72695cddb13ae4a3bda59430617be88e0bb46b60504f054074"},
+           {"test_2017_flickr", "fr",
+            "3ba671ceb2299f3304ffafefea7a833d08632fbaf0ba18546f8a2ec2391af496"},
+           {"test_2017_mscoco", "de",
+            "799e4854c25d601cb6cb6be29eabe5667734c61ace2f495e03e429031a0bc338"},
+           {"test_2017_mscoco", "en",
+            "aab300bfb4427697987e02cd0aacd44bfe8aa50456231b6474c08038bbed2b58"},
+           {"test_2017_mscoco", "fr",
+            "754f3072ba9f124569ba5258b32730fc1d214bbf8e0c6dfb2b74401676220db0"},
+           {"test_2018_flickr", "de",
+            "ddd0130c7d97482dc5197a02141dae8dd79f20f03586c480d675c09a32daf608"},
+           {"test_2018_flickr", "en",
+            "ef4f4844037d4c5dea75c9a8ed5fd78905967a26f67c255e230cc9780032654d"},
+           {"test_2018_flickr", "fr",
+            "fb2b83fcceb937a4f7e3e93c1c51c22aba92f1e342391e6b5ba392b16a920501"},
+           {"test_2018_flickr", "cs",
+            "7d0a9db904f94c554a8c58049a9f3a5357c27f46cc3d710d70cb0b4a2585b8c2"},
        }},
   };
 }
@@ -115,8 +130,12 @@ const DatasetFile* Dataset::file(const std::string& split, const std::string& la
   return nullptr;
 }
 
-bool Dataset::has_split(const std::string& split) const { return contains(splits, split); }
-bool Dataset::has_language(const std::string& lang) const { return contains(languages, lang); }
+bool Dataset::has_split(const std::string& split) const {
+  return contains(splits, split);
+}
+bool Dataset::has_language(const std::string& lang) const {
+  return contains(languages, lang);
+}
 
 std::vector<std::string> Dataset::split_languages(const std::string& split) const {
   std::vector<std::string> out;
@@ -128,15 +147,17 @@ std::vector<std::string> Dataset::split_languages(const std::string& split) cons
 
 const DatasetFile& Dataset::require_file(const std::string& split, const std::string& lang) const {
   if (!has_split(split)) {
-    fail<ConfigError>("dataset {} has no split '{}' (splits: {})", name, split, fmt::join(splits, ", "));
+    fail<ConfigError>("dataset {} has no split '{}' (splits: {})", name, split,
+                      fmt::join(splits, ", "));
   }
   if (!has_language(lang)) {
-    fail<ConfigError>("dataset {} has no language '{}' (languages: {})", name, lang, fmt::join(languages, ", "));
+    fail<ConfigError>("dataset {} has no language '{}' (languages: {})", name, lang,
+                      fmt::join(languages, ", "));
   }
   const DatasetFile* found = file(split, lang);
   if (found == nullptr) {
-    fail<ConfigError>("dataset {} has no '{}' file for split {} (that split exists in: {})", name, lang, split,
-                      fmt::join(split_languages(split), ", "));
+    fail<ConfigError>("dataset {} has no '{}' file for split {} (that split exists in: {})", name,
+                      lang, split, fmt::join(split_languages(split), ", "));
   }
   return *found;
 }

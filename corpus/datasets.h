@@ -22,16 +22,16 @@ struct DatasetFile {
 
 // A dataset: splits in several languages.
 struct Dataset {
-  std::string name;                       // registry name, e.g. "multi30k"
-  std::string description;                // one line
-  std::string citation;                   // paper(s) to cite
-  std::vector<std::string> languages;     // e.g. {"de","en","fr","cs"}
-  std::vector<std::string> splits;        // e.g. {"train","val","test_2016_flickr",...}
-  std::vector<DatasetFile> files;         // every file (split x language where it exists)
+  std::string name;                         // registry name, e.g. "multi30k"
+  std::string description;                  // one line
+  std::string citation;                     // paper(s) to cite
+  std::vector<std::string> languages;       // e.g. {"de","en","fr","cs"}
+  std::vector<std::string> splits;          // e.g. {"train","val","test_2016_flickr",...}
+  std::vector<DatasetFile> files;           // every file (split x language where it exists)
   std::vector<std::string> default_splits;  // fetched by `corpus get NAME` without --split
-  std::string train_split;                // split used for training (`train --corpus`)
-  std::string dev_split;                  // split used for validation/early stopping
-  std::string test_split;                 // the default benchmark's test split
+  std::string train_split;                  // split used for training (`train --corpus`)
+  std::string dev_split;                    // split used for validation/early stopping
+  std::string test_split;                   // the default benchmark's test split
 
   // The file of `split` in `lang` (nullptr when that combination does not exist).
   const DatasetFile* file(const std::string& split, const std::string& lang) const;

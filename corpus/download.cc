@@ -113,12 +113,12 @@ void remove_stale_temporaries(const std::filesystem::path& destination) {
 
 // State shared with libcurl's callbacks during one transfer.
 struct Transfer {
-  HashingWriter* writer;          // destination
-  Progress* progress;             // where to report
-  std::string stage;              // stage name
-  bool started = false;           // stage begun
-  std::uint64_t reported = 0;     // bytes already passed to Progress::advance
-  bool write_failed = false;      // the disk refused data
+  HashingWriter* writer;       // destination
+  Progress* progress;          // where to report
+  std::string stage;           // stage name
+  bool started = false;        // stage begun
+  std::uint64_t reported = 0;  // bytes already passed to Progress::advance
+  bool write_failed = false;   // the disk refused data
 };
 
 std::size_t on_data(char* data, std::size_t size, std::size_t count, void* user) {
@@ -135,7 +135,8 @@ int on_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_o
   auto* transfer = static_cast<Transfer*>(user);
   // Begin the stage once the size is known (or data flows without one), so the bar has a total.
   if (!transfer->started && (total > 0 || now > 0)) {
-    transfer->progress->begin(transfer->stage, total > 0 ? static_cast<std::uint64_t>(total) : 0, "B");
+    transfer->progress->begin(transfer->stage, total > 0 ? static_cast<std::uint64_t>(total) : 0,
+                              "B");
     transfer->started = true;
   }
   if (transfer->started && now > 0 && static_cast<std::uint64_t>(now) > transfer->reported) {
@@ -188,7 +189,9 @@ std::filesystem::path mtbench_home() {
   if (const std::string home = env_or_empty("HOME"); !home.empty()) {
     return std::filesystem::path(home) / ".cache" / "mtbench";
   }
-  fail("cannot locate the cache directory: set MTBENCH_HOME (neither XDG_CACHE_HOME nor HOME is set)");
+  fail(
+      "cannot locate the cache directory: set MTBENCH_HOME (neither XDG_CACHE_HOME nor HOME is "
+      "set)");
 }
 
 std::filesystem::path resolved_home(const FetchOptions& options) {
@@ -196,7 +199,8 @@ std::filesystem::path resolved_home(const FetchOptions& options) {
 }
 
 std::filesystem::path resolved_mirror(const FetchOptions& options) {
-  return options.mirror.empty() ? std::filesystem::path(env_or_empty("MTBENCH_DATA_MIRROR")) : options.mirror;
+  return options.mirror.empty() ? std::filesystem::path(env_or_empty("MTBENCH_DATA_MIRROR"))
+                                : options.mirror;
 }
 
 std::string resolved_base_url(const FetchOptions& options) {
@@ -205,11 +209,13 @@ std::string resolved_base_url(const FetchOptions& options) {
   return url;
 }
 
-std::filesystem::path cached_path(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options) {
+std::filesystem::path cached_path(const Dataset& dataset, const DatasetFile& file,
+                                  const FetchOptions& options) {
   return resolved_home(options) / "datasets" / dataset.name / file.name;
 }
 
-CacheState cache_state(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options) {
+CacheState cache_state(const Dataset& dataset, const DatasetFile& file,
+                       const FetchOptions& options) {
   const auto path = cached_path(dataset, file, options);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return CacheState::kMissing;
@@ -243,7 +249,8 @@ std::string download_url(const std::string& url, const std::filesystem::path& de
   curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
   curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
   const CURLcode code = curl_easy_perform(h);
-  if (transfer.started) transfer.progress->end(code == CURLE_OK ? format_bytes(writer.bytes()) : "failed");
+  if (transfer.started)
+    transfer.progress->end(code == CURLE_OK ? format_bytes(writer.bytes()) : "failed");
   if (code != CURLE_OK) {
     if (transfer.write_failed) {
       fail("cannot write {}: {}", destination.string(), std::strerror(writer.error()));
@@ -260,12 +267,15 @@ std::string download_url(const std::string& url, const std::filesystem::path& de
   return writer.hex_digest();
 }
 
-FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options) {
+FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file,
+                               const FetchOptions& options) {
   Progress& progress = options.progress ? *options.progress : Progress::global();
   const auto destination = cached_path(dataset, file, options);
   std::error_code ec;
   std::filesystem::create_directories(destination.parent_path(), ec);
-  if (ec) fail("cannot create the cache directory {}: {}", destination.parent_path().string(), ec.message());
+  if (ec)
+    fail("cannot create the cache directory {}: {}", destination.parent_path().string(),
+         ec.message());
   remove_stale_temporaries(destination);
 
   if (std::filesystem::is_regular_file(destination, ec)) {
@@ -273,8 +283,9 @@ FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file, 
     if (actual == file.sha256) {
       return {destination, FetchSource::kCache, std::filesystem::file_size(destination), ""};
     }
-    progress.log(fmt::format("cached {} fails its checksum (expected sha256 {}, got {}); fetching it again",
-                             destination.string(), file.sha256, actual));
+    progress.log(
+        fmt::format("cached {} fails its checksum (expected sha256 {}, got {}); fetching it again",
+                    destination.string(), file.sha256, actual));
     std::filesystem::remove(destination, ec);
   }
 
@@ -289,8 +300,10 @@ FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file, 
     const auto mirrored = mirror / dataset.name / file.name;
     origin = mirrored.string();
     if (!std::filesystem::is_regular_file(mirrored, ec)) {
-      fail("{} is not in the mirror: {} does not exist (mirror {}, from MTBENCH_DATA_MIRROR or --mirror)",
-           describe(dataset, file), mirrored.string(), mirror.string());
+      fail(
+          "{} is not in the mirror: {} does not exist (mirror {}, from MTBENCH_DATA_MIRROR or "
+          "--mirror)",
+          describe(dataset, file), mirrored.string(), mirror.string());
     }
     HashingWriter writer(temporary);
     copy_into(mirrored, writer);
@@ -302,23 +315,29 @@ FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file, 
     const std::string base = resolved_base_url(options);
     origin = base.empty() ? file.url : fmt::format("{}/{}/{}", base, dataset.name, file.name);
     try {
-      actual = download_url(origin, temporary, "download " + dataset.name + "/" + file.name, options);
+      actual =
+          download_url(origin, temporary, "download " + dataset.name + "/" + file.name, options);
     } catch (const Error& e) {
       fail("cannot fetch {}: {}", describe(dataset, file), e.what());
     }
     bytes = std::filesystem::file_size(temporary);
   }
   if (actual != file.sha256) {
-    fail("checksum mismatch for {}/{} (split {}, {}) from {}: expected sha256 {}, got {}; the file was "
-         "discarded, nothing was cached",
-         dataset.name, file.name, file.split, file.language, origin, file.sha256, actual);
+    fail(
+        "checksum mismatch for {}/{} (split {}, {}) from {}: expected sha256 {}, got {}; the file "
+        "was "
+        "discarded, nothing was cached",
+        dataset.name, file.name, file.split, file.language, origin, file.sha256, actual);
   }
   std::filesystem::rename(temporary, destination, ec);
-  if (ec) fail("cannot move {} into place at {}: {}", temporary.string(), destination.string(), ec.message());
+  if (ec)
+    fail("cannot move {} into place at {}: {}", temporary.string(), destination.string(),
+         ec.message());
   guard.release();
   if (options.log_fetches) {
-    progress.log(fmt::format("{} {} ({}, sha256 ok)", source == FetchSource::kMirror ? "copied" : "downloaded",
-                           file.name, format_bytes(bytes)));
+    progress.log(fmt::format("{} {} ({}, sha256 ok)",
+                             source == FetchSource::kMirror ? "copied" : "downloaded", file.name,
+                             format_bytes(bytes)));
   }
   return {destination, source, bytes, origin};
 }

@@ -17,15 +17,15 @@ namespace mtbench {
 
 // Where and how fetch_dataset_file gets its files. Empty fields fall back to the environment.
 struct FetchOptions {
-  std::filesystem::path home;     // cache root; empty: $MTBENCH_HOME, else ~/.cache/mtbench
-  std::filesystem::path mirror;   // mirror root; empty: $MTBENCH_DATA_MIRROR (unset: no mirror)
-  std::string base_url;           // URL root; empty: $MTBENCH_DATA_URL, else each file's own url
-  long connect_timeout_s = 30;    // give up connecting after this many seconds
-  long low_speed_time_s = 60;     // abort when slower than low_speed_bytes/s for this long
-  long low_speed_bytes = 512;     // see low_speed_time_s
-  long max_redirects = 10;        // redirects followed (GitHub raw files redirect)
-  Progress* progress = nullptr;   // where to report; nullptr: Progress::global()
-  bool log_fetches = true;        // log one line per file copied or downloaded
+  std::filesystem::path home;    // cache root; empty: $MTBENCH_HOME, else ~/.cache/mtbench
+  std::filesystem::path mirror;  // mirror root; empty: $MTBENCH_DATA_MIRROR (unset: no mirror)
+  std::string base_url;          // URL root; empty: $MTBENCH_DATA_URL, else each file's own url
+  long connect_timeout_s = 30;   // give up connecting after this many seconds
+  long low_speed_time_s = 60;    // abort when slower than low_speed_bytes/s for this long
+  long low_speed_bytes = 512;    // see low_speed_time_s
+  long max_redirects = 10;       // redirects followed (GitHub raw files redirect)
+  Progress* progress = nullptr;  // where to report; nullptr: Progress::global()
+  bool log_fetches = true;       // log one line per file copied or downloaded
 };
 
 // Where a fetched file came from.
@@ -59,16 +59,19 @@ std::filesystem::path resolved_mirror(const FetchOptions& options);
 std::string resolved_base_url(const FetchOptions& options);
 
 // The path `file` of `dataset` has (or will have) in the cache.
-std::filesystem::path cached_path(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options = {});
+std::filesystem::path cached_path(const Dataset& dataset, const DatasetFile& file,
+                                  const FetchOptions& options = {});
 
 // Whether `file` is cached and intact (hashes the cached file).
-CacheState cache_state(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options = {});
+CacheState cache_state(const Dataset& dataset, const DatasetFile& file,
+                       const FetchOptions& options = {});
 
 // Makes sure `file` is in the cache and intact, fetching it from the mirror, the base URL
 // override or its public URL. Throws Error naming dataset, split, language and origin when it
 // cannot be fetched, and naming the file, expected and actual hash on a checksum mismatch
 // (nothing is cached in either case).
-FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options = {});
+FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file,
+                               const FetchOptions& options = {});
 
 // Downloads `url` to `destination` (written directly; callers use a temporary name), reporting
 // progress as stage `stage`. HTTP status >= 400, truncated transfers and timeouts are Errors.

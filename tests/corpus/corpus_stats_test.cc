@@ -18,7 +18,11 @@ TEST(CorpusStats, WhitespaceTokensSplitOnAsciiSpaceOnly) {
   EXPECT_TRUE(whitespace_tokens(" \t ").empty());
   EXPECT_TRUE(whitespace_tokens("").empty());
   // A no-break space (U+00A0) joins "120 cm" into one token, as in Moses-tokenized text.
-  EXPECT_EQ(whitespace_tokens("ca. 120\xC2\xA0" "cm"), (std::vector<std::string>{"ca.", "120\xC2\xA0" "cm"}));
+  EXPECT_EQ(whitespace_tokens("ca. 120\xC2\xA0"
+                              "cm"),
+            (std::vector<std::string>{"ca.",
+                                      "120\xC2\xA0"
+                                      "cm"}));
 }
 
 TEST(CorpusStats, PercentileMatchesNumpyLinearInterpolation) {
@@ -78,7 +82,8 @@ TEST(CorpusStats, CharactersCountCodePoints) {
 TEST(CorpusStats, Multi30kValGolden) {
   MTBENCH_REQUIRE_SHARED(de, "corpora/multi30k/val.de.gz");
   MTBENCH_REQUIRE_SHARED(en, "corpora/multi30k/val.en.gz");
-  const CorpusStats stats = corpus_stats(load_parallel(de, en), kWhitespace, kWhitespace, "whitespace");
+  const CorpusStats stats =
+      corpus_stats(load_parallel(de, en), kWhitespace, kWhitespace, "whitespace");
   EXPECT_EQ(stats.source.segments, 1014u);
   EXPECT_EQ(stats.source.tokens, 11567u);
   EXPECT_EQ(stats.source.types, 2739u);

@@ -36,7 +36,8 @@ TEST(Datasets, Multi30kHasEveryRawTask1File) {
   const DatasetFile* f = d.file("train", "de");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->name, "train.de.gz");
-  EXPECT_EQ(f->url, "https://raw.githubusercontent.com/multi30k/dataset/master/data/task1/raw/train.de.gz");
+  EXPECT_EQ(f->url,
+            "https://raw.githubusercontent.com/multi30k/dataset/master/data/task1/raw/train.de.gz");
   EXPECT_EQ(f->split, "train");
   EXPECT_EQ(f->language, "de");
   // Czech has no 2017 test sets; every other split x language exists.
@@ -93,7 +94,10 @@ TEST(Datasets, CacheDirFollowsMtbenchHome) {
   const std::string saved = old ? old : "";
   ::setenv("MTBENCH_HOME", dir.path().c_str(), 1);
   EXPECT_EQ(dataset_cache_dir("multi30k"), dir.path() / "datasets" / "multi30k");
-  if (old) ::setenv("MTBENCH_HOME", saved.c_str(), 1); else ::unsetenv("MTBENCH_HOME");
+  if (old)
+    ::setenv("MTBENCH_HOME", saved.c_str(), 1);
+  else
+    ::unsetenv("MTBENCH_HOME");
 }
 
 TEST(Datasets, SplitPathsFromMirrorAreCachedAndAligned) {

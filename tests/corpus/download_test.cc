@@ -57,13 +57,21 @@ class TestHttpServer {
 
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // Announces the full Content-Length of `path` but sends only `bytes` of it, then closes.
-  void truncate(const std::string& path, std::size_t bytes) { with_lock([&] { truncated_[path] = bytes; }); }
+  void truncate(const std::string& path, std::size_t bytes) {
+    with_lock([&] { truncated_[path] = bytes; });
+  }
   // Answers `path` with 404 even if the file exists.
-  void not_found(const std::string& path) { with_lock([&] { missing_[path] = true; }); }
+  void not_found(const std::string& path) {
+    with_lock([&] { missing_[path] = true; });
+  }
   // Sends the headers and `bytes` of `path`, then stalls (until the client gives up).
-  void stall(const std::string& path, std::size_t bytes) { with_lock([&] { stalled_[path] = bytes; }); }
+  void stall(const std::string& path, std::size_t bytes) {
+    with_lock([&] { stalled_[path] = bytes; });
+  }
   // Answers `from` with a 302 to `to`.
-  void redirect(const std::string& from, const std::string& to) { with_lock([&] { redirects_[from] = to; }); }
+  void redirect(const std::string& from, const std::string& to) {
+    with_lock([&] { redirects_[from] = to; });
+  }
   // Paths requested so far.
   std::vector<std::string> requests() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -132,8 +140,10 @@ class TestHttpServer {
       return;
     }
     const auto file = root_ / path.substr(1);
-    if (missing || path.find("..") != std::string::npos || !std::filesystem::is_regular_file(file)) {
-      send_all(client, "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found");
+    if (missing || path.find("..") != std::string::npos ||
+        !std::filesystem::is_regular_file(file)) {
+      send_all(client,
+               "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found");
       return;
     }
     std::ifstream in(file, std::ios::binary);
@@ -148,17 +158,17 @@ class TestHttpServer {
     }
   }
 
-  std::filesystem::path root_;                         // served directory
-  int listener_ = -1;                                  // listening socket
-  int port_ = 0;                                       // its port
-  std::atomic<bool> stop_{false};                      // ends the accept loop
-  std::thread thread_;                                 // runs serve()
-  std::mutex mutex_;                                   // guards the maps below
-  std::map<std::string, std::size_t> truncated_;       // path -> bytes sent
-  std::map<std::string, std::size_t> stalled_;         // path -> bytes sent before stalling
-  std::map<std::string, bool> missing_;                // paths answered with 404
-  std::map<std::string, std::string> redirects_;       // path -> Location
-  std::vector<std::string> requests_;                  // paths requested
+  std::filesystem::path root_;                    // served directory
+  int listener_ = -1;                             // listening socket
+  int port_ = 0;                                  // its port
+  std::atomic<bool> stop_{false};                 // ends the accept loop
+  std::thread thread_;                            // runs serve()
+  std::mutex mutex_;                              // guards the maps below
+  std::map<std::string, std::size_t> truncated_;  // path -> bytes sent
+  std::map<std::string, std::size_t> stalled_;    // path -> bytes sent before stalling
+  std::map<std::string, bool> missing_;           // paths answered with 404
+  std::map<std::string, std::string> redirects_;  // path -> Location
+  std::vector<std::string> requests_;             // paths requested
 };
 
 std::string error_of(const std::function<void()>& f) {
@@ -174,17 +184,20 @@ std::string error_of(const std::function<void()>& f) {
 std::vector<std::string> listing(const std::filesystem::path& dir) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) names.push_back(entry.path().filename());
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+    names.push_back(entry.path().filename());
   std::sort(names.begin(), names.end());
   return names;
 }
 
 // A mirror in a scratch directory holding copies of some multi30k files.
-std::filesystem::path make_mirror(const testing::ScratchDir& scratch, const std::filesystem::path& real_mirror,
+std::filesystem::path make_mirror(const testing::ScratchDir& scratch,
+                                  const std::filesystem::path& real_mirror,
                                   const std::vector<std::string>& names) {
   const auto root = scratch / "mirror";
   std::filesystem::create_directories(root / "multi30k");
-  for (const auto& name : names) std::filesystem::copy_file(real_mirror / name, root / "multi30k" / name);
+  for (const auto& name : names)
+    std::filesystem::copy_file(real_mirror / name, root / "multi30k" / name);
   return root;
 }
 
@@ -201,7 +214,8 @@ class DownloadTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto val = testing::shared_file("corpora/multi30k/val.de.gz");
-    if (val.empty()) GTEST_SKIP() << "shared test data not found: corpora/multi30k (set MTBENCH_SHARED_DIR)";
+    if (val.empty())
+      GTEST_SKIP() << "shared test data not found: corpora/multi30k (set MTBENCH_SHARED_DIR)";
     real_mirror_ = val.parent_path();
     options_.home = scratch_ / "home";
     options_.progress = &quiet_;
@@ -229,21 +243,25 @@ TEST_F(DownloadTest, MirrorCopyFillsCacheAndIsReusedVerified) {
   EXPECT_EQ(listing(cache()), (std::vector<std::string>{"val.de.gz"}));
   EXPECT_EQ(cache_state(multi30k(), file("val", "de"), options_), CacheState::kValid);
   EXPECT_EQ(cache_state(multi30k(), file("val", "en"), options_), CacheState::kMissing);
-  EXPECT_EQ(fetch_dataset_file(multi30k(), file("val", "de"), options_).source, FetchSource::kCache);
+  EXPECT_EQ(fetch_dataset_file(multi30k(), file("val", "de"), options_).source,
+            FetchSource::kCache);
 }
 
 TEST_F(DownloadTest, CorruptedMirrorFileIsRejectedAndNotCached) {
-  options_.mirror = make_mirror(scratch_, real_mirror_, {"val.de.gz", "val.en.gz", "test_2016_flickr.de.gz"});
+  options_.mirror =
+      make_mirror(scratch_, real_mirror_, {"val.de.gz", "val.en.gz", "test_2016_flickr.de.gz"});
   flip_byte(options_.mirror / "multi30k" / "val.en.gz", 5000);
   const std::string actual = sha256_file(options_.mirror / "multi30k" / "val.en.gz");
-  const std::string message = error_of([&] { fetch_dataset_file(multi30k(), file("val", "en"), options_); });
+  const std::string message =
+      error_of([&] { fetch_dataset_file(multi30k(), file("val", "en"), options_); });
   EXPECT_NE(message.find("checksum mismatch"), std::string::npos) << message;
   EXPECT_NE(message.find("val.en.gz"), std::string::npos) << message;
   EXPECT_NE(message.find(file("val", "en").sha256), std::string::npos) << message;
   EXPECT_NE(message.find(actual), std::string::npos) << message;
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});  // no file, no temporary
   // The intact files of the same mirror still work.
-  EXPECT_EQ(fetch_dataset_file(multi30k(), file("val", "de"), options_).source, FetchSource::kMirror);
+  EXPECT_EQ(fetch_dataset_file(multi30k(), file("val", "de"), options_).source,
+            FetchSource::kMirror);
 }
 
 TEST_F(DownloadTest, MissingSplitInMirrorNamesDatasetSplitLanguageAndPath) {
@@ -253,7 +271,8 @@ TEST_F(DownloadTest, MissingSplitInMirrorNamesDatasetSplitLanguageAndPath) {
   EXPECT_NE(message.find("multi30k"), std::string::npos) << message;
   EXPECT_NE(message.find("test_2017_mscoco"), std::string::npos) << message;
   EXPECT_NE(message.find("(fr)"), std::string::npos) << message;
-  EXPECT_NE(message.find((real_mirror_ / "test_2017_mscoco.fr.gz").string()), std::string::npos) << message;
+  EXPECT_NE(message.find((real_mirror_ / "test_2017_mscoco.fr.gz").string()), std::string::npos)
+      << message;
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});
 }
 
@@ -262,7 +281,8 @@ TEST_F(DownloadTest, CorruptedCacheFileIsDetectedAndFetchedAgain) {
   const auto path = fetch_dataset_file(multi30k(), file("val", "fr"), options_).path;
   flip_byte(path, 100);
   EXPECT_EQ(cache_state(multi30k(), file("val", "fr"), options_), CacheState::kCorrupt);
-  EXPECT_EQ(fetch_dataset_file(multi30k(), file("val", "fr"), options_).source, FetchSource::kMirror);
+  EXPECT_EQ(fetch_dataset_file(multi30k(), file("val", "fr"), options_).source,
+            FetchSource::kMirror);
   EXPECT_EQ(sha256_file(path), file("val", "fr").sha256);
 }
 
@@ -283,7 +303,8 @@ TEST_F(DownloadTest, HttpDownloadFromLocalServer) {
   EXPECT_EQ(result.origin, server.base_url() + "/multi30k/test_2016_flickr.en.gz");
   EXPECT_EQ(sha256_file(result.path), file("test_2016_flickr", "en").sha256);
   EXPECT_EQ(read_lines(result.path).size(), 1000u);
-  EXPECT_EQ(fetch_dataset_file(multi30k(), file("test_2016_flickr", "en"), options_).source, FetchSource::kCache);
+  EXPECT_EQ(fetch_dataset_file(multi30k(), file("test_2016_flickr", "en"), options_).source,
+            FetchSource::kCache);
   EXPECT_EQ(server.requests(), (std::vector<std::string>{"/multi30k/test_2016_flickr.en.gz"}));
 }
 
@@ -291,7 +312,8 @@ TEST_F(DownloadTest, HttpRedirectsAreFollowed) {
   // Two hops, as GitHub's raw URLs may do: a relative 302 on the same server, then a 302 to
   // another server that holds the file.
   std::filesystem::create_directories(scratch_ / "served" / "multi30k");
-  std::filesystem::copy_file(real_mirror_ / "val.en.gz", scratch_ / "served" / "multi30k" / "val.en.gz");
+  std::filesystem::copy_file(real_mirror_ / "val.en.gz",
+                             scratch_ / "served" / "multi30k" / "val.en.gz");
   TestHttpServer origin(scratch_ / "served");
   TestHttpServer server(scratch_ / "nothing");
   server.redirect("/multi30k/val.en.gz", "/moved/val.en.gz");
@@ -299,7 +321,8 @@ TEST_F(DownloadTest, HttpRedirectsAreFollowed) {
   options_.base_url = server.base_url();
   const auto result = fetch_dataset_file(multi30k(), file("val", "en"), options_);
   EXPECT_EQ(sha256_file(result.path), file("val", "en").sha256);
-  EXPECT_EQ(server.requests(), (std::vector<std::string>{"/multi30k/val.en.gz", "/moved/val.en.gz"}));
+  EXPECT_EQ(server.requests(),
+            (std::vector<std::string>{"/multi30k/val.en.gz", "/moved/val.en.gz"}));
   EXPECT_EQ(origin.requests(), (std::vector<std::string>{"/multi30k/val.en.gz"}));
 }
 
@@ -310,7 +333,8 @@ TEST_F(DownloadTest, Http404IsAnErrorAndCachesNothing) {
       error_of([&] { fetch_dataset_file(multi30k(), file("test_2018_flickr", "cs"), options_); });
   EXPECT_NE(message.find("404"), std::string::npos) << message;
   EXPECT_NE(message.find("test_2018_flickr"), std::string::npos) << message;
-  EXPECT_NE(message.find(server.base_url() + "/multi30k/test_2018_flickr.cs.gz"), std::string::npos) << message;
+  EXPECT_NE(message.find(server.base_url() + "/multi30k/test_2018_flickr.cs.gz"), std::string::npos)
+      << message;
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});
 }
 
@@ -318,7 +342,8 @@ TEST_F(DownloadTest, InterruptedDownloadIsNeverTakenAsComplete) {
   TestHttpServer server(real_mirror_.parent_path());
   options_.base_url = server.base_url();
   server.truncate("/multi30k/val.de.gz", 10000);
-  const std::string message = error_of([&] { fetch_dataset_file(multi30k(), file("val", "de"), options_); });
+  const std::string message =
+      error_of([&] { fetch_dataset_file(multi30k(), file("val", "de"), options_); });
   EXPECT_NE(message.find("val.de.gz"), std::string::npos) << message;
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});
   EXPECT_EQ(cache_state(multi30k(), file("val", "de"), options_), CacheState::kMissing);
@@ -331,10 +356,13 @@ TEST_F(DownloadTest, StalledDownloadTimesOut) {
   // Few bytes first: curl averages speed over a window of seconds.
   server.stall("/multi30k/val.fr.gz", 100);
   const auto start = std::chrono::steady_clock::now();
-  const std::string message = error_of([&] { fetch_dataset_file(multi30k(), file("val", "fr"), options_); });
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string message =
+      error_of([&] { fetch_dataset_file(multi30k(), file("val", "fr"), options_); });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_NE(message.find("val.fr.gz"), std::string::npos) << message;
-  EXPECT_NE(message.find("too slow"), std::string::npos) << message;  // curl's CURLE_OPERATION_TIMEDOUT text
+  EXPECT_NE(message.find("too slow"), std::string::npos)
+      << message;  // curl's CURLE_OPERATION_TIMEDOUT text
   EXPECT_LT(seconds, 10.0);
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});
 }
@@ -344,7 +372,8 @@ TEST_F(DownloadTest, CorruptedServedFileFailsChecksum) {
   flip_byte(root / "multi30k" / "val.de.gz", 1234);
   TestHttpServer server(root);
   options_.base_url = server.base_url();
-  const std::string message = error_of([&] { fetch_dataset_file(multi30k(), file("val", "de"), options_); });
+  const std::string message =
+      error_of([&] { fetch_dataset_file(multi30k(), file("val", "de"), options_); });
   EXPECT_NE(message.find("checksum mismatch"), std::string::npos) << message;
   EXPECT_NE(message.find(file("val", "de").sha256), std::string::npos) << message;
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});
