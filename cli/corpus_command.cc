@@ -133,46 +133,10 @@ struct GetOptions {
   SourceOptions source;                // mirror / URL overrides
 };
 
-// The files `options` selects; a split or language that does not exist is a ConfigError.
-std::vector<const DatasetFile*> select_files(const Dataset& d, const GetOptions& options) {
-  const bool explicit_splits = !options.splits.empty();
-  const bool explicit_languages = !options.languages.empty();
-  const auto& splits = options.all ? d.splits : explicit_splits ? options.splits : d.default_splits;
-  const auto& languages = options.all || !explicit_languages ? d.languages : options.languages;
-  for (const auto& split : splits) {
-    if (!d.has_split(split)) {
-      fail<ConfigError>("dataset {} has no split '{}' (splits: {})", d.name, split,
-                        fmt::join(d.splits, ", "));
-    }
-  }
-  for (const auto& lang : languages) {
-    if (!d.has_language(lang)) {
-      fail<ConfigError>("dataset {} has no language '{}' (languages: {})", d.name, lang,
-                        fmt::join(d.languages, ", "));
-    }
-  }
-  std::vector<const DatasetFile*> files;
-  for (const auto& split : splits) {
-    for (const auto& lang : languages) {
-      const DatasetFile* f = d.file(split, lang);
-      // Asking for both explicitly and getting nothing is a mistake worth reporting.
-      if (f == nullptr && explicit_splits && explicit_languages) f = &d.require_file(split, lang);
-      if (f != nullptr) files.push_back(f);
-    }
-  }
-  if (files.empty())
-    fail<ConfigError>("nothing to fetch: dataset {} has no file for that selection", d.name);
-  return files;
-}
-
 void run_get(const GetOptions& options) {
   const Dataset& d = find_dataset(options.dataset);
-  if (options.all && (!options.splits.empty() || !options.languages.empty())) {
-    fail<ConfigError>("--all fetches every file of {}; do not combine it with --split or --lang",
-                      d.name);
-  }
   const FetchOptions fetch = fetch_options(options.source);
-  const auto files = select_files(d, options);
+  const auto files = select_files(d, {options.splits, options.languages, options.all});
   std::size_t counts[3] = {0, 0, 0};  // by FetchSource
   std::vector<std::string> failures;
   for (const DatasetFile* f : files) {

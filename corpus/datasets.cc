@@ -37,7 +37,8 @@ struct DatasetRow {
 
 // Multi30k task 1, raw (untokenized, original casing) files of the multi30k/dataset GitHub
 // repository, data/task1/raw. Checksums: SHA256SUMS of that directory (the same files as in
-// ../shared/corpora/multi30k). cs has no 2017 test sets; fr starts with the 2017 release.
+// ../shared/corpora/multi30k). Czech was added for WMT 2018 (train, val, test_2016_flickr and
+// test_2018_flickr), so it has no 2017 test sets.
 std::vector<DatasetRow> registry_rows() {
   return {
       {"multi30k",
@@ -169,6 +170,44 @@ const std::vector<Dataset>& dataset_registry() {
     return out;
   }();
   return registry;
+}
+
+std::vector<const DatasetFile*> select_files(const Dataset& d, const DatasetSelection& selection) {
+  const bool explicit_splits = !selection.splits.empty();
+  const bool explicit_languages = !selection.languages.empty();
+  if (selection.all && (explicit_splits || explicit_languages)) {
+    fail<ConfigError>("selecting all files of {} excludes naming splits or languages", d.name);
+  }
+  const auto& splits = selection.all     ? d.splits
+                       : explicit_splits ? selection.splits
+                                         : d.default_splits;
+  const auto& languages = explicit_languages ? selection.languages : d.languages;
+  for (const auto& split : splits) {
+    if (!d.has_split(split)) {
+      fail<ConfigError>("dataset {} has no split '{}' (splits: {})", d.name, split,
+                        fmt::join(d.splits, ", "));
+    }
+  }
+  for (const auto& lang : languages) {
+    if (!d.has_language(lang)) {
+      fail<ConfigError>("dataset {} has no language '{}' (languages: {})", d.name, lang,
+                        fmt::join(d.languages, ", "));
+    }
+  }
+  std::vector<const DatasetFile*> files;
+  for (const auto& split : splits) {
+    for (const auto& lang : languages) {
+      const DatasetFile* f = d.file(split, lang);
+      // Naming both and getting nothing is a mistake worth reporting; otherwise a split simply
+      // does not exist in every language (multi30k has no Czech 2017 test sets).
+      if (f == nullptr && explicit_splits && explicit_languages) f = &d.require_file(split, lang);
+      if (f != nullptr) files.push_back(f);
+    }
+  }
+  if (files.empty()) {
+    fail<ConfigError>("dataset {} has no file for that selection of splits and languages", d.name);
+  }
+  return files;
 }
 
 const Dataset& find_dataset(const std::string& name) {

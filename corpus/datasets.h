@@ -44,6 +44,19 @@ struct Dataset {
   bool has_language(const std::string& lang) const;
 };
 
+// Which files of a dataset to fetch (`mtbench corpus get`).
+struct DatasetSelection {
+  std::vector<std::string> splits;     // empty: the dataset's default splits
+  std::vector<std::string> languages;  // empty: every language
+  bool all = false;                    // every file; splits and languages must then be empty
+};
+
+// The files `selection` picks, in registry order of splits and languages. Combinations that do
+// not exist are left out, unless both split and language were named explicitly. An unknown split
+// or language, or an empty result, is a ConfigError listing what exists.
+std::vector<const DatasetFile*> select_files(const Dataset& dataset,
+                                             const DatasetSelection& selection);
+
 // All registered datasets.
 const std::vector<Dataset>& dataset_registry();
 // The dataset called `name`; an unknown name is an Error listing the valid names.

@@ -88,6 +88,34 @@ TEST(Datasets, RequireFileNamesWhatExists) {
   EXPECT_NE(message.find("de, en, fr"), std::string::npos) << message;
 }
 
+std::vector<std::string> names(const std::vector<const DatasetFile*>& files) {
+  std::vector<std::string> out;
+  for (const auto* f : files) out.push_back(f->name);
+  return out;
+}
+
+TEST(Datasets, SelectFiles) {
+  const Dataset& d = find_dataset("multi30k");
+  // Default: the benchmark's splits in every language.
+  const auto defaults = select_files(d, {});
+  ASSERT_EQ(defaults.size(), 12u);
+  EXPECT_EQ(defaults.front()->name, "train.de.gz");
+  EXPECT_EQ(defaults.back()->name, "test_2016_flickr.cs.gz");
+  EXPECT_EQ(select_files(d, {{}, {}, true}).size(), 22u);
+  // A split missing in one language is skipped when the language was not named...
+  EXPECT_EQ(names(select_files(d, {{"test_2017_flickr"}, {}, false})),
+            (std::vector<std::string>{"test_2017_flickr.de.gz", "test_2017_flickr.en.gz",
+                                      "test_2017_flickr.fr.gz"}));
+  EXPECT_EQ(names(select_files(d, {{}, {"cs"}, false})),
+            (std::vector<std::string>{"train.cs.gz", "val.cs.gz", "test_2016_flickr.cs.gz"}));
+  // ...but an error when both were named.
+  EXPECT_THROW(select_files(d, {{"test_2017_flickr"}, {"en", "cs"}, false}), ConfigError);
+  EXPECT_THROW(select_files(d, {{"test_2017_mscoco"}, {"cs"}, false}), ConfigError);
+  EXPECT_THROW(select_files(d, {{"dev"}, {}, false}), ConfigError);
+  EXPECT_THROW(select_files(d, {{}, {"es"}, false}), ConfigError);
+  EXPECT_THROW(select_files(d, {{"val"}, {}, true}), ConfigError);
+}
+
 TEST(Datasets, CacheDirFollowsMtbenchHome) {
   testing::ScratchDir dir;
   const char* old = std::getenv("MTBENCH_HOME");
