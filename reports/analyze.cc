@@ -39,9 +39,12 @@ Analyses analyze_test_set(const TestSetResults& test, const std::map<std::string
     analyses.length_buckets =
         to_buckets(eval::bleu_by_source_length(test.source, test.references, outputs, options.length_edges), labels, 1.0);
   }
-  // F-measure in percent, like every other number of the report.
-  analyses.frequency_buckets = to_buckets(
-      eval::fmeasure_by_frequency(reference, outputs, train_word_counts, options.frequency_edges), labels, 100.0);
+  // F-measure in percent, like every other number of the report. Without training counts every
+  // word would fall into the "0" bucket, which says nothing: left out.
+  if (!train_word_counts.empty()) {
+    analyses.frequency_buckets = to_buckets(
+        eval::fmeasure_by_frequency(reference, outputs, train_word_counts, options.frequency_edges), labels, 100.0);
+  }
 
   for (std::size_t a = 0; a < labels.size(); ++a) {
     for (std::size_t b = a + 1; b < labels.size(); ++b) {

@@ -46,8 +46,9 @@ function renderSummary() {
       const s = scoreOf(t, l, m);
       if (!s) return '\u2013';
       return el('span', { class: s.score === best[m] ? 'best' : '' }, fmt(s.score), s.ci !== null && s.ci !== undefined ? el('span', { class: 'ci' }, ' \u00b1 ' + fmt(s.ci)) : '');
-    })).concat([fmt(st.length_ratio, 3), st.unknown_words === undefined ? '\u2013' : st.unknown_words,
-      st.untranslated_words === undefined ? '\u2013' : st.untranslated_words]);
+    })).concat([fmt(st.length_ratio, 3),
+      st.unknown_words === undefined || !((t.explanations || {})[l] || []).some(e => e) ? '\u2013' : st.unknown_words,
+      st.untranslated_words === undefined || !(t.source || []).length ? '\u2013' : st.untranslated_words]);
   });
   b.appendChild(table(['System', 'Paradigm', 'Year'].concat(ms.map(m => m + (m.startsWith('TER') ? ' \u2193' : ' \u2191')))
     .concat(['Length ratio', 'Unknown', 'Untranslated']), rows));
@@ -61,10 +62,17 @@ function renderSummary() {
 }
 
 function renderTimeline() {
-  const b = body('timeline'), t = T(), W = 1120, H = 330, x0 = 60, x1 = W - 40, yAxis = 150;
+  const b = body('timeline'), t = T(), W = 1120, x0 = 60, x1 = W - 40, yAxis = 150;
   const ls = labels(), years = ls.map(l => sysInfo(l).year).filter(y => y > 0);
+  // Height: the axis plus as many label rows as crowded systems need (~150 px apart).
+  const sorted = [...years].sort((a, b) => a - b), rowsUsed = [];
+  let H = yAxis + 40;
   const lo = Math.min(1950, ...years), hi = Math.max(2025, ...years);
   const X = y => x0 + (y - lo) / (hi - lo) * (x1 - x0);
+  for (const y of sorted) {
+    let row = 0; while (rowsUsed[row] !== undefined && X(y) - rowsUsed[row] < 150) row++;
+    rowsUsed[row] = X(y); H = Math.max(H, yAxis + 48 + row * 40 + 30);
+  }
   const svg = sv('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}` });
   svg.appendChild(sv('line', { x1: x0, x2: x1, y1: yAxis, y2: yAxis, stroke: '#486581', 'stroke-width': 2 }));
   for (let y = Math.ceil(lo / 10) * 10; y <= hi; y += 10) {

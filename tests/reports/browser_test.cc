@@ -1,7 +1,8 @@
 // The HTML report in a real browser: headless Chromium loads a report built from real data
 // (Multi30k test_2016_flickr with Moses' output, WMT17 newstest2017 outputs) plus synthetic
 // explanations of every kind, from disk, with no script errors; every section exists and a
-// screenshot is produced. Skips only where Chromium or the shared data is absent.
+// screenshot is produced (BUILD_DIR/report-screenshot.png). Skips only where Chromium or the
+// shared data is absent. MTBENCH_KEEP_REPORT=FILE keeps the generated reports for a look.
 
 #include <cmath>
 #include <cstdlib>
@@ -333,6 +334,8 @@ TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
     EXPECT_THAT(html_tag.str(), ::testing::HasSubstr("data-rendered=\"true\""));
     EXPECT_THAT(html_tag.str(), ::testing::HasSubstr("data-errors=\"0\"")) << wmt_page.substr(wmt_page.find("js-errors"), 2000);
     EXPECT_NE(wmt_page.find("uedin-nmt"), std::string::npos);
+    if (const char* keep = std::getenv("MTBENCH_KEEP_REPORT"))
+      fs::copy_file(dir / "wmt.html", std::string(keep) + ".wmt.html", fs::copy_options::overwrite_existing);
   }
 }
 
