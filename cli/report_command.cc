@@ -21,7 +21,7 @@ struct ReportOptions {
   std::string tables;                 // tables directory; "" = RUN_DIR
   std::size_t max_explained = 100;    // explanations kept per test set and system
   bool no_html = false;               // tables only
-  bool print = true;                  // print the text table
+  bool no_print = false;              // do not print the text table
 };
 
 void run_report(const ReportOptions& options, const GlobalOptions& global) {
@@ -40,7 +40,7 @@ void run_report(const ReportOptions& options, const GlobalOptions& global) {
     if (!global.quiet) std::cerr << fmt::format("report: HTML report written to {} ({:.1f} MB)\n", html.string(),
                                                 static_cast<double>(fs::file_size(html)) / 1e6);
   }
-  if (options.print) std::cout << reports::render_text_table(results);
+  if (!options.no_print) std::cout << reports::render_text_table(results);
 }
 
 }  // namespace
@@ -57,7 +57,7 @@ void add_report_command(CLI::App& app, GlobalOptions& global) {
                   "Sentences per test set whose explanations go into the HTML report")
       ->check(CLI::NonNegativeNumber);
   sub->add_flag("--no-html", options->no_html, "Write the tables only");
-  sub->add_flag("!--no-print", options->print, "Do not print the results table");
+  sub->add_flag("--no-print", options->no_print, "Do not print the results table");
   sub->footer("The report is one self-contained HTML file (inline CSS, JavaScript and SVG) that opens from disk.");
   sub->callback([&global, options] {
     apply_global_options(global);
