@@ -1,11 +1,12 @@
-// `mtbench compare`: the whole benchmark in one command. Until the pipeline lands (issue 8)
-// it validates the configuration and lists what it would run (--dry-run behaviour).
+// `mtbench compare`: the whole benchmark in one command: validate the configuration (before
+// any work), then run the pipeline (reports/compare_pipeline.h) and print the results table.
 
 #include <fmt/format.h>
 
 #include "cli/app.h"
 #include "corpus/error.h"
 #include "reports/compare_config.h"
+#include "reports/compare_pipeline.h"
 #include "systems/builtin/builtin.h"
 #include "systems/registry.h"
 
@@ -18,7 +19,33 @@ struct CompareArgs {
   std::string out = "runs/latest";          // --out RUN_DIR
   std::vector<std::string> system_outputs;  // --system-output NAME=FILE
   bool dry_run = false;                     // --dry-run: list the plan only
+  bool retrain = false;                     // --retrain: ignore cached models
+  std::string device = "cpu";               // --device cpu|cuda
+  std::size_t max_explained = 200;          // --max-explained N
 };
+
+// Prints corpus scores per test set (BLEU, chrF2++, TER with 95% CIs).
+void print_results(const reports::RunResults& results) {
+  for (const auto& test : results.tests) {
+    if (test.scores.empty()) continue;
+    fmt::print("\n{} ({} segments)\n", test.name, test.references.empty() ? 0 : test.references.front().size());
+    std::vector<std::string> metric_names;
+    for (const auto& score : test.scores.begin()->second) metric_names.push_back(score.metric);
+    fmt::print("{:<28}", "system");
+    for (const auto& m : metric_names) fmt::print(" {:>16}", m);
+    fmt::print("\n");
+    for (const auto& system : results.systems) {
+      auto it = test.scores.find(system.label);
+      if (it == test.scores.end()) continue;
+      fmt::print("{:<28}", system.label);
+      for (const auto& score : it->second) {
+        fmt::print(" {:>16}", score.ci ? fmt::format("{:.1f} (±{:.1f})", score.score, *score.ci) : fmt::format("{:.1f}", score.score));
+      }
+      fmt::print("\n");
+    }
+    for (const auto& score : test.scores.begin()->second) fmt::print("  {}: {}\n", score.metric, score.signature);
+  }
+}
 
 void print_plan(const reports::CompareConfig& c, const std::string& out) {
   const auto& registry = TranslatorRegistry::instance();
@@ -55,10 +82,13 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--preset", args->preset, "Preset for every system: quick or full");
   cmd->add_option("--out", args->out, "Run directory")->capture_default_str();
   cmd->add_option("--system-output", args->system_outputs, "Add an outside system: NAME=FILE (repeatable)");
-  cmd->add_flag("--dry-run", args->dry_run, "Only list what would run");
+  cmd->add_flag("--dry-run", args->dry_run, "Only validate the configuration and list what would run");
+  cmd->add_flag("--retrain", args->retrain, "Train again even when a cached model exists");
+  cmd->add_option("--device", args->device, "Device for neural systems: cpu or cuda")->capture_default_str();
+  cmd->add_option("--max-explained", args->max_explained, "Sentences per system with explanations in the report")
+      ->capture_default_str();
   cmd->callback([args, &global] {
     apply_global_options(global);
-    register_builtin_translators();
     auto config = args->config.empty() ? reports::default_compare_config() : reports::load_compare_config(args->config);
     if (!args->preset.empty()) config.preset = args->preset;
     for (const auto& spec : args->system_outputs) {
@@ -70,8 +100,35 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
       for (const auto& t : config.test_sets) s.outputs[t.name] = spec.substr(eq + 1);
       config.systems.push_back(s);
     }
-    print_plan(config, args->out);
-    fmt::print("\nThe comparison pipeline is not implemented yet (issue 8); nothing was trained.\n");
+    auto& registry = TranslatorRegistry::instance();
+    if (args->config.empty()) {
+      // The default benchmark runs the eras this build has; a missing one is named, not fatal.
+      std::vector<reports::SystemConfig> available;
+      for (auto& s : config.systems) {
+        if (registry.contains(s.system)) {
+          available.push_back(s);
+        } else {
+          fmt::print(stderr, "mtbench: note: system '{}' is not available in this build; the default comparison skips it\n",
+                     s.system);
+        }
+      }
+      config.systems = std::move(available);
+    }
+    reports::validate_compare_config(config, registry.names());  // before any training
+    if (args->dry_run) {
+      print_plan(config, args->out);
+      return;
+    }
+    reports::PipelineOptions options;
+    options.run_dir = args->out;
+    options.threads = resolved_threads(global);
+    options.device = args->device;
+    options.quiet = global.quiet;
+    options.retrain = args->retrain;
+    options.max_explained = args->max_explained;
+    const auto results = reports::run_comparison(config, options);
+    print_results(results);
+    fmt::print("\nrun directory: {}\n", args->out);
   });
 }
 

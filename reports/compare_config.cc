@@ -62,7 +62,7 @@ class Reader {
   // Paths in the config are relative to the config file's directory.
   std::filesystem::path path_value(const YAML::Node& node, const std::string& key) const {
     std::filesystem::path p = scalar<std::string>(node, key, "a file path");
-    if (p.is_relative() && origin_.has_parent_path() && origin_ != "<default>") p = origin_.parent_path() / p;
+    if (p.is_relative() && origin_.has_parent_path() && origin_ != "<default>") p = (origin_.parent_path() / p).lexically_normal();
     return p;
   }
 
