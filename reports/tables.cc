@@ -35,14 +35,14 @@ std::string cell(const MetricScore& m) {
   return out;
 }
 
-std::vector<Table> build_tables(const RunResults& results) {
+// `all_matrices`: every significance matrix; otherwise only the first of each test set (the terminal).
+std::vector<Table> build_tables(const RunResults& results, bool all_matrices = true) {
   std::vector<Table> tables;
   for (const auto& test : results.tests) {
     std::vector<std::string> metrics = metric_names(test);
     Table t;
     const std::size_t segments = test.references.empty() ? 0 : test.references[0].size();
-    t.title = fmt::format("{} ({} segments{})", test.name, segments,
-                          results.source_lang.empty() ? "" : ", " + results.source_lang + "-" + results.target_lang);
+    t.title = fmt::format("{} ({} segments)", test.name, segments);
     t.header = {"System", "Year"};
     for (const auto& m : metrics) t.header.push_back(m + (m == "TER" ? " ↓" : ""));
     for (const auto& label : system_order(results, test)) {
@@ -75,13 +75,20 @@ std::vector<Table> build_tables(const RunResults& results) {
         auto it = test.analyses.statistics.find(label);
         if (it == test.analyses.statistics.end()) continue;
         const auto& s = it->second;
+        // Unknown words come from explanations, untranslated ones need the source: "-" when absent.
+        auto explained = test.explanations.find(label);
+        const bool has_explanations =
+            explained != test.explanations.end() &&
+            std::any_of(explained->second.begin(), explained->second.end(), [](const auto& e) { return !e.is_null(); });
         a.rows.push_back({label, fmt::format("{:.3f}", s.length_ratio), std::to_string(s.output_words),
-                          std::to_string(s.unknown_words), std::to_string(s.untranslated_words)});
+                          has_explanations ? std::to_string(s.unknown_words) : "-",
+                          test.source.empty() ? "-" : std::to_string(s.untranslated_words)});
       }
       tables.push_back(std::move(a));
     }
 
     for (const auto& m : test.significance) {
+      if (!all_matrices && &m != &test.significance.front()) break;
       Table s;
       s.title = fmt::format("{}: paired {} ({} samples), {}: row minus column (p-value)", test.name, m.test,
                             m.samples, m.metric);
@@ -97,6 +104,8 @@ std::vector<Table> build_tables(const RunResults& results) {
         s.rows.push_back(std::move(row));
       }
       s.notes.push_back("* p < 0.05");
+      if (!all_matrices && test.significance.size() > 1)
+        s.notes.push_back(fmt::format("({} more matrices in results.txt and the HTML report)", test.significance.size() - 1));
       tables.push_back(std::move(s));
     }
   }
@@ -107,7 +116,7 @@ std::vector<Table> build_tables(const RunResults& results) {
     for (const auto& s : results.systems) {
       std::string train = s.model_dir.empty() && s.train_seconds == 0 ? "-" : format_duration(s.train_seconds);
       if (s.train_cached) train += " (cached)";
-      c.rows.push_back({s.label, train, format_duration(s.translate_seconds),
+      c.rows.push_back({s.label, train, s.translate_seconds > 0 ? format_duration(s.translate_seconds) : "-",
                         s.sentences_per_second > 0 ? fmt::format("{:.1f}", s.sentences_per_second) : "-",
                         s.model_bytes ? format_bytes(s.model_bytes) : "-",
                         s.parameters ? format_count(*s.parameters) : "-"});
@@ -156,9 +165,11 @@ std::string csv_field(std::string_view text) {
   return out + "\"";
 }
 
-std::string render_text_table(const RunResults& results) {
+std::string render_text_table(const RunResults& results) { return render_text_tables(results, false); }
+
+std::string render_text_tables(const RunResults& results, bool all_matrices) {
   std::string out;
-  for (const auto& t : build_tables(results)) {
+  for (const auto& t : build_tables(results, all_matrices)) {
     std::vector<std::size_t> w(t.header.size(), 0);
     for (std::size_t c = 0; c < t.header.size(); ++c) w[c] = width(t.header[c]);
     for (const auto& row : t.rows)
@@ -297,7 +308,7 @@ std::string render_latex(const RunResults& results) {
 
 void write_tables(const RunResults& results, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
-  write_file_atomic(dir / "results.txt", render_text_table(results));
+  write_file_atomic(dir / "results.txt", render_text_tables(results, true));
   write_file_atomic(dir / "results.md", render_markdown_tables(results));
   write_file_atomic(dir / "results.csv", render_csv(results));
   write_file_atomic(dir / "results.summary.json", render_json_summary(results));

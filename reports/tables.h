@@ -13,8 +13,11 @@
 
 namespace mtbench::reports {
 
-// Text table for the terminal.
+// Text tables for the terminal: scores, output statistics, the first significance matrix of
+// each test set, costs.
 std::string render_text_table(const RunResults& results);
+// The same with every significance matrix when `all_matrices` (results.txt).
+std::string render_text_tables(const RunResults& results, bool all_matrices);
 // GitHub-flavoured Markdown.
 std::string render_markdown_tables(const RunResults& results);
 // RFC 4180 CSV: header test,system,title,era,year,metric,score,bootstrap_mean,ci95,signature,

@@ -2,7 +2,8 @@
 // (Multi30k test_2016_flickr with Moses' output, WMT17 newstest2017 outputs) plus synthetic
 // explanations of every kind, from disk, with no script errors; every section exists and a
 // screenshot is produced (BUILD_DIR/report-screenshot.png). Skips only where Chromium or the
-// shared data is absent. MTBENCH_KEEP_REPORT=FILE keeps the generated reports for a look.
+// shared data is absent. MTBENCH_KEEP_REPORT=DIR keeps the reports and results.json (a run directory
+// for `mtbench report DIR`).
 
 #include <cmath>
 #include <cstdlib>
@@ -317,7 +318,11 @@ TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
   EXPECT_GT(fs::file_size(png), 20000u);
   const std::string header = read_file(png).substr(0, 8);
   EXPECT_EQ(header, std::string("\x89PNG\r\n\x1a\n", 8));
-  if (const char* keep = std::getenv("MTBENCH_KEEP_REPORT")) fs::copy_file(html, keep, fs::copy_options::overwrite_existing);
+  if (const char* keep = std::getenv("MTBENCH_KEEP_REPORT")) {
+    fs::create_directories(keep);
+    fs::copy_file(html, fs::path(keep) / "report.html", fs::copy_options::overwrite_existing);
+    save_run_results(run, keep);
+  }
 
   // The page renders the first test set; with WMT17 (no source side, no explanations, no
   // training counts) first, every section must cope as well.
@@ -335,7 +340,7 @@ TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
     EXPECT_THAT(html_tag.str(), ::testing::HasSubstr("data-errors=\"0\"")) << wmt_page.substr(wmt_page.find("js-errors"), 2000);
     EXPECT_NE(wmt_page.find("uedin-nmt"), std::string::npos);
     if (const char* keep = std::getenv("MTBENCH_KEEP_REPORT"))
-      fs::copy_file(dir / "wmt.html", std::string(keep) + ".wmt.html", fs::copy_options::overwrite_existing);
+      fs::copy_file(dir / "wmt.html", fs::path(keep) / "report-wmt-first.html", fs::copy_options::overwrite_existing);
   }
 }
 

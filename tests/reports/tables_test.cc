@@ -98,7 +98,7 @@ TEST(Tables, CsvParsesBackWithOneRowPerSystemAndMetric) {
 
 TEST(Tables, TextTableShowsScoresIntervalsSignaturesSignificanceAndCosts) {
   const std::string text = render_text_table(testing::sample_run());
-  EXPECT_THAT(text, HasSubstr("test_2016_flickr (2 segments, de-en)"));
+  EXPECT_THAT(text, HasSubstr("test_2016_flickr (2 segments)"));
   EXPECT_THAT(text, HasSubstr("41.2 ± 2."));
   EXPECT_THAT(text, HasSubstr("55.5 ± 1."));
   EXPECT_THAT(text, HasSubstr("BLEU signature: nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"));
@@ -109,6 +109,34 @@ TEST(Tables, TextTableShowsScoresIntervalsSignaturesSignificanceAndCosts) {
   // Columns line up: every row of the score table has the same display width up to its last cell.
   const std::string md = render_markdown_tables(testing::sample_run());
   EXPECT_THAT(md, HasSubstr("| rule-based | 1954 | 41.2 ± 2.2 | 30.0 |"));
+}
+
+TEST(Tables, TerminalShowsOneSignificanceMatrixFileShowsAll) {
+  auto run = testing::sample_run();
+  auto ter = run.tests[0].significance[0];
+  ter.metric = "TER";
+  ter.deltas = {{0.0, 10.0}, {-10.0, 0.0}};
+  run.tests[0].significance.push_back(ter);
+  const std::string terminal = render_text_table(run);
+  EXPECT_THAT(terminal, HasSubstr("bootstrap (1000 samples), BLEU"));
+  EXPECT_THAT(terminal, Not(HasSubstr("bootstrap (1000 samples), TER")));
+  EXPECT_THAT(terminal, HasSubstr("(1 more matrices in results.txt and the HTML report)"));
+  const std::string full = render_text_tables(run, true);
+  EXPECT_THAT(full, HasSubstr("bootstrap (1000 samples), TER"));
+  EXPECT_THAT(full, HasSubstr("+10.0 (0.001)*"));
+  mtbench::testing::ScratchDir dir;
+  write_tables(run, dir.path());
+  EXPECT_EQ(read_file(dir / "results.txt"), full);
+}
+
+TEST(Tables, CountsThatCannotBeKnownAreDashes) {
+  auto run = testing::sample_run();
+  run.tests[0].source.clear();
+  run.tests[0].explanations.erase("rule-based");
+  const std::string text = render_text_table(run);
+  // rule-based: length ratio, words, then no explanations and no source.
+  EXPECT_THAT(text, ::testing::ContainsRegex("rule-based +1\\.000 +8 +- +-\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("A&B[^\n]*1\\.250 +10 +0 +-\n"));
 }
 
 TEST(Tables, JsonSummaryAndFiles) {
