@@ -6,6 +6,9 @@
 #include "systems/phrase_based/phrase_based_translator.h"
 #include "systems/registry.h"
 #include "systems/rule_based/rule_based_translator.h"
+#ifdef MTBENCH_HAVE_TORCH
+#include "systems/rnn_attention/rnn_translator.h"
+#endif
 
 namespace mtbench {
 
@@ -17,6 +20,9 @@ void register_builtin_translators() {
     registry.add(external::external_translator_entry());
     registry.add(pb::phrase_based_translator_entry());
     registry.add(rule_based::rule_based_translator_entry());
+#ifdef MTBENCH_HAVE_TORCH
+    registry.add(rnn::rnn_attention_translator_entry());
+#endif
   });
 }
 

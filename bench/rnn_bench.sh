@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Training throughput of the rnn-attention model against this machine's fp32 matmul peak, in
+# mtbench (LibTorch, C++) and in the same model written in PyTorch Python (reference).
+#
+#   bench/rnn_bench.sh [BUILD_DIR] [THREADS] [PRESET]      e.g. bench/rnn_bench.sh build 2 quick
+#
+# Needs BUILD_DIR/tests/systems_tests (built with LibTorch). The Python side runs only when
+# python3 can import torch (Debian: apt-get install python3-torch; never needed by mtbench).
+# The machine's load is printed first: on a shared machine, numbers are only comparable
+# between runs made under the same load.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-build}
+threads=${2:-2}
+preset=${3:-quick}
+steps=${MTBENCH_BENCH_STEPS:-20}
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; threads $threads; preset $preset; $steps steps"
+echo "== mtbench (LibTorch C++)"
+MTBENCH_BENCH_THREADS=$threads MTBENCH_BENCH_PRESET=$preset MTBENCH_BENCH_STEPS=$steps \
+  "$build/tests/systems_tests" --gtest_also_run_disabled_tests --gtest_filter='*RnnBenchmark*' \
+  | grep -E 'matmul_peak|tokens_per_s|sentences_per_s'
+if python3 -c 'import torch' 2>/dev/null; then
+  echo "== PyTorch Python reference"
+  python3 "$here/rnn_reference.py" --threads "$threads" --preset "$preset" --steps "$steps"
+else
+  echo "== PyTorch Python reference skipped (python3 cannot import torch)"
+fi

@@ -1,0 +1,57 @@
+#pragma once
+// Batching by token count with length bucketing (as fairseq/Marian do): examples are sorted
+// by length inside large shuffled pools so that a batch holds similar lengths (little
+// padding), then cut so that batch_size * padded_length stays under a token budget; the
+// batch order is shuffled. The order of an epoch depends only on (seed, epoch), so a resumed
+// run sees exactly the batches the interrupted one would have seen.
+
+#include <cstdint>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "systems/neural/vocabulary.h"
+
+namespace mtbench::neural {
+
+// One training pair as subword ids (without bos/eos).
+struct Example {
+  std::vector<std::int64_t> source;  // source ids
+  std::vector<std::int64_t> target;  // target ids
+};
+
+// How batches are formed.
+struct BatchingOptions {
+  int max_tokens = 4000;      // budget: sentences * max(padded source, padded target + 1) per batch
+  int max_sentences = 512;    // cap on sentences per batch
+  int pool_batches = 100;     // length sorting happens inside pools of this many batches
+  bool shuffle = true;        // shuffle pools and batch order (false: input order, for evaluation)
+};
+
+// Indices of `examples` per batch for one epoch.
+std::vector<std::vector<std::size_t>> make_batches(const std::vector<Example>& examples,
+                                                   const BatchingOptions& options, std::uint64_t seed,
+                                                   std::int64_t epoch);
+
+// A padded batch on a device.
+struct Batch {
+  torch::Tensor source;         // [batch, src_len] int64, pad-filled
+  torch::Tensor source_mask;    // [batch, src_len] bool, true at real tokens
+  torch::Tensor target_in;      // [batch, tgt_len] bos + target (decoder input, teacher forcing)
+  torch::Tensor target_out;     // [batch, tgt_len] target + eos (what is predicted), pad-filled
+  std::int64_t source_tokens = 0;  // real source tokens
+  std::int64_t target_tokens = 0;  // predicted tokens (target + eos)
+};
+
+// Pads the selected examples into tensors on `device`.
+Batch collate(const std::vector<Example>& examples, const std::vector<std::size_t>& indices,
+              const SpecialIds& ids, const torch::Device& device);
+
+// Pads source sequences alone (for translation): [batch, max_len] ids and mask.
+std::pair<torch::Tensor, torch::Tensor> pad_sources(const std::vector<const std::vector<std::int64_t>*>& sources,
+                                                    const SpecialIds& ids, const torch::Device& device);
+
+// [batch, max_len] bool mask, true where position < length.
+torch::Tensor padding_mask(const torch::Tensor& lengths, std::int64_t max_len);
+
+}  // namespace mtbench::neural

@@ -1,0 +1,118 @@
+#include "systems/neural/checkpoint.h"
+
+#include <cstring>
+
+#include <fmt/ranges.h>
+
+#include "corpus/error.h"
+#include "corpus/text_file.h"
+
+namespace mtbench::neural {
+namespace {
+
+torch::Tensor string_tensor(const std::string& s) {
+  auto t = torch::empty({static_cast<std::int64_t>(s.size())}, torch::kUInt8);
+  if (!s.empty()) std::memcpy(t.data_ptr<std::uint8_t>(), s.data(), s.size());
+  return t;
+}
+
+std::string tensor_string(const torch::Tensor& t) {
+  auto c = t.to(torch::kCPU).contiguous();
+  return std::string(reinterpret_cast<const char*>(c.data_ptr<std::uint8_t>()), static_cast<std::size_t>(c.numel()));
+}
+
+void save_archive_atomic(torch::serialize::OutputArchive& archive, const std::filesystem::path& path) {
+  std::filesystem::create_directories(path.parent_path().empty() ? "." : path.parent_path());
+  const auto temp = temp_path_for(path);
+  try {
+    archive.save_to(temp.string());
+    std::filesystem::rename(temp, path);
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    fail("cannot write {}: {}", path.string(), e.what());
+  }
+}
+
+void load_archive(torch::serialize::InputArchive& archive, const std::filesystem::path& path,
+                  const torch::Device& device) {
+  if (!std::filesystem::exists(path)) fail("{}: no such file", path.string());
+  try {
+    archive.load_from(path.string(), device);
+  } catch (const std::exception& e) {
+    fail<DataError>("{}: not a readable checkpoint: {}", path.string(), e.what());
+  }
+}
+
+}  // namespace
+
+void save_checkpoint(const std::filesystem::path& path, const torch::nn::Module& module, torch::optim::Optimizer* optimizer,
+                     const std::string& meta_json) {
+  torch::serialize::OutputArchive archive;
+  torch::serialize::OutputArchive model_archive;
+  module.save(model_archive);
+  archive.write("model", model_archive);
+  if (optimizer) {
+    torch::serialize::OutputArchive optimizer_archive;
+    optimizer->save(optimizer_archive);
+    archive.write("optimizer", optimizer_archive);
+  }
+  auto generator = at::detail::getDefaultCPUGenerator();
+  {
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    archive.write("rng", generator.get_state());
+  }
+  archive.write("meta", string_tensor(meta_json));
+  save_archive_atomic(archive, path);
+}
+
+std::string load_checkpoint(const std::filesystem::path& path, torch::nn::Module& module,
+                            torch::optim::Optimizer* optimizer, bool restore_rng, const torch::Device& device) {
+  torch::serialize::InputArchive archive;
+  load_archive(archive, path, device);
+  try {
+    torch::serialize::InputArchive model_archive;
+    if (!archive.try_read("model", model_archive)) fail<DataError>("{}: checkpoint has no model", path.string());
+    // Module::load replaces tensors whatever their shape: check against the architecture.
+    std::vector<std::pair<std::string, std::vector<std::int64_t>>> shapes;
+    for (const auto& p : module.named_parameters()) shapes.emplace_back(p.key(), p.value().sizes().vec());
+    module.load(model_archive);
+    const auto loaded = module.named_parameters();
+    for (const auto& [name, shape] : shapes)
+      if (loaded[name].sizes().vec() != shape)
+        fail<DataError>("{}: parameter '{}' has shape {} in the checkpoint but {} in the model", path.string(), name,
+                        fmt::format("{}", fmt::join(loaded[name].sizes().vec(), "x")), fmt::format("{}", fmt::join(shape, "x")));
+    if (optimizer) {
+      torch::serialize::InputArchive optimizer_archive;
+      if (!archive.try_read("optimizer", optimizer_archive))
+        fail<DataError>("{}: checkpoint has no optimizer state (cannot resume from it)", path.string());
+      optimizer->load(optimizer_archive);
+    }
+    torch::Tensor rng, meta;
+    if (restore_rng && archive.try_read("rng", rng)) {
+      auto generator = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      generator.set_state(rng.to(torch::kCPU));
+    }
+    if (!archive.try_read("meta", meta)) return "{}";
+    return tensor_string(meta);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    fail<DataError>("{}: checkpoint does not match the model: {}", path.string(), e.what());
+  }
+}
+
+void save_module(const std::filesystem::path& path, const torch::nn::Module& module) {
+  torch::serialize::OutputArchive archive;
+  torch::serialize::OutputArchive model_archive;
+  module.save(model_archive);
+  archive.write("model", model_archive);
+  save_archive_atomic(archive, path);
+}
+
+void load_module(const std::filesystem::path& path, torch::nn::Module& module, const torch::Device& device) {
+  load_checkpoint(path, module, nullptr, false, device);
+}
+
+}  // namespace mtbench::neural

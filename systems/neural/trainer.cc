@@ -1,0 +1,301 @@
+#include "systems/neural/trainer.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "corpus/error.h"
+#include "corpus/progress.h"
+#include "systems/neural/checkpoint.h"
+
+namespace mtbench::neural {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_sigint(int) { g_interrupted.store(true); }
+
+// Installs the SIGINT handler for the scope of a training run (Ctrl-C: checkpoint, then exit).
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted.store(false);
+    previous_ = std::signal(SIGINT, on_sigint);
+  }
+  ~InterruptGuard() { std::signal(SIGINT, previous_ == SIG_ERR ? SIG_DFL : previous_); }
+
+ private:
+  void (*previous_)(int) = SIG_DFL;
+};
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+}  // namespace
+
+struct Trainer::State {
+  std::int64_t step = 0;            // updates done
+  std::int64_t epoch = 0;           // current epoch (0-based)
+  std::int64_t batch_in_epoch = 0;  // next batch of the epoch's order
+  double plateau_lr = 0;            // plateau schedule: the current learning rate
+  bool has_best = false;            // a validation happened
+  double best_metric = 0;           // dev BLEU or -dev loss at the best validation
+  double best_dev_loss = 0;         // its dev loss
+  double best_dev_bleu = 0;         // its dev BLEU
+  int bad_validations = 0;          // since the best (early stopping)
+  int plateau_bad = 0;              // since the last improvement or decay (plateau schedule)
+  double elapsed = 0;               // seconds of earlier runs (resume)
+
+  nlohmann::json to_json() const {
+    return {{"step", step},           {"epoch", epoch},         {"batch_in_epoch", batch_in_epoch},
+            {"plateau_lr", plateau_lr}, {"has_best", has_best}, {"best_metric", best_metric},
+            {"best_dev_loss", best_dev_loss}, {"best_dev_bleu", best_dev_bleu},
+            {"bad_validations", bad_validations}, {"plateau_bad", plateau_bad}, {"elapsed", elapsed}};
+  }
+  void from_json(const nlohmann::json& j) {
+    step = j.at("step");
+    epoch = j.at("epoch");
+    batch_in_epoch = j.at("batch_in_epoch");
+    plateau_lr = j.at("plateau_lr");
+    has_best = j.at("has_best");
+    best_metric = j.at("best_metric");
+    best_dev_loss = j.at("best_dev_loss");
+    best_dev_bleu = j.at("best_dev_bleu");
+    bad_validations = j.at("bad_validations");
+    plateau_bad = j.at("plateau_bad");
+    elapsed = j.at("elapsed");
+  }
+};
+
+Trainer::Trainer(EncoderDecoder& model, TrainerOptions options, std::filesystem::path dir, torch::Device device,
+                 std::uint64_t seed, Progress* progress, SpecialIds ids)
+    : model_(model),
+      options_(std::move(options)),
+      dir_(std::move(dir)),
+      device_(device),
+      seed_(seed),
+      progress_(progress),
+      ids_(ids),
+      state_(std::make_unique<State>()) {
+  optimizer_ = std::make_unique<torch::optim::Adam>(
+      model_.module().parameters(), torch::optim::AdamOptions(options_.learning_rate)
+                                        .betas({options_.adam_beta1, options_.adam_beta2})
+                                        .eps(options_.adam_eps));
+  state_->plateau_lr = options_.learning_rate;
+}
+
+Trainer::~Trainer() = default;
+
+double Trainer::scheduled_learning_rate() const {
+  const double step = static_cast<double>(state_->step + 1);
+  const double warmup = options_.warmup_steps;
+  if (options_.lr_schedule == "inverse_sqrt")  // Vaswani et al. 2017 (5.3), peak = learning_rate
+    return options_.learning_rate * std::min(step / warmup, std::sqrt(warmup / step));
+  const double base = options_.lr_schedule == "plateau" ? state_->plateau_lr : options_.learning_rate;
+  return warmup > 0 ? base * std::min(1.0, step / warmup) : base;
+}
+
+void Trainer::set_learning_rate(double lr) {
+  for (auto& group : optimizer_->param_groups())
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+}
+
+double Trainer::update(const Batch& batch) {
+  model_.module().train();
+  set_learning_rate(scheduled_learning_rate());
+  auto logits = model_.forward(batch.source, batch.source_mask, batch.target_in);  // [batch, tgt_len, vocab]
+  auto loss = torch::nn::functional::cross_entropy(
+      logits.reshape({-1, logits.size(-1)}), batch.target_out.reshape({-1}),
+      torch::nn::functional::CrossEntropyFuncOptions()
+          .ignore_index(ids_.pad)
+          .reduction(torch::kSum)
+          .label_smoothing(options_.label_smoothing));
+  loss = loss / static_cast<double>(batch.target_tokens);
+  optimizer_->zero_grad();
+  loss.backward();
+  if (options_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(model_.module().parameters(), options_.clip_norm);
+  optimizer_->step();
+  ++state_->step;
+  return loss.item<double>();
+}
+
+double Trainer::evaluate_loss(const std::vector<Example>& examples) {
+  if (examples.empty()) return 0;
+  torch::NoGradGuard no_grad;
+  model_.module().eval();
+  BatchingOptions bo = options_.batching;
+  bo.shuffle = false;
+  double total = 0;
+  std::int64_t tokens = 0;
+  for (const auto& indices : make_batches(examples, bo, seed_, 0)) {
+    const Batch batch = collate(examples, indices, ids_, device_);
+    auto logits = model_.forward(batch.source, batch.source_mask, batch.target_in);
+    total += torch::nn::functional::cross_entropy(
+                 logits.reshape({-1, logits.size(-1)}), batch.target_out.reshape({-1}),
+                 torch::nn::functional::CrossEntropyFuncOptions().ignore_index(ids_.pad).reduction(torch::kSum))
+                 .item<double>();
+    tokens += batch.target_tokens;
+  }
+  return total / static_cast<double>(std::max<std::int64_t>(1, tokens));
+}
+
+void Trainer::write_checkpoint(const std::filesystem::path& path, bool with_optimizer) {
+  save_checkpoint(path, model_.module(), with_optimizer ? optimizer_.get() : nullptr, state_->to_json().dump());
+}
+
+void Trainer::log_line(const std::string& json) {
+  std::ofstream out(dir_ / "training_log.jsonl", std::ios::app);
+  out << json << '\n';
+  if (!out) fail("cannot append to {}", (dir_ / "training_log.jsonl").string());
+}
+
+TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<Example>& dev,
+                           const TrainerHooks& hooks, bool resume) {
+  if (train.empty()) fail<DataError>("no training examples (all empty or longer than the length limit?)");
+  std::filesystem::create_directories(dir_ / "checkpoints");
+  const auto last_path = dir_ / "checkpoints" / "last.pt";
+  const auto best_path = dir_ / "checkpoints" / "best.pt";
+  if (resume && std::filesystem::exists(last_path)) {
+    state_->from_json(nlohmann::json::parse(load_checkpoint(last_path, model_.module(), optimizer_.get(), true, device_)));
+    if (progress_) progress_->log(fmt::format("resuming from {} at step {} (epoch {}, batch {})", last_path.string(),
+                                              state_->step, state_->epoch + 1, state_->batch_in_epoch));
+  } else {
+    if (resume && progress_) progress_->log(fmt::format("no checkpoint at {}: starting from scratch", last_path.string()));
+    std::filesystem::remove(dir_ / "training_log.jsonl");
+    std::filesystem::remove(best_path);
+  }
+
+  std::int64_t epoch_tokens = 0;
+  for (const auto& e : train) epoch_tokens += static_cast<std::int64_t>(e.target.size() + 1);
+  const bool use_bleu = options_.dev_bleu && static_cast<bool>(hooks.dev_bleu) && !dev.empty();
+  InterruptGuard interrupt_guard;
+  const auto start = Clock::now();
+  double update_seconds = 0;
+  std::int64_t run_tokens = 0;
+  TrainResult result;
+  double window_loss = 0, window_seconds = 0;
+  std::int64_t window_steps = 0, window_tokens = 0;
+
+  auto elapsed = [&] { return state_->elapsed + seconds_since(start); };
+  auto validate = [&]() -> bool {  // returns true when patience ran out
+    if (dev.empty()) return false;
+    const double dev_loss = evaluate_loss(dev);
+    const double bleu = use_bleu ? hooks.dev_bleu() : 0.0;
+    const double metric = use_bleu ? bleu : -dev_loss;
+    const bool improved = !state_->has_best || metric > state_->best_metric;
+    if (improved) {
+      state_->has_best = true;
+      state_->best_metric = metric;
+      state_->best_dev_loss = dev_loss;
+      state_->best_dev_bleu = bleu;
+      state_->bad_validations = 0;
+      state_->plateau_bad = 0;
+      save_checkpoint(best_path, model_.module(), nullptr, state_->to_json().dump());
+    } else {
+      ++state_->bad_validations;
+      if (options_.lr_schedule == "plateau" && ++state_->plateau_bad > options_.plateau_patience) {
+        state_->plateau_lr = std::max(options_.min_learning_rate, state_->plateau_lr * options_.plateau_factor);
+        state_->plateau_bad = 0;
+      }
+    }
+    nlohmann::json line = {{"type", "valid"}, {"step", state_->step}, {"epoch", state_->epoch + 1},
+                           {"dev_loss", dev_loss}, {"dev_ppl", std::exp(dev_loss)},
+                           {"lr", scheduled_learning_rate()}, {"best", improved},
+                           {"elapsed_s", elapsed()}};
+    if (use_bleu) line["dev_bleu"] = bleu;
+    log_line(line.dump());
+    if (progress_)
+      progress_->log(fmt::format("step {} epoch {}: dev loss {:.3f} (ppl {:.1f}){}{}", state_->step, state_->epoch + 1,
+                                 dev_loss, std::exp(dev_loss), use_bleu ? fmt::format(", dev BLEU {:.2f}", bleu) : "",
+                                 improved ? " *" : ""));
+    return options_.patience > 0 && state_->bad_validations >= options_.patience;
+  };
+  auto checkpoint_last = [&] {
+    const double saved = state_->elapsed;
+    state_->elapsed = elapsed();
+    write_checkpoint(last_path, true);
+    state_->elapsed = saved;
+  };
+
+  if (progress_) progress_->begin("train", static_cast<std::uint64_t>(epoch_tokens * options_.max_epochs), "tok");
+  std::string stop;
+  while (stop.empty() && state_->epoch < options_.max_epochs) {
+    const auto batches = make_batches(train, options_.batching, seed_, state_->epoch);
+    bool patience_out = false;
+    while (state_->batch_in_epoch < static_cast<std::int64_t>(batches.size())) {
+      const Batch batch =
+          collate(train, batches[static_cast<std::size_t>(state_->batch_in_epoch)], ids_, device_);
+      const auto t0 = Clock::now();
+      const double lr = scheduled_learning_rate();
+      const double loss = update(batch);
+      const double dt = seconds_since(t0);
+      ++state_->batch_in_epoch;
+      if (!std::isfinite(loss))
+        fail("training diverged at step {} (loss {}); lower learning_rate or raise clip_norm", state_->step, loss);
+      update_seconds += dt;
+      run_tokens += batch.target_tokens;
+      result.last_loss = loss;
+      window_loss += loss * static_cast<double>(batch.target_tokens);
+      window_tokens += batch.target_tokens;
+      window_seconds += dt;
+      ++window_steps;
+      if (progress_) progress_->advance(static_cast<std::uint64_t>(batch.target_tokens));
+      if (state_->step % options_.log_every == 0) {
+        log_line(nlohmann::json({{"type", "train"}, {"step", state_->step}, {"epoch", state_->epoch + 1},
+                                 {"loss", window_loss / static_cast<double>(window_tokens)}, {"lr", lr},
+                                 {"tokens_per_s", static_cast<double>(window_tokens) / std::max(1e-9, window_seconds)},
+                                 {"elapsed_s", elapsed()}})
+                     .dump());
+        window_loss = window_seconds = 0;
+        window_steps = window_tokens = 0;
+      }
+      if (g_interrupted.load()) {
+        checkpoint_last();
+        if (progress_) progress_->end("interrupted");
+        fail("training interrupted at step {}: checkpoint saved to {}; continue with --resume", state_->step,
+             last_path.string());
+      }
+      if (options_.validate_every > 0 && state_->step % options_.validate_every == 0) {
+        patience_out = validate();
+        checkpoint_last();
+      }
+      if (patience_out) stop = "patience";
+      else if (options_.max_steps > 0 && state_->step >= options_.max_steps) stop = "max_steps";
+      else if (options_.max_minutes > 0 && elapsed() >= options_.max_minutes * 60) stop = "max_minutes";
+      if (!stop.empty()) break;
+    }
+    if (state_->batch_in_epoch >= static_cast<std::int64_t>(batches.size())) {
+      ++state_->epoch;
+      state_->batch_in_epoch = 0;
+      if (options_.validate_every == 0 || stop == "max_steps" || stop == "max_minutes") {
+        if (validate() && stop.empty()) stop = "patience";
+      }
+    } else if (stop != "patience" && options_.validate_every == 0) {
+      validate();  // stopped inside an epoch: still validate what we have
+    }
+    checkpoint_last();
+  }
+  if (stop.empty()) stop = "max_epochs";
+  if (progress_) progress_->end(fmt::format("{} updates, stopped by {}", state_->step, stop));
+  if (state_->has_best) load_module(best_path, model_.module(), device_);
+  model_.module().eval();
+  result.steps = state_->step;
+  result.epochs = state_->epoch;
+  result.best_dev_loss = state_->best_dev_loss;
+  result.best_dev_bleu = state_->best_dev_bleu;
+  result.tokens_per_second = static_cast<double>(run_tokens) / std::max(1e-9, update_seconds);
+  result.seconds = elapsed();
+  result.early_stopped = stop == "patience";
+  result.stop_reason = stop;
+  log_line(nlohmann::json({{"type", "end"}, {"step", state_->step}, {"stop", stop},
+                           {"tokens_per_s", result.tokens_per_second}, {"elapsed_s", result.seconds}})
+               .dump());
+  return result;
+}
+
+}  // namespace mtbench::neural

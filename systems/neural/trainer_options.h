@@ -1,0 +1,60 @@
+#pragma once
+// Options of the shared training loop, vocabulary and decoding, and the YAML keys that set
+// them. Each system parses its own YAML mapping and hands keys it does not know itself to
+// parse_common_key(), so every neural system accepts the same training keys.
+
+#include <cstdint>
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+#include "systems/neural/batching.h"
+#include "systems/neural/decoding.h"
+#include "systems/neural/vocabulary.h"
+
+namespace mtbench::neural {
+
+// The training loop (systems/neural/trainer.h).
+struct TrainerOptions {
+  int max_epochs = 20;                  // passes over the training data
+  std::int64_t max_steps = 0;           // stop after this many updates, 0 = no limit
+  double max_minutes = 0;               // wall-clock budget including resumed time, 0 = none
+  BatchingOptions batching;             // token-count batches with length bucketing
+  double learning_rate = 1e-3;          // Adam's (peak) learning rate
+  std::string lr_schedule = "plateau";  // "constant", "plateau" (decay when dev stalls), "inverse_sqrt"
+  int warmup_steps = 0;                 // linear warmup (inverse_sqrt: the 1/sqrt(step) knee)
+  double plateau_factor = 0.5;          // plateau: learning rate multiplier on a stall
+  int plateau_patience = 0;             // plateau: validations without improvement before decaying
+  double min_learning_rate = 1e-5;      // plateau: floor
+  double adam_beta1 = 0.9;              // Adam beta1
+  double adam_beta2 = 0.999;            // Adam beta2
+  double adam_eps = 1e-8;               // Adam epsilon
+  double clip_norm = 1.0;               // gradient clipping by global L2 norm, 0 = none
+  double label_smoothing = 0.0;         // label smoothing of the training loss (Szegedy et al. 2016)
+  std::int64_t validate_every = 0;      // validate every N updates, 0 = after each epoch
+  int patience = 4;                     // early stopping: validations without improvement, 0 = never
+  bool dev_bleu = true;                 // select/stop on dev BLEU (greedy) instead of dev loss
+  int dev_bleu_sentences = 0;           // dev sentences decoded for BLEU, 0 = all
+  int log_every = 100;                  // training log line every N updates
+};
+
+// Everything common to neural systems.
+struct CommonOptions {
+  VocabularyOptions vocabulary;  // subword vocabularies
+  TrainerOptions trainer;        // training loop
+  DecodeOptions decode;          // translation defaults (beam 5)
+  int max_train_length = 100;    // training pairs longer than this (subwords, either side) are skipped
+  int translate_batch = 64;      // sentences per decoding batch
+};
+
+// Sets the field named `key` from `value`; false when the key is not a common one.
+// YAML conversion errors propagate as YAML::Exception (callers name the key and source).
+bool parse_common_key(CommonOptions& options, const std::string& key, const YAML::Node& value);
+// Throws ConfigError naming `origin` when a value is out of range.
+void validate_common(const CommonOptions& options, const std::string& origin);
+// Emits the common keys into an open YAML map.
+void emit_common(YAML::Emitter& out, const CommonOptions& options);
+// The common keys, for "unknown option" messages.
+const char* common_keys();
+
+}  // namespace mtbench::neural

@@ -1,0 +1,26 @@
+#pragma once
+// Options of the rnn-attention system: architecture keys plus the common neural keys
+// (systems/neural/trainer_options.h), from YAML over a preset. Unknown keys are errors.
+//
+// Presets (2-core CPU budgets): "quick" trains a small model for a few minutes; "full"
+// (the default) trains the larger model for up to ~55 minutes with early stopping on dev BLEU.
+
+#include <string>
+
+#include "systems/neural/trainer_options.h"
+#include "systems/rnn_attention/rnn_model.h"
+
+namespace mtbench::rnn {
+
+// Everything configurable.
+struct RnnOptions {
+  RnnModelOptions model;          // architecture (vocabulary sizes filled in after training BPE)
+  neural::CommonOptions common;   // vocabulary, training loop, decoding
+};
+
+// Parses `yaml` (may be empty) over `preset` ("", "full", "quick"); errors name `origin`.
+RnnOptions parse_rnn_options(const std::string& yaml, const std::string& preset, const std::string& origin);
+// YAML text of every option (round-trips through parse_rnn_options).
+std::string rnn_options_yaml(const RnnOptions& options);
+
+}  // namespace mtbench::rnn
