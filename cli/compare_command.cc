@@ -7,6 +7,7 @@
 #include "corpus/error.h"
 #include "reports/compare_config.h"
 #include "reports/compare_pipeline.h"
+#include "reports/tables.h"
 #include "systems/builtin/builtin.h"
 #include "systems/registry.h"
 
@@ -23,29 +24,6 @@ struct CompareArgs {
   std::string device = "cpu";               // --device cpu|cuda
   std::size_t max_explained = 200;          // --max-explained N
 };
-
-// Prints corpus scores per test set (BLEU, chrF2++, TER with 95% CIs).
-void print_results(const reports::RunResults& results) {
-  for (const auto& test : results.tests) {
-    if (test.scores.empty()) continue;
-    fmt::print("\n{} ({} segments)\n", test.name, test.references.empty() ? 0 : test.references.front().size());
-    std::vector<std::string> metric_names;
-    for (const auto& score : test.scores.begin()->second) metric_names.push_back(score.metric);
-    fmt::print("{:<28}", "system");
-    for (const auto& m : metric_names) fmt::print(" {:>16}", m);
-    fmt::print("\n");
-    for (const auto& system : results.systems) {
-      auto it = test.scores.find(system.label);
-      if (it == test.scores.end()) continue;
-      fmt::print("{:<28}", system.label);
-      for (const auto& score : it->second) {
-        fmt::print(" {:>16}", score.ci ? fmt::format("{:.1f} (±{:.1f})", score.score, *score.ci) : fmt::format("{:.1f}", score.score));
-      }
-      fmt::print("\n");
-    }
-    for (const auto& score : test.scores.begin()->second) fmt::print("  {}: {}\n", score.metric, score.signature);
-  }
-}
 
 void print_plan(const reports::CompareConfig& c, const std::string& out) {
   const auto& registry = TranslatorRegistry::instance();
@@ -127,7 +105,7 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
     options.retrain = args->retrain;
     options.max_explained = args->max_explained;
     const auto results = reports::run_comparison(config, options);
-    print_results(results);
+    fmt::print("{}", reports::render_text_table(results));
     fmt::print("\nrun directory: {}\n", args->out);
   });
 }

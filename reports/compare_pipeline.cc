@@ -17,8 +17,12 @@
 #include "corpus/progress.h"
 #include "corpus/sha256.h"
 #include "corpus/text_file.h"
+#include "eval/analysis.h"
+#include "reports/analyze.h"
+#include "reports/html_report.h"
 #include "reports/pipeline_data.h"
 #include "reports/scoring.h"
+#include "reports/tables.h"
 #include "systems/explanation_json.h"
 #include "systems/model_dir.h"
 #include "systems/registry.h"
@@ -215,14 +219,9 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
   if (needs_training) {
     training = load_training_data(config);
     results.train_size = training.data.train_source.size();
+    // Training frequencies in the analyses' units (13a tokens of the target side).
     for (const auto& line : training.data.train_target) {
-      std::size_t start = 0;
-      while (start < line.size()) {
-        std::size_t end = line.find(' ', start);
-        if (end == std::string::npos) end = line.size();
-        if (end > start) ++results.train_word_counts[line.substr(start, end - start)];
-        start = end + 1;
-      }
+      for (const auto& word : eval::words_13a(line)) ++results.train_word_counts[word];
     }
     nlohmann::json files = nlohmann::json::array();
     for (const auto& f : training.files) files.push_back({{"role", f.role}, {"path", f.path}, {"sha256", f.sha256}});
@@ -352,6 +351,15 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
   }
   timings["scoring"] = seconds_since(stage_start);
 
+  // 4. Analyses (compare-mt style).
+  stage_start = Clock::now();
+  progress.begin("analyses");
+  for (auto& test : results.tests) {
+    if (!test.outputs.empty()) test.analyses = analyze_test_set(test, results.train_word_counts, AnalysisOptions{});
+  }
+  progress.end();
+  timings["analyses"] = seconds_since(stage_start);
+
   manifest["finished"] = now_iso();
   timings["total"] = seconds_since(run_start);
   manifest["timings"] = timings;
@@ -359,6 +367,14 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
   results.manifest = manifest;
   write_file_atomic(run_dir / "manifest.json", manifest.dump(2));
   save_run_results(results, run_dir);
+
+  // 5. Tables and the HTML report (regenerable later with `mtbench report RUN_DIR`).
+  progress.begin("report");
+  write_tables(results, run_dir);
+  HtmlReportOptions html;
+  html.max_explained_segments = options.max_explained;
+  write_html_report(results, run_dir / "report.html", html);
+  progress.end(fmt::format("{}", (run_dir / "report.html").string()));
   progress.print_summary();
   return results;
 }
