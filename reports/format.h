@@ -11,12 +11,14 @@ namespace mtbench::reports {
 
 // Metric names of a test set in first-seen order over the systems (BLEU, chrF2++, TER ...).
 std::vector<std::string> metric_names(const TestSetResults& test);
-// System labels of a test set: the run's system order first, then any other labels with outputs or scores.
+// System labels of a test set: the run's system order first, then any other labels with outputs or
+// scores.
 std::vector<std::string> system_order(const RunResults& results, const TestSetResults& test);
 // The system with `label`, or nullptr (e.g. outputs given without a system entry).
 const SystemResults* find_system(const RunResults& results, const std::string& label);
 // The score of `label` under `metric`, or nullptr.
-const MetricScore* find_score(const TestSetResults& test, const std::string& label, const std::string& metric);
+const MetricScore* find_score(const TestSetResults& test, const std::string& label,
+                              const std::string& metric);
 
 // "0.4 s", "12.3 s", "4 min 05 s", "1 h 02 min".
 std::string format_duration(double seconds);

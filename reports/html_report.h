@@ -20,8 +20,9 @@ namespace mtbench::reports {
 
 // What goes into the page.
 struct HtmlReportOptions {
-  std::size_t max_explained_segments = 100;  // explanations kept for the first N segments of each test set
-  std::string title;                          // page title; "" = "mtbench report: <corpus> <src>-<tgt>"
+  std::size_t max_explained_segments =
+      100;            // explanations kept for the first N segments of each test set
+  std::string title;  // page title; "" = "mtbench report: <corpus> <src>-<tgt>"
 };
 
 // The ids of the report's sections, in page order.

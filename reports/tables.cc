@@ -13,15 +13,16 @@ namespace {
 
 // One table, format-independent: cells are plain text (with '±').
 struct Table {
-  std::string title;                          // caption
-  std::vector<std::string> header;            // column names
-  std::vector<std::vector<std::string>> rows; // cells
-  std::vector<std::string> notes;             // lines under the table (signatures, legends)
+  std::string title;                           // caption
+  std::vector<std::string> header;             // column names
+  std::vector<std::vector<std::string>> rows;  // cells
+  std::vector<std::string> notes;              // lines under the table (signatures, legends)
 };
 
 // Display width: code points (every character of our tables is single-width).
 std::size_t width(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
 std::string pad(const std::string& s, std::size_t w, bool right) {
@@ -35,7 +36,8 @@ std::string cell(const MetricScore& m) {
   return out;
 }
 
-// `all_matrices`: every significance matrix; otherwise only the first of each test set (the terminal).
+// `all_matrices`: every significance matrix; otherwise only the first of each test set (the
+// terminal).
 std::vector<Table> build_tables(const RunResults& results, bool all_matrices = true) {
   std::vector<Table> tables;
   for (const auto& test : results.tests) {
@@ -47,7 +49,8 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
     for (const auto& m : metrics) t.header.push_back(m + (m == "TER" ? " ↓" : ""));
     for (const auto& label : system_order(results, test)) {
       const SystemResults* system = find_system(results, label);
-      std::vector<std::string> row = {label, system && system->year ? std::to_string(system->year) : ""};
+      std::vector<std::string> row = {label,
+                                      system && system->year ? std::to_string(system->year) : ""};
       for (const auto& m : metrics) {
         const MetricScore* s = find_score(test, label, m);
         row.push_back(s ? cell(*s) : "-");
@@ -62,7 +65,8 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
       for (const auto& sig : signatures) t.notes.push_back(m + " signature: " + sig);
     }
     if (std::any_of(test.scores.begin(), test.scores.end(), [](const auto& kv) {
-          return std::any_of(kv.second.begin(), kv.second.end(), [](const MetricScore& s) { return s.ci.has_value(); });
+          return std::any_of(kv.second.begin(), kv.second.end(),
+                             [](const MetricScore& s) { return s.ci.has_value(); });
         }))
       t.notes.push_back("± = half-width of the 95% paired bootstrap confidence interval");
     tables.push_back(std::move(t));
@@ -79,8 +83,10 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
         auto explained = test.explanations.find(label);
         const bool has_explanations =
             explained != test.explanations.end() &&
-            std::any_of(explained->second.begin(), explained->second.end(), [](const auto& e) { return !e.is_null(); });
-        a.rows.push_back({label, fmt::format("{:.3f}", s.length_ratio), std::to_string(s.output_words),
+            std::any_of(explained->second.begin(), explained->second.end(),
+                        [](const auto& e) { return !e.is_null(); });
+        a.rows.push_back({label, fmt::format("{:.3f}", s.length_ratio),
+                          std::to_string(s.output_words),
                           has_explanations ? std::to_string(s.unknown_words) : "-",
                           test.source.empty() ? "-" : std::to_string(s.untranslated_words)});
       }
@@ -90,14 +96,15 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
     for (const auto& m : test.significance) {
       if (!all_matrices && &m != &test.significance.front()) break;
       Table s;
-      s.title = fmt::format("{}: paired {} ({} samples), {}: row minus column (p-value)", test.name, m.test,
-                            m.samples, m.metric);
+      s.title = fmt::format("{}: paired {} ({} samples), {}: row minus column (p-value)", test.name,
+                            m.test, m.samples, m.metric);
       s.header = {""};
       for (const auto& l : m.labels) s.header.push_back(l);
       for (std::size_t r = 0; r < m.labels.size(); ++r) {
         std::vector<std::string> row = {m.labels[r]};
         for (std::size_t c = 0; c < m.labels.size(); ++c) {
-          const auto p = r < m.p_values.size() && c < m.p_values[r].size() ? m.p_values[r][c] : std::nullopt;
+          const auto p =
+              r < m.p_values.size() && c < m.p_values[r].size() ? m.p_values[r][c] : std::nullopt;
           const double d = r < m.deltas.size() && c < m.deltas[r].size() ? m.deltas[r][c] : 0.0;
           row.push_back(p ? fmt::format("{:+.1f} ({:.3f}){}", d, *p, *p < 0.05 ? "*" : "") : "-");
         }
@@ -105,7 +112,8 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
       }
       s.notes.push_back("* p < 0.05");
       if (!all_matrices && test.significance.size() > 1)
-        s.notes.push_back(fmt::format("({} more matrices in results.txt and the HTML report)", test.significance.size() - 1));
+        s.notes.push_back(fmt::format("({} more matrices in results.txt and the HTML report)",
+                                      test.significance.size() - 1));
       tables.push_back(std::move(s));
     }
   }
@@ -114,19 +122,23 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
     c.title = "Costs";
     c.header = {"System", "Training", "Decoding", "Sentences/s", "Model size", "Parameters"};
     for (const auto& s : results.systems) {
-      std::string train = s.model_dir.empty() && s.train_seconds == 0 ? "-" : format_duration(s.train_seconds);
+      std::string train =
+          s.model_dir.empty() && s.train_seconds == 0 ? "-" : format_duration(s.train_seconds);
       if (s.train_cached) train += " (cached)";
-      c.rows.push_back({s.label, train, s.translate_seconds > 0 ? format_duration(s.translate_seconds) : "-",
-                        s.sentences_per_second > 0 ? fmt::format("{:.1f}", s.sentences_per_second) : "-",
-                        s.model_bytes ? format_bytes(s.model_bytes) : "-",
-                        s.parameters ? format_count(*s.parameters) : "-"});
+      c.rows.push_back(
+          {s.label, train, s.translate_seconds > 0 ? format_duration(s.translate_seconds) : "-",
+           s.sentences_per_second > 0 ? fmt::format("{:.1f}", s.sentences_per_second) : "-",
+           s.model_bytes ? format_bytes(s.model_bytes) : "-",
+           s.parameters ? format_count(*s.parameters) : "-"});
     }
     tables.push_back(std::move(c));
   }
   return tables;
 }
 
-bool right_aligned(const Table& t, std::size_t column) { return column > 0 && t.header.size() > 1; }
+bool right_aligned(const Table& t, std::size_t column) {
+  return column > 0 && t.header.size() > 1;
+}
 
 }  // namespace
 
@@ -134,25 +146,54 @@ std::string latex_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "\\&"; break;
-      case '%': out += "\\%"; break;
-      case '$': out += "\\$"; break;
-      case '#': out += "\\#"; break;
-      case '_': out += "\\_"; break;
-      case '{': out += "\\{"; break;
-      case '}': out += "\\}"; break;
-      case '~': out += "\\textasciitilde{}"; break;
-      case '^': out += "\\textasciicircum{}"; break;
-      case '\\': out += "\\textbackslash{}"; break;
-      case '<': out += "\\textless{}"; break;
-      case '>': out += "\\textgreater{}"; break;
-      case '|': out += "\\textbar{}"; break;
-      default: out += c;
+      case '&':
+        out += "\\&";
+        break;
+      case '%':
+        out += "\\%";
+        break;
+      case '$':
+        out += "\\$";
+        break;
+      case '#':
+        out += "\\#";
+        break;
+      case '_':
+        out += "\\_";
+        break;
+      case '{':
+        out += "\\{";
+        break;
+      case '}':
+        out += "\\}";
+        break;
+      case '~':
+        out += "\\textasciitilde{}";
+        break;
+      case '^':
+        out += "\\textasciicircum{}";
+        break;
+      case '\\':
+        out += "\\textbackslash{}";
+        break;
+      case '<':
+        out += "\\textless{}";
+        break;
+      case '>':
+        out += "\\textgreater{}";
+        break;
+      case '|':
+        out += "\\textbar{}";
+        break;
+      default:
+        out += c;
     }
   }
   // Symbols outside Latin-1 that our own cells use, as math.
-  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{{"±", "$\\pm$"}, {"↓", "$\\downarrow$"}}) {
-    for (std::size_t pos = out.find(from); pos != std::string::npos; pos = out.find(from, pos + to.size()))
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{{"±", "$\\pm$"}, {"↓", "$\\downarrow$"}}) {
+    for (std::size_t pos = out.find(from); pos != std::string::npos;
+         pos = out.find(from, pos + to.size()))
       out.replace(pos, from.size(), to);
   }
   return out;
@@ -165,7 +206,9 @@ std::string csv_field(std::string_view text) {
   return out + "\"";
 }
 
-std::string render_text_table(const RunResults& results) { return render_text_tables(results, false); }
+std::string render_text_table(const RunResults& results) {
+  return render_text_tables(results, false);
+}
 
 std::string render_text_tables(const RunResults& results, bool all_matrices) {
   std::string out;
@@ -173,10 +216,12 @@ std::string render_text_tables(const RunResults& results, bool all_matrices) {
     std::vector<std::size_t> w(t.header.size(), 0);
     for (std::size_t c = 0; c < t.header.size(); ++c) w[c] = width(t.header[c]);
     for (const auto& row : t.rows)
-      for (std::size_t c = 0; c < row.size() && c < w.size(); ++c) w[c] = std::max(w[c], width(row[c]));
+      for (std::size_t c = 0; c < row.size() && c < w.size(); ++c)
+        w[c] = std::max(w[c], width(row[c]));
     auto line = [&](const std::vector<std::string>& cells) {
       std::string l;
-      for (std::size_t c = 0; c < cells.size(); ++c) l += (c ? "  " : "") + pad(cells[c], w[c], right_aligned(t, c));
+      for (std::size_t c = 0; c < cells.size(); ++c)
+        l += (c ? "  " : "") + pad(cells[c], w[c], right_aligned(t, c));
       while (!l.empty() && l.back() == ' ') l.pop_back();
       return l + "\n";
     };
@@ -196,12 +241,14 @@ std::string render_markdown_tables(const RunResults& results) {
     for (char c : s) o += c == '|' ? std::string("\\|") : std::string(1, c);
     return o;
   };
-  std::string out = fmt::format("# mtbench results{}\n\n", results.corpus.empty() ? "" : ": " + escape(results.corpus));
+  std::string out = fmt::format("# mtbench results{}\n\n",
+                                results.corpus.empty() ? "" : ": " + escape(results.corpus));
   for (const auto& t : build_tables(results)) {
     out += "## " + escape(t.title) + "\n\n|";
     for (const auto& h : t.header) out += " " + escape(h) + " |";
     out += "\n|";
-    for (std::size_t c = 0; c < t.header.size(); ++c) out += right_aligned(t, c) ? " ---: |" : " :--- |";
+    for (std::size_t c = 0; c < t.header.size(); ++c)
+      out += right_aligned(t, c) ? " ---: |" : " :--- |";
     out += "\n";
     for (const auto& row : t.rows) {
       out += "|";
@@ -217,7 +264,8 @@ std::string render_markdown_tables(const RunResults& results) {
 
 std::string render_csv(const RunResults& results) {
   std::string out =
-      "test,system,title,era,year,metric,score,bootstrap_mean,ci95,signature,train_seconds,sentences_per_second,"
+      "test,system,title,era,year,metric,score,bootstrap_mean,ci95,signature,train_seconds,"
+      "sentences_per_second,"
       "model_bytes,parameters\n";
   for (const auto& test : results.tests) {
     for (const auto& label : system_order(results, test)) {
@@ -225,10 +273,16 @@ std::string render_csv(const RunResults& results) {
       auto it = test.scores.find(label);
       if (it == test.scores.end()) continue;
       for (const auto& m : it->second) {
-        std::vector<std::string> f = {test.name, label, s ? s->title : "", s ? s->era : "",
-                                      s && s->year ? std::to_string(s->year) : "", m.metric,
-                                      fmt::format("{:.4f}", m.score), m.mean ? fmt::format("{:.4f}", *m.mean) : "",
-                                      m.ci ? fmt::format("{:.4f}", *m.ci) : "", m.signature,
+        std::vector<std::string> f = {test.name,
+                                      label,
+                                      s ? s->title : "",
+                                      s ? s->era : "",
+                                      s && s->year ? std::to_string(s->year) : "",
+                                      m.metric,
+                                      fmt::format("{:.4f}", m.score),
+                                      m.mean ? fmt::format("{:.4f}", *m.mean) : "",
+                                      m.ci ? fmt::format("{:.4f}", *m.ci) : "",
+                                      m.signature,
                                       s ? fmt::format("{:.3f}", s->train_seconds) : "",
                                       s ? fmt::format("{:.3f}", s->sentences_per_second) : "",
                                       s ? std::to_string(s->model_bytes) : "",
@@ -242,9 +296,12 @@ std::string render_csv(const RunResults& results) {
 }
 
 std::string render_json_summary(const RunResults& results) {
-  nlohmann::json j = {{"mtbench_version", results.mtbench_version}, {"created", results.created},
-                      {"corpus", results.corpus}, {"source_lang", results.source_lang},
-                      {"target_lang", results.target_lang}, {"train_size", results.train_size}};
+  nlohmann::json j = {{"mtbench_version", results.mtbench_version},
+                      {"created", results.created},
+                      {"corpus", results.corpus},
+                      {"source_lang", results.source_lang},
+                      {"target_lang", results.target_lang},
+                      {"train_size", results.train_size}};
   j["tests"] = nlohmann::json::array();
   for (const auto& test : results.tests) {
     nlohmann::json t = {{"name", test.name}, {"scores", nlohmann::json::object()}};
@@ -264,16 +321,24 @@ std::string render_json_summary(const RunResults& results) {
         for (const auto& v : row) r.push_back(v ? nlohmann::json(*v) : nlohmann::json(nullptr));
         p.push_back(r);
       }
-      t["significance"].push_back({{"metric", m.metric}, {"test", m.test}, {"samples", m.samples},
-                                   {"labels", m.labels}, {"p_values", p}, {"deltas", m.deltas}});
+      t["significance"].push_back({{"metric", m.metric},
+                                   {"test", m.test},
+                                   {"samples", m.samples},
+                                   {"labels", m.labels},
+                                   {"p_values", p},
+                                   {"deltas", m.deltas}});
     }
     j["tests"].push_back(t);
   }
   j["costs"] = nlohmann::json::array();
   for (const auto& s : results.systems) {
-    nlohmann::json c = {{"label", s.label}, {"system", s.system}, {"year", s.year},
-                        {"train_seconds", s.train_seconds}, {"train_cached", s.train_cached},
-                        {"translate_seconds", s.translate_seconds}, {"sentences_per_second", s.sentences_per_second},
+    nlohmann::json c = {{"label", s.label},
+                        {"system", s.system},
+                        {"year", s.year},
+                        {"train_seconds", s.train_seconds},
+                        {"train_cached", s.train_cached},
+                        {"translate_seconds", s.translate_seconds},
+                        {"sentences_per_second", s.sentences_per_second},
                         {"model_bytes", s.model_bytes}};
     c["parameters"] = s.parameters ? nlohmann::json(*s.parameters) : nlohmann::json(nullptr);
     j["costs"].push_back(c);
@@ -290,8 +355,8 @@ std::string render_latex(const RunResults& results) {
   for (const auto& t : build_tables(results)) {
     std::string spec;
     for (std::size_t c = 0; c < t.header.size(); ++c) spec += right_aligned(t, c) ? "r" : "l";
-    out += "\\begin{table}[ht]\n\\centering\n\\small\n\\caption{" + latex_escape(t.title) + "}\n\\begin{tabular}{" +
-           spec + "}\n\\toprule\n";
+    out += "\\begin{table}[ht]\n\\centering\n\\small\n\\caption{" + latex_escape(t.title) +
+           "}\n\\begin{tabular}{" + spec + "}\n\\toprule\n";
     auto row = [](const std::vector<std::string>& cells) {
       std::string r;
       for (std::size_t c = 0; c < cells.size(); ++c) r += (c ? " & " : "") + latex_escape(cells[c]);

@@ -33,7 +33,8 @@ TEST(ReportCommand, RegeneratesTablesAndHtmlFromResultsJson) {
   EXPECT_EQ(read_file(run_dir / "report.html"), reports::render_html_report(run));
   EXPECT_EQ(read_file(run_dir / "results.csv"), reports::render_csv(run));
   EXPECT_EQ(read_file(run_dir / "results.tex"), reports::render_latex(run));
-  for (const char* name : {"results.txt", "results.md", "results.summary.json"}) EXPECT_TRUE(fs::exists(run_dir / name));
+  for (const char* name : {"results.txt", "results.md", "results.summary.json"})
+    EXPECT_TRUE(fs::exists(run_dir / name));
   EXPECT_EQ(read_file(run_dir / "results.json"), saved);
 }
 
@@ -42,9 +43,10 @@ TEST(ReportCommand, HtmlAndTablesElsewhere) {
   const fs::path run_dir = scratch / "run";
   fs::create_directories(run_dir);
   reports::save_run_results(reports::testing::sample_run(), run_dir);
-  const auto result = testing::run_mtbench("-q report '" + run_dir.string() + "' --html '" + (scratch / "out/r.html").string() +
-                                               "' --tables '" + (scratch / "tables").string() + "' --no-print --max-explained 1",
-                                           scratch.path());
+  const auto result = testing::run_mtbench(
+      "-q report '" + run_dir.string() + "' --html '" + (scratch / "out/r.html").string() +
+          "' --tables '" + (scratch / "tables").string() + "' --no-print --max-explained 1",
+      scratch.path());
   ASSERT_EQ(result.status, 0) << result.err;
   EXPECT_EQ(result.out, "");
   EXPECT_TRUE(fs::exists(scratch / "out/r.html"));
@@ -52,12 +54,14 @@ TEST(ReportCommand, HtmlAndTablesElsewhere) {
   EXPECT_FALSE(fs::exists(run_dir / "report.html"));
   reports::HtmlReportOptions options;
   options.max_explained_segments = 1;
-  EXPECT_EQ(read_file(scratch / "out/r.html"), reports::render_html_report(reports::testing::sample_run(), options));
+  EXPECT_EQ(read_file(scratch / "out/r.html"),
+            reports::render_html_report(reports::testing::sample_run(), options));
 }
 
 TEST(ReportCommand, MissingOrInvalidRunDirectoryFailsClearly) {
   testing::ScratchDir scratch;
-  auto result = testing::run_mtbench("report '" + (scratch / "nope").string() + "'", scratch.path());
+  auto result =
+      testing::run_mtbench("report '" + (scratch / "nope").string() + "'", scratch.path());
   EXPECT_EQ(result.status, 1);
   EXPECT_THAT(result.err, HasSubstr("nope"));
   EXPECT_THAT(result.err, HasSubstr("does not exist"));

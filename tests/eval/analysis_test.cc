@@ -29,14 +29,18 @@ TEST(AnalysisBuckets, RejectsUnsortedOrZeroEdges) {
 }
 
 TEST(AnalysisWords, Uses13aTokens) {
-  EXPECT_EQ(words_13a("A dog, running."), (std::vector<std::string>{"A", "dog", ",", "running", "."}));
+  EXPECT_EQ(words_13a("A dog, running."),
+            (std::vector<std::string>{"A", "dog", ",", "running", "."}));
 }
 
 TEST(AnalysisLength, BucketBleuEqualsCorpusBleuOfItsSegments) {
-  const std::vector<std::string> source = {"a b", "a b c d e f g h i j k l", "x y z", "p q r s t u v w x y z z"};
-  const std::vector<std::string> ref = {"the cat sat", "a long sentence about the small dog in the park today",
-                                        "one two three", "another long sentence with many many words in it"};
-  const std::vector<std::string> hyp = {"the cat sat", "a long sentence about a big dog in the park",
+  const std::vector<std::string> source = {"a b", "a b c d e f g h i j k l", "x y z",
+                                           "p q r s t u v w x y z z"};
+  const std::vector<std::string> ref = {
+      "the cat sat", "a long sentence about the small dog in the park today", "one two three",
+      "another long sentence with many many words in it"};
+  const std::vector<std::string> hyp = {"the cat sat",
+                                        "a long sentence about a big dog in the park",
                                         "one two four", "another sentence with many words in it"};
   const auto buckets = bleu_by_source_length(source, {ref}, {hyp, ref}, {10});
   ASSERT_EQ(buckets.size(), 2u);
@@ -68,7 +72,7 @@ TEST(AnalysisFrequency, FMeasurePerBucketByHand) {
   const auto buckets = fmeasure_by_frequency(ref, {hyp}, counts, {1, 2, 4, 8});
   ASSERT_EQ(buckets.size(), 4u);  // 0, 1, 4-7, 8+ (2-3 has no words)
   EXPECT_EQ(buckets[0].label, "0");
-  EXPECT_EQ(buckets[0].count, 1u);           // "mat"
+  EXPECT_EQ(buckets[0].count, 1u);            // "mat"
   EXPECT_DOUBLE_EQ(buckets[0].values[0], 0);  // "hat" does not match "mat"
   EXPECT_EQ(buckets[1].label, "1");
   EXPECT_DOUBLE_EQ(buckets[1].values[0], 1.0);  // "cat"
@@ -108,7 +112,8 @@ TEST(AnalysisNgrams, SalienceOrdersByMatchRatio) {
 }
 
 TEST(AnalysisExamples, LargestSpreadFirst) {
-  const std::vector<std::vector<double>> scores = {{10, 50, 30, 0}, {10, 0, 35, 90}, {12, 20, 30, 40}};
+  const std::vector<std::vector<double>> scores = {
+      {10, 50, 30, 0}, {10, 0, 35, 90}, {12, 20, 30, 40}};
   EXPECT_EQ(most_different_segments(scores, 2), (std::vector<std::size_t>{3, 1}));
   EXPECT_EQ(most_different_segments(scores, 10).size(), 4u);
   EXPECT_TRUE(most_different_segments({}, 3).empty());
@@ -127,7 +132,8 @@ TEST(AnalysisCounts, LengthRatioAndUntranslatedWords) {
 }
 
 TEST(AnalysisSentenceBleu, MatchesMetricSentenceScore) {
-  const auto scores = sentence_bleu({{"the cat sat on the mat", "hello"}}, {"the cat sat on a mat", "hello"});
+  const auto scores =
+      sentence_bleu({{"the cat sat on the mat", "hello"}}, {"the cat sat on a mat", "hello"});
   ASSERT_EQ(scores.size(), 2u);
   EXPECT_DOUBLE_EQ(scores[1], 100.0);
   EXPECT_GT(scores[0], 0.0);

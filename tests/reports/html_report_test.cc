@@ -46,7 +46,8 @@ TEST(HtmlReport, EmbeddedJsonIsValidAndCannotCloseTheScript) {
   EXPECT_FALSE(data.contains("train_word_counts"));
   // Exactly two scripts (data, code) and no external resources.
   std::size_t scripts = 0;
-  for (auto p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1)) ++scripts;
+  for (auto p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1))
+    ++scripts;
   EXPECT_EQ(scripts, 2u);
   EXPECT_THAT(html, Not(HasSubstr("src=\"http")));
   EXPECT_THAT(html, Not(HasSubstr("href=\"http")));
@@ -74,8 +75,12 @@ TEST(HtmlReport, AttentionIsQuantizedAndExplanationsCapped) {
   EXPECT_EQ(first["lo"], 0.0);
   EXPECT_EQ(first["hi"], 1.0);
   // The positional encoding goes below zero nowhere here, but keeps its own range when it does.
-  run.tests[0].explanations[run.systems[1].label][0]["attention"].back()["weights"] = {-1.0, 1.0, 0.0, 0.5};
-  const auto pe = html_report_data(run, options)["tests"][0]["explanations"][run.systems[1].label][0]["attention"].back();
+  run.tests[0].explanations[run.systems[1].label][0]["attention"].back()["weights"] = {-1.0, 1.0,
+                                                                                       0.0, 0.5};
+  const auto pe =
+      html_report_data(run,
+                       options)["tests"][0]["explanations"][run.systems[1].label][0]["attention"]
+          .back();
   EXPECT_EQ(pe["lo"], -1.0);
   EXPECT_EQ(pe["q"], nlohmann::json({0, 255, 128, 191}));
 }
