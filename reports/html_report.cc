@@ -11,8 +11,25 @@
 namespace mtbench::reports {
 namespace {
 
-// Attention weights as bytes between the matrix's minimum and maximum: a fifth of the size of
-// decimal floats, and 1/255 is finer than any colour scale can show.
+// Standard base64 (RFC 4648, with padding), as the page's atob() reads it.
+std::string base64(const std::string& bytes) {
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+    std::uint32_t chunk = 0;
+    for (std::size_t k = 0; k < 3; ++k)
+      chunk = chunk << 8 | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0u);
+    for (std::size_t k = 0; k < 4; ++k)
+      out += k <= n ? alphabet[(chunk >> (18 - 6 * k)) & 63] : '=';
+  }
+  return out;
+}
+
+// Attention weights as bytes between the matrix's minimum and maximum (1/255 is finer than any
+// colour scale shows), base64-encoded: 1.33 characters per weight instead of ~8 for decimals,
+// which keeps a default run's report well under 20 MB.
 void quantize_attention(nlohmann::json& explanation) {
   if (!explanation.is_object() || !explanation.contains("attention")) return;
   for (auto& matrix : explanation["attention"]) {
@@ -25,15 +42,47 @@ void quantize_attention(nlohmann::json& explanation) {
       lo = std::min(lo, w.get<double>());
       hi = std::max(hi, w.get<double>());
     }
-    nlohmann::json q = nlohmann::json::array();
+    std::string bytes;
     for (const auto& w : weights) {
       const double v = w.is_number() ? w.get<double>() : 0.0;
-      q.push_back(static_cast<int>(std::lround((v - lo) / (hi - lo) * 255.0)));
+      bytes += static_cast<char>(std::lround((v - lo) / (hi - lo) * 255.0));
     }
     matrix.erase("weights");
-    matrix["q"] = std::move(q);
+    matrix["q"] = base64(bytes);
     matrix["lo"] = lo;
     matrix["hi"] = hi;
+  }
+  // Every head of every layer repeats the same token lists: stored once per explanation
+  // ("token_lists"), matrices keep indices "r" (rows) and "c" (columns).
+  nlohmann::json lists = nlohmann::json::array();
+  auto index_of = [&lists](const nlohmann::json& tokens) {
+    for (std::size_t i = 0; i < lists.size(); ++i)
+      if (lists[i] == tokens) return i;
+    lists.push_back(tokens);
+    return lists.size() - 1;
+  };
+  for (auto& matrix : explanation["attention"]) {
+    if (!matrix.is_object()) continue;
+    for (const auto& [key, short_key] :
+         {std::pair{"row_tokens", "r"}, std::pair{"col_tokens", "c"}}) {
+      if (!matrix.contains(key)) continue;
+      matrix[short_key] = index_of(matrix[key]);
+      matrix.erase(key);
+    }
+  }
+  explanation["token_lists"] = std::move(lists);
+}
+
+// Sentence scores rounded to 0.01 (the page shows 0.1).
+void round_sentence_scores(nlohmann::json& test) {
+  if (!test.contains("sentence_scores")) return;
+  for (auto& [label, metrics] : test["sentence_scores"].items()) {
+    (void)label;
+    for (auto& [metric, values] : metrics.items()) {
+      (void)metric;
+      for (auto& v : values)
+        if (v.is_number_float()) v = std::round(v.get<double>() * 100.0) / 100.0;
+    }
   }
 }
 
@@ -51,6 +100,7 @@ nlohmann::json html_report_data(const RunResults& results, const HtmlReportOptio
   nlohmann::json data = to_json(results);
   data.erase("train_word_counts");
   for (auto& test : data["tests"]) {
+    round_sentence_scores(test);
     if (!test.contains("explanations")) continue;
     for (auto& [label, list] : test["explanations"].items()) {
       (void)label;

@@ -29,7 +29,10 @@ struct HtmlReportOptions {
 const std::vector<std::string>& html_section_ids();
 
 // The JSON blob the page renders: the run without training word counts, explanations cut to
-// max_explained_segments, attention weights quantized to bytes ({"q": [0..255], "lo", "hi"}).
+// max_explained_segments, attention weights quantized to bytes between "lo" and "hi" and
+// base64-encoded ({"q": "...", "lo", "hi"}; weight = lo + byte / 255 * (hi - lo)), token lists
+// stored once per explanation ("token_lists"; matrices keep indices "r" and "c"), sentence
+// scores rounded to 0.01.
 nlohmann::json html_report_data(const RunResults& results, const HtmlReportOptions& options);
 
 // JSON text safe inside <script>: every '<' written as \u003c (so neither "</script>" nor

@@ -163,11 +163,13 @@ function barChart(rows, opts) {
   });
   return svg;
 }
-// Decoded attention weights of one matrix (quantized to bytes by the report writer).
+// Decoded attention weights of one matrix (bytes in base64, written by html_report.cc).
 function weightsOf(mx) {
   if (mx.weights) return mx.weights;
   const lo = mx.lo || 0, hi = mx.hi === undefined ? 1 : mx.hi;
-  return (mx.q || []).map(q => lo + q / 255 * (hi - lo));
+  const bytes = atob(mx.q || ''), out = new Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = lo + bytes.charCodeAt(i) / 255 * (hi - lo);
+  return out;
 }
 // Heatmap of a [rows x cols] matrix with token labels; diverging colours when values go below 0.
 function heatmap(rowsTok, colsTok, weights, opts) {

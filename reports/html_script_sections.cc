@@ -211,6 +211,10 @@ function renderExplanations() {
     'Sentence: ', seg, el('span', { class: 'muted small' }, `${explained} of the first ${n} sentences have explanations`)));
   const e = list[S.exSeg];
   if (!e || !Object.keys(e).length) { b.appendChild(el('p', { class: 'muted' }, 'No explanation for this sentence.')); return; }
+  for (const a of e.attention || []) {  // token lists are stored once per explanation (html_report.cc)
+    if (a.r !== undefined) a.row_tokens = (e.token_lists || [])[a.r] || [];
+    if (a.c !== undefined) a.col_tokens = (e.token_lists || [])[a.c] || [];
+  }
   b.appendChild(el('div', { class: 'small' }, el('b', {}, 'Source: '), (e.source_tokens || []).join(' ') || t.source[S.exSeg] || ''));
   b.appendChild(el('div', { class: 'small' }, el('b', {}, 'Output: '), (e.target_tokens || []).join(' ') || ((t.outputs[S.exSys] || [])[S.exSeg] || '')));
   if (e.unknown_words && e.unknown_words.length) b.appendChild(el('div', { class: 'small' }, el('b', {}, 'Unknown words: '), e.unknown_words.join(', ')));

@@ -71,8 +71,15 @@ TEST(HtmlReport, AttentionIsQuantizedAndExplanationsCapped) {
   ASSERT_EQ(expl.size(), 1u);
   const auto& first = expl[0]["attention"][0];
   EXPECT_FALSE(first.contains("weights"));
-  EXPECT_EQ(first["q"], nlohmann::json({230, 26, 51, 204}));  // 0.9, 0.1, 0.2, 0.8 of 255
+  // Bytes 230, 26, 51, 204 (0.9, 0.1, 0.2, 0.8 of 255) in base64.
+  EXPECT_EQ(first["q"], "5hozzA==");
   EXPECT_EQ(first["lo"], 0.0);
+  // Token lists once per explanation: rows "a dog", columns "ein Hund" for cross attention.
+  const auto& lists = expl[0]["token_lists"];
+  EXPECT_EQ(lists[first["r"].get<std::size_t>()], nlohmann::json({"a", "dog"}));
+  EXPECT_EQ(lists[first["c"].get<std::size_t>()], nlohmann::json({"ein", "Hund"}));
+  EXPECT_FALSE(first.contains("row_tokens"));
+  EXPECT_EQ(lists.size(), 4u);  // "a dog", "ein Hund", and the positional encoding's two lists
   EXPECT_EQ(first["hi"], 1.0);
   // The positional encoding goes below zero nowhere here, but keeps its own range when it does.
   run.tests[0].explanations[run.systems[1].label][0]["attention"].back()["weights"] = {-1.0, 1.0,
@@ -82,7 +89,52 @@ TEST(HtmlReport, AttentionIsQuantizedAndExplanationsCapped) {
                        options)["tests"][0]["explanations"][run.systems[1].label][0]["attention"]
           .back();
   EXPECT_EQ(pe["lo"], -1.0);
-  EXPECT_EQ(pe["q"], nlohmann::json({0, 255, 128, 191}));
+  EXPECT_EQ(pe["q"], "AP+Avw==");  // bytes 0, 255, 128, 191
+}
+
+// A default run's size: 1000 sentences, 5 systems, a 6-layer 8-head Transformer explaining
+// every sentence with all three attention kinds over 16 tokens (the first 100 are kept).
+TEST(HtmlReport, DefaultSizedRunStaysUnderTwentyMegabytes) {
+  RunResults run = testing::sample_run();
+  TestSetResults& t = run.tests[0];
+  const std::size_t n = 1000;
+  t.source.assign(n,
+                  "eine Frau mit einem roten Hut sitzt auf einer Bank vor einem großen Gebäude .");
+  t.references = {std::vector<std::string>(
+      n, "a woman in a red hat sits on a bench in front of a big building .")};
+  t.outputs.clear();
+  t.explanations.clear();
+  t.sentence_scores.clear();
+  for (const char* label : {"rule-based", "phrase-based", "rnn", "transformer", "moses"}) {
+    t.outputs[label] = std::vector<std::string>(
+        n, "a woman with a red hat sits on a bench before a large building .");
+    for (const char* m : {"BLEU", "chrF2++", "TER"})
+      t.sentence_scores[label][m] = std::vector<double>(n, 42.123456789);
+  }
+  const std::vector<std::string> tokens(16, "token");
+  std::vector<double> weights(16 * 16);
+  for (std::size_t i = 0; i < weights.size(); ++i)
+    weights[i] = static_cast<double>((i * 7919) % 1000) / 16000.0;
+  nlohmann::json attention = nlohmann::json::array();
+  for (const char* kind : {"cross", "encoder-self", "decoder-self"})
+    for (int layer = 0; layer < 6; ++layer)
+      for (int head = 0; head < 8; ++head)
+        attention.push_back({{"kind", kind},
+                             {"layer", layer},
+                             {"head", head},
+                             {"row_tokens", tokens},
+                             {"col_tokens", tokens},
+                             {"weights", weights}});
+  const nlohmann::json explanation = {
+      {"source_tokens", tokens}, {"target_tokens", tokens}, {"attention", attention}};
+  // Segments past the cap are never rendered; null keeps the test's memory small.
+  t.explanations["transformer"] = std::vector<nlohmann::json>(n, nullptr);
+  for (std::size_t i = 0; i < 120; ++i) t.explanations["transformer"][i] = explanation;
+  const std::string html = render_html_report(run);
+  EXPECT_LT(html.size(), 20u * 1000 * 1000);
+  std::cerr << "default-sized report: " << html.size() / 1e6 << " MB\n";
+  const auto data = html_report_data(run, {});
+  EXPECT_EQ(data["tests"][0]["explanations"]["transformer"].size(), 100u);
 }
 
 TEST(HtmlReport, WritesAtomicallyCreatingParents) {
