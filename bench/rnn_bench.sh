@@ -14,14 +14,22 @@ build=${1:-build}
 threads=${2:-2}
 preset=${3:-quick}
 steps=${MTBENCH_BENCH_STEPS:-20}
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; threads $threads; preset $preset; $steps steps"
+# libgomp threads spin while waiting; on a loaded (shared) machine a spinning thread whose
+# partner is descheduled wastes its slice, and 2-thread training ran 8x slower than 1 thread
+# here. Passive waiting fixes that; set OMP_WAIT_POLICY=ACTIVE to measure the default.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; threads $threads; preset $preset; $steps steps; OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
 echo "== mtbench (LibTorch C++)"
 MTBENCH_BENCH_THREADS=$threads MTBENCH_BENCH_PRESET=$preset MTBENCH_BENCH_STEPS=$steps \
   "$build/tests/systems_tests" --gtest_also_run_disabled_tests --gtest_filter='*RnnBenchmark*' \
   | grep -E 'matmul_peak|tokens_per_s|sentences_per_s'
-if python3 -c 'import torch' 2>/dev/null; then
-  echo "== PyTorch Python reference"
-  python3 "$here/rnn_reference.py" --threads "$threads" --preset "$preset" --steps "$steps"
+py=""
+for candidate in python3 /usr/bin/python3; do  # Debian's python3-torch lives in the system python
+  if "$candidate" -c 'import torch' 2>/dev/null; then py=$candidate; break; fi
+done
+if [ -n "$py" ]; then
+  echo "== PyTorch Python reference ($py, torch $("$py" -c 'import torch; print(torch.__version__)'))"
+  "$py" "$here/rnn_reference.py" --threads "$threads" --preset "$preset" --steps "$steps"
 else
   echo "== PyTorch Python reference skipped (python3 cannot import torch)"
 fi

@@ -254,6 +254,7 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
         window_loss = window_seconds = 0;
         window_steps = window_tokens = 0;
       }
+      if (hooks.after_update) hooks.after_update(state_->step);
       if (g_interrupted.load()) {
         checkpoint_last();
         if (progress_) progress_->end("interrupted");

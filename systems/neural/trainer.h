@@ -31,6 +31,7 @@ namespace mtbench::neural {
 // Callbacks into the system.
 struct TrainerHooks {
   std::function<double()> dev_bleu;  // BLEU of the current model on the dev set (empty = none)
+  std::function<void(std::int64_t)> after_update;  // called with the step number after each update
 };
 
 // What a training run did.

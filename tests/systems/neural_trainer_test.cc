@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
 #include <random>
 
@@ -115,6 +116,32 @@ TEST(NeuralTrainer, ResumeGivesTheIdenticalNextStepLoss) {
   }
   for (std::int64_t step = 6; step <= 9; ++step) EXPECT_EQ(logged_loss(a.path(), step), logged_loss(b.path(), step));
   EXPECT_EQ(logged_loss(a.path(), 5), logged_loss(b.path(), 5));
+}
+
+TEST(NeuralTrainer, SigintSavesACheckpointAndResumeFinishes) {
+  const auto train = copy_examples(60, 4, 6);
+  TrainerOptions o;
+  o.batching.max_tokens = 60;
+  o.dev_bleu = false;
+  o.max_steps = 8;
+  testing::ScratchDir dir;
+  auto model = copy_model(10, 0.0);
+  TrainerHooks hooks;
+  hooks.after_update = [](std::int64_t step) {
+    if (step == 3) std::raise(SIGINT);  // as Ctrl-C would
+  };
+  try {
+    Trainer(*model, o, dir.path(), torch::kCPU, 1, nullptr).train(train, {}, hooks, false);
+    FAIL() << "no interruption";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("interrupted at step 3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--resume"), std::string::npos);
+  }
+  ASSERT_TRUE(std::filesystem::exists(dir / "checkpoints/last.pt"));
+  auto again = copy_model(10, 0.0);
+  const auto r = Trainer(*again, o, dir.path(), torch::kCPU, 1, nullptr).train(train, {}, {}, true);
+  EXPECT_EQ(r.steps, 8);
+  EXPECT_EQ(r.stop_reason, "max_steps");
 }
 
 TEST(NeuralCheckpoint, RoundTripAndErrors) {
