@@ -1,6 +1,8 @@
 #include "systems/phrase_based/mert.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -163,11 +165,13 @@ std::vector<double> optimize_weights(const std::vector<std::vector<Candidate>>& 
                                      double* best_bleu) {
   if (start.size() != static_cast<std::size_t>(kNumFeatures))
     fail<ConfigError>("MERT: {} start weights, {} features", start.size(), static_cast<int>(kNumFeatures));
-  std::mt19937_64 rng(options.seed);
-  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
-  std::vector<double> best_w = start;
-  double best = evaluate(nbest, start);
-  for (int restart = 0; restart <= options.random_restarts; ++restart) {
+  // Each restart has its own generator (seed + restart), so results do not depend on threads.
+  const int runs = options.random_restarts + 1;
+  std::vector<std::vector<double>> found(runs);
+  std::vector<double> found_bleu(runs, -1);
+  auto run_one = [&](int restart) {
+    std::mt19937_64 rng(options.seed + 7919 * static_cast<std::uint64_t>(restart));
+    std::uniform_real_distribution<double> uniform(-1.0, 1.0);
     std::vector<double> w = start;
     if (restart > 0)
       for (int k = 0; k < kNumFeatures; ++k) if (feature_tunable(k)) w[k] = uniform(rng);
@@ -199,11 +203,24 @@ std::vector<double> optimize_weights(const std::vector<std::vector<Candidate>>& 
       for (int k = 0; k < kNumFeatures; ++k) w[k] += round_gamma * (*round_dir)[k];
       current = round_best;
     }
-    if (current > best + options.epsilon) {
-      best = current;
-      best_w = w;
+    found[restart] = w;
+    found_bleu[restart] = current;
+  };
+  std::atomic<int> next{0};
+  auto worker = [&] {
+    for (int r; (r = next++) < runs;) run_one(r);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::min(options.threads, runs); ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  std::vector<double> best_w = start;
+  double best = evaluate(nbest, start);
+  for (int r = 0; r < runs; ++r)
+    if (found_bleu[r] > best + options.epsilon) {
+      best = found_bleu[r];
+      best_w = found[r];
     }
-  }
   if (best_bleu) *best_bleu = best;
   return normalized(best_w);
 }

@@ -44,6 +44,7 @@ struct OptimizeOptions {
   int random_directions = 4;    // random directions per round besides the coordinate axes
   std::uint64_t seed = 1234;    // for restarts and directions
   double epsilon = 1e-6;        // minimum BLEU gain to continue
+  int threads = 1;              // restarts optimized in parallel
 };
 
 // Optimizes weights on fixed n-best lists starting from `start` (non-tunable features keep

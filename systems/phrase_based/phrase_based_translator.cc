@@ -197,6 +197,7 @@ void PhraseBasedTranslator::train(const TrainData& data, const TrainOptions& opt
     mopt.nbest = options_.mert_nbest;
     mopt.optimize.random_restarts = options_.mert_restarts;
     mopt.optimize.seed = options.seed;
+    mopt.optimize.threads = threads;
     auto decode = [&](const std::vector<double>& w) {
       const auto results = tuner.decode_all(inputs, w);
       std::vector<std::vector<NBestEntry>> lists(results.size());

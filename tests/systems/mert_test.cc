@@ -80,6 +80,11 @@ TEST(Mert, LineSearchOptimizationFindsTheGoodCandidates) {
   EXPECT_NEAR(l1, 1.0, 1e-9);
   EXPECT_EQ(tuned[kUnknown], -100);
   EXPECT_THROW(optimize_weights(lists, {1.0}, options), ConfigError);
+  // Restarts run in parallel with per-restart generators: the same result on 2 threads.
+  options.threads = 2;
+  double bleu2 = 0;
+  EXPECT_EQ(optimize_weights(lists, start, options, &bleu2), tuned);
+  EXPECT_EQ(bleu2, bleu);
 }
 
 TEST(Mert, OuterLoopImprovesDevBleuAndMergesLists) {
