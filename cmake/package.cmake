@@ -42,6 +42,8 @@ install(TARGETS mtbench_plugin_api EXPORT mtbenchTargets)
 install(FILES systems/plugin_api.h systems/translator.h systems/explanation.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mtbench/systems)
 install(TARGETS mtbench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The SentencePiece module (corpus/spm_api.h) is looked up in <prefix>/lib/mtbench.
+install(TARGETS mtbench_spm LIBRARY DESTINATION lib/mtbench)
 install(EXPORT mtbenchTargets NAMESPACE mtbench:: DESTINATION ${mtbench_config_dir})
 install(FILES ${PROJECT_BINARY_DIR}/mtbenchConfig.cmake ${PROJECT_BINARY_DIR}/mtbenchConfigVersion.cmake
   DESTINATION ${mtbench_config_dir})
