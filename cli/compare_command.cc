@@ -23,6 +23,7 @@ struct CompareArgs {
   bool retrain = false;                     // --retrain: ignore cached models
   std::string device = "cpu";               // --device cpu|cuda
   std::size_t max_explained = 200;          // --max-explained N
+  std::vector<std::size_t> train_sizes;     // --train-sizes 1000,5000,29000
 };
 
 void print_plan(const reports::CompareConfig& c, const std::string& out) {
@@ -61,6 +62,9 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--out", args->out, "Run directory")->capture_default_str();
   cmd->add_option("--system-output", args->system_outputs, "Add an outside system: NAME=FILE (repeatable)");
   cmd->add_flag("--dry-run", args->dry_run, "Only validate the configuration and list what would run");
+  cmd->add_option("--train-sizes", args->train_sizes,
+                  "Data-efficiency study: train every system on these training-set sizes (e.g. 1000,5000,29000)")
+      ->delimiter(',');
   cmd->add_flag("--retrain", args->retrain, "Train again even when a cached model exists");
   cmd->add_option("--device", args->device, "Device for neural systems: cpu or cuda")->capture_default_str();
   cmd->add_option("--max-explained", args->max_explained, "Sentences per system with explanations in the report")
@@ -69,6 +73,7 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
     apply_global_options(global);
     auto config = args->config.empty() ? reports::default_compare_config() : reports::load_compare_config(args->config);
     if (!args->preset.empty()) config.preset = args->preset;
+    if (!args->train_sizes.empty()) config.train_sizes = args->train_sizes;
     for (const auto& spec : args->system_outputs) {
       const auto eq = spec.find('=');
       if (eq == std::string::npos || eq == 0) fail<ConfigError>("--system-output expects NAME=FILE, got '{}'", spec);

@@ -18,6 +18,7 @@
 #include "corpus/sha256.h"
 #include "corpus/text_file.h"
 #include "eval/analysis.h"
+#include "eval/bleu.h"
 #include "reports/analyze.h"
 #include "reports/html_report.h"
 #include "reports/pipeline_data.h"
@@ -179,6 +180,96 @@ void translate_test_set(Translator& translator, const TestData& test, const std:
   write_lines_atomic(out_file, outputs);  // last: its presence marks the stage as done
 }
 
+
+// Trains `system` on `training` into the model cache unless a complete model with the same
+// key (configuration, data, size, seed, version) is there already; returns its directory.
+std::filesystem::path ensure_model(const CompareConfig& config, const SystemConfig& s, const std::string& preset,
+                                   const TrainingData& training, const std::filesystem::path& model_cache,
+                                   const PipelineOptions& options, Progress& progress, bool* cached) {
+  auto& registry = TranslatorRegistry::instance();
+  const std::size_t size = training.data.train_source.size();
+  const std::string key = model_key(config, s, preset, training.hash, size);
+  const auto model_dir = model_cache / (s.system + "-" + key);
+  *cached = !options.retrain && std::filesystem::exists(model_dir / kModelManifestFile);
+  if (*cached) {
+    progress.log(fmt::format("[{}] using cached model {}", s.label, model_dir.string()));
+    return model_dir;
+  }
+  progress.log(fmt::format("[{}] training {} (preset {}, {} pairs) into {}", s.label, s.system, preset, size,
+                           model_dir.string()));
+  auto translator = registry.create(s.system);
+  TrainOptions topts;
+  topts.source_lang = config.source_lang;
+  topts.target_lang = config.target_lang;
+  topts.preset = preset;
+  topts.config_yaml = s.options_yaml;
+  topts.config_origin = config.origin.string() + " (" + s.label + ".options)";
+  topts.model_dir = model_dir;
+  topts.threads = options.threads;
+  topts.seed = config.seed;
+  topts.device = options.device;
+  topts.resume = true;  // an interrupted training continues from its checkpoints
+  topts.progress = &progress;
+  prepare_model_dir(model_dir);
+  const auto train_start = Clock::now();
+  translator->train(training.data, topts);
+  ModelManifest mm;
+  mm.source_lang = config.source_lang;
+  mm.target_lang = config.target_lang;
+  mm.preset = preset;
+  mm.config_yaml = s.options_yaml;
+  mm.train_segments = size;
+  mm.dev_segments = training.data.dev_source.size();
+  mm.training_files = training.files;
+  mm.training_seconds = seconds_since(train_start);
+  save_model(*translator, mm, model_dir);
+  return model_dir;
+}
+
+// The data-efficiency study (Koehn & Knowles 2017, figure 3): every trained system again on
+// the first N training pairs for each configured size, BLEU on the first test set with a source.
+DataEfficiency data_efficiency(const CompareConfig& config, const TrainingData& training,
+                               const std::vector<TestData>& tests, const std::filesystem::path& model_cache,
+                               const PipelineOptions& options, Progress& progress) {
+  DataEfficiency study;
+  const TestData* test = nullptr;
+  for (const auto& t : tests) {
+    if (!t.source.empty()) {
+      test = &t;
+      break;
+    }
+  }
+  if (!test) fail<ConfigError>("{}: 'train_sizes' needs a test set with a source side", config.origin.string());
+  study.test = test->config.name;
+  study.sizes = config.train_sizes;
+  eval::Bleu bleu{eval::BleuOptions{}};
+  bleu.set_references(test->refs);
+  for (const auto& s : config.systems) {
+    if (!s.outputs.empty()) continue;  // precomputed outputs have no training size
+    auto& row = study.bleu[s.label];
+    for (std::size_t size : config.train_sizes) {
+      TrainingData subset;
+      subset.data = training.data;
+      const std::size_t n = std::min(size, training.data.train_source.size());
+      subset.data.train_source.resize(n);
+      subset.data.train_target.resize(n);
+      subset.files = training.files;
+      subset.hash = training.hash;
+      const std::string preset = s.preset.empty() ? config.preset : s.preset;
+      bool cached = false;
+      const auto dir = ensure_model(config, s, preset, subset, model_cache, options, progress, &cached);
+      auto loaded = load_model(dir);
+      TranslateOptions topts;
+      topts.threads = options.threads;
+      topts.device = options.device;
+      std::vector<std::string> hyps;
+      for (auto& t : loaded.translator->translate(test->source, topts)) hyps.push_back(std::move(t.text));
+      row.push_back(bleu.corpus_score(hyps).score);
+      progress.log(fmt::format("[{}] {} training pairs: BLEU {:.1f} on {}", s.label, n, *row.back(), study.test));
+    }
+  }
+  return study;
+}
 }  // namespace
 
 RunResults run_comparison(const CompareConfig& config, const PipelineOptions& options) {
@@ -277,42 +368,9 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
       continue;
     }
 
-    const std::string key = model_key(config, s, sr.preset, training.hash, training.data.train_source.size());
-    const auto model_dir = model_cache / (s.system + "-" + key);
+    const auto model_dir =
+        ensure_model(config, s, sr.preset, training, model_cache, options, progress, &sr.train_cached);
     sr.model_dir = model_dir.string();
-    const bool cached = !options.retrain && std::filesystem::exists(model_dir / kModelManifestFile);
-    if (cached) {
-      progress.log(fmt::format("[{}] using cached model {}", s.label, model_dir.string()));
-      sr.train_cached = true;
-    } else {
-      progress.log(fmt::format("[{}] training {} (preset {}) into {}", s.label, s.system, sr.preset, model_dir.string()));
-      auto translator = registry.create(s.system);
-      TrainOptions topts;
-      topts.source_lang = config.source_lang;
-      topts.target_lang = config.target_lang;
-      topts.preset = sr.preset;
-      topts.config_yaml = s.options_yaml;
-      topts.config_origin = config.origin.string() + " (" + s.label + ".options)";
-      topts.model_dir = model_dir;
-      topts.threads = options.threads;
-      topts.seed = config.seed;
-      topts.device = options.device;
-      topts.resume = true;  // an interrupted training continues from its checkpoints
-      topts.progress = &progress;
-      prepare_model_dir(model_dir);
-      const auto train_start = Clock::now();
-      translator->train(training.data, topts);
-      ModelManifest mm;
-      mm.source_lang = config.source_lang;
-      mm.target_lang = config.target_lang;
-      mm.preset = sr.preset;
-      mm.config_yaml = s.options_yaml;
-      mm.train_segments = training.data.train_source.size();
-      mm.dev_segments = training.data.dev_source.size();
-      mm.training_files = training.files;
-      mm.training_seconds = seconds_since(train_start);
-      save_model(*translator, mm, model_dir);
-    }
     auto loaded = load_model(model_dir, registry);
     sr.train_seconds = loaded.manifest.training_seconds;
     sr.model_bytes = directory_bytes(model_dir);
@@ -334,6 +392,13 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
     if (sr.translate_seconds > 0) sr.sentences_per_second = static_cast<double>(translated) / sr.translate_seconds;
     timings["system:" + s.label] = seconds_since(stage_start);
     results.systems.push_back(std::move(sr));
+  }
+
+  // Data efficiency: BLEU against training-set size.
+  if (!config.train_sizes.empty()) {
+    stage_start = Clock::now();
+    results.data_efficiency = data_efficiency(config, training, tests, model_cache, options, progress);
+    timings["data_efficiency"] = seconds_since(stage_start);
   }
 
   // 3. Scores and significance.

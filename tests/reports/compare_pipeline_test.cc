@@ -131,3 +131,44 @@ significance: {bootstrap_samples: 0, randomization_trials: 0}
 
 }  // namespace
 }  // namespace mtbench::reports
+
+namespace mtbench::reports {
+namespace {
+
+// The data-efficiency study trains again on growing subsets (cached by size) and records BLEU.
+TEST(ComparePipeline, DataEfficiencyTrainsEachSize) {
+  MTBENCH_REQUIRE_SHARED(mirror, "corpora/multi30k/val.de.gz");
+  register_builtin_translators();
+  testing::ScratchDir dir;
+  setenv("MTBENCH_DATA_MIRROR", (testing::shared_dir() / "corpora").c_str(), 1);
+  setenv("MTBENCH_HOME", (dir / "home").c_str(), 1);
+  write_file_atomic(dir / "cfg.yaml", R"(
+corpus: multi30k
+pair: de-en
+test_sets: [val]
+systems: [{system: external, label: copy, options: {command: cat}}]
+significance: {bootstrap_samples: 0, randomization_trials: 0}
+train_sizes: [10, 100]
+)");
+  PipelineOptions options;
+  options.run_dir = dir / "run";
+  options.quiet = true;
+  const auto results = run_comparison(load_compare_config(dir / "cfg.yaml"), options);
+  ASSERT_TRUE(results.data_efficiency.has_value());
+  EXPECT_EQ(results.data_efficiency->test, "val");
+  EXPECT_EQ(results.data_efficiency->sizes, (std::vector<std::size_t>{10, 100}));
+  const auto& bleu = results.data_efficiency->bleu.at("copy");
+  ASSERT_EQ(bleu.size(), 2u);
+  // `cat` copies German into the English output, whatever the training size.
+  EXPECT_EQ(bleu[0], bleu[1]);
+  EXPECT_EQ(*bleu[0], results.tests[0].scores.at("copy")[0].score);
+  // Three cached models: the full run and the two sizes.
+  std::size_t models = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "home" / "models")) models += entry.is_directory();
+  EXPECT_EQ(models, 3u);
+  unsetenv("MTBENCH_DATA_MIRROR");
+  unsetenv("MTBENCH_HOME");
+}
+
+}  // namespace
+}  // namespace mtbench::reports
