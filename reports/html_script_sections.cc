@@ -231,8 +231,9 @@ function renderExplanations() {
     b.appendChild(el('div', {}, el('h3', {}, 'Word alignment'), heatmap(e.target_tokens, e.source_tokens, w)));
   }
   const att = e.attention || [];
-  const bahdanau = att.filter(a => a.kind === 'bahdanau');
-  for (const a of bahdanau) b.appendChild(el('div', {}, el('h3', {}, 'Attention (Bahdanau et al. 2014, fig. 3): rows output, columns source'),
+  const bahdanau = att.filter(a => a.kind === 'bahdanau' || a.kind === 'bahdanau-words');
+  for (const a of bahdanau) b.appendChild(el('div', {}, el('h3', {}, 'Attention (Bahdanau et al. 2014, fig. 3)' +
+      (a.kind === 'bahdanau-words' ? ', words' : ', subwords') + ': rows output, columns source'),
     heatmap(a.row_tokens, a.col_tokens, weightsOf(a))));
   const multi = att.filter(a => ['cross', 'encoder-self', 'decoder-self'].includes(a.kind));
   if (multi.length) b.appendChild(headView(multi));
