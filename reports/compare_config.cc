@@ -195,9 +195,15 @@ CompareConfig default_compare_config() {
   CompareConfig c;
   c.origin = "<default>";
   c.test_sets.push_back({"test_2016_flickr", "test_2016_flickr", {}, {}});
-  for (const char* name : {"rule-based", "phrase-based", "rnn-attention", "transformer"}) {
+  // As configs/default.yaml.
+  const std::pair<const char*, const char*> systems[] = {{"rule-based", "Rule-based (1954)"},
+                                                          {"phrase-based", "Phrase-based SMT (2003)"},
+                                                          {"rnn-attention", "RNN + attention (2014)"},
+                                                          {"transformer", "Transformer (2017)"}};
+  for (const auto& [name, label] : systems) {
     SystemConfig s;
-    s.system = s.label = name;
+    s.system = name;
+    s.label = label;
     c.systems.push_back(s);
   }
   return c;
