@@ -21,6 +21,17 @@ struct TranslatorEntry {
   std::string origin;                                  // "built-in" or the plugin's path
 };
 
+// The entry of a built-in system: a Translator type with a static static_info() and a
+// default constructor.
+template <typename T>
+TranslatorEntry builtin_entry() {
+  TranslatorEntry entry;
+  entry.info = T::static_info();
+  entry.origin = "built-in";
+  entry.create = [] { return std::make_unique<T>(); };
+  return entry;
+}
+
 class TranslatorRegistry {
  public:
   // The process-wide registry.

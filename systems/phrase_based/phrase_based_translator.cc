@@ -51,11 +51,7 @@ SystemInfo PhraseBasedTranslator::static_info() {
 }
 
 TranslatorEntry phrase_based_translator_entry() {
-  TranslatorEntry entry;
-  entry.info = PhraseBasedTranslator::static_info();
-  entry.origin = "built-in";
-  entry.create = [] { return std::make_unique<PhraseBasedTranslator>(); };
-  return entry;
+  return builtin_entry<PhraseBasedTranslator>();
 }
 
 std::vector<std::string> PhraseBasedTranslator::prepare(const std::string& raw, bool source) const {

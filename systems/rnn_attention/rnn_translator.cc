@@ -34,11 +34,7 @@ SystemInfo RnnAttentionTranslator::static_info() {
 }
 
 TranslatorEntry rnn_attention_translator_entry() {
-  TranslatorEntry entry;
-  entry.info = RnnAttentionTranslator::static_info();
-  entry.origin = "built-in";
-  entry.create = [] { return std::make_unique<RnnAttentionTranslator>(); };
-  return entry;
+  return builtin_entry<RnnAttentionTranslator>();
 }
 
 torch::Device resolve_device(const std::string& name) {

@@ -99,11 +99,7 @@ SystemInfo RuleBasedTranslator::static_info() {
 }
 
 TranslatorEntry rule_based_translator_entry() {
-  TranslatorEntry entry;
-  entry.info = RuleBasedTranslator::static_info();
-  entry.origin = "built-in";
-  entry.create = [] { return std::make_unique<RuleBasedTranslator>(); };
-  return entry;
+  return builtin_entry<RuleBasedTranslator>();
 }
 
 void RuleBasedTranslator::set_model(Lexicon lexicon, RuleSet rules, std::string rules_text) {
