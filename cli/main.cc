@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   add_align_command(app, global);
   add_compare_command(app, global);
   add_report_command(app, global);
+  add_average_command(app, global);
 
   // sacreBLEU-style single-dash long options (-tok, -lc, ...) are rewritten for CLI11.
   std::vector<std::string> args = rewrite_arguments(argc, argv);

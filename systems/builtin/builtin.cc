@@ -8,6 +8,7 @@
 #include "systems/rule_based/rule_based_translator.h"
 #ifdef MTBENCH_HAVE_TORCH
 #include "systems/rnn_attention/rnn_translator.h"
+#include "systems/transformer/transformer_translator.h"
 #endif
 
 namespace mtbench {
@@ -22,6 +23,7 @@ void register_builtin_translators() {
     registry.add(rule_based::rule_based_translator_entry());
 #ifdef MTBENCH_HAVE_TORCH
     registry.add(rnn::rnn_attention_translator_entry());
+    registry.add(transformer::transformer_translator_entry());
 #endif
   });
 }

@@ -115,4 +115,30 @@ void load_module(const std::filesystem::path& path, torch::nn::Module& module, c
   load_checkpoint(path, module, nullptr, false, device);
 }
 
+void average_modules(const std::vector<std::filesystem::path>& paths, torch::nn::Module& module,
+                     const torch::Device& device) {
+  if (paths.empty()) fail("checkpoint averaging needs at least one file");
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> sums;
+  auto tensors = [&module] {  // parameters, then floating buffers, in a fixed order
+    std::vector<torch::Tensor> out;
+    for (const auto& p : module.named_parameters()) out.push_back(p.value());
+    for (const auto& b : module.named_buffers())
+      if (b.value().is_floating_point()) out.push_back(b.value());
+    return out;
+  };
+  for (const auto& path : paths) {
+    load_module(path, module, device);
+    const auto current = tensors();
+    if (sums.empty()) {
+      for (const auto& t : current) sums.push_back(t.detach().to(torch::kFloat64).clone());
+    } else {
+      for (std::size_t i = 0; i < current.size(); ++i) sums[i].add_(current[i].detach().to(torch::kFloat64));
+    }
+  }
+  const auto current = tensors();
+  const double n = static_cast<double>(paths.size());
+  for (std::size_t i = 0; i < current.size(); ++i) current[i].copy_(sums[i].div(n));
+}
+
 }  // namespace mtbench::neural

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -24,5 +25,11 @@ std::string load_checkpoint(const std::filesystem::path& path, torch::nn::Module
 void save_module(const std::filesystem::path& path, const torch::nn::Module& module);
 // Reads a file written by save_module (or the model part of a checkpoint) into `module`.
 void load_module(const std::filesystem::path& path, torch::nn::Module& module, const torch::Device& device);
+
+// Checkpoint averaging (Vaswani et al. 2017, sec. 6.1; Junczys-Dowmunt et al. 2016): loads every
+// file of `paths` (model files or checkpoints of the same architecture) and leaves `module`
+// holding the element-wise mean of their parameters and floating-point buffers.
+void average_modules(const std::vector<std::filesystem::path>& paths, torch::nn::Module& module,
+                     const torch::Device& device);
 
 }  // namespace mtbench::neural

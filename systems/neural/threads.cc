@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "corpus/error.h"
+
 namespace mtbench::neural {
 
 void set_torch_threads(int threads) {
@@ -17,6 +19,16 @@ void set_torch_threads(int threads) {
       // Already started (e.g. a second call from a test): keep LibTorch's choice.
     }
   }
+}
+
+torch::Device resolve_device(const std::string& name) {
+  if (name.empty() || name == "cpu") return torch::kCPU;
+  if (name == "cuda") {
+    if (!torch::cuda::is_available())
+      fail<ConfigError>("--device cuda: this LibTorch build has no usable CUDA device (use --device cpu)");
+    return torch::kCUDA;
+  }
+  fail<ConfigError>("unknown device '{}' (valid: cpu, cuda)", name);
 }
 
 }  // namespace mtbench::neural

@@ -1,5 +1,6 @@
 #include "systems/neural/trainer.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -37,6 +38,15 @@ class InterruptGuard {
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 }  // namespace
+
+torch::Tensor summed_token_loss(const torch::Tensor& logits, const torch::Tensor& target, std::int64_t pad,
+                                double label_smoothing) {
+  return torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}), target.reshape({-1}),
+                                              torch::nn::functional::CrossEntropyFuncOptions()
+                                                  .ignore_index(pad)
+                                                  .reduction(torch::kSum)
+                                                  .label_smoothing(label_smoothing));
+}
 
 struct Trainer::State {
   std::int64_t step = 0;            // updates done
@@ -92,12 +102,7 @@ Trainer::Trainer(EncoderDecoder& model, TrainerOptions options, std::filesystem:
 Trainer::~Trainer() = default;
 
 double Trainer::scheduled_learning_rate() const {
-  const double step = static_cast<double>(state_->step + 1);
-  const double warmup = options_.warmup_steps;
-  if (options_.lr_schedule == "inverse_sqrt")  // Vaswani et al. 2017 (5.3), peak = learning_rate
-    return options_.learning_rate * std::min(step / warmup, std::sqrt(warmup / step));
-  const double base = options_.lr_schedule == "plateau" ? state_->plateau_lr : options_.learning_rate;
-  return warmup > 0 ? base * std::min(1.0, step / warmup) : base;
+  return learning_rate_at(options_, state_->step + 1, state_->plateau_lr);
 }
 
 void Trainer::set_learning_rate(double lr) {
@@ -109,13 +114,8 @@ double Trainer::update(const Batch& batch) {
   model_.module().train();
   set_learning_rate(scheduled_learning_rate());
   auto logits = model_.forward(batch.source, batch.source_mask, batch.target_in);  // [batch, tgt_len, vocab]
-  auto loss = torch::nn::functional::cross_entropy(
-      logits.reshape({-1, logits.size(-1)}), batch.target_out.reshape({-1}),
-      torch::nn::functional::CrossEntropyFuncOptions()
-          .ignore_index(ids_.pad)
-          .reduction(torch::kSum)
-          .label_smoothing(options_.label_smoothing));
-  loss = loss / static_cast<double>(batch.target_tokens);
+  auto loss = summed_token_loss(logits, batch.target_out, ids_.pad, options_.label_smoothing) /
+              static_cast<double>(batch.target_tokens);
   optimizer_->zero_grad();
   loss.backward();
   if (options_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(model_.module().parameters(), options_.clip_norm);
@@ -135,10 +135,7 @@ double Trainer::evaluate_loss(const std::vector<Example>& examples) {
   for (const auto& indices : make_batches(examples, bo, seed_, 0)) {
     const Batch batch = collate(examples, indices, ids_, device_);
     auto logits = model_.forward(batch.source, batch.source_mask, batch.target_in);
-    total += torch::nn::functional::cross_entropy(
-                 logits.reshape({-1, logits.size(-1)}), batch.target_out.reshape({-1}),
-                 torch::nn::functional::CrossEntropyFuncOptions().ignore_index(ids_.pad).reduction(torch::kSum))
-                 .item<double>();
+    total += summed_token_loss(logits, batch.target_out, ids_.pad, 0.0).item<double>();
     tokens += batch.target_tokens;
   }
   return total / static_cast<double>(std::max<std::int64_t>(1, tokens));
@@ -146,6 +143,56 @@ double Trainer::evaluate_loss(const std::vector<Example>& examples) {
 
 void Trainer::write_checkpoint(const std::filesystem::path& path, bool with_optimizer) {
   save_checkpoint(path, model_.module(), with_optimizer ? optimizer_.get() : nullptr, state_->to_json().dump());
+}
+
+std::vector<std::filesystem::path> Trainer::step_checkpoints() const {
+  std::vector<std::filesystem::path> out;
+  const auto dir = dir_ / "checkpoints";
+  if (!std::filesystem::is_directory(dir)) return out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const auto name = entry.path().filename().string();
+    if (name.rfind("step-", 0) == 0 && entry.path().extension() == ".pt") out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());  // zero-padded step numbers: lexical order is step order
+  return out;
+}
+
+void Trainer::keep_step_checkpoint() {
+  const int keep = std::max(options_.keep_checkpoints, options_.average_checkpoints);
+  if (keep <= 0) return;
+  save_module(dir_ / "checkpoints" / fmt::format("step-{:09d}.pt", state_->step), model_.module());
+  auto all = step_checkpoints();
+  for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < all.size(); ++i) std::filesystem::remove(all[i]);
+}
+
+void Trainer::average_last(const std::vector<Example>& dev, const TrainerHooks& hooks, bool use_bleu,
+                           TrainResult& result) {
+  auto all = step_checkpoints();
+  const auto n = std::min<std::size_t>(all.size(), static_cast<std::size_t>(options_.average_checkpoints));
+  if (n < 2) return;
+  const std::vector<std::filesystem::path> last(all.end() - static_cast<std::ptrdiff_t>(n), all.end());
+  average_modules(last, model_.module(), device_);
+  const double dev_loss = evaluate_loss(dev);
+  const double bleu = use_bleu ? hooks.dev_bleu() : 0.0;
+  const double metric = use_bleu ? bleu : -dev_loss;
+  // Averaging usually helps (Vaswani et al. 2017, 6.1) but is checked on dev rather than assumed:
+  // with early stopping the last N models can lie well past the best one.
+  const bool keep = metric >= state_->best_metric;
+  log_line(nlohmann::json({{"type", "average"}, {"step", state_->step}, {"checkpoints", n}, {"dev_loss", dev_loss},
+                           {"dev_bleu", bleu}, {"kept", keep}})
+               .dump());
+  if (progress_)
+    progress_->log(fmt::format("average of the last {} checkpoints: dev loss {:.3f}{}; {}", n, dev_loss,
+                               use_bleu ? fmt::format(", dev BLEU {:.2f}", bleu) : "",
+                               keep ? "kept" : "worse than the best single model, discarded"));
+  if (keep) {
+    save_module(dir_ / "checkpoints" / "average.pt", model_.module());
+    result.averaged_checkpoints = static_cast<int>(n);
+    state_->best_dev_loss = dev_loss;
+    state_->best_dev_bleu = bleu;
+  } else {
+    load_module(dir_ / "checkpoints" / "best.pt", model_.module(), device_);
+  }
 }
 
 void Trainer::log_line(const std::string& json) {
@@ -168,6 +215,8 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
     if (resume && progress_) progress_->log(fmt::format("no checkpoint at {}: starting from scratch", last_path.string()));
     std::filesystem::remove(dir_ / "training_log.jsonl");
     std::filesystem::remove(best_path);
+    std::filesystem::remove(dir_ / "checkpoints" / "average.pt");
+    for (const auto& old : step_checkpoints()) std::filesystem::remove(old);
   }
 
   std::int64_t epoch_tokens = 0;
@@ -203,6 +252,7 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
         state_->plateau_bad = 0;
       }
     }
+    keep_step_checkpoint();
     nlohmann::json line = {{"type", "valid"}, {"step", state_->step}, {"epoch", state_->epoch + 1},
                            {"dev_loss", dev_loss}, {"dev_ppl", std::exp(dev_loss)},
                            {"lr", scheduled_learning_rate()}, {"best", improved},
@@ -284,6 +334,7 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
   if (stop.empty()) stop = "max_epochs";
   if (progress_) progress_->end(fmt::format("{} updates, stopped by {}", state_->step, stop));
   if (state_->has_best) load_module(best_path, model_.module(), device_);
+  if (options_.average_checkpoints > 1 && state_->has_best) average_last(dev, hooks, use_bleu, result);
   model_.module().eval();
   result.steps = state_->step;
   result.epochs = state_->epoch;

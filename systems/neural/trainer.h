@@ -5,7 +5,8 @@
 //
 // Files in the model directory: checkpoints/last.pt (model + optimizer + RNG + position,
 // rewritten at every validation and on SIGINT), checkpoints/best.pt (model of the best
-// validation), training_log.jsonl (one JSON object per log line or validation).
+// validation), checkpoints/step-N.pt (the last keep_checkpoints validated models, for
+// averaging), training_log.jsonl (one JSON object per log line or validation).
 // Resuming restores parameters, Adam's moments, the schedule, the RNG and the position in the
 // epoch's batch order (which depends only on seed and epoch), so the next update equals the
 // one the interrupted run would have made.
@@ -45,7 +46,14 @@ struct TrainResult {
   double seconds = 0;                // wall time including resumed runs
   bool early_stopped = false;        // patience ran out
   std::string stop_reason;           // "max_epochs", "max_steps", "max_minutes", "patience"
+  int averaged_checkpoints = 0;      // models averaged into the final one (0 = best single model)
 };
+
+// Training loss summed over the non-padding tokens: cross-entropy against the target
+// distribution (1 - eps) one-hot + eps uniform over the vocabulary (label smoothing, Szegedy
+// et al. 2016; Vaswani et al. 2017, 5.4). logits [batch, len, vocab], target [batch, len].
+torch::Tensor summed_token_loss(const torch::Tensor& logits, const torch::Tensor& target, std::int64_t pad,
+                                double label_smoothing);
 
 class Trainer {
  public:
@@ -68,6 +76,13 @@ class Trainer {
   double scheduled_learning_rate() const;
   void write_checkpoint(const std::filesystem::path& path, bool with_optimizer);
   void log_line(const std::string& json);
+  // checkpoints/step-*.pt in step order.
+  std::vector<std::filesystem::path> step_checkpoints() const;
+  // Saves the current model as checkpoints/step-N.pt and removes all but the newest kept ones.
+  void keep_step_checkpoint();
+  // Replaces the model with the mean of the last options_.average_checkpoints step checkpoints
+  // when that is at least as good on dev as the best single model.
+  void average_last(const std::vector<Example>& dev, const TrainerHooks& hooks, bool use_bleu, TrainResult& result);
 
   EncoderDecoder& model_;                         // trained in place
   TrainerOptions options_;                        // as given

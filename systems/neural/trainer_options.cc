@@ -1,5 +1,8 @@
 #include "systems/neural/trainer_options.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "corpus/error.h"
 
 namespace mtbench::neural {
@@ -30,6 +33,8 @@ bool parse_common_key(CommonOptions& o, const std::string& key, const YAML::Node
   else if (key == "dev_bleu") t.dev_bleu = v.as<bool>();
   else if (key == "dev_bleu_sentences") t.dev_bleu_sentences = v.as<int>();
   else if (key == "log_every") t.log_every = v.as<int>();
+  else if (key == "keep_checkpoints") t.keep_checkpoints = v.as<int>();
+  else if (key == "average_checkpoints") t.average_checkpoints = v.as<int>();
   else if (key == "beam_size") o.decode.beam_size = v.as<int>();
   else if (key == "length_penalty") o.decode.length_penalty = v.as<double>();
   else if (key == "max_length_a") o.decode.max_length_a = v.as<double>();
@@ -40,11 +45,23 @@ bool parse_common_key(CommonOptions& o, const std::string& key, const YAML::Node
   return true;
 }
 
+double learning_rate_at(const TrainerOptions& o, std::int64_t step_number, double plateau_lr) {
+  const double step = static_cast<double>(std::max<std::int64_t>(1, step_number));
+  const double warmup = o.warmup_steps;
+  if (o.lr_schedule == "noam")  // Vaswani et al. 2017, eq. (3), scaled by learning_rate ("factor")
+    return o.learning_rate / std::sqrt(static_cast<double>(o.noam_model_dim)) *
+           std::min(1.0 / std::sqrt(step), step * std::pow(warmup, -1.5));
+  if (o.lr_schedule == "inverse_sqrt")  // the same shape with its peak set to learning_rate
+    return o.learning_rate * std::min(step / warmup, std::sqrt(warmup / step));
+  const double base = o.lr_schedule == "plateau" ? plateau_lr : o.learning_rate;
+  return warmup > 0 ? base * std::min(1.0, step / warmup) : base;
+}
+
 const char* common_keys() {
   return "joint_vocabulary, vocab_size, subword_type, max_epochs, max_steps, max_minutes, batch_tokens, "
          "batch_sentences, learning_rate, lr_schedule, warmup_steps, plateau_factor, plateau_patience, "
          "min_learning_rate, adam_beta1, adam_beta2, adam_eps, clip_norm, label_smoothing, validate_every, "
-         "patience, dev_bleu, dev_bleu_sentences, log_every, beam_size, length_penalty, max_length_a, "
+         "patience, dev_bleu, dev_bleu_sentences, log_every, keep_checkpoints, average_checkpoints, beam_size, length_penalty, max_length_a, "
          "max_length_b, max_train_length, translate_batch";
 }
 
@@ -58,10 +75,16 @@ void validate_common(const CommonOptions& o, const std::string& origin) {
   if (t.batching.max_tokens < 1 || t.batching.max_sentences < 1)
     fail<ConfigError>("{}: batch_tokens and batch_sentences must be >= 1", origin);
   if (!(t.learning_rate > 0)) fail<ConfigError>("{}: learning_rate must be > 0, got {}", origin, t.learning_rate);
-  if (t.lr_schedule != "constant" && t.lr_schedule != "plateau" && t.lr_schedule != "inverse_sqrt")
-    fail<ConfigError>("{}: lr_schedule must be constant, plateau or inverse_sqrt, got '{}'", origin, t.lr_schedule);
-  if (t.lr_schedule == "inverse_sqrt" && t.warmup_steps < 1)
-    fail<ConfigError>("{}: lr_schedule inverse_sqrt needs warmup_steps >= 1", origin);
+  if (t.lr_schedule != "constant" && t.lr_schedule != "plateau" && t.lr_schedule != "inverse_sqrt" &&
+      t.lr_schedule != "noam")
+    fail<ConfigError>("{}: lr_schedule must be constant, plateau, inverse_sqrt or noam, got '{}'", origin,
+                      t.lr_schedule);
+  if ((t.lr_schedule == "inverse_sqrt" || t.lr_schedule == "noam") && t.warmup_steps < 1)
+    fail<ConfigError>("{}: lr_schedule {} needs warmup_steps >= 1", origin, t.lr_schedule);
+  if (t.lr_schedule == "noam" && t.noam_model_dim < 1)
+    fail<ConfigError>("{}: lr_schedule noam is only available to models with a model dimension (transformer)", origin);
+  if (t.keep_checkpoints < 0 || t.average_checkpoints < 0)
+    fail<ConfigError>("{}: keep_checkpoints and average_checkpoints must be >= 0", origin);
   if (!(t.plateau_factor > 0 && t.plateau_factor <= 1))
     fail<ConfigError>("{}: plateau_factor must be in (0, 1], got {}", origin, t.plateau_factor);
   if (t.warmup_steps < 0 || t.plateau_patience < 0 || t.patience < 0 || t.validate_every < 0 || t.log_every < 1 ||
@@ -102,6 +125,8 @@ void emit_common(YAML::Emitter& out, const CommonOptions& o) {
   out << YAML::Key << "dev_bleu" << YAML::Value << t.dev_bleu;
   out << YAML::Key << "dev_bleu_sentences" << YAML::Value << t.dev_bleu_sentences;
   out << YAML::Key << "log_every" << YAML::Value << t.log_every;
+  out << YAML::Key << "keep_checkpoints" << YAML::Value << t.keep_checkpoints;
+  out << YAML::Key << "average_checkpoints" << YAML::Value << t.average_checkpoints;
   out << YAML::Key << "beam_size" << YAML::Value << o.decode.beam_size;
   out << YAML::Key << "length_penalty" << YAML::Value << o.decode.length_penalty;
   out << YAML::Key << "max_length_a" << YAML::Value << o.decode.max_length_a;

@@ -21,8 +21,9 @@ struct TrainerOptions {
   double max_minutes = 0;               // wall-clock budget including resumed time, 0 = none
   BatchingOptions batching;             // token-count batches with length bucketing
   double learning_rate = 1e-3;          // Adam's (peak) learning rate
-  std::string lr_schedule = "plateau";  // "constant", "plateau" (decay when dev stalls), "inverse_sqrt"
-  int warmup_steps = 0;                 // linear warmup (inverse_sqrt: the 1/sqrt(step) knee)
+  std::string lr_schedule = "plateau";  // "constant", "plateau" (decay when dev stalls), "inverse_sqrt", "noam"
+  int warmup_steps = 0;                 // linear warmup (inverse_sqrt, noam: the 1/sqrt(step) knee)
+  int noam_model_dim = 0;               // noam: d_model of lr = learning_rate * d^-0.5 * min(s^-0.5, s * w^-1.5)
   double plateau_factor = 0.5;          // plateau: learning rate multiplier on a stall
   int plateau_patience = 0;             // plateau: validations without improvement before decaying
   double min_learning_rate = 1e-5;      // plateau: floor
@@ -36,7 +37,14 @@ struct TrainerOptions {
   bool dev_bleu = true;                 // select/stop on dev BLEU (greedy) instead of dev loss
   int dev_bleu_sentences = 0;           // dev sentences decoded for BLEU, 0 = all
   int log_every = 100;                  // training log line every N updates
+  int keep_checkpoints = 0;             // keep the model of the last N validations (checkpoints/step-*.pt)
+  int average_checkpoints = 0;          // N > 1: finish with the mean of the last N validated models when
+                                        // its dev score is at least the best single one (Vaswani et al. 6.1)
 };
+
+// The learning rate of update number `step` (1-based) under `options`' schedule; `plateau_lr`
+// is the plateau schedule's current rate.
+double learning_rate_at(const TrainerOptions& options, std::int64_t step, double plateau_lr);
 
 // Everything common to neural systems.
 struct CommonOptions {

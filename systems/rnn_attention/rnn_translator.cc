@@ -2,16 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include <fmt/format.h>
 
 #include "corpus/error.h"
 #include "corpus/progress.h"
 #include "corpus/text_file.h"
-#include "eval/bleu.h"
 #include "systems/neural/batching.h"
 #include "systems/neural/checkpoint.h"
+#include "systems/neural/neural_system.h"
 #include "systems/neural/threads.h"
 #include "systems/neural/trainer.h"
 #include "systems/rnn_attention/word_attention.h"
@@ -37,16 +36,6 @@ TranslatorEntry rnn_attention_translator_entry() {
   return builtin_entry<RnnAttentionTranslator>();
 }
 
-torch::Device resolve_device(const std::string& name) {
-  if (name.empty() || name == "cpu") return torch::kCPU;
-  if (name == "cuda") {
-    if (!torch::cuda::is_available())
-      fail<ConfigError>("--device cuda: this LibTorch build has no usable CUDA device (use --device cpu)");
-    return torch::kCUDA;
-  }
-  fail<ConfigError>("unknown device '{}' (valid: cpu, cuda)", name);
-}
-
 void RnnAttentionTranslator::build_model(const torch::Device& device) {
   options_.model.source_vocab = vocab_.source_size();
   options_.model.target_vocab = vocab_.target_size();
@@ -59,72 +48,29 @@ void RnnAttentionTranslator::build_model(const torch::Device& device) {
 void RnnAttentionTranslator::train(const TrainData& data, const TrainOptions& options) {
   options_ = parse_rnn_options(options.config_yaml, options.preset,
                                options.config_origin.empty() ? "rnn-attention options" : options.config_origin);
-  if (data.train_source.size() != data.train_target.size())
-    fail<DataError>("rnn-attention: {} source but {} target training segments", data.train_source.size(),
-                    data.train_target.size());
   neural::set_torch_threads(options.threads);
   torch::manual_seed(options.seed);
   const torch::Device device = resolve_device(options.device);
   Progress& progress = options.progress ? *options.progress : Progress::global();
   std::filesystem::create_directories(options.model_dir);
-
-  if (options.resume && neural::Vocabulary::exists(options.model_dir)) {
-    vocab_ = neural::Vocabulary::load(options.model_dir);
-  } else {
-    progress.begin("subwords");
-    vocab_ = neural::Vocabulary::train(data.train_source, data.train_target, options_.common.vocabulary,
-                                       static_cast<unsigned>(options.seed), options.threads);
-    vocab_.save(options.model_dir);
-    progress.end(fmt::format("{} source, {} target pieces", vocab_.source_size(), vocab_.target_size()));
-  }
+  vocab_ = neural::prepare_vocabulary(data, options, options_.common.vocabulary, progress);
   write_file_atomic(options.model_dir / "rnn.yaml", rnn_options_yaml(options_));
-
-  progress.begin("encode", data.train_source.size() + data.dev_source.size(), "sent");
-  std::vector<neural::Example> train, dev;
-  std::size_t skipped = 0;
-  const auto limit = static_cast<std::size_t>(options_.common.max_train_length);
-  for (std::size_t i = 0; i < data.train_source.size(); ++i) {
-    neural::Example e{vocab_.encode_source(data.train_source[i]), vocab_.encode_target(data.train_target[i])};
-    if (e.source.empty() || e.target.empty() || e.source.size() > limit || e.target.size() > limit) {
-      ++skipped;
-      continue;
-    }
-    train.push_back(std::move(e));
-  }
-  for (std::size_t i = 0; i < data.dev_source.size(); ++i)
-    dev.push_back({vocab_.encode_source(data.dev_source[i]), vocab_.encode_target(data.dev_target[i])});
-  progress.advance(data.train_source.size() + data.dev_source.size());
-  progress.end(fmt::format("{} training pairs ({} empty or longer than {} subwords skipped), {} dev", train.size(),
-                           skipped, limit, dev.size()));
+  const auto encoded = neural::encode_data(vocab_, data, options_.common.max_train_length, progress);
 
   build_model(device);
   neural::TrainerHooks hooks;
   const auto& t = options_.common.trainer;
-  if (t.dev_bleu && !data.dev_source.empty()) {
-    const std::size_t n = t.dev_bleu_sentences > 0
-                              ? std::min<std::size_t>(data.dev_source.size(), static_cast<std::size_t>(t.dev_bleu_sentences))
-                              : data.dev_source.size();
-    std::vector<std::vector<std::int64_t>> sources;
-    for (std::size_t i = 0; i < n; ++i) sources.push_back(dev[i].source);
-    std::vector<std::string> refs(data.dev_target.begin(), data.dev_target.begin() + static_cast<std::ptrdiff_t>(n));
-    auto bleu = std::make_shared<eval::Bleu>();
-    bleu->set_references({refs});
-    hooks.dev_bleu = [this, sources, bleu] {
+  if (t.dev_bleu && !data.dev_source.empty())
+    hooks.dev_bleu = neural::dev_bleu_hook(vocab_, data, encoded, t.dev_bleu_sentences, [this](const auto& ids) {
       neural::DecodeOptions greedy = options_.common.decode;
       greedy.beam_size = 1;
       greedy.nbest = 1;
-      const auto hyps = decode(sources, greedy, nullptr);
-      std::vector<std::string> text;
-      for (const auto& h : hyps) text.push_back(h.empty() ? std::string() : vocab_.decode_target(h.front().tokens));
-      return bleu->corpus_score(text).score;
-    };
-  }
-  std::int64_t params = 0;
-  for (const auto& p : model_->parameters()) params += p.numel();
-  progress.log(fmt::format("rnn-attention: {} parameters, {} attention, device {}", params, options_.model.attention,
-                           device.str()));
+      return decode(ids, greedy, nullptr);
+    });
+  progress.log(fmt::format("rnn-attention: {} parameters, {} attention, device {}", neural::parameter_count(*model_),
+                           options_.model.attention, device.str()));
   neural::Trainer trainer(*model_, t, options.model_dir, device, options.seed, &progress);
-  const auto result = trainer.train(train, dev, hooks, options.resume);
+  const auto result = trainer.train(encoded.train, encoded.dev, hooks, options.resume);
   progress.log(fmt::format("trained {} updates in {} ({:.0f} target tokens/s), best dev loss {:.3f}, dev BLEU {:.2f}; "
                            "stopped by {}",
                            result.steps, format_duration(result.seconds), result.tokens_per_second,
@@ -150,29 +96,7 @@ void RnnAttentionTranslator::load(const std::filesystem::path& dir) {
 
 std::vector<std::vector<neural::Hypothesis>> RnnAttentionTranslator::decode(
     const std::vector<std::vector<std::int64_t>>& sources, const neural::DecodeOptions& options, Progress* progress) {
-  model_->eval();
-  // Longest first, so each batch holds similar lengths (less padding) and memory peaks early.
-  std::vector<std::size_t> order(sources.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return sources[a].size() > sources[b].size(); });
-  std::vector<std::vector<neural::Hypothesis>> out(sources.size());
-  const auto batch = static_cast<std::size_t>(options_.common.translate_batch);
-  for (std::size_t start = 0; start < order.size(); start += batch) {
-    const std::size_t end = std::min(order.size(), start + batch);
-    std::vector<const std::vector<std::int64_t>*> chunk;
-    for (std::size_t i = start; i < end; ++i) chunk.push_back(&sources[order[i]]);
-    auto [src, mask] = neural::pad_sources(chunk, neural::SpecialIds{}, device_);
-    if (options.beam_size == 1 && options.nbest == 1) {
-      auto hyps = neural::greedy_decode(*model_, src, mask, options);
-      for (std::size_t i = start; i < end; ++i) out[order[i]] = {std::move(hyps[i - start])};
-    } else {
-      auto hyps = neural::beam_search(*model_, src, mask, options);
-      for (std::size_t i = start; i < end; ++i) out[order[i]] = std::move(hyps[i - start]);
-    }
-    if (progress) progress->advance(end - start);
-  }
-  return out;
+  return neural::decode_sorted(*model_, sources, options, options_.common.translate_batch, device_, progress);
 }
 
 std::vector<Translation> RnnAttentionTranslator::translate(const std::vector<std::string>& sources,

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "systems/neural/threads.h"
 #include "systems/neural/vocabulary.h"
 #include "systems/registry.h"
 #include "systems/rnn_attention/rnn_model.h"
@@ -40,7 +41,6 @@ class RnnAttentionTranslator : public Translator {
 // Registry entry of "rnn-attention".
 TranslatorEntry rnn_attention_translator_entry();
 
-// "cpu" or "cuda" as a torch device; Error when CUDA is asked for but not available.
-torch::Device resolve_device(const std::string& name);
+using neural::resolve_device;
 
 }  // namespace mtbench::rnn

@@ -1,0 +1,79 @@
+#include "systems/transformer/layers.h"
+
+namespace mtbench::transformer {
+
+namespace F = torch::nn::functional;
+
+FeedForwardImpl::FeedForwardImpl(const LayerOptions& o) : relu_dropout_(o.relu_dropout) {
+  in_ = register_module("w1", torch::nn::Linear(o.dim, o.ffn_dim));
+  out_ = register_module("w2", torch::nn::Linear(o.ffn_dim, o.dim));
+  torch::nn::init::xavier_uniform_(in_->weight);
+  torch::nn::init::xavier_uniform_(out_->weight);
+  torch::nn::init::zeros_(in_->bias);
+  torch::nn::init::zeros_(out_->bias);
+}
+
+torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
+  auto h = torch::relu(in_(x));  // [batch, len, ffn_dim]
+  if (is_training() && relu_dropout_ > 0) h = F::dropout(h, F::DropoutFuncOptions().p(relu_dropout_).training(true));
+  return out_(h);
+}
+
+EncoderLayerImpl::EncoderLayerImpl(const LayerOptions& o) : options_(o) {
+  self_attention_ = register_module("self_attention", MultiHeadAttention(o.dim, o.heads, o.attention_dropout));
+  feed_forward_ = register_module("feed_forward", FeedForward(o));
+  norm1_ = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
+  norm2_ = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
+  dropout_ = register_module("dropout", torch::nn::Dropout(o.dropout));
+}
+
+torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& bias, torch::Tensor* weights) {
+  if (options_.pre_norm) {
+    auto h = x + dropout_(self_attention_->self_attention(norm1_(x), bias, weights));
+    return h + dropout_(feed_forward_(norm2_(h)));
+  }
+  auto h = norm1_(x + dropout_(self_attention_->self_attention(x, bias, weights)));
+  return norm2_(h + dropout_(feed_forward_(h)));
+}
+
+DecoderLayerImpl::DecoderLayerImpl(const LayerOptions& o) : options_(o) {
+  self_attention_ = register_module("self_attention", MultiHeadAttention(o.dim, o.heads, o.attention_dropout));
+  cross_attention_ = register_module("cross_attention", MultiHeadAttention(o.dim, o.heads, o.attention_dropout));
+  feed_forward_ = register_module("feed_forward", FeedForward(o));
+  norm1_ = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
+  norm2_ = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
+  norm3_ = register_module("norm3", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
+  dropout_ = register_module("dropout", torch::nn::Dropout(o.dropout));
+}
+
+torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& self_bias,
+                                        const torch::Tensor& memory_keys, const torch::Tensor& memory_values,
+                                        const torch::Tensor& cross_bias, KeyValueCache* cache,
+                                        DecoderWeights* weights) {
+  auto self_block = [&](const torch::Tensor& in) {
+    auto [q, k, v] = self_attention_->project_qkv(in);  // [batch, heads, new, head_dim]
+    if (cache) {
+      if (cache->keys.defined() && cache->keys.size(2) > 0) {
+        k = torch::cat({cache->keys, k}, 2);
+        v = torch::cat({cache->values, v}, 2);
+      }
+      cache->keys = k;
+      cache->values = v;
+    }
+    return self_attention_->attend(q, k, v, self_bias, weights ? &weights->self : nullptr);
+  };
+  auto cross_block = [&](const torch::Tensor& in) {
+    return cross_attention_->attend(cross_attention_->project_query(in), memory_keys, memory_values, cross_bias,
+                                    weights ? &weights->cross : nullptr);
+  };
+  if (options_.pre_norm) {
+    auto h = x + dropout_(self_block(norm1_(x)));
+    h = h + dropout_(cross_block(norm2_(h)));
+    return h + dropout_(feed_forward_(norm3_(h)));
+  }
+  auto h = norm1_(x + dropout_(self_block(x)));
+  h = norm2_(h + dropout_(cross_block(h)));
+  return norm3_(h + dropout_(feed_forward_(h)));
+}
+
+}  // namespace mtbench::transformer

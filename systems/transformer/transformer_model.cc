@@ -1,0 +1,195 @@
+#include "systems/transformer/transformer_model.h"
+
+#include <cmath>
+
+#include "corpus/error.h"
+
+namespace mtbench::transformer {
+
+namespace F = torch::nn::functional;
+
+torch::Tensor sinusoidal_encoding(std::int64_t length, std::int64_t dim) {
+  auto position = torch::arange(length, torch::kFloat64).unsqueeze(1);           // [length, 1]
+  auto i2 = torch::arange(0, dim, 2, torch::kFloat64);                            // 2i
+  auto angle = position * torch::exp(i2 * (-std::log(10000.0) / static_cast<double>(dim)));  // pos / 10000^(2i/d)
+  auto pe = torch::zeros({length, dim}, torch::kFloat64);
+  pe.index_put_({torch::indexing::Slice(), torch::indexing::Slice(0, torch::indexing::None, 2)}, torch::sin(angle));
+  pe.index_put_({torch::indexing::Slice(), torch::indexing::Slice(1, torch::indexing::None, 2)},
+                torch::cos(angle).narrow(1, 0, dim / 2));
+  return pe.to(torch::kFloat32);
+}
+
+TransformerModelImpl::TransformerModelImpl(const TransformerModelOptions& o) : options_(o) {
+  if (o.source_vocab < 1 || o.target_vocab < 1) fail("transformer: vocabulary sizes must be set before building the model");
+  if (o.share_embeddings && o.source_vocab != o.target_vocab)
+    fail<ConfigError>("transformer: share_embeddings needs one joint vocabulary, got {} source and {} target pieces",
+                      o.source_vocab, o.target_vocab);
+  const double scale = 1.0 / std::sqrt(static_cast<double>(o.dim));
+  auto make_embedding = [&](int vocab) {
+    torch::nn::Embedding e(torch::nn::EmbeddingOptions(vocab, o.dim).padding_idx(o.pad_id));
+    torch::NoGradGuard no_grad;
+    e->weight.normal_(0, scale);
+    e->weight[o.pad_id].zero_();
+    return e;
+  };
+  source_embedding_ = register_module("source_embedding", make_embedding(o.source_vocab));
+  target_embedding_ = o.share_embeddings ? source_embedding_
+                                         : register_module("target_embedding", make_embedding(o.target_vocab));
+  if (o.positional == "learned") {
+    learned_positions_ = register_parameter("positions", torch::empty({o.max_positions, o.dim}));
+    torch::NoGradGuard no_grad;
+    learned_positions_.normal_(0, scale);
+  } else if (o.positional != "sinusoidal") {
+    fail<ConfigError>("transformer: positional must be sinusoidal or learned, got '{}'", o.positional);
+  }
+  if (o.norm != "post" && o.norm != "pre") fail<ConfigError>("transformer: norm must be post or pre, got '{}'", o.norm);
+  LayerOptions lo;
+  lo.dim = o.dim;
+  lo.heads = o.heads;
+  lo.ffn_dim = o.ffn_dim;
+  lo.dropout = o.dropout;
+  lo.attention_dropout = o.attention_dropout;
+  lo.relu_dropout = o.relu_dropout;
+  lo.pre_norm = o.norm == "pre";
+  encoder_layers_ = register_module("encoder_layers", torch::nn::ModuleList());
+  decoder_layers_ = register_module("decoder_layers", torch::nn::ModuleList());
+  for (int l = 0; l < o.encoder_layers; ++l) encoder_layers_->push_back(EncoderLayer(lo));
+  for (int l = 0; l < o.decoder_layers; ++l) decoder_layers_->push_back(DecoderLayer(lo));
+  if (lo.pre_norm) {
+    encoder_norm_ = register_module("encoder_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
+    decoder_norm_ = register_module("decoder_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
+  }
+  if (!o.tie_output) {
+    output_ = register_module("output", torch::nn::Linear(torch::nn::LinearOptions(o.dim, o.target_vocab).bias(false)));
+    torch::nn::init::normal_(output_->weight, 0, scale);
+  }
+  dropout_ = register_module("dropout", torch::nn::Dropout(o.dropout));
+}
+
+torch::Tensor TransformerModelImpl::positional_encoding(std::int64_t length) {
+  const auto device = source_embedding_->weight.device();
+  if (options_.positional == "learned") {
+    // Positions past the table reuse its last row (only reachable by inputs longer than any
+    // training sentence; documented in the options).
+    auto index = torch::arange(length, torch::TensorOptions().dtype(torch::kLong).device(device))
+                     .clamp_max(options_.max_positions - 1);
+    return learned_positions_.index_select(0, index);
+  }
+  if (!sinusoid_.defined() || sinusoid_.size(0) < length || sinusoid_.device() != device)
+    sinusoid_ = sinusoidal_encoding(std::max<std::int64_t>(length, 256), options_.dim).to(device);
+  return sinusoid_.narrow(0, 0, length);
+}
+
+torch::Tensor TransformerModelImpl::embed(torch::nn::Embedding& table, const torch::Tensor& ids,
+                                          std::int64_t first_position) {
+  // ids: [batch, len] -> [batch, len, dim]
+  auto x = table(ids) * std::sqrt(static_cast<double>(options_.dim));
+  auto positions = positional_encoding(first_position + ids.size(1)).narrow(0, first_position, ids.size(1));
+  return dropout_(x + positions.unsqueeze(0));
+}
+
+torch::Tensor TransformerModelImpl::encode(const torch::Tensor& source, const torch::Tensor& source_bias,
+                                           std::vector<torch::Tensor>* weights) {
+  auto x = embed(source_embedding_, source, 0);  // [batch, src_len, dim]
+  for (const auto& layer : *encoder_layers_) {
+    torch::Tensor w;
+    x = layer->as<EncoderLayer>()->forward(x, source_bias, weights ? &w : nullptr);
+    if (weights) weights->push_back(w);  // [batch, heads, src_len, src_len]
+  }
+  return encoder_norm_ ? encoder_norm_(x) : x;
+}
+
+torch::Tensor TransformerModelImpl::logits(const torch::Tensor& hidden) {
+  return options_.tie_output ? F::linear(hidden, target_embedding_->weight) : output_(hidden);
+}
+
+torch::Tensor TransformerModelImpl::forward(const torch::Tensor& source, const torch::Tensor& source_mask,
+                                            const torch::Tensor& target_in) {
+  if (source.dim() != 2 || source_mask.sizes() != source.sizes() || target_in.dim() != 2 ||
+      target_in.size(0) != source.size(0))
+    fail("transformer: forward needs source [batch, src_len], mask of the same shape and target [batch, tgt_len]; got "
+         "{}, {}, {}", shape_of(source), shape_of(source_mask), shape_of(target_in));
+  const auto source_bias = padding_bias(source_mask);                   // [batch, 1, 1, src_len]
+  const auto memory = encode(source, source_bias, nullptr);              // [batch, src_len, dim]
+  auto x = embed(target_embedding_, target_in, 0);                       // [batch, tgt_len, dim]
+  const auto causal = causal_bias(target_in.size(1), target_in.device());  // [tgt_len, tgt_len]
+  for (const auto& module : *decoder_layers_) {
+    auto layer = module->as<DecoderLayer>();
+    auto [keys, values] = layer->cross_key_value(memory);
+    x = layer->forward(x, causal, keys, values, source_bias, nullptr, nullptr);
+  }
+  if (decoder_norm_) x = decoder_norm_(x);
+  return logits(x);  // [batch, tgt_len, target_vocab]
+}
+
+neural::DecoderState TransformerModelImpl::start(const torch::Tensor& source, const torch::Tensor& source_mask) {
+  if (source.dim() != 2 || source_mask.sizes() != source.sizes())
+    fail("transformer: start needs source [batch, src_len] and a mask of the same shape; got {}, {}", shape_of(source),
+         shape_of(source_mask));
+  const auto batch = source.size(0);
+  const auto bias = padding_bias(source_mask);
+  std::vector<torch::Tensor> weights;
+  const auto memory = encode(source, bias, recording_ ? &weights : nullptr);
+  encoder_attention_ = recording_ ? torch::stack(weights, 1) : torch::Tensor();  // [batch, layers, heads, src, src]
+  neural::DecoderState state;
+  state.source_mask = source_mask;
+  state.tensors.push_back(torch::empty({batch, 0}, torch::TensorOptions().dtype(torch::kLong).device(source.device())));
+  const std::int64_t head_dim = options_.dim / options_.heads;
+  for (const auto& module : *decoder_layers_) {
+    auto [keys, values] = module->as<DecoderLayer>()->cross_key_value(memory);  // [batch, heads, src_len, head_dim]
+    auto empty = torch::empty({batch, options_.heads, 0, head_dim}, memory.options());
+    state.tensors.insert(state.tensors.end(), {empty, empty, keys, values});
+  }
+  return state;
+}
+
+neural::StepOutput TransformerModelImpl::step(const torch::Tensor& previous, neural::DecoderState& state) {
+  const auto layers = static_cast<std::size_t>(options_.decoder_layers);
+  if (previous.dim() != 1 || state.tensors.size() != 1 + 4 * layers || previous.size(0) != state.tensors[0].size(0))
+    fail("transformer: step got previous tokens {} for a state of {} tensors and batch {}", shape_of(previous),
+         state.tensors.size(), state.tensors.empty() ? 0 : state.tensors[0].size(0));
+  auto& prefix = state.tensors[0];  // [batch, t] tokens fed so far
+  const std::int64_t t = prefix.size(1);
+  prefix = torch::cat({prefix, previous.unsqueeze(1)}, 1);
+  const auto cross_bias = padding_bias(state.source_mask);
+  std::vector<DecoderWeights> weights(recording_ ? layers : 0);
+  torch::Tensor x;
+  if (incremental_) {
+    x = embed(target_embedding_, previous.unsqueeze(1), t);  // [batch, 1, dim]
+    for (std::size_t l = 0; l < layers; ++l) {
+      KeyValueCache cache{state.tensors[1 + 4 * l], state.tensors[2 + 4 * l]};
+      x = (*decoder_layers_)[l]->as<DecoderLayer>()->forward(x, torch::Tensor(), state.tensors[3 + 4 * l],
+                                                             state.tensors[4 + 4 * l], cross_bias, &cache,
+                                                             recording_ ? &weights[l] : nullptr);
+      state.tensors[1 + 4 * l] = cache.keys;
+      state.tensors[2 + 4 * l] = cache.values;
+    }
+  } else {
+    x = embed(target_embedding_, prefix, 0);  // [batch, t + 1, dim]
+    const auto causal = causal_bias(t + 1, prefix.device());
+    for (std::size_t l = 0; l < layers; ++l)
+      x = (*decoder_layers_)[l]->as<DecoderLayer>()->forward(x, causal, state.tensors[3 + 4 * l],
+                                                             state.tensors[4 + 4 * l], cross_bias, nullptr,
+                                                             recording_ ? &weights[l] : nullptr);
+    x = x.narrow(1, t, 1);
+    for (auto& w : weights) {
+      w.self = w.self.narrow(2, t, 1);
+      w.cross = w.cross.narrow(2, t, 1);
+    }
+  }
+  if (decoder_norm_) x = decoder_norm_(x);
+  neural::StepOutput out;
+  out.log_probs = torch::log_softmax(logits(x.squeeze(1)), -1);  // [batch, target_vocab]
+  if (recording_) {
+    const auto batch = previous.size(0);
+    if (self_columns_ < t + 1) fail("transformer: recording needs self_columns >= {} (got {})", t + 1, self_columns_);
+    std::vector<torch::Tensor> parts;
+    for (auto& w : weights) parts.push_back(w.cross.reshape({batch, -1}));  // [batch, heads * src_len]
+    for (auto& w : weights)  // [batch, heads, 1, t + 1] -> [batch, heads * self_columns]
+      parts.push_back(F::pad(w.self.squeeze(2), F::PadFuncOptions({0, self_columns_ - (t + 1)})).reshape({batch, -1}));
+    out.attention = torch::cat(parts, 1);
+  }
+  return out;
+}
+
+}  // namespace mtbench::transformer

@@ -1,0 +1,100 @@
+#pragma once
+// The Transformer encoder-decoder of Vaswani et al. (2017), "Attention Is All You Need":
+//  - token embeddings scaled by sqrt(d_model) plus positional encodings, then dropout (3.4, 3.5);
+//    sinusoidal encodings by default, learned ones as an option (the paper found both equal);
+//  - N encoder and N decoder layers (layers.h), post-norm as in the paper or pre-norm;
+//  - optional shared source/target embeddings (needs a joint vocabulary) and an output
+//    projection tied to the target embedding (3.4, Press & Wolf 2017).
+// Deliberate differences from the paper: embeddings are initialised N(0, d^-1/2) as in fairseq
+// (the tied output then starts with unit-scale logits), and attention/ReLU dropout exist as
+// options (default 0, as in the paper).
+//
+// Incremental decoding: start() encodes the source and projects the cross-attention keys and
+// values of every decoder layer once; step() embeds only the newest token and appends its
+// self-attention keys/values to per-layer caches in the DecoderState, so step t costs O(t)
+// rather than O(t^2). set_incremental(false) recomputes the whole prefix at every step (the
+// baseline of the decoding benchmark; both give the same outputs, see the tests).
+
+#include <string>
+
+#include <torch/torch.h>
+
+#include "systems/neural/encoder_decoder.h"
+#include "systems/transformer/layers.h"
+
+namespace mtbench::transformer {
+
+// Architecture.
+struct TransformerModelOptions {
+  int source_vocab = 0;                  // source vocabulary size
+  int target_vocab = 0;                  // target vocabulary size
+  int dim = 256;                         // d_model (paper base: 512)
+  int heads = 4;                         // attention heads h (paper base: 8)
+  int ffn_dim = 1024;                    // d_ff (paper base: 2048)
+  int encoder_layers = 3;                // N for the encoder (paper: 6)
+  int decoder_layers = 3;                // N for the decoder (paper: 6)
+  double dropout = 0.1;                  // P_drop (paper base: 0.1)
+  double attention_dropout = 0.0;        // dropout on attention weights
+  double relu_dropout = 0.0;             // dropout inside the feed-forward block
+  std::string norm = "post";             // "post" (paper) or "pre" (Xiong et al. 2020)
+  std::string positional = "sinusoidal";  // "sinusoidal" or "learned"
+  int max_positions = 1024;              // learned encodings: table size (longer inputs reuse the last row)
+  bool share_embeddings = true;          // one embedding matrix for source and target (joint vocabulary)
+  bool tie_output = true;                // output projection = target embedding matrix
+  std::int64_t pad_id = 3;               // padding id of both vocabularies
+};
+
+// Sinusoidal encodings PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(...): [length, dim].
+torch::Tensor sinusoidal_encoding(std::int64_t length, std::int64_t dim);
+
+class TransformerModelImpl : public torch::nn::Module, public neural::EncoderDecoder {
+ public:
+  explicit TransformerModelImpl(const TransformerModelOptions& options);
+
+  neural::DecoderState start(const torch::Tensor& source, const torch::Tensor& source_mask) override;
+  neural::StepOutput step(const torch::Tensor& previous, neural::DecoderState& state) override;
+  torch::Tensor forward(const torch::Tensor& source, const torch::Tensor& source_mask,
+                        const torch::Tensor& target_in) override;
+  torch::nn::Module& module() override { return *this; }
+
+  // Cached (true, default) or recomputing (false) decoding.
+  void set_incremental(bool incremental) { incremental_ = incremental; }
+  // Explanations: when on, start() keeps the encoder self-attention (encoder_attention()) and
+  // every step returns as StepOutput::attention one row per hypothesis holding, flattened,
+  // cross-attention [layers, heads, src_len] then decoder self-attention [layers, heads,
+  // self_columns] (keys beyond the current step are 0). self_columns must cover the longest
+  // hypothesis (the decoder's maximum length + 1).
+  void set_recording(bool on, std::int64_t self_columns = 0) {
+    recording_ = on;
+    self_columns_ = self_columns;
+  }
+  // [batch, layers, heads, src_len, src_len] of the last start() while recording.
+  const torch::Tensor& encoder_attention() const { return encoder_attention_; }
+
+  // Positional encodings added at positions 0..length-1: [length, dim].
+  torch::Tensor positional_encoding(std::int64_t length);
+  const TransformerModelOptions& options() const { return options_; }
+
+ private:
+  torch::Tensor embed(torch::nn::Embedding& table, const torch::Tensor& ids, std::int64_t first_position);
+  // Encoder output [batch, src_len, dim]; fills `weights` (one per layer) when not null.
+  torch::Tensor encode(const torch::Tensor& source, const torch::Tensor& source_bias, std::vector<torch::Tensor>* weights);
+  torch::Tensor logits(const torch::Tensor& hidden);  // [..., dim] -> [..., target_vocab]
+
+  TransformerModelOptions options_;
+  torch::nn::Embedding source_embedding_{nullptr};
+  torch::nn::Embedding target_embedding_{nullptr};  // the same module when embeddings are shared
+  torch::Tensor learned_positions_;                 // [max_positions, dim] (learned encodings only)
+  torch::Tensor sinusoid_;                          // buffer [cached length, dim] (sinusoidal only)
+  torch::nn::ModuleList encoder_layers_{nullptr}, decoder_layers_{nullptr};
+  torch::nn::LayerNorm encoder_norm_{nullptr}, decoder_norm_{nullptr};  // pre-norm only
+  torch::nn::Linear output_{nullptr};                                     // untied output only
+  torch::nn::Dropout dropout_{nullptr};
+  bool incremental_ = true;
+  bool recording_ = false;
+  std::int64_t self_columns_ = 0;
+  torch::Tensor encoder_attention_;
+};
+TORCH_MODULE(TransformerModel);
+
+}  // namespace mtbench::transformer
