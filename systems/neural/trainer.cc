@@ -231,8 +231,10 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
   std::int64_t window_steps = 0, window_tokens = 0;
 
   auto elapsed = [&] { return state_->elapsed + seconds_since(start); };
+  std::int64_t last_validated = -1;  // step of the latest validation (never twice at one step)
   auto validate = [&]() -> bool {  // returns true when patience ran out
     if (dev.empty()) return false;
+    last_validated = state_->step;
     const double dev_loss = evaluate_loss(dev);
     const double bleu = use_bleu ? hooks.dev_bleu() : 0.0;
     const double metric = use_bleu ? bleu : -dev_loss;
@@ -323,12 +325,10 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
     if (state_->batch_in_epoch >= static_cast<std::int64_t>(batches.size())) {
       ++state_->epoch;
       state_->batch_in_epoch = 0;
-      if (options_.validate_every == 0 || stop == "max_steps" || stop == "max_minutes") {
-        if (validate() && stop.empty()) stop = "patience";
-      }
-    } else if (stop != "patience" && options_.validate_every == 0) {
-      validate();  // stopped inside an epoch: still validate what we have
+      if (options_.validate_every == 0 && last_validated != state_->step && validate() && stop.empty())
+        stop = "patience";
     }
+    if (!stop.empty() && last_validated != state_->step) validate();  // stopped: validate what we have
     checkpoint_last();
   }
   if (stop.empty()) stop = "max_epochs";
