@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <fmt/format.h>
@@ -157,12 +159,27 @@ void translate_test_set(Translator& translator, const TestData& test, const std:
     }
   }
   TranslateOptions topts;
-  topts.explain = true;
   topts.threads = options.threads;
   topts.device = options.device;
   topts.progress = &progress;
+  // Explanations only for the segments the report shows: recording them costs time and space
+  // (a Transformer's per-layer, per-head attention is tens of kilobytes per sentence).
+  const std::size_t explained = std::min(options.max_explained, test.source.size());
   const auto start = Clock::now();
-  const auto translations = translator.translate(test.source, topts);
+  std::vector<Translation> translations;
+  if (explained > 0) {
+    topts.explain = true;
+    translations = translator.translate(
+        std::vector<std::string>(test.source.begin(), test.source.begin() + static_cast<std::ptrdiff_t>(explained)),
+        topts);
+  }
+  if (explained < test.source.size() && translations.size() == explained) {
+    topts.explain = false;
+    auto rest = translator.translate(
+        std::vector<std::string>(test.source.begin() + static_cast<std::ptrdiff_t>(explained), test.source.end()),
+        topts);
+    translations.insert(translations.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+  }
   seconds += seconds_since(start);
   if (translations.size() != test.source.size()) {
     fail("system returned {} translations for {} source segments of test set '{}'", translations.size(),
@@ -172,9 +189,10 @@ void translate_test_set(Translator& translator, const TestData& test, const std:
   std::string explain_text;
   for (std::size_t i = 0; i < translations.size(); ++i) {
     outputs.push_back(translations[i].text);
+    if (i >= explained) continue;
     const auto j = explanation_to_json(translations[i].explanation);
     explain_text += j.dump() + "\n";
-    if (i < options.max_explained) explanations.push_back(j);
+    explanations.push_back(j);
   }
   write_file_atomic(explain_file, explain_text);
   write_lines_atomic(out_file, outputs);  // last: its presence marks the stage as done
