@@ -3,7 +3,7 @@
 // (systems/neural/trainer_options.h), from YAML over a preset. Unknown keys are errors.
 //
 // Presets: "quick" (a few minutes on 2 CPU cores), "full" (the default: about an hour on 2 CPU
-// cores, small-data settings after fairseq's IWSLT recipe) and "base" (the paper's base model,
+// cores, a small model for 29k sentence pairs) and "base" (the paper's base model,
 // for a GPU). All use the paper's schedule ("noam": learning_rate is the schedule's factor, so
 // the peak rate is learning_rate * d^-0.5 * warmup^-0.5), label smoothing 0.1 and Adam with
 // beta2 = 0.98 (sec. 5.3, 5.4).
