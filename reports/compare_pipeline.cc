@@ -392,6 +392,7 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
     auto loaded = load_model(model_dir, registry);
     sr.train_seconds = loaded.manifest.training_seconds;
     sr.model_bytes = directory_bytes(model_dir);
+    sr.parameters = read_model_parameters(model_dir);
     sr.training_log = read_training_log(model_dir);
 
     std::size_t translated = 0;

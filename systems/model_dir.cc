@@ -150,4 +150,16 @@ LoadedModel load_model(const fs::path& dir, TranslatorRegistry& registry) {
   return model;
 }
 
+void write_model_parameters(const std::filesystem::path& dir, std::uint64_t parameters) {
+  write_file_atomic(dir / "model_stats.json", nlohmann::json({{"parameters", parameters}}).dump(2) + "\n");
+}
+
+std::optional<std::uint64_t> read_model_parameters(const std::filesystem::path& dir) {
+  const auto path = dir / "model_stats.json";
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  const auto j = nlohmann::json::parse(read_file(path), nullptr, false);
+  if (!j.is_object() || !j.contains("parameters") || !j["parameters"].is_number_unsigned()) return std::nullopt;
+  return j["parameters"].get<std::uint64_t>();
+}
+
 }  // namespace mtbench

@@ -5,8 +5,10 @@
 // that is not a model) is never taken as complete.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +70,12 @@ struct LoadedModel {
 // calls load(dir).
 LoadedModel load_model(const std::filesystem::path& dir,
                        TranslatorRegistry& registry = TranslatorRegistry::instance());
+
+// Optional facts a system states about its saved model, in DIR/model_stats.json (a convention
+// plugins may follow too: {"parameters": N}). The report's cost table shows them.
+void write_model_parameters(const std::filesystem::path& dir, std::uint64_t parameters);
+// The parameter count of DIR/model_stats.json, or nullopt when absent or unreadable.
+std::optional<std::uint64_t> read_model_parameters(const std::filesystem::path& dir);
 
 // JSON text of a manifest (pretty-printed) and back; from_json errors name `origin`.
 std::string manifest_to_json(const ModelManifest& manifest);

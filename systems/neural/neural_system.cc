@@ -97,7 +97,7 @@ std::function<double()> dev_bleu_hook(const Vocabulary& vocab, const TrainData& 
   };
 }
 
-std::int64_t parameter_count(torch::nn::Module& module) {
+std::int64_t parameter_count(const torch::nn::Module& module) {
   std::int64_t n = 0;
   for (const auto& p : module.parameters()) n += p.numel();
   return n;

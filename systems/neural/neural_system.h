@@ -56,6 +56,6 @@ std::function<double()> dev_bleu_hook(const Vocabulary& vocab, const TrainData& 
                                           const std::vector<std::vector<std::int64_t>>&)> decode);
 
 // Number of parameters of a module.
-std::int64_t parameter_count(torch::nn::Module& module);
+std::int64_t parameter_count(const torch::nn::Module& module);
 
 }  // namespace mtbench::neural

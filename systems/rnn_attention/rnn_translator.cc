@@ -9,6 +9,7 @@
 #include "corpus/progress.h"
 #include "corpus/text_file.h"
 #include "systems/neural/batching.h"
+#include "systems/model_dir.h"
 #include "systems/neural/checkpoint.h"
 #include "systems/neural/neural_system.h"
 #include "systems/neural/threads.h"
@@ -82,6 +83,7 @@ void RnnAttentionTranslator::save(const std::filesystem::path& dir) const {
   vocab_.save(dir);
   write_file_atomic(dir / "rnn.yaml", rnn_options_yaml(options_));
   neural::save_module(dir / "model.pt", *model_);
+  write_model_parameters(dir, static_cast<std::uint64_t>(neural::parameter_count(*model_)));
 }
 
 void RnnAttentionTranslator::load(const std::filesystem::path& dir) {

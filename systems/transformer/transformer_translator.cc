@@ -8,6 +8,7 @@
 #include "corpus/error.h"
 #include "corpus/progress.h"
 #include "corpus/text_file.h"
+#include "systems/model_dir.h"
 #include "systems/neural/checkpoint.h"
 #include "systems/neural/neural_system.h"
 #include "systems/neural/threads.h"
@@ -86,6 +87,7 @@ void TransformerTranslator::save(const std::filesystem::path& dir) const {
   vocab_.save(dir);
   write_file_atomic(dir / "transformer.yaml", transformer_options_yaml(options_));
   neural::save_module(dir / "model.pt", *model_);
+  write_model_parameters(dir, static_cast<std::uint64_t>(neural::parameter_count(*model_)));
 }
 
 void TransformerTranslator::load(const std::filesystem::path& dir) {

@@ -144,3 +144,20 @@ TEST(ModelDir, UnknownSystemAndMalformedManifestAreClearErrors) {
 
 }  // namespace
 }  // namespace mtbench
+
+namespace mtbench {
+namespace {
+
+TEST(ModelStats, ParameterCountRoundTripAndAbsence) {
+  testing::ScratchDir dir;
+  EXPECT_FALSE(read_model_parameters(dir.path()).has_value());
+  write_model_parameters(dir.path(), 7577600);
+  EXPECT_EQ(read_model_parameters(dir.path()), std::optional<std::uint64_t>(7577600));
+  write_file_atomic(dir / "model_stats.json", "{\"parameters\": \"many\"}");
+  EXPECT_FALSE(read_model_parameters(dir.path()).has_value());  // unreadable: shown as unknown
+  write_file_atomic(dir / "model_stats.json", "not json");
+  EXPECT_FALSE(read_model_parameters(dir.path()).has_value());
+}
+
+}  // namespace
+}  // namespace mtbench
