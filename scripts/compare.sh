@@ -10,7 +10,7 @@ generator=()
 if command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
 if [[ -f build/CMakeCache.txt ]]; then generator=(); fi
 cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)"
+cmake --build build -j"$(nproc)" --target mtbench  # the test suites are built by scripts/test.sh
 if [[ -z "${MTBENCH_DATA_MIRROR:-}" && -d ../shared/corpora ]]; then
   export MTBENCH_DATA_MIRROR=$(cd ../shared/corpora && pwd)
 fi
