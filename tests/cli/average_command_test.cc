@@ -1,0 +1,64 @@
+// `mtbench average`: checkpoint averaging of a transformer trained through the CLI, then
+// translation with the averaged model; errors name the directory and the problem.
+#ifdef MTBENCH_HAVE_TORCH
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "corpus/text_file.h"
+#include "tests/cli/run_mtbench.h"
+#include "tests/test_util.h"
+
+namespace mtbench {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
+  testing::ScratchDir scratch;
+  std::vector<std::string> de, en;
+  const std::vector<std::pair<std::string, std::string>> words = {
+      {"Hund", "dog"}, {"Mann", "man"}, {"Junge", "boy"}, {"Vogel", "bird"}};
+  for (int rep = 0; rep < 10; ++rep)
+    for (const auto& [d, e] : words) {
+      de.push_back("Der " + d + " läuft.");
+      en.push_back("The " + e + " runs.");
+    }
+  write_lines_atomic(scratch / "train.de", de);
+  write_lines_atomic(scratch / "train.en", en);
+  write_file_atomic(scratch / "tiny.yaml",
+                    "vocab_size: 40\ndim: 16\nheads: 2\nffn_dim: 32\nencoder_layers: 1\ndecoder_layers: 1\n"
+                    "max_steps: 30\nvalidate_every: 10\nkeep_checkpoints: 3\nmax_minutes: 0\nwarmup_steps: 10\n");
+  const auto model = scratch / "model";
+  auto run = testing::run_mtbench("-q train transformer --train-src '" + (scratch / "train.de").string() +
+                                      "' --train-tgt '" + (scratch / "train.en").string() + "' --dev-src '" +
+                                      (scratch / "train.de").string() + "' --dev-tgt '" +
+                                      (scratch / "train.en").string() + "' --src-lang de --tgt-lang en --config '" +
+                                      (scratch / "tiny.yaml").string() + "' --out '" + model.string() + "'",
+                                  scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  run = testing::run_mtbench("-q average '" + model.string() + "' --last 2", scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_TRUE(std::filesystem::exists(model / "model.pt.bak"));
+  run = testing::run_mtbench("-q translate --model '" + model.string() + "' < '" + (scratch / "train.de").string() + "'",
+                             scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), static_cast<long>(de.size()));
+
+  run = testing::run_mtbench("average '" + scratch.path().string() + "'", scratch.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.err, HasSubstr("not a transformer model directory"));
+  std::filesystem::remove_all(model / "checkpoints");
+  run = testing::run_mtbench("average '" + model.string() + "'", scratch.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.err, HasSubstr("no checkpoints/step-*.pt"));
+  run = testing::run_mtbench("average '" + model.string() + "' '" + (scratch / "missing.pt").string() + "'",
+                             scratch.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.err, HasSubstr("missing.pt"));
+}
+
+}  // namespace
+}  // namespace mtbench
+#endif
