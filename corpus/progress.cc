@@ -51,6 +51,7 @@ void Progress::begin(const std::string& stage, std::uint64_t total, const std::s
   unit_ = unit.empty() ? "it" : unit;
   total_ = total;
   done_ = 0;
+  time_limit_ = 0;
   last_plain_decile_ = 0;
   stage_start_ = Clock::now();
   last_draw_ = Clock::time_point{};
@@ -62,6 +63,17 @@ void Progress::begin(const std::string& stage, std::uint64_t total, const std::s
   }
 }
 
+void Progress::set_time_limit(double seconds) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  time_limit_ = std::max(0.0, seconds);
+}
+
+double Progress::fraction_locked(double elapsed) const {
+  double fraction = total_ > 0 ? static_cast<double>(done_) / static_cast<double>(total_) : 0.0;
+  if (time_limit_ > 0) fraction = std::max(fraction, elapsed / time_limit_);
+  return std::min(1.0, fraction);
+}
+
 void Progress::advance(std::uint64_t n) {
   std::lock_guard<std::mutex> lock(mutex_);
   done_ += n;
@@ -69,7 +81,8 @@ void Progress::advance(std::uint64_t n) {
     const auto now = Clock::now();
     if (now - last_draw_ > std::chrono::milliseconds(100)) draw_locked(false);
   } else if (mode_ == ProgressMode::kPlain && total_ > 0) {
-    const std::uint64_t decile = done_ * 10 / total_;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - stage_start_).count();
+    const auto decile = static_cast<std::uint64_t>(fraction_locked(elapsed) * 10);
     if (decile > last_plain_decile_ && decile < 10) {
       last_plain_decile_ = decile;
       draw_locked(false);
@@ -84,9 +97,13 @@ void Progress::draw_locked(bool final_line) {
   const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0.0;
   std::string line;
   if (total_ > 0) {
-    const double fraction = std::min(1.0, static_cast<double>(done_) / static_cast<double>(total_));
+    const double fraction = fraction_locked(elapsed);
     std::string eta = "?";
-    if (rate > 0 && done_ < total_) eta = format_duration(static_cast<double>(total_ - done_) / rate);
+    if (rate > 0 && done_ < total_) {
+      double seconds = static_cast<double>(total_ - done_) / rate;
+      if (time_limit_ > 0) seconds = std::min(seconds, std::max(0.0, time_limit_ - elapsed));
+      eta = format_duration(seconds);
+    }
     if (mode_ == ProgressMode::kBar) {
       constexpr int kWidth = 30;
       const int filled = static_cast<int>(fraction * kWidth);

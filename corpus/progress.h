@@ -26,6 +26,9 @@ class Progress {
 
   // Starts a stage; `total` 0 means unknown; `unit` names what is counted ("sent", "tok").
   void begin(const std::string& stage, std::uint64_t total = 0, const std::string& unit = "");
+  // A wall-clock budget for the current stage (e.g. a training time limit): the bar and the
+  // ETA show whichever of work and time runs out first. Reset by begin().
+  void set_time_limit(double seconds);
   // Adds `n` units of work to the current stage.
   void advance(std::uint64_t n = 1);
   // Ends the current stage (records its duration; prints a final line).
@@ -46,6 +49,7 @@ class Progress {
  private:
   using Clock = std::chrono::steady_clock;
   void draw_locked(bool final_line);
+  double fraction_locked(double elapsed) const;  // of work or of the time limit, whichever is larger
 
   ProgressMode mode_;                 // resolved mode (never kAuto after construction)
   std::mutex mutex_;                  // guards everything below
@@ -53,6 +57,7 @@ class Progress {
   std::string unit_;                  // unit of the current stage
   std::uint64_t total_ = 0;           // expected units, 0 if unknown
   std::uint64_t done_ = 0;            // units done so far
+  double time_limit_ = 0;             // seconds allowed for the stage, 0 = none
   std::uint64_t last_plain_decile_ = 0;  // plain mode: last 10% step printed
   Clock::time_point stage_start_;     // when the stage began
   Clock::time_point last_draw_;       // throttles redraws

@@ -274,7 +274,10 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
     state_->elapsed = saved;
   };
 
-  if (progress_) progress_->begin("train", static_cast<std::uint64_t>(epoch_tokens * options_.max_epochs), "tok");
+  if (progress_) {
+    progress_->begin("train", static_cast<std::uint64_t>(epoch_tokens * options_.max_epochs), "tok");
+    if (options_.max_minutes > 0) progress_->set_time_limit(options_.max_minutes * 60 - state_->elapsed);
+  }
   std::string stop;
   while (stop.empty() && state_->epoch < options_.max_epochs) {
     const auto batches = make_batches(train, options_.batching, seed_, state_->epoch);
