@@ -8,7 +8,11 @@
 
 #include "corpus/error.h"
 #include "corpus/progress.h"
+#include "corpus/text_file.h"
 #include "eval/bleu.h"
+#include "systems/model_dir.h"
+#include "systems/neural/checkpoint.h"
+#include "systems/neural/threads.h"
 
 namespace mtbench::neural {
 
@@ -95,6 +99,32 @@ std::function<double()> dev_bleu_hook(const Vocabulary& vocab, const TrainData& 
     for (const auto& h : hyps) text.push_back(h.empty() ? std::string() : vocab.decode_target(h.front().tokens));
     return bleu->corpus_score(text).score;
   };
+}
+
+DecodeOptions translate_decode_options(const DecodeOptions& defaults, const TranslateOptions& options) {
+  DecodeOptions d = defaults;
+  if (options.beam_size > 0) d.beam_size = options.beam_size;
+  d.nbest = std::max(1, options.nbest);
+  d.beam_size = std::max(d.beam_size, d.nbest);
+  d.attention = options.explain;
+  return d;
+}
+
+void prepare_translation(torch::nn::Module& module, torch::Device& current, const TranslateOptions& options) {
+  set_torch_threads(options.threads);
+  const torch::Device device = resolve_device(options.device);
+  if (device != current) {
+    module.to(device);
+    current = device;
+  }
+}
+
+void save_neural_model(const std::filesystem::path& dir, const Vocabulary& vocab, const std::string& config_name,
+                       const std::string& config_yaml, const torch::nn::Module& module) {
+  vocab.save(dir);
+  write_file_atomic(dir / config_name, config_yaml);
+  save_module(dir / "model.pt", module);
+  write_model_parameters(dir, static_cast<std::uint64_t>(parameter_count(module)));
 }
 
 std::int64_t parameter_count(const torch::nn::Module& module) {

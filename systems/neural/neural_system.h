@@ -4,6 +4,7 @@
 // training loop and length-sorted batched decoding.
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -54,6 +55,18 @@ std::function<double()> dev_bleu_hook(const Vocabulary& vocab, const TrainData& 
                                       int sentences,
                                       std::function<std::vector<std::vector<Hypothesis>>(
                                           const std::vector<std::vector<std::int64_t>>&)> decode);
+
+// Decoding options of one translate() call: the system's defaults overridden by the call's
+// beam size, n-best count (the beam is at least as wide) and explanation request.
+DecodeOptions translate_decode_options(const DecodeOptions& defaults, const TranslateOptions& options);
+
+// Applies the call's threads and moves `module` to the call's device when it lives elsewhere.
+void prepare_translation(torch::nn::Module& module, torch::Device& current, const TranslateOptions& options);
+
+// Writes the model files every neural system shares: vocabulary, options YAML (`config_name`),
+// weights (model.pt) and model_stats.json.
+void save_neural_model(const std::filesystem::path& dir, const Vocabulary& vocab, const std::string& config_name,
+                       const std::string& config_yaml, const torch::nn::Module& module);
 
 // Number of parameters of a module.
 std::int64_t parameter_count(const torch::nn::Module& module);

@@ -84,10 +84,7 @@ void TransformerTranslator::train(const TrainData& data, const TrainOptions& opt
 
 void TransformerTranslator::save(const std::filesystem::path& dir) const {
   if (!model_) fail("transformer: nothing to save (train or load a model first)");
-  vocab_.save(dir);
-  write_file_atomic(dir / "transformer.yaml", transformer_options_yaml(options_));
-  neural::save_module(dir / "model.pt", *model_);
-  write_model_parameters(dir, static_cast<std::uint64_t>(neural::parameter_count(*model_)));
+  neural::save_neural_model(dir, vocab_, "transformer.yaml", transformer_options_yaml(options_), *model_);
 }
 
 void TransformerTranslator::load(const std::filesystem::path& dir) {
@@ -103,17 +100,8 @@ void TransformerTranslator::load(const std::filesystem::path& dir) {
 std::vector<Translation> TransformerTranslator::translate(const std::vector<std::string>& sources,
                                                           const TranslateOptions& options) {
   if (!model_) fail("transformer: no model (train or load one first)");
-  neural::set_torch_threads(options.threads);
-  const torch::Device device = neural::resolve_device(options.device);
-  if (device != device_) {
-    model_->to(device);
-    device_ = device;
-  }
-  neural::DecodeOptions decode_options = options_.common.decode;
-  if (options.beam_size > 0) decode_options.beam_size = options.beam_size;
-  decode_options.nbest = std::max(1, options.nbest);
-  decode_options.beam_size = std::max(decode_options.beam_size, decode_options.nbest);
-  decode_options.attention = options.explain;
+  neural::prepare_translation(*model_, device_, options);
+  neural::DecodeOptions decode_options = neural::translate_decode_options(options_.common.decode, options);
 
   std::vector<std::vector<std::int64_t>> ids;
   ids.reserve(sources.size());
