@@ -73,9 +73,12 @@ class DecoderLayerImpl : public torch::nn::Module {
   // undefined with `cache` (x then holds only the new positions, which see every cached key).
   // memory_keys/values: [batch, heads, src_len, head_dim] (cross_key_value of the encoder
   // output); cross_bias: padding bias [batch, 1, 1, src_len].
+  // With `group` > 1 the memory holds one entry per group of `group` consecutive rows of x (the
+  // hypotheses of one sentence in beam search): each group's queries attend to it together,
+  // so the encoder keys/values are never copied per hypothesis.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& self_bias, const torch::Tensor& memory_keys,
                         const torch::Tensor& memory_values, const torch::Tensor& cross_bias, KeyValueCache* cache,
-                        DecoderWeights* weights);
+                        DecoderWeights* weights, std::int64_t group = 1);
   // The cross-attention keys and values of an encoder output [batch, src_len, dim].
   std::pair<torch::Tensor, torch::Tensor> cross_key_value(const torch::Tensor& memory) {
     return cross_attention_->project_key_value(memory);

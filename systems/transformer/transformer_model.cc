@@ -131,46 +131,83 @@ neural::DecoderState TransformerModelImpl::start(const torch::Tensor& source, co
   std::vector<torch::Tensor> weights;
   const auto memory = encode(source, bias, recording_ ? &weights : nullptr);
   encoder_attention_ = recording_ ? torch::stack(weights, 1) : torch::Tensor();  // [batch, layers, heads, src, src]
-  neural::DecoderState state;
-  state.source_mask = source_mask;
-  state.tensors.push_back(torch::empty({batch, 0}, torch::TensorOptions().dtype(torch::kLong).device(source.device())));
-  const std::int64_t head_dim = options_.dim / options_.heads;
+  memory_keys_.clear();
+  memory_values_.clear();
   for (const auto& module : *decoder_layers_) {
     auto [keys, values] = module->as<DecoderLayer>()->cross_key_value(memory);  // [batch, heads, src_len, head_dim]
-    auto empty = torch::empty({batch, options_.heads, 0, head_dim}, memory.options());
-    state.tensors.insert(state.tensors.end(), {empty, empty, keys, values});
+    memory_keys_.push_back(keys);
+    memory_values_.push_back(values);
   }
+  memory_mask_ = source_mask;
+  selected_sentences_.clear();
+  neural::DecoderState state;
+  state.source_mask = source_mask;
+  const auto ids = torch::TensorOptions().dtype(torch::kLong).device(source.device());
+  state.tensors.push_back(torch::empty({batch, 0}, ids));  // prefix tokens
+  state.tensors.push_back(torch::arange(batch, ids));      // sentence of each row
+  const std::int64_t head_dim = options_.dim / options_.heads;
+  auto empty = torch::empty({batch, options_.heads, 0, head_dim}, memory.options());
+  for (int l = 0; l < options_.decoder_layers; ++l) state.tensors.insert(state.tensors.end(), {empty, empty});
   return state;
+}
+
+void TransformerModelImpl::cross_memory(const torch::Tensor& sentence, std::int64_t* group) {
+  const auto rows = sentence.size(0);
+  const auto cpu = sentence.to(torch::kCPU);
+  const auto* s = cpu.data_ptr<std::int64_t>();
+  // Group size: the length of the first run of equal sentence ids, if every run has it.
+  std::int64_t g = 1;
+  while (g < rows && s[g] == s[0]) ++g;
+  bool grouped = rows % g == 0;
+  for (std::int64_t r = 0; grouped && r < rows; ++r) grouped = s[r] == s[r - r % g];
+  if (!grouped) g = 1;
+  std::vector<std::int64_t> wanted;
+  for (std::int64_t r = 0; r < rows; r += g) wanted.push_back(s[r]);
+  *group = g;
+  if (wanted == selected_sentences_) return;
+  selected_sentences_ = wanted;
+  const auto index = torch::tensor(wanted, torch::kLong).to(sentence.device());
+  const bool identity = static_cast<std::int64_t>(wanted.size()) == memory_mask_.size(0) &&
+                        torch::equal(index, torch::arange(memory_mask_.size(0), index.options()));
+  selected_keys_.clear();
+  selected_values_.clear();
+  for (std::size_t l = 0; l < memory_keys_.size(); ++l) {
+    selected_keys_.push_back(identity ? memory_keys_[l] : memory_keys_[l].index_select(0, index));
+    selected_values_.push_back(identity ? memory_values_[l] : memory_values_[l].index_select(0, index));
+  }
+  selected_bias_ = padding_bias(identity ? memory_mask_ : memory_mask_.index_select(0, index));
 }
 
 neural::StepOutput TransformerModelImpl::step(const torch::Tensor& previous, neural::DecoderState& state) {
   const auto layers = static_cast<std::size_t>(options_.decoder_layers);
-  if (previous.dim() != 1 || state.tensors.size() != 1 + 4 * layers || previous.size(0) != state.tensors[0].size(0))
-    fail("transformer: step got previous tokens {} for a state of {} tensors and batch {}", shape_of(previous),
-         state.tensors.size(), state.tensors.empty() ? 0 : state.tensors[0].size(0));
-  auto& prefix = state.tensors[0];  // [batch, t] tokens fed so far
+  if (previous.dim() != 1 || state.tensors.size() != 2 + 2 * layers || previous.size(0) != state.tensors[0].size(0) ||
+      memory_keys_.size() != layers)
+    fail("transformer: step got previous tokens {} for a state of {} tensors and batch {} (start() first)",
+         shape_of(previous), state.tensors.size(), state.tensors.empty() ? 0 : state.tensors[0].size(0));
+  auto& prefix = state.tensors[0];  // [rows, t] tokens fed so far
   const std::int64_t t = prefix.size(1);
   prefix = torch::cat({prefix, previous.unsqueeze(1)}, 1);
-  const auto cross_bias = padding_bias(state.source_mask);
+  std::int64_t group = 1;
+  cross_memory(state.tensors[1], &group);
   std::vector<DecoderWeights> weights(recording_ ? layers : 0);
   torch::Tensor x;
   if (incremental_) {
-    x = embed(target_embedding_, previous.unsqueeze(1), t);  // [batch, 1, dim]
+    x = embed(target_embedding_, previous.unsqueeze(1), t);  // [rows, 1, dim]
     for (std::size_t l = 0; l < layers; ++l) {
-      KeyValueCache cache{state.tensors[1 + 4 * l], state.tensors[2 + 4 * l]};
-      x = (*decoder_layers_)[l]->as<DecoderLayer>()->forward(x, torch::Tensor(), state.tensors[3 + 4 * l],
-                                                             state.tensors[4 + 4 * l], cross_bias, &cache,
-                                                             recording_ ? &weights[l] : nullptr);
-      state.tensors[1 + 4 * l] = cache.keys;
-      state.tensors[2 + 4 * l] = cache.values;
+      KeyValueCache cache{state.tensors[2 + 2 * l], state.tensors[3 + 2 * l]};
+      x = (*decoder_layers_)[l]->as<DecoderLayer>()->forward(x, torch::Tensor(), selected_keys_[l],
+                                                             selected_values_[l], selected_bias_, &cache,
+                                                             recording_ ? &weights[l] : nullptr, group);
+      state.tensors[2 + 2 * l] = cache.keys;
+      state.tensors[3 + 2 * l] = cache.values;
     }
   } else {
-    x = embed(target_embedding_, prefix, 0);  // [batch, t + 1, dim]
+    x = embed(target_embedding_, prefix, 0);  // [rows, t + 1, dim]
     const auto causal = causal_bias(t + 1, prefix.device());
     for (std::size_t l = 0; l < layers; ++l)
-      x = (*decoder_layers_)[l]->as<DecoderLayer>()->forward(x, causal, state.tensors[3 + 4 * l],
-                                                             state.tensors[4 + 4 * l], cross_bias, nullptr,
-                                                             recording_ ? &weights[l] : nullptr);
+      x = (*decoder_layers_)[l]->as<DecoderLayer>()->forward(x, causal, selected_keys_[l], selected_values_[l],
+                                                             selected_bias_, nullptr,
+                                                             recording_ ? &weights[l] : nullptr, group);
     x = x.narrow(1, t, 1);
     for (auto& w : weights) {
       w.self = w.self.narrow(2, t, 1);
@@ -179,13 +216,13 @@ neural::StepOutput TransformerModelImpl::step(const torch::Tensor& previous, neu
   }
   if (decoder_norm_) x = decoder_norm_(x);
   neural::StepOutput out;
-  out.log_probs = torch::log_softmax(logits(x.squeeze(1)), -1);  // [batch, target_vocab]
+  out.log_probs = torch::log_softmax(logits(x.squeeze(1)), -1);  // [rows, target_vocab]
   if (recording_) {
     const auto batch = previous.size(0);
     if (self_columns_ < t + 1) fail("transformer: recording needs self_columns >= {} (got {})", t + 1, self_columns_);
     std::vector<torch::Tensor> parts;
-    for (auto& w : weights) parts.push_back(w.cross.reshape({batch, -1}));  // [batch, heads * src_len]
-    for (auto& w : weights)  // [batch, heads, 1, t + 1] -> [batch, heads * self_columns]
+    for (auto& w : weights) parts.push_back(w.cross.reshape({batch, -1}));  // [rows, heads * src_len]
+    for (auto& w : weights)  // [rows, heads, 1, t + 1] -> [rows, heads * self_columns]
       parts.push_back(F::pad(w.self.squeeze(2), F::PadFuncOptions({0, self_columns_ - (t + 1)})).reshape({batch, -1}));
     out.attention = torch::cat(parts, 1);
   }

@@ -10,12 +10,14 @@
 // options (default 0, as in the paper).
 //
 // Incremental decoding: start() encodes the source and projects the cross-attention keys and
-// values of every decoder layer once; step() embeds only the newest token and appends its
-// self-attention keys/values to per-layer caches in the DecoderState, so step t costs O(t)
-// rather than O(t^2). set_incremental(false) recomputes the whole prefix at every step (the
+// values of every decoder layer once per sentence; step() embeds only the newest token and
+// appends its self-attention keys/values to per-layer caches in the DecoderState, so step t
+// costs O(t) rather than O(t^2). The hypotheses of a sentence attend to its encoder memory as
+// one group (no per-hypothesis copies). set_incremental(false) recomputes the whole prefix at every step (the
 // baseline of the decoding benchmark; both give the same outputs, see the tests).
 
 #include <string>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -80,6 +82,10 @@ class TransformerModelImpl : public torch::nn::Module, public neural::EncoderDec
   // Encoder output [batch, src_len, dim]; fills `weights` (one per layer) when not null.
   torch::Tensor encode(const torch::Tensor& source, const torch::Tensor& source_bias, std::vector<torch::Tensor>* weights);
   torch::Tensor logits(const torch::Tensor& hidden);  // [..., dim] -> [..., target_vocab]
+  // Cross-attention memory for the rows of a step: keys/values per layer and padding bias with
+  // one entry per group of `*group` consecutive rows. `sentence` [rows] holds each row's
+  // sentence of the last start() (beam search keeps a sentence's hypotheses consecutive).
+  void cross_memory(const torch::Tensor& sentence, std::int64_t* group);
 
   TransformerModelOptions options_;
   torch::nn::Embedding source_embedding_{nullptr};
@@ -94,6 +100,15 @@ class TransformerModelImpl : public torch::nn::Module, public neural::EncoderDec
   bool recording_ = false;
   std::int64_t self_columns_ = 0;
   torch::Tensor encoder_attention_;
+  // Per sentence of the last start(): encoder keys/values of every decoder layer
+  // ([batch, heads, src_len, head_dim]) and the source mask; kept out of the DecoderState so
+  // that beam search does not copy them for every hypothesis at every step.
+  std::vector<torch::Tensor> memory_keys_, memory_values_;
+  torch::Tensor memory_mask_;
+  // The selection of the memory for the current groups of rows (reused while unchanged).
+  std::vector<std::int64_t> selected_sentences_;
+  std::vector<torch::Tensor> selected_keys_, selected_values_;
+  torch::Tensor selected_bias_;
 };
 TORCH_MODULE(TransformerModel);
 
