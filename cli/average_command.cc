@@ -15,6 +15,7 @@
 #include "corpus/error.h"
 #include "corpus/progress.h"
 #ifdef MTBENCH_HAVE_TORCH
+#include "systems/neural/checkpoint.h"
 #include "systems/transformer/transformer_translator.h"
 #endif
 
@@ -34,13 +35,9 @@ void run_average(const AverageOptions& o, const GlobalOptions& global) {
     fail<ConfigError>("{}: not a transformer model directory (no transformer.yaml)", dir.string());
   std::vector<std::filesystem::path> files(o.checkpoints.begin(), o.checkpoints.end());
   if (files.empty()) {
-    const auto folder = dir / "checkpoints";
-    if (std::filesystem::is_directory(folder))
-      for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-        const auto name = entry.path().filename().string();
-        if (name.rfind("step-", 0) == 0 && entry.path().extension() == ".pt") files.push_back(entry.path());
-      }
-    std::sort(files.begin(), files.end());
+#ifdef MTBENCH_HAVE_TORCH
+    files = neural::step_checkpoints(dir);
+#endif
     if (files.empty())
       fail<ConfigError>("{}: no checkpoints/step-*.pt to average (train with keep_checkpoints: N, or name files)",
                         dir.string());

@@ -26,6 +26,9 @@ void save_module(const std::filesystem::path& path, const torch::nn::Module& mod
 // Reads a file written by save_module (or the model part of a checkpoint) into `module`.
 void load_module(const std::filesystem::path& path, torch::nn::Module& module, const torch::Device& device);
 
+// The per-validation model files checkpoints/step-N.pt of a model directory, oldest first.
+std::vector<std::filesystem::path> step_checkpoints(const std::filesystem::path& model_dir);
+
 // Checkpoint averaging (Vaswani et al. 2017, sec. 6.1; Junczys-Dowmunt et al. 2016): loads every
 // file of `paths` (model files or checkpoints of the same architecture) and leaves `module`
 // holding the element-wise mean of their parameters and floating-point buffers.

@@ -83,9 +83,8 @@ std::vector<std::vector<Hypothesis>> decode_sorted(EncoderDecoder& model, const 
 }
 
 std::function<double()> dev_bleu_hook(const Vocabulary& vocab, const TrainData& data, const EncodedData& encoded,
-                                      int sentences,
-                                      std::function<std::vector<std::vector<Hypothesis>>(
-                                          const std::vector<std::vector<std::int64_t>>&)> decode) {
+                                      int sentences, EncoderDecoder& model, const DecodeOptions& defaults,
+                                      int batch_size, const torch::Device& device) {
   const std::size_t n = sentences > 0 ? std::min<std::size_t>(encoded.dev.size(), static_cast<std::size_t>(sentences))
                                       : encoded.dev.size();
   std::vector<std::vector<std::int64_t>> ids;
@@ -93,8 +92,11 @@ std::function<double()> dev_bleu_hook(const Vocabulary& vocab, const TrainData& 
   std::vector<std::string> refs(data.dev_target.begin(), data.dev_target.begin() + static_cast<std::ptrdiff_t>(n));
   auto bleu = std::make_shared<eval::Bleu>();
   bleu->set_references({refs});
-  return [&vocab, ids, bleu, decode] {
-    const auto hyps = decode(ids);
+  DecodeOptions greedy = defaults;
+  greedy.beam_size = 1;
+  greedy.nbest = 1;
+  return [&vocab, &model, &device, ids, bleu, greedy, batch_size] {
+    const auto hyps = decode_sorted(model, ids, greedy, batch_size, device, nullptr);
     std::vector<std::string> text;
     for (const auto& h : hyps) text.push_back(h.empty() ? std::string() : vocab.decode_target(h.front().tokens));
     return bleu->corpus_score(text).score;

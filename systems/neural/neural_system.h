@@ -50,11 +50,11 @@ std::vector<std::vector<Hypothesis>> decode_sorted(EncoderDecoder& model, const 
                                                    Progress* progress, const BatchDone& batch_done = {});
 
 // The training loop's dev-BLEU callback: greedy-decodes the first `sentences` dev sentences
-// (0 = all) with `decode` and scores the detokenized output against the dev references.
+// (0 = all) with `model` (decoding defaults, batch size and the device it lives on, read at
+// each call) and scores the detokenized output against the dev references.
 std::function<double()> dev_bleu_hook(const Vocabulary& vocab, const TrainData& data, const EncodedData& encoded,
-                                      int sentences,
-                                      std::function<std::vector<std::vector<Hypothesis>>(
-                                          const std::vector<std::vector<std::int64_t>>&)> decode);
+                                      int sentences, EncoderDecoder& model, const DecodeOptions& defaults,
+                                      int batch_size, const torch::Device& device);
 
 // Decoding options of one translate() call: the system's defaults overridden by the call's
 // beam size, n-best count (the beam is at least as wide) and explanation request.

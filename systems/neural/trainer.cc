@@ -145,29 +145,17 @@ void Trainer::write_checkpoint(const std::filesystem::path& path, bool with_opti
   save_checkpoint(path, model_.module(), with_optimizer ? optimizer_.get() : nullptr, state_->to_json().dump());
 }
 
-std::vector<std::filesystem::path> Trainer::step_checkpoints() const {
-  std::vector<std::filesystem::path> out;
-  const auto dir = dir_ / "checkpoints";
-  if (!std::filesystem::is_directory(dir)) return out;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const auto name = entry.path().filename().string();
-    if (name.rfind("step-", 0) == 0 && entry.path().extension() == ".pt") out.push_back(entry.path());
-  }
-  std::sort(out.begin(), out.end());  // zero-padded step numbers: lexical order is step order
-  return out;
-}
-
 void Trainer::keep_step_checkpoint() {
   const int keep = std::max(options_.keep_checkpoints, options_.average_checkpoints);
   if (keep <= 0) return;
   save_module(dir_ / "checkpoints" / fmt::format("step-{:09d}.pt", state_->step), model_.module());
-  auto all = step_checkpoints();
+  auto all = step_checkpoints(dir_);
   for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < all.size(); ++i) std::filesystem::remove(all[i]);
 }
 
 void Trainer::average_last(const std::vector<Example>& dev, const TrainerHooks& hooks, bool use_bleu,
                            TrainResult& result) {
-  auto all = step_checkpoints();
+  auto all = step_checkpoints(dir_);
   const auto n = std::min<std::size_t>(all.size(), static_cast<std::size_t>(options_.average_checkpoints));
   if (n < 2) return;
   const std::vector<std::filesystem::path> last(all.end() - static_cast<std::ptrdiff_t>(n), all.end());
@@ -216,7 +204,7 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
     std::filesystem::remove(dir_ / "training_log.jsonl");
     std::filesystem::remove(best_path);
     std::filesystem::remove(dir_ / "checkpoints" / "average.pt");
-    for (const auto& old : step_checkpoints()) std::filesystem::remove(old);
+    for (const auto& old : step_checkpoints(dir_)) std::filesystem::remove(old);
   }
 
   std::int64_t epoch_tokens = 0;

@@ -76,8 +76,6 @@ class Trainer {
   double scheduled_learning_rate() const;
   void write_checkpoint(const std::filesystem::path& path, bool with_optimizer);
   void log_line(const std::string& json);
-  // checkpoints/step-*.pt in step order.
-  std::vector<std::filesystem::path> step_checkpoints() const;
   // Saves the current model as checkpoints/step-N.pt and removes all but the newest kept ones.
   void keep_step_checkpoint();
   // Replaces the model with the mean of the last options_.average_checkpoints step checkpoints

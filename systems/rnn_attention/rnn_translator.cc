@@ -62,12 +62,8 @@ void RnnAttentionTranslator::train(const TrainData& data, const TrainOptions& op
   neural::TrainerHooks hooks;
   const auto& t = options_.common.trainer;
   if (t.dev_bleu && !data.dev_source.empty())
-    hooks.dev_bleu = neural::dev_bleu_hook(vocab_, data, encoded, t.dev_bleu_sentences, [this](const auto& ids) {
-      neural::DecodeOptions greedy = options_.common.decode;
-      greedy.beam_size = 1;
-      greedy.nbest = 1;
-      return decode(ids, greedy, nullptr);
-    });
+    hooks.dev_bleu = neural::dev_bleu_hook(vocab_, data, encoded, t.dev_bleu_sentences, *model_,
+                                           options_.common.decode, options_.common.translate_batch, device_);
   progress.log(fmt::format("rnn-attention: {} parameters, {} attention, device {}", neural::parameter_count(*model_),
                            options_.model.attention, device.str()));
   neural::Trainer trainer(*model_, t, options.model_dir, device, options.seed, &progress);

@@ -60,12 +60,8 @@ void TransformerTranslator::train(const TrainData& data, const TrainOptions& opt
   neural::TrainerHooks hooks;
   const auto& t = options_.common.trainer;
   if (t.dev_bleu && !data.dev_source.empty())
-    hooks.dev_bleu = neural::dev_bleu_hook(vocab_, data, encoded, t.dev_bleu_sentences, [this](const auto& ids) {
-      neural::DecodeOptions greedy = options_.common.decode;
-      greedy.beam_size = 1;
-      greedy.nbest = 1;
-      return neural::decode_sorted(*model_, ids, greedy, options_.common.translate_batch, device_, nullptr);
-    });
+    hooks.dev_bleu = neural::dev_bleu_hook(vocab_, data, encoded, t.dev_bleu_sentences, *model_,
+                                           options_.common.decode, options_.common.translate_batch, device_);
   const auto& m = options_.model;
   progress.log(fmt::format("transformer: {} parameters, d={} h={} ff={} layers {}+{}, {}-norm, device {}",
                            neural::parameter_count(*model_), m.dim, m.heads, m.ffn_dim, m.encoder_layers,
