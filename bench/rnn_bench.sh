@@ -4,7 +4,7 @@
 #
 #   bench/rnn_bench.sh [BUILD_DIR] [THREADS] [PRESET]      e.g. bench/rnn_bench.sh build 2 quick
 #
-# Needs BUILD_DIR/tests/systems_tests (built with LibTorch). The Python side runs only when
+# Builds BUILD_DIR/bench/rnn_bench (target rnn_bench, LibTorch needed; not part of `all`). The Python side runs only when
 # python3 can import torch (Debian: apt-get install python3-torch; never needed by mtbench).
 # The machine's load is printed first: on a shared machine, numbers are only comparable
 # between runs made under the same load.
@@ -19,9 +19,10 @@ steps=${MTBENCH_BENCH_STEPS:-20}
 # here. Passive waiting fixes that; set OMP_WAIT_POLICY=ACTIVE to measure the default.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; threads $threads; preset $preset; $steps steps; OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
+cmake --build "$build" --target rnn_bench >/dev/null
 echo "== mtbench (LibTorch C++)"
 MTBENCH_BENCH_THREADS=$threads MTBENCH_BENCH_PRESET=$preset MTBENCH_BENCH_STEPS=$steps \
-  "$build/tests/systems_tests" --gtest_also_run_disabled_tests --gtest_filter='*RnnBenchmark*' \
+  "$build/bench/rnn_bench" \
   | grep -E 'matmul_peak|tokens_per_s|sentences_per_s'
 py=""
 for candidate in python3 /usr/bin/python3; do  # Debian's python3-torch lives in the system python

@@ -5,7 +5,7 @@
 #
 #   bench/transformer_bench.sh [BUILD_DIR] [THREADS] [PRESET] [NORM]   e.g. bench/transformer_bench.sh build 2 full post
 #
-# Needs BUILD_DIR/tests/systems_tests (built with LibTorch). The Python side runs only when
+# Builds BUILD_DIR/bench/transformer_bench (target transformer_bench, LibTorch needed; not part of `all`). The Python side runs only when
 # python3 can import torch (Debian: apt-get install python3-torch; never needed by mtbench).
 # The machine's load is printed first: on a shared machine, numbers are only comparable
 # between runs made under the same load.
@@ -21,9 +21,10 @@ steps=${MTBENCH_BENCH_STEPS:-20}
 # OMP_WAIT_POLICY=ACTIVE to measure the default.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; threads $threads; preset $preset; norm $norm; $steps steps; OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
+cmake --build "$build" --target transformer_bench >/dev/null
 echo "== mtbench (LibTorch C++)"
 MTBENCH_BENCH_THREADS=$threads MTBENCH_BENCH_PRESET=$preset MTBENCH_BENCH_STEPS=$steps MTBENCH_BENCH_NORM=$norm \
-  "$build/tests/systems_tests" --gtest_also_run_disabled_tests --gtest_filter='*TransformerBenchmark*' \
+  "$build/bench/transformer_bench" \
   | grep -E 'matmul_peak|tokens_per_s|sentences_per_s|achieved_gflops|speedup'
 py=""
 for candidate in python3 /usr/bin/python3; do  # Debian's python3-torch lives in the system python

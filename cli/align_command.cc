@@ -7,12 +7,12 @@
 #include <fmt/format.h>
 
 #include "cli/app.h"
-#include "corpus/error.h"
+#include "base/error.h"
 #include "corpus/parallel.h"
-#include "corpus/progress.h"
-#include "corpus/text_file.h"
-#include "systems/phrase_based/ibm_align.h"
-#include "systems/phrase_based/symmetrize.h"
+#include "base/progress.h"
+#include "base/text_file.h"
+#include "systems/alignment/ibm_align.h"
+#include "systems/alignment/symmetrize.h"
 
 namespace mtbench::cli {
 namespace {
@@ -32,7 +32,7 @@ struct AlignCommandOptions {
 };
 
 void run_align(const AlignCommandOptions& o, const GlobalOptions& global) {
-  using namespace mtbench::pb;
+  using namespace mtbench::alignment;
   apply_global_options(global);
   Progress& progress = Progress::global();
   AlignOptions options;

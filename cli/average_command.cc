@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 
 #include "cli/app.h"
-#include "corpus/error.h"
-#include "corpus/progress.h"
+#include "base/error.h"
+#include "base/progress.h"
 #ifdef MTBENCH_HAVE_TORCH
 #include "systems/neural/checkpoint.h"
 #include "systems/transformer/transformer_translator.h"

@@ -1,12 +1,12 @@
 // `mtbench compare`: the whole benchmark in one command: validate the configuration (before
-// any work), then run the pipeline (reports/compare_pipeline.h) and print the results table.
+// any work), then run the pipeline (compare/pipeline.h) and print the results table.
 
 #include <fmt/format.h>
 
 #include "cli/app.h"
-#include "corpus/error.h"
-#include "reports/compare_config.h"
-#include "reports/compare_pipeline.h"
+#include "base/error.h"
+#include "compare/config.h"
+#include "compare/pipeline.h"
 #include "reports/tables.h"
 #include "systems/builtin/builtin.h"
 #include "systems/registry.h"
@@ -26,7 +26,7 @@ struct CompareArgs {
   std::vector<std::size_t> train_sizes;     // --train-sizes 1000,5000,29000
 };
 
-void print_plan(const reports::CompareConfig& c, const std::string& out) {
+void print_plan(const compare::CompareConfig& c, const std::string& out) {
   const auto& registry = TranslatorRegistry::instance();
   fmt::print("mtbench compare plan ({})\n", c.origin.string());
   fmt::print("  corpus: {} {}-{} (train: {}, dev: {}), preset: {}, seed: {}\n", c.corpus.empty() ? "-" : c.corpus,
@@ -71,13 +71,13 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
       ->capture_default_str();
   cmd->callback([args, &global] {
     apply_global_options(global);
-    auto config = args->config.empty() ? reports::default_compare_config() : reports::load_compare_config(args->config);
+    auto config = args->config.empty() ? compare::default_compare_config() : compare::load_compare_config(args->config);
     if (!args->preset.empty()) config.preset = args->preset;
     if (!args->train_sizes.empty()) config.train_sizes = args->train_sizes;
     for (const auto& spec : args->system_outputs) {
       const auto eq = spec.find('=');
       if (eq == std::string::npos || eq == 0) fail<ConfigError>("--system-output expects NAME=FILE, got '{}'", spec);
-      reports::SystemConfig s;
+      compare::SystemConfig s;
       s.label = spec.substr(0, eq);
       s.system = "external";
       for (const auto& t : config.test_sets) s.outputs[t.name] = spec.substr(eq + 1);
@@ -86,7 +86,7 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
     auto& registry = TranslatorRegistry::instance();
     if (args->config.empty()) {
       // The default benchmark runs the eras this build has; a missing one is named, not fatal.
-      std::vector<reports::SystemConfig> available;
+      std::vector<compare::SystemConfig> available;
       for (auto& s : config.systems) {
         if (registry.contains(s.system)) {
           available.push_back(s);
@@ -97,19 +97,19 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
       }
       config.systems = std::move(available);
     }
-    reports::validate_compare_config(config, registry.names());  // before any training
+    compare::validate_compare_config(config, registry.names());  // before any training
     if (args->dry_run) {
       print_plan(config, args->out);
       return;
     }
-    reports::PipelineOptions options;
+    compare::PipelineOptions options;
     options.run_dir = args->out;
     options.threads = resolved_threads(global);
     options.device = args->device;
     options.quiet = global.quiet;
     options.retrain = args->retrain;
     options.max_explained = args->max_explained;
-    const auto results = reports::run_comparison(config, options);
+    const auto results = compare::run_comparison(config, options);
     fmt::print("{}", reports::render_text_table(results));
     fmt::print("\nrun directory: {}\n", args->out);
   });

@@ -8,7 +8,7 @@
 #endif
 
 #include "cli/app.h"
-#include "corpus/progress.h"
+#include "base/progress.h"
 #include "systems/builtin/builtin.h"
 #include "systems/plugin.h"
 

@@ -10,10 +10,10 @@
 #include <fmt/format.h>
 
 #include "cli/app.h"
-#include "corpus/error.h"
-#include "corpus/progress.h"
-#include "corpus/text_file.h"
-#include "systems/phrase_based/ngram_lm.h"
+#include "base/error.h"
+#include "base/progress.h"
+#include "base/text_file.h"
+#include "systems/lm/ngram_lm.h"
 
 namespace mtbench::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.h"
-#include "corpus/error.h"
+#include "base/error.h"
 #include "reports/html_report.h"
 #include "reports/run_results.h"
 #include "reports/tables.h"

@@ -1,5 +1,6 @@
 // `mtbench systems`: every registered system (built-in and plugins) with era, year, paradigm,
-// origin and the landmark paper it stands for.
+// origin and the landmark paper it stands for; `mtbench systems SYSTEM --options` lists one
+// system's presets and options from its option table.
 
 #include <algorithm>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
+#include "base/error.h"
 #include "systems/registry.h"
 
 namespace mtbench::cli {
@@ -56,6 +58,38 @@ void print_json(const std::vector<TranslatorEntry>& entries) {
   std::cout << out.dump(2) << "\n";
 }
 
+// `mtbench systems SYSTEM --options [--preset P]`: the system's presets and every option with
+// its value under the preset and its help, from the system's option table.
+void print_options(const TranslatorEntry& e, const std::string& preset, bool json) {
+  if (!e.options) fail<ConfigError>("system '{}' declares no option table (its options are its own)", e.info.name);
+  const auto options = e.options(preset);
+  if (json) {
+    nlohmann::json out = {{"system", e.info.name}, {"preset", preset}, {"presets", nlohmann::json::array()},
+                          {"options", nlohmann::json::array()}};
+    for (const auto& p : e.presets)
+      if (!p.help.empty()) out["presets"].push_back({{"name", p.name}, {"help", p.help}});
+    for (const auto& o : options) out["options"].push_back({{"key", o.key}, {"value", o.value}, {"help", o.help}});
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  std::cout << fmt::format("{} options{}\n", e.info.name, preset.empty() ? "" : " (preset " + preset + ")");
+  bool any_preset = false;
+  for (const auto& p : e.presets) {
+    if (p.help.empty()) continue;
+    if (!any_preset) std::cout << "presets:\n";
+    any_preset = true;
+    std::cout << fmt::format("  {:<10} {}\n", p.name, p.help);
+  }
+  std::size_t key_width = 3, value_width = 5;
+  for (const auto& o : options) {
+    key_width = std::max(key_width, o.key.size());
+    value_width = std::max(value_width, o.value.size());
+  }
+  std::cout << fmt::format("{:<{}}  {:<{}}  {}\n", "KEY", key_width, "VALUE", value_width, "MEANING");
+  for (const auto& o : options)
+    std::cout << fmt::format("{:<{}}  {:<{}}  {}\n", o.key, key_width, o.value, value_width, o.help);
+}
+
 }  // namespace
 
 void add_systems_command(CLI::App& app, GlobalOptions& global) {
@@ -65,9 +99,20 @@ void add_systems_command(CLI::App& app, GlobalOptions& global) {
       "directory "
       "of MTBENCH_PLUGIN_PATH (colon-separated).");
   auto json = std::make_shared<bool>(false);
-  sub->add_flag("--json", *json, "Print a JSON array instead of a table");
-  sub->callback([&global, json] {
+  auto system = std::make_shared<std::string>();
+  auto options = std::make_shared<bool>(false);
+  auto preset = std::make_shared<std::string>();
+  sub->add_option("system", *system, "With --options: the system to describe");
+  sub->add_flag("--json", *json, "Print JSON instead of a table");
+  sub->add_flag("--options", *options, "List SYSTEM's presets and options (key, value, meaning)");
+  sub->add_option("--preset", *preset, "With --options: the values under this preset (default: the system's)");
+  sub->callback([&global, json, system, options, preset] {
     apply_global_options(global);
+    if (*options || !system->empty() || !preset->empty()) {
+      if (system->empty() || !*options) fail<ConfigError>("use `mtbench systems SYSTEM --options [--preset P]`");
+      print_options(TranslatorRegistry::instance().entry(*system), *preset, *json);
+      return;
+    }
     const auto entries = ordered_entries();
     if (*json) {
       print_json(entries);

@@ -2,18 +2,19 @@
 // with progress reporting and writes a self-contained model directory (system files, then
 // mtbench-model.json last).
 
-#include <chrono>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "cli/app.h"
+#include "compare/train.h"
 #include "corpus/datasets.h"
-#include "corpus/error.h"
+#include "base/error.h"
 #include "corpus/parallel.h"
-#include "corpus/progress.h"
-#include "corpus/sha256.h"
-#include "corpus/text_file.h"
+#include "base/progress.h"
+#include "base/sha256.h"
+#include "base/text_file.h"
+#include "base/time.h"
 #include "systems/model_dir.h"
 #include "systems/registry.h"
 
@@ -88,31 +89,25 @@ void run_train(TrainArgs a, const GlobalOptions& global) {
   resolve_data(a);
 
   Progress progress(global.quiet ? ProgressMode::kQuiet : ProgressMode::kAuto);
-  ModelManifest manifest;
-  manifest.source_lang = a.src_lang;
-  manifest.target_lang = a.tgt_lang;
-  manifest.preset = a.preset;
   TrainData data;
+  std::vector<TrainingFile> files;
   progress.begin("read data");
   {
     ParallelCorpus train = load_parallel(a.train_src, a.train_tgt);
     if (train.empty()) fail<DataError>("training data {} / {} is empty", a.train_src, a.train_tgt);
-    manifest.train_segments = train.size();
-    manifest.training_files.push_back(describe("train-src", a.train_src, train.size()));
-    manifest.training_files.push_back(describe("train-tgt", a.train_tgt, train.size()));
+    files.push_back(describe("train-src", a.train_src, train.size()));
+    files.push_back(describe("train-tgt", a.train_tgt, train.size()));
     data.train_source = std::move(train.source);
     data.train_target = std::move(train.target);
   }
   if (!a.dev_src.empty()) {
     ParallelCorpus dev = load_parallel(a.dev_src, a.dev_tgt);
-    manifest.dev_segments = dev.size();
-    manifest.training_files.push_back(describe("dev-src", a.dev_src, dev.size()));
-    manifest.training_files.push_back(describe("dev-tgt", a.dev_tgt, dev.size()));
+    files.push_back(describe("dev-src", a.dev_src, dev.size()));
+    files.push_back(describe("dev-tgt", a.dev_tgt, dev.size()));
     data.dev_source = std::move(dev.source);
     data.dev_target = std::move(dev.target);
   }
-  progress.end(fmt::format("{} training, {} dev segment pairs", manifest.train_segments,
-                           manifest.dev_segments));
+  progress.end(fmt::format("{} training, {} dev segment pairs", data.train_source.size(), data.dev_source.size()));
 
   TrainOptions options;
   options.source_lang = a.src_lang;
@@ -122,22 +117,13 @@ void run_train(TrainArgs a, const GlobalOptions& global) {
     options.config_yaml = read_file(a.config);
     options.config_origin = a.config;
   }
-  manifest.config_yaml = options.config_yaml;
   options.model_dir = a.out;
   options.threads = resolved_threads(global);
   options.seed = global.seed;
   options.device = a.device;
   options.resume = a.resume;
   options.progress = &progress;
-
-  prepare_model_dir(a.out);  // an earlier model's manifest goes first: incomplete until saved
-  const auto start = std::chrono::steady_clock::now();
-  system->train(data, options);
-  manifest.training_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  progress.begin("save");
-  save_model(*system, manifest, a.out);
-  progress.end();
+  const ModelManifest manifest = compare::train_model(*system, data, options, files);
   progress.log(fmt::format("model '{}' written to {} (trained in {})", a.system, a.out,
                            format_duration(manifest.training_seconds)));
   progress.print_summary();

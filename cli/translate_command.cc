@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
-#include "corpus/error.h"
-#include "corpus/progress.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/progress.h"
+#include "base/text_file.h"
 #include "systems/explanation_json.h"
 #include "systems/model_dir.h"
 

@@ -6,7 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "corpus/download.h"
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench {
 namespace {

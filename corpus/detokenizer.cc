@@ -26,7 +26,7 @@
 #include <array>
 
 #include "corpus/tokenizer.h"
-#include "corpus/utf8.h"
+#include "base/utf8.h"
 
 namespace mtbench {
 namespace {

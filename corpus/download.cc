@@ -12,9 +12,9 @@
 #include <mutex>
 #include <vector>
 
-#include "corpus/error.h"
-#include "corpus/sha256.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/sha256.h"
+#include "base/text_file.h"
 
 namespace mtbench {
 namespace {

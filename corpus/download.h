@@ -11,7 +11,7 @@
 #include <string>
 
 #include "corpus/datasets.h"
-#include "corpus/progress.h"
+#include "base/progress.h"
 
 namespace mtbench {
 

@@ -10,8 +10,8 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
-#include "corpus/error.h"
-#include "corpus/utf8.h"
+#include "base/error.h"
+#include "base/utf8.h"
 
 namespace mtbench {
 namespace {

@@ -1,6 +1,6 @@
 #include "corpus/parallel.h"
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench {
 

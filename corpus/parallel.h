@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "corpus/text_file.h"
+#include "base/text_file.h"
 
 namespace mtbench {
 

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <vector>
 
-#include "corpus/error.h"
+#include "base/error.h"
 #include "corpus/spm_api.h"
 
 namespace mtbench::spm {

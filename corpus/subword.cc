@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <map>
 
-#include "corpus/error.h"
+#include "base/error.h"
 #include "corpus/spm_api.h"
-#include "corpus/text_file.h"
+#include "base/text_file.h"
 
 namespace mtbench {
 namespace {

@@ -17,7 +17,7 @@
 
 #include "corpus/nonbreaking_prefixes.h"
 #include "corpus/tokenizer.h"
-#include "corpus/utf8.h"
+#include "base/utf8.h"
 
 namespace mtbench {
 

@@ -16,10 +16,10 @@
 #include <algorithm>
 #include <sstream>
 
-#include "corpus/error.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/text_file.h"
 #include "corpus/tokenizer.h"
-#include "corpus/utf8.h"
+#include "base/utf8.h"
 
 namespace mtbench {
 namespace {

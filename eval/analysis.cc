@@ -4,7 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "corpus/error.h"
+#include "base/error.h"
 #include "eval/bleu.h"
 #include "eval/tokenizers.h"
 

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "corpus/error.h"
+#include "base/error.h"
 #include "eval/ngram_matcher.h"
 
 namespace mtbench::eval {
@@ -231,6 +231,10 @@ Score Bleu::score_from_stats(const std::vector<double>& stats) const {
 
 Score Bleu::sentence_score_from_stats(const double* row) const {
   return to_score(details_from_stats(row, true));
+}
+
+double Bleu::score_value(const double* stats, std::size_t) const {
+  return details_from_stats(stats, options_.effective_order).score;
 }
 
 }  // namespace mtbench::eval

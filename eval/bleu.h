@@ -47,6 +47,7 @@ class Bleu : public Metric {
   StatsMatrix segment_stats(const std::vector<std::string>& hyps) const override;
   Score score_from_stats(const std::vector<double>& stats) const override;
   Score sentence_score_from_stats(const double* row) const override;
+  double score_value(const double* stats, std::size_t width) const override;
 
   // The full result for summed statistics; `effective_order` as for sentence scoring.
   BleuDetails details_from_stats(const double* stats, bool effective_order) const;
@@ -55,6 +56,12 @@ class Bleu : public Metric {
   const BleuOptions& options() const { return options_; }
 
   struct RefCache;  // preprocessed references (implementation detail)
+
+ protected:
+  // sacreBLEU's BLEUSignature abbreviations.
+  std::vector<std::pair<std::string, std::string>> signature_abbreviations() const override {
+    return {{"eff", "e"}, {"tok", "tok"}, {"smooth", "s"}};
+  }
 
  private:
   BleuOptions options_;                        // as given (validated)

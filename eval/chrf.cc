@@ -6,12 +6,53 @@
 
 #include <fmt/format.h>
 
-#include "corpus/error.h"
-#include "corpus/utf8.h"
+#include "base/error.h"
+#include "base/utf8.h"
 #include "eval/ngram_matcher.h"
 #include "eval/tokenizers.h"
 
 namespace mtbench::eval {
+
+namespace {
+
+// sacreBLEU's CHRF._compute_f_score, the one formula of chrF in 0..100 for both float64
+// statistics and the float32 sums of sacreBLEU's bootstrap (T = float: per-order precision
+// and recall are float32 quotients, promoted to float64 afterwards). By default precision
+// and recall are averaged over the orders where both hypothesis and reference have n-grams
+// (the "effective order" of sacreBLEU < 2.0 and the chrF++ paper); with eps_smoothing,
+// per-order F-scores with 1e-16 in place of undefined values are averaged (chrF++.py,
+// Moses, NLTK).
+template <typename T>
+double chrf_f_score(const ChrfOptions& options, const T* stats) {
+  const double eps = 1e-16;
+  const double factor = options.beta * options.beta;
+  const int order = options.char_order + options.word_order;
+  double score = 0.0, avg_prec = 0.0, avg_rec = 0.0;
+  int effective_order = 0;
+  for (int i = 0; i < order; ++i) {
+    const T n_hyp = stats[3 * i], n_ref = stats[3 * i + 1], n_match = stats[3 * i + 2];
+    const double prec = n_hyp > 0 ? static_cast<double>(n_match / n_hyp) : eps;
+    const double rec = n_ref > 0 ? static_cast<double>(n_match / n_ref) : eps;
+    const double denom = factor * prec + rec;
+    score += denom > 0 ? (1 + factor) * prec * rec / denom : eps;
+    if (n_hyp > 0 && n_ref > 0) {
+      avg_prec += prec;
+      avg_rec += rec;
+      ++effective_order;
+    }
+  }
+  if (options.eps_smoothing) return 100 * score / order;
+  if (effective_order == 0) {
+    avg_prec = avg_rec = 0.0;
+  } else {
+    avg_prec /= effective_order;
+    avg_rec /= effective_order;
+  }
+  if (avg_prec + avg_rec == 0.0) return 0.0;
+  return 100 * ((1 + factor) * avg_prec * avg_rec / (factor * avg_prec + avg_rec));
+}
+
+}  // namespace
 
 // One segment's text as integer ids: characters (whitespace removed unless kept) and, for
 // chrF++, words. Id 0 is a symbol that occurs in no reference.
@@ -228,7 +269,7 @@ StatsMatrix Chrf::segment_stats(const std::vector<std::string>& hyps) const {
         current[3 * k + 1] = static_cast<double>(ref_count);
         current[3 * k + 2] = static_cast<double>(match[k]);
       }
-      const double f = f_score(current.data());
+      const double f = chrf_f_score(options_, current.data());
       if (f > best_f) {
         best_f = f;
         best = current;
@@ -239,38 +280,10 @@ StatsMatrix Chrf::segment_stats(const std::vector<std::string>& hyps) const {
   return stats;
 }
 
-double Chrf::f_score(const double* stats) const {
-  // sacreBLEU's CHRF._compute_f_score. By default precision and recall are averaged over
-  // the orders where both hypothesis and reference have n-grams (the "effective order" of
-  // sacreBLEU < 2.0 and the chrF++ paper); with eps_smoothing, per-order F-scores with
-  // 1e-16 in place of undefined values are averaged (chrF++.py, Moses, NLTK).
-  const double eps = 1e-16;
-  const double factor = options_.beta * options_.beta;
-  const int order = options_.char_order + options_.word_order;
-  double score = 0.0, avg_prec = 0.0, avg_rec = 0.0;
-  int effective_order = 0;
-  for (int i = 0; i < order; ++i) {
-    const double n_hyp = stats[3 * i], n_ref = stats[3 * i + 1], n_match = stats[3 * i + 2];
-    const double prec = n_hyp > 0 ? n_match / n_hyp : eps;
-    const double rec = n_ref > 0 ? n_match / n_ref : eps;
-    const double denom = factor * prec + rec;
-    score += denom > 0 ? (1 + factor) * prec * rec / denom : eps;
-    if (n_hyp > 0 && n_ref > 0) {
-      avg_prec += prec;
-      avg_rec += rec;
-      ++effective_order;
-    }
-  }
-  if (options_.eps_smoothing) return 100 * score / order;
-  if (effective_order == 0) {
-    avg_prec = avg_rec = 0.0;
-  } else {
-    avg_prec /= effective_order;
-    avg_rec /= effective_order;
-  }
-  if (avg_prec + avg_rec == 0.0) return 0.0;
-  return 100 * ((1 + factor) * avg_prec * avg_rec / (factor * avg_prec + avg_rec));
-}
+
+double Chrf::score_value(const double* stats, std::size_t) const { return chrf_f_score(options_, stats); }
+
+double Chrf::score_value_float32(const float* stats, std::size_t) const { return chrf_f_score(options_, stats); }
 
 Score Chrf::score_from_stats(const std::vector<double>& stats) const {
   if (stats.size() != stats_width()) fail("chrF: expected {} statistics, got {}", stats_width(), stats.size());
@@ -280,7 +293,7 @@ Score Chrf::score_from_stats(const std::vector<double>& stats) const {
 Score Chrf::sentence_score_from_stats(const double* row) const {
   Score s;
   s.name = name();
-  s.score = f_score(row);
+  s.score = chrf_f_score(options_, row);
   return s;
 }
 

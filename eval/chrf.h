@@ -36,6 +36,10 @@ class Chrf : public Metric {
   StatsMatrix segment_stats(const std::vector<std::string>& hyps) const override;
   Score score_from_stats(const std::vector<double>& stats) const override;
   Score sentence_score_from_stats(const double* row) const override;
+  double score_value(const double* stats, std::size_t width) const override;
+  // Per-order precision and recall as float32 quotients (promoted afterwards), as numpy 1.x
+  // computes them on sacreBLEU's float32 bootstrap sums.
+  double score_value_float32(const float* stats, std::size_t width) const override;
 
   // Statistics per segment: 3 * (char_order + word_order).
   std::size_t stats_width() const {
@@ -45,8 +49,13 @@ class Chrf : public Metric {
 
   struct RefCache;  // preprocessed references (implementation detail)
 
+ protected:
+  // sacreBLEU's CHRFSignature abbreviations.
+  std::vector<std::pair<std::string, std::string>> signature_abbreviations() const override {
+    return {{"eff", "e"}, {"nc", "nc"}, {"nw", "nw"}, {"space", "s"}};
+  }
+
  private:
-  double f_score(const double* stats) const;  // chrF in 0..100 of one statistics vector
 
   ChrfOptions options_;               // as given (validated)
   std::unique_ptr<RefCache> refs_;    // set by set_references

@@ -1,5 +1,7 @@
 #include "eval/metric.h"
 
+#include <map>
+
 #include <fmt/format.h>
 
 namespace mtbench::eval {
@@ -39,7 +41,7 @@ std::string Score::text(int width) const {
 #include <omp.h>
 #endif
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::eval {
 
@@ -111,6 +113,36 @@ void parallel_for(std::size_t n, const std::function<void(std::size_t, int)>& fn
     }
   }
   if (error) std::rethrow_exception(error);
+}
+
+std::string Metric::short_signature(const std::string& signature) const {
+  // sacreBLEU's Signature._abbr, shared by every metric.
+  std::map<std::string, std::string> abbreviations = {
+      {"version", "v"}, {"nrefs", "#"},  {"bs", "bs"}, {"ar", "ar"},      {"seed", "rs"},
+      {"test", "t"},    {"lang", "l"},   {"subset", "S"}, {"origlang", "o"}, {"case", "c"}};
+  for (const auto& [key, abbreviation] : signature_abbreviations()) abbreviations[key] = abbreviation;
+  std::string out;
+  std::size_t start = 0;
+  while (start <= signature.size()) {
+    std::size_t bar = signature.find('|', start);
+    if (bar == std::string::npos) bar = signature.size();
+    std::string field = signature.substr(start, bar - start);
+    const std::size_t colon = field.find(':');
+    const auto it = abbreviations.find(field.substr(0, colon));
+    if (it != abbreviations.end() && colon != std::string::npos) field = it->second + field.substr(colon);
+    out += (out.empty() ? "" : "|") + field;
+    start = bar + 1;
+  }
+  return out;
+}
+
+double Metric::score_value(const double* stats, std::size_t width) const {
+  return score_from_stats(std::vector<double>(stats, stats + width)).score;
+}
+
+double Metric::score_value_float32(const float* stats, std::size_t width) const {
+  const std::vector<double> promoted(stats, stats + width);
+  return score_value(promoted.data(), width);
 }
 
 }  // namespace mtbench::eval

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mtbench::eval {
@@ -68,6 +69,10 @@ class Metric {
   // sacreBLEU-compatible signature, e.g. "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0".
   // Reflects the number of references set (nrefs) once set_references() was called.
   virtual std::string signature() const = 0;
+  // sacreBLEU's --short form of a signature of this metric (signature(), possibly with test
+  // fields added by signature_with_test): every key abbreviated as sacreBLEU's Signature
+  // classes do, the shared keys here and the metric's own from signature_abbreviations().
+  std::string short_signature(const std::string& signature) const;
   // True for BLEU and chrF, false for TER.
   virtual bool higher_is_better() const { return true; }
 
@@ -87,10 +92,22 @@ class Metric {
   // sacreBLEU's sentence_score does).
   virtual Score sentence_score_from_stats(const double* row) const = 0;
 
+  // The score alone from summed statistics (`width` numbers). Resampling tests call this
+  // thousands of times; metrics override it to skip formatting.
+  virtual double score_value(const double* stats, std::size_t width) const;
+  // The same from float32 sums, with the arithmetic sacreBLEU's numpy bootstrap applies to
+  // this metric (eval/significance.cc explains why it differs per metric). Default: promote
+  // the sums to float64 and use score_value.
+  virtual double score_value_float32(const float* stats, std::size_t width) const;
+
   // Conveniences built on the above.
   Score corpus_score(const std::vector<std::string>& hyps) const {
     return score_from_stats(segment_stats(hyps).sum());
   }
+
+ protected:
+  // (key, abbreviation) of the metric's own signature keys, e.g. BLEU's ("smooth", "s").
+  virtual std::vector<std::pair<std::string, std::string>> signature_abbreviations() const { return {}; }
 };
 
 }  // namespace mtbench::eval

@@ -1,6 +1,6 @@
 #include "eval/numpy_random.h"
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::eval {
 namespace {

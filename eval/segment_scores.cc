@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "corpus/error.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/text_file.h"
 
 namespace mtbench::eval {
 

@@ -5,11 +5,8 @@
 #include <cstdlib>
 #include <random>
 
-#include "corpus/error.h"
-#include "eval/bleu.h"
-#include "eval/chrf.h"
+#include "base/error.h"
 #include "eval/numpy_random.h"
-#include "eval/ter.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -18,101 +15,15 @@
 namespace mtbench::eval {
 namespace {
 
-// How resampled statistics become scores. sacreBLEU's bootstrap converts the statistics to a
-// float32 numpy array and feeds numpy float32 scalars to the metric's Python formula; under
-// the numpy 1.x promotion rules the golden values were produced with, BLEU then computes in
-// float64 throughout (Python floats meet numpy scalars), while chrF's n_match / n_hyp and
-// TER's edits / ref_length are float32 divisions whose results are promoted to float64
-// afterwards. (numpy >= 2 would keep more of the arithmetic in float32; sacreBLEU's
-// published numbers with numpy 1.x are the reference.) The approximate-randomization path
-// works on int64/float64 arrays, so there every metric uses float64 arithmetic.
-class ResampleScorer {
- public:
-  explicit ResampleScorer(const Metric& metric) : metric_(&metric) {
-    if (const auto* bleu = dynamic_cast<const Bleu*>(&metric)) {
-      bleu_ = bleu;
-    } else if (const auto* chrf = dynamic_cast<const Chrf*>(&metric)) {
-      chrf_ = chrf;
-    } else if (dynamic_cast<const Ter*>(&metric) != nullptr) {
-      ter_ = true;
-    }
-  }
-
-  // A score from float32 sums, as sacreBLEU's numpy bootstrap computes it.
-  double from_float32(const float* stats, std::size_t width) const {
-    if (chrf_ != nullptr) return chrf_score<true>(stats);
-    if (ter_) {
-      const float edits = stats[0], length = stats[1];
-      if (length > 0) return 100 * static_cast<double>(edits / length);
-      return edits > 0 ? 100.0 : 0.0;
-    }
-    std::vector<double> exact(stats, stats + width);
-    return from_double(exact.data(), width);
-  }
-
-  // A score from float64 sums (the metric's own arithmetic).
-  double from_double(const double* stats, std::size_t width) const {
-    if (bleu_ != nullptr) return bleu_->details_from_stats(stats, bleu_->options().effective_order).score;
-    if (chrf_ != nullptr) return chrf_score<false>(stats);
-    if (ter_) {
-      if (stats[1] > 0) return 100 * (stats[0] / stats[1]);
-      return stats[0] > 0 ? 100.0 : 0.0;
-    }
-    return metric_->score_from_stats(std::vector<double>(stats, stats + width)).score;
-  }
-
- private:
-  // sacreBLEU's CHRF._compute_f_score (Popović 2015/2017 with sacreBLEU 2's effective-order
-  // averaging); `kFloat32` makes the per-order precision and recall float32 quotients.
-  template <bool kFloat32, typename T>
-  double chrf_score(const T* stats) const {
-    const ChrfOptions& o = chrf_->options();
-    const int order = o.char_order + o.word_order;
-    const double eps = 1e-16;
-    const double factor = o.beta * o.beta;
-    double score = 0.0, avg_prec = 0.0, avg_rec = 0.0;
-    int effective_order = 0;
-    for (int i = 0; i < order; ++i) {
-      const T n_hyp = stats[3 * i], n_ref = stats[3 * i + 1], n_match = stats[3 * i + 2];
-      const double prec = n_hyp > 0 ? static_cast<double>(quotient<kFloat32>(n_match, n_hyp)) : eps;
-      const double rec = n_ref > 0 ? static_cast<double>(quotient<kFloat32>(n_match, n_ref)) : eps;
-      const double denom = factor * prec + rec;
-      score += denom > 0 ? (1 + factor) * prec * rec / denom : eps;
-      if (n_hyp > 0 && n_ref > 0) {
-        avg_prec += prec;
-        avg_rec += rec;
-        ++effective_order;
-      }
-    }
-    if (o.eps_smoothing) return 100 * score / order;
-    if (effective_order == 0) {
-      avg_prec = avg_rec = 0.0;
-    } else {
-      avg_prec /= effective_order;
-      avg_rec /= effective_order;
-    }
-    if (avg_prec + avg_rec != 0) {
-      double f = (1 + factor) * avg_prec * avg_rec;
-      f /= factor * avg_prec + avg_rec;
-      return 100 * f;
-    }
-    return 0.0;
-  }
-
-  template <bool kFloat32, typename T>
-  static auto quotient(T a, T b) {
-    if constexpr (kFloat32) {
-      return static_cast<float>(a) / static_cast<float>(b);
-    } else {
-      return static_cast<double>(a) / static_cast<double>(b);
-    }
-  }
-
-  const Metric* metric_;        // fallback: the metric's own score_from_stats
-  const Bleu* bleu_ = nullptr;  // BLEU: details_from_stats (no string formatting)
-  const Chrf* chrf_ = nullptr;  // chrF: options for the formula above
-  bool ter_ = false;            // TER: edits / reference length
-};
+// How resampled statistics become scores (Metric::score_value_float32 and score_value).
+// sacreBLEU's bootstrap converts the statistics to a float32 numpy array and feeds numpy
+// float32 scalars to the metric's Python formula; under the numpy 1.x promotion rules the
+// golden values were produced with, BLEU then computes in float64 throughout (Python floats
+// meet numpy scalars), while chrF's n_match / n_hyp and TER's edits / ref_length are float32
+// divisions whose results are promoted to float64 afterwards. (numpy >= 2 would keep more of
+// the arithmetic in float32; sacreBLEU's published numbers with numpy 1.x are the reference.)
+// The approximate-randomization path works on int64/float64 arrays, so there every metric
+// uses float64 arithmetic.
 
 int thread_count(int threads) {
 #ifdef _OPENMP
@@ -237,8 +148,6 @@ std::vector<std::vector<std::vector<double>>> bootstrap_scores(
   std::vector<std::uint32_t> indices;
   generator.integers(n, n_samples * n, indices);
 
-  std::vector<ResampleScorer> scorers;
-  for (const Metric* metric : metrics) scorers.emplace_back(*metric);
   std::vector<std::vector<std::vector<double>>> scores(
       stats.size(), std::vector<std::vector<double>>(metrics.size(), std::vector<double>(n_samples)));
 
@@ -258,7 +167,7 @@ std::vector<std::vector<std::vector<double>>> bootstrap_scores(
       for (std::size_t s = 0; s < stats.size(); ++s)
         for (std::size_t m = 0; m < metrics.size(); ++m)
           scores[s][m][static_cast<std::size_t>(k)] =
-              scorers[m].from_float32(a + offset[s * metrics.size() + m], stats[s][m]->width);
+              metrics[m]->score_value_float32(a + offset[s * metrics.size() + m], stats[s][m]->width);
     }
   }
   return scores;
@@ -318,10 +227,8 @@ std::vector<double> approximate_randomization(const std::vector<const Metric*>& 
         sum_system[offset[m] + w] += s;
       }
 
-  std::vector<ResampleScorer> scorers;
   std::vector<double> actual(metrics.size());
   for (std::size_t m = 0; m < metrics.size(); ++m) {
-    scorers.emplace_back(*metrics[m]);
     actual[m] = std::abs(metrics[m]->score_from_stats(baseline[m]->sum()).score -
                          metrics[m]->score_from_stats(system[m]->sum()).score);
   }
@@ -352,8 +259,8 @@ std::vector<double> approximate_randomization(const std::vector<const Metric*>& 
         b[w] = sum_baseline[w] - delta[w];
       }
       for (std::size_t m = 0; m < metrics.size(); ++m) {
-        const double sa = scorers[m].from_double(a.data() + offset[m], baseline[m]->width);
-        const double sb = scorers[m].from_double(b.data() + offset[m], baseline[m]->width);
+        const double sa = metrics[m]->score_value(a.data() + offset[m], baseline[m]->width);
+        const double sb = metrics[m]->score_value(b.data() + offset[m], baseline[m]->width);
         if (std::abs(sa - sb) > actual[m]) ++local[m];
       }
     }
@@ -397,6 +304,35 @@ std::vector<std::vector<TestResult>> paired_test(const std::vector<const Metric*
     }
   }
   return results;
+}
+
+std::vector<std::vector<std::vector<double>>> all_pairs_p_values(
+    const std::vector<const Metric*>& metrics, const std::vector<std::vector<const StatsMatrix*>>& stats,
+    const SignificanceOptions& options) {
+  check_shapes(metrics, stats);
+  const std::size_t k = stats.size();
+  if (k < 2) fail("all-pairs test: needs at least two systems, got {}", k);
+  const std::size_t n_samples = resolved_samples(options);
+  std::vector<std::vector<std::vector<double>>> p(metrics.size(),
+                                                  std::vector<std::vector<double>>(k, std::vector<double>(k, 0.0)));
+  if (options.type == PairedTestType::kBootstrap) {
+    std::vector<std::vector<double>> score(metrics.size(), std::vector<double>(k));
+    for (std::size_t m = 0; m < metrics.size(); ++m)
+      for (std::size_t s = 0; s < k; ++s) score[m][s] = metrics[m]->score_from_stats(stats[s][m]->sum()).score;
+    const auto resamples = bootstrap_scores(metrics, stats, n_samples, options.seed, options.threads);
+    for (std::size_t m = 0; m < metrics.size(); ++m)
+      for (std::size_t i = 0; i < k; ++i)
+        for (std::size_t j = i + 1; j < k; ++j)
+          p[m][i][j] = p[m][j][i] =
+              bootstrap_p_value(resamples[j][m], resamples[i][m], std::abs(score[m][i] - score[m][j]));
+  } else {
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = i + 1; j < k; ++j) {
+        const auto pv = approximate_randomization(metrics, stats[i], stats[j], n_samples, options.seed, options.threads);
+        for (std::size_t m = 0; m < metrics.size(); ++m) p[m][i][j] = p[m][j][i] = pv[m];
+      }
+  }
+  return p;
 }
 
 std::string signature_with_test(const std::string& signature, const std::string& test_key,

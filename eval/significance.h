@@ -83,6 +83,15 @@ std::vector<std::vector<TestResult>> paired_test(const std::vector<const Metric*
                                                  const std::vector<std::vector<const StatsMatrix*>>& stats,
                                                  const SignificanceOptions& options);
 
+// Every pair of systems (mtbench's extension of PairedTest): p[m][i][j] for metric m, symmetric,
+// 0 on the diagonal. Each pair is tested with the draws sacreBLEU's paired test would use
+// for it (bootstrap: one set of resamples scores every system; approximate randomization:
+// one run per pair, system i as the baseline of j > i). stats[s][m] as for bootstrap_scores;
+// needs at least two systems.
+std::vector<std::vector<std::vector<double>>> all_pairs_p_values(
+    const std::vector<const Metric*>& metrics, const std::vector<std::vector<const StatsMatrix*>>& stats,
+    const SignificanceOptions& options);
+
 // Inserts the test fields sacreBLEU adds to a metric signature after "nrefs:N"
 // ("bs:1000|seed:12345" or "ar:10000|seed:12345").
 std::string signature_with_test(const std::string& signature, const std::string& test_key,

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "corpus/error.h"
-#include "corpus/utf8.h"
+#include "base/error.h"
+#include "base/utf8.h"
 #include "eval/ngram_matcher.h"
 #include "eval/ter_shift.h"
 #include "eval/tokenizers.h"
@@ -194,21 +194,28 @@ Score Ter::score_from_stats(const std::vector<double>& stats) const {
   return sentence_score_from_stats(stats.data());
 }
 
+namespace {
+
+// sacreBLEU's TER._compute_score_from_stats in 0..100 (T = float: the float32 quotient of
+// its bootstrap).
+template <typename T>
+double ter_score(const T* stats) {
+  const T edits = stats[0], ref_length = stats[1];
+  if (ref_length > 0) return 100 * static_cast<double>(edits / ref_length);
+  return edits > 0 ? 100.0 : 0.0;  // empty reference(s): 1 with a non-empty hypothesis, else 0
+}
+
+}  // namespace
+
 Score Ter::sentence_score_from_stats(const double* row) const {
-  // sacreBLEU's TER._compute_score_from_stats.
-  const double edits = row[0], ref_length = row[1];
-  double score;
-  if (ref_length > 0) {
-    score = edits / ref_length;
-  } else if (edits > 0) {
-    score = 1.0;  // empty reference(s), non-empty hypothesis
-  } else {
-    score = 0.0;  // both empty
-  }
   Score s;
   s.name = "TER";
-  s.score = 100 * score;
+  s.score = ter_score(row);
   return s;
 }
+
+double Ter::score_value(const double* stats, std::size_t) const { return ter_score(stats); }
+
+double Ter::score_value_float32(const float* stats, std::size_t) const { return ter_score(stats); }
 
 }  // namespace mtbench::eval

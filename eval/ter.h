@@ -37,12 +37,22 @@ class Ter : public Metric {
   StatsMatrix segment_stats(const std::vector<std::string>& hyps) const override;
   Score score_from_stats(const std::vector<double>& stats) const override;
   Score sentence_score_from_stats(const double* row) const override;
+  double score_value(const double* stats, std::size_t width) const override;
+  // edits / reference length as a float32 quotient, as numpy 1.x computes it on sacreBLEU's
+  // float32 bootstrap sums.
+  double score_value_float32(const float* stats, std::size_t width) const override;
 
   // Statistics per segment: [edits, average reference length].
   std::size_t stats_width() const { return 2; }
   const TerOptions& options() const { return options_; }
 
   struct RefCache;  // preprocessed references (implementation detail)
+
+ protected:
+  // sacreBLEU's TERSignature abbreviations.
+  std::vector<std::pair<std::string, std::string>> signature_abbreviations() const override {
+    return {{"tok", "t"}, {"norm", "nr"}, {"punct", "pn"}, {"asian", "as"}};
+  }
 
  private:
   TerOptions options_;               // as given

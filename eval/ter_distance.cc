@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::eval::ter_internal {
 

@@ -3,8 +3,8 @@
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 
-#include "corpus/error.h"
-#include "corpus/utf8.h"
+#include "base/error.h"
+#include "base/utf8.h"
 
 namespace mtbench::eval {
 namespace {

@@ -51,13 +51,6 @@ const MetricScore* find_score(const TestSetResults& test, const std::string& lab
   return nullptr;
 }
 
-std::string format_duration(double seconds) {
-  if (seconds < 60) return fmt::format("{:.1f} s", seconds);
-  const auto total = static_cast<long long>(std::llround(seconds));
-  if (total < 3600) return fmt::format("{} min {:02d} s", total / 60, total % 60);
-  return fmt::format("{} h {:02d} min", total / 3600, (total % 3600) / 60);
-}
-
 std::string format_bytes(std::uint64_t bytes) {
   const double b = static_cast<double>(bytes);
   if (bytes < 1000) return fmt::format("{} B", bytes);

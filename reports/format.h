@@ -20,8 +20,6 @@ const SystemResults* find_system(const RunResults& results, const std::string& l
 const MetricScore* find_score(const TestSetResults& test, const std::string& label,
                               const std::string& metric);
 
-// "0.4 s", "12.3 s", "4 min 05 s", "1 h 02 min".
-std::string format_duration(double seconds);
 // "512 B", "3.4 KB", "12.3 MB", "1.20 GB" (powers of 1000).
 std::string format_bytes(std::uint64_t bytes);
 // "950", "12.3 K", "65.0 M", "1.20 B".

@@ -1,19 +1,21 @@
 #pragma once
-// The report page's inline assets, kept as C++ raw string literals so the report needs no
-// files at run time: the stylesheet, the shared script (error capture, SVG chart helpers) and
-// the section renderers.
+// The report page's inline assets, so a report needs no files at run time. They are real files
+// (reports/assets/report.css, report_core.js, report_sections.js) that the build embeds
+// byte for byte (cmake/embed_assets.cmake); edit those, not generated code.
 
 #include <string>
 #include <string_view>
 
 namespace mtbench::reports {
 
+// A sober, print-friendly look (it ends up on slides): assets/report.css.
 std::string_view report_css();
 // Helpers (DOM/SVG builders, line and bar charts, heatmaps, word diff) followed by the
 // section renderers; one <script> body.
 std::string report_js();
 
-// The two parts of report_js() (html_script_core.cc, html_script_sections.cc).
+// The two parts of report_js(): assets/report_core.js (error capture, DOM/SVG builders,
+// colours, chart primitives, word diff) and assets/report_sections.js (the section renderers).
 std::string_view report_js_core();
 std::string_view report_js_sections();
 

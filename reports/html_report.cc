@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "corpus/text_file.h"
+#include "base/text_file.h"
 #include "reports/html_assets.h"
 
 namespace mtbench::reports {

@@ -1,7 +1,7 @@
 #include "reports/run_results.h"
 
-#include "corpus/error.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/text_file.h"
 
 // std::optional as JSON null / value (nlohmann 3.11 has no built-in support).
 namespace nlohmann {

@@ -5,7 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "corpus/text_file.h"
+#include "base/text_file.h"
+#include "base/time.h"
 #include "reports/format.h"
 
 namespace mtbench::reports {
@@ -123,10 +124,10 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
     c.header = {"System", "Training", "Decoding", "Sentences/s", "Model size", "Parameters"};
     for (const auto& s : results.systems) {
       std::string train =
-          s.model_dir.empty() && s.train_seconds == 0 ? "-" : format_duration(s.train_seconds);
+          s.model_dir.empty() && s.train_seconds == 0 ? "-" : format_duration(s.train_seconds, DurationStyle::kSpaced);
       if (s.train_cached) train += " (cached)";
       c.rows.push_back(
-          {s.label, train, s.translate_seconds > 0 ? format_duration(s.translate_seconds) : "-",
+          {s.label, train, s.translate_seconds > 0 ? format_duration(s.translate_seconds, DurationStyle::kSpaced) : "-",
            s.sentences_per_second > 0 ? fmt::format("{:.1f}", s.sentences_per_second) : "-",
            s.model_bytes ? format_bytes(s.model_bytes) : "-",
            s.parameters ? format_count(*s.parameters) : "-"});

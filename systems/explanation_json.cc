@@ -3,7 +3,7 @@
 #include <cmath>
 #include <set>
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench {
 namespace {

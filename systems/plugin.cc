@@ -10,9 +10,9 @@
 
 #include <boost/dll/shared_library.hpp>
 
-#include "corpus/error.h"
-#include "corpus/progress.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/progress.h"
+#include "base/text_file.h"
 #include "systems/plugin_api.h"
 
 namespace mtbench {

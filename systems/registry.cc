@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench {
 

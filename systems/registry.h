@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/option_table.h"
 #include "systems/translator.h"
 
 namespace mtbench {
@@ -19,7 +20,20 @@ struct TranslatorEntry {
   SystemInfo info;                                     // metadata (info.name is the key)
   std::function<std::unique_ptr<Translator>()> create;  // factory
   std::string origin;                                  // "built-in" or the plugin's path
+  std::vector<Preset> presets;                         // named presets ("quick", "full", ...); may be empty
+  // The system's options with their values under a preset ("" = the default), for
+  // `mtbench systems SYSTEM --options`; null when the system declares none (plugins).
+  std::function<std::vector<OptionHelp>(const std::string& preset)> options;
 };
+
+// Gives `entry` the listing of a system's option table: its presets, and its options with
+// the values `parse(preset)` yields.
+template <typename S>
+void add_option_listing(TranslatorEntry& entry, const OptionTable<S>& table, std::vector<Preset> presets,
+                        std::function<S(const std::string& preset)> parse) {
+  entry.presets = std::move(presets);
+  entry.options = [&table, parse](const std::string& preset) { return table.help(parse(preset)); };
+}
 
 // The entry of a built-in system: a Translator type with a static static_info() and a
 // default constructor.

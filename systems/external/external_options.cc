@@ -1,65 +1,35 @@
 #include "systems/external/external_options.h"
 
-#include <yaml-cpp/yaml.h>
-
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::external {
 
+const OptionTable<ExternalOptions>& external_option_table() {
+  static const OptionTable<ExternalOptions> table = [] {
+    using O = ExternalOptions;
+    OptionTable<O> t("external");
+    t.add<std::string>("command", [](O& o) -> std::string& { return o.command; },
+                       "a line filter run through /bin/sh -c: sources on stdin, one translation per line out")
+        .omit_when_empty();
+    t.add<std::string>("outputs", [](O& o) -> std::string& { return o.outputs; },
+                       "a file of pre-computed translations (plain or gzip), one per input line")
+        .omit_when_empty();
+    t.add<double>("timeout_seconds", [](O& o) -> double& { return o.timeout_seconds; },
+                  "wall-clock limit of one command run, 0 = none", at_least(0.0));
+    return t;
+  }();
+  return table;
+}
+
 ExternalOptions parse_external_options(const std::string& yaml, const std::string& origin) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml);
-  } catch (const YAML::Exception& e) {
-    fail<ConfigError>("{}: invalid YAML for the external system: {}", origin, e.what());
-  }
-  ExternalOptions options;
-  if (root.IsNull()) {
-    fail<ConfigError>("{}: the external system needs a configuration with 'command:' or 'outputs:'",
-                      origin);
-  }
-  if (!root.IsMap())
-    fail<ConfigError>("{}: the external system's configuration must be a YAML mapping", origin);
-  for (const auto& item : root) {
-    const std::string key = item.first.as<std::string>();
-    const YAML::Node& value = item.second;
-    try {
-      if (key == "command") {
-        options.command = value.as<std::string>();
-      } else if (key == "outputs") {
-        options.outputs = value.as<std::string>();
-      } else if (key == "timeout_seconds") {
-        options.timeout_seconds = value.as<double>();
-        if (options.timeout_seconds < 0) {
-          fail<ConfigError>("{}: timeout_seconds must be >= 0 (0 = no limit), got {}", origin,
-                            options.timeout_seconds);
-        }
-      } else {
-        fail<ConfigError>(
-            "{}: unknown key '{}' for the external system (valid: command, outputs, "
-            "timeout_seconds)",
-            origin, key);
-      }
-    } catch (const YAML::Exception&) {
-      fail<ConfigError>("{}: key '{}' of the external system has a value of the wrong type", origin,
-                        key);
-    }
-  }
-  if (options.command.empty() == options.outputs.empty()) {
-    fail<ConfigError>("{}: the external system needs exactly one of 'command:' and 'outputs:'",
-                      origin);
-  }
+  if (yaml.find_first_not_of(" \t\r\n") == std::string::npos)
+    fail<ConfigError>("{}: the external system needs a configuration with 'command:' or 'outputs:'", origin);
+  ExternalOptions options = external_option_table().parse(yaml, {}, "", "", origin);
+  if (options.command.empty() == options.outputs.empty())
+    fail<ConfigError>("{}: the external system needs exactly one of 'command:' and 'outputs:'", origin);
   return options;
 }
 
-std::string to_yaml(const ExternalOptions& options) {
-  YAML::Emitter out;
-  out << YAML::BeginMap;
-  if (!options.command.empty()) out << YAML::Key << "command" << YAML::Value << options.command;
-  if (!options.outputs.empty()) out << YAML::Key << "outputs" << YAML::Value << options.outputs;
-  out << YAML::Key << "timeout_seconds" << YAML::Value << options.timeout_seconds;
-  out << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
-}
+std::string to_yaml(const ExternalOptions& options) { return external_option_table().to_yaml(options); }
 
 }  // namespace mtbench::external

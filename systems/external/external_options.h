@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "base/option_table.h"
+
 namespace mtbench::external {
 
 // Typed form of the YAML mapping; exactly one of `command` and `outputs` is set.
@@ -15,6 +17,9 @@ struct ExternalOptions {
   std::string outputs;           // path of a file of pre-computed outputs, one per input line
   double timeout_seconds = 600;  // wall-clock limit of one command run; 0 = none
 };
+
+// Every option, declared once (base/option_table.h).
+const OptionTable<ExternalOptions>& external_option_table();
 
 // Parses the YAML mapping. Unknown keys, wrong types, both or neither of command/outputs
 // are ConfigErrors naming the key and `origin` (the file the YAML came from).

@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include "corpus/error.h"
-#include "corpus/progress.h"
-#include "corpus/text_file.h"
-#include "corpus/utf8.h"
+#include "base/error.h"
+#include "base/progress.h"
+#include "base/text_file.h"
+#include "base/utf8.h"
 #include "systems/external/subprocess.h"
 
 namespace mtbench::external {
@@ -150,6 +150,8 @@ TranslatorEntry external_translator_entry() {
   entry.info = make_info();
   entry.origin = "built-in";
   entry.create = [] { return std::make_unique<ExternalTranslator>(); };
+  add_option_listing<ExternalOptions>(entry, external_option_table(), {},
+                                      [](const std::string&) { return ExternalOptions{}; });
   return entry;
 }
 

@@ -13,7 +13,7 @@
 #include <cstring>
 #include <thread>
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 extern char** environ;
 

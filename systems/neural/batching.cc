@@ -4,7 +4,7 @@
 #include <numeric>
 #include <random>
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::neural {
 

@@ -5,8 +5,8 @@
 
 #include <fmt/ranges.h>
 
-#include "corpus/error.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/text_file.h"
 
 namespace mtbench::neural {
 namespace {

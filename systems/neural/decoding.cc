@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::neural {
 namespace {

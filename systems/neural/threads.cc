@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::neural {
 

@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "corpus/error.h"
-#include "corpus/progress.h"
+#include "base/error.h"
+#include "base/progress.h"
 #include "systems/neural/checkpoint.h"
 
 namespace mtbench::neural {

@@ -3,46 +3,83 @@
 #include <algorithm>
 #include <cmath>
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::neural {
 
-bool parse_common_key(CommonOptions& o, const std::string& key, const YAML::Node& v) {
-  auto& t = o.trainer;
-  if (key == "joint_vocabulary") o.vocabulary.joint = v.as<bool>();
-  else if (key == "vocab_size") o.vocabulary.vocab_size = v.as<int>();
-  else if (key == "subword_type") o.vocabulary.model_type = v.as<std::string>();
-  else if (key == "max_epochs") t.max_epochs = v.as<int>();
-  else if (key == "max_steps") t.max_steps = v.as<std::int64_t>();
-  else if (key == "max_minutes") t.max_minutes = v.as<double>();
-  else if (key == "batch_tokens") t.batching.max_tokens = v.as<int>();
-  else if (key == "batch_sentences") t.batching.max_sentences = v.as<int>();
-  else if (key == "learning_rate") t.learning_rate = v.as<double>();
-  else if (key == "lr_schedule") t.lr_schedule = v.as<std::string>();
-  else if (key == "warmup_steps") t.warmup_steps = v.as<int>();
-  else if (key == "plateau_factor") t.plateau_factor = v.as<double>();
-  else if (key == "plateau_patience") t.plateau_patience = v.as<int>();
-  else if (key == "min_learning_rate") t.min_learning_rate = v.as<double>();
-  else if (key == "adam_beta1") t.adam_beta1 = v.as<double>();
-  else if (key == "adam_beta2") t.adam_beta2 = v.as<double>();
-  else if (key == "adam_eps") t.adam_eps = v.as<double>();
-  else if (key == "clip_norm") t.clip_norm = v.as<double>();
-  else if (key == "label_smoothing") t.label_smoothing = v.as<double>();
-  else if (key == "validate_every") t.validate_every = v.as<std::int64_t>();
-  else if (key == "patience") t.patience = v.as<int>();
-  else if (key == "dev_bleu") t.dev_bleu = v.as<bool>();
-  else if (key == "dev_bleu_sentences") t.dev_bleu_sentences = v.as<int>();
-  else if (key == "log_every") t.log_every = v.as<int>();
-  else if (key == "keep_checkpoints") t.keep_checkpoints = v.as<int>();
-  else if (key == "average_checkpoints") t.average_checkpoints = v.as<int>();
-  else if (key == "beam_size") o.decode.beam_size = v.as<int>();
-  else if (key == "length_penalty") o.decode.length_penalty = v.as<double>();
-  else if (key == "max_length_a") o.decode.max_length_a = v.as<double>();
-  else if (key == "max_length_b") o.decode.max_length_b = v.as<int>();
-  else if (key == "max_train_length") o.max_train_length = v.as<int>();
-  else if (key == "translate_batch") o.translate_batch = v.as<int>();
-  else return false;
-  return true;
+const OptionTable<CommonOptions>& common_option_table() {
+  static const OptionTable<CommonOptions> table = [] {
+    using O = CommonOptions;
+    OptionTable<O> t("neural");
+    t.add<bool>("joint_vocabulary", [](O& o) -> bool& { return o.vocabulary.joint; },
+                "one subword model for source and target (shared pieces)");
+    t.add<int>("vocab_size", [](O& o) -> int& { return o.vocabulary.vocab_size; },
+               "subword pieces per model (an upper bound on small corpora)", at_least(8));
+    t.add<std::string>("subword_type", [](O& o) -> std::string& { return o.vocabulary.model_type; },
+                       "SentencePiece model type", one_of({"bpe", "unigram"}));
+    t.add<int>("max_epochs", [](O& o) -> int& { return o.trainer.max_epochs; }, "passes over the training data",
+               at_least(1));
+    t.add<std::int64_t>("max_steps", [](O& o) -> std::int64_t& { return o.trainer.max_steps; },
+                        "stop after this many updates, 0 = no limit", at_least<std::int64_t>(0));
+    t.add<double>("max_minutes", [](O& o) -> double& { return o.trainer.max_minutes; },
+                  "wall-clock budget including resumed time, 0 = none", at_least(0.0));
+    t.add<int>("batch_tokens", [](O& o) -> int& { return o.trainer.batching.max_tokens; },
+               "tokens per batch: sentences x max(padded source, padded target + 1)", at_least(1));
+    t.add<int>("batch_sentences", [](O& o) -> int& { return o.trainer.batching.max_sentences; },
+               "cap on sentences per batch", at_least(1));
+    t.add<double>("learning_rate", [](O& o) -> double& { return o.trainer.learning_rate; },
+                  "Adam's (peak) learning rate; noam: the factor", [](const double& v) {
+                    return v > 0 ? std::string() : std::string("must be > 0");
+                  });
+    t.add<std::string>("lr_schedule", [](O& o) -> std::string& { return o.trainer.lr_schedule; },
+                       "constant, plateau (decay when dev stalls), inverse_sqrt or noam (Vaswani et al. eq. 3)",
+                       one_of({"constant", "plateau", "inverse_sqrt", "noam"}));
+    t.add<int>("warmup_steps", [](O& o) -> int& { return o.trainer.warmup_steps; },
+               "linear warmup updates (inverse_sqrt, noam: the 1/sqrt(step) knee)", at_least(0));
+    t.add<double>("plateau_factor", [](O& o) -> double& { return o.trainer.plateau_factor; },
+                  "plateau: learning-rate multiplier on a stall", [](const double& v) {
+                    return v > 0 && v <= 1 ? std::string() : std::string("must be in (0, 1]");
+                  });
+    t.add<int>("plateau_patience", [](O& o) -> int& { return o.trainer.plateau_patience; },
+               "plateau: validations without improvement before decaying", at_least(0));
+    t.add<double>("min_learning_rate", [](O& o) -> double& { return o.trainer.min_learning_rate; },
+                  "plateau: floor of the learning rate");
+    t.add<double>("adam_beta1", [](O& o) -> double& { return o.trainer.adam_beta1; }, "Adam beta1");
+    t.add<double>("adam_beta2", [](O& o) -> double& { return o.trainer.adam_beta2; }, "Adam beta2");
+    t.add<double>("adam_eps", [](O& o) -> double& { return o.trainer.adam_eps; }, "Adam epsilon");
+    t.add<double>("clip_norm", [](O& o) -> double& { return o.trainer.clip_norm; },
+                  "gradient clipping by global L2 norm, 0 = none", at_least(0.0));
+    t.add<double>("label_smoothing", [](O& o) -> double& { return o.trainer.label_smoothing; },
+                  "label smoothing of the training loss (Szegedy et al. 2016)", in_range(0.0, 1.0, false));
+    t.add<std::int64_t>("validate_every", [](O& o) -> std::int64_t& { return o.trainer.validate_every; },
+                        "validate every N updates, 0 = after each epoch", at_least<std::int64_t>(0));
+    t.add<int>("patience", [](O& o) -> int& { return o.trainer.patience; },
+               "early stopping: validations without improvement, 0 = never", at_least(0));
+    t.add<bool>("dev_bleu", [](O& o) -> bool& { return o.trainer.dev_bleu; },
+                "select and stop on dev BLEU (greedy) instead of dev loss");
+    t.add<int>("dev_bleu_sentences", [](O& o) -> int& { return o.trainer.dev_bleu_sentences; },
+               "dev sentences decoded for BLEU, 0 = all", at_least(0));
+    t.add<int>("log_every", [](O& o) -> int& { return o.trainer.log_every; }, "training log line every N updates",
+               at_least(1));
+    t.add<int>("keep_checkpoints", [](O& o) -> int& { return o.trainer.keep_checkpoints; },
+               "keep the model of the last N validations (checkpoints/step-*.pt)", at_least(0));
+    t.add<int>("average_checkpoints", [](O& o) -> int& { return o.trainer.average_checkpoints; },
+               "N > 1: finish with the mean of the last N validated models if no worse on dev", at_least(0));
+    t.add<int>("beam_size", [](O& o) -> int& { return o.decode.beam_size; }, "beam width when translating",
+               at_least(1));
+    t.add<double>("length_penalty", [](O& o) -> double& { return o.decode.length_penalty; },
+                  "alpha of GNMT's ((5 + len) / 6)^alpha; 0 = raw log-probability");
+    t.add<double>("max_length_a", [](O& o) -> double& { return o.decode.max_length_a; },
+                  "maximum target length = a x source length + b", at_least(0.0));
+    t.add<int>("max_length_b", [](O& o) -> int& { return o.decode.max_length_b; }, "(see max_length_a)",
+               at_least(0));
+    t.add<int>("max_train_length", [](O& o) -> int& { return o.max_train_length; },
+               "training pairs longer than this (subwords, either side) are skipped", at_least(1));
+    t.add<int>("translate_batch", [](O& o) -> int& { return o.translate_batch; }, "sentences per decoding batch",
+               at_least(1));
+    return t;
+  }();
+  return table;
 }
 
 double learning_rate_at(const TrainerOptions& o, std::int64_t step_number, double plateau_lr) {
@@ -57,82 +94,12 @@ double learning_rate_at(const TrainerOptions& o, std::int64_t step_number, doubl
   return warmup > 0 ? base * std::min(1.0, step / warmup) : base;
 }
 
-const char* common_keys() {
-  return "joint_vocabulary, vocab_size, subword_type, max_epochs, max_steps, max_minutes, batch_tokens, "
-         "batch_sentences, learning_rate, lr_schedule, warmup_steps, plateau_factor, plateau_patience, "
-         "min_learning_rate, adam_beta1, adam_beta2, adam_eps, clip_norm, label_smoothing, validate_every, "
-         "patience, dev_bleu, dev_bleu_sentences, log_every, keep_checkpoints, average_checkpoints, beam_size, length_penalty, max_length_a, "
-         "max_length_b, max_train_length, translate_batch";
-}
-
-void validate_common(const CommonOptions& o, const std::string& origin) {
+void validate_common_relations(const CommonOptions& o, const std::string& origin) {
   const auto& t = o.trainer;
-  if (o.vocabulary.vocab_size < 8) fail<ConfigError>("{}: vocab_size must be >= 8, got {}", origin, o.vocabulary.vocab_size);
-  if (o.vocabulary.model_type != "bpe" && o.vocabulary.model_type != "unigram")
-    fail<ConfigError>("{}: subword_type must be bpe or unigram, got '{}'", origin, o.vocabulary.model_type);
-  if (t.max_epochs < 1) fail<ConfigError>("{}: max_epochs must be >= 1, got {}", origin, t.max_epochs);
-  if (t.max_steps < 0 || t.max_minutes < 0) fail<ConfigError>("{}: max_steps and max_minutes must be >= 0", origin);
-  if (t.batching.max_tokens < 1 || t.batching.max_sentences < 1)
-    fail<ConfigError>("{}: batch_tokens and batch_sentences must be >= 1", origin);
-  if (!(t.learning_rate > 0)) fail<ConfigError>("{}: learning_rate must be > 0, got {}", origin, t.learning_rate);
-  if (t.lr_schedule != "constant" && t.lr_schedule != "plateau" && t.lr_schedule != "inverse_sqrt" &&
-      t.lr_schedule != "noam")
-    fail<ConfigError>("{}: lr_schedule must be constant, plateau, inverse_sqrt or noam, got '{}'", origin,
-                      t.lr_schedule);
   if ((t.lr_schedule == "inverse_sqrt" || t.lr_schedule == "noam") && t.warmup_steps < 1)
     fail<ConfigError>("{}: lr_schedule {} needs warmup_steps >= 1", origin, t.lr_schedule);
   if (t.lr_schedule == "noam" && t.noam_model_dim < 1)
     fail<ConfigError>("{}: lr_schedule noam is only available to models with a model dimension (transformer)", origin);
-  if (t.keep_checkpoints < 0 || t.average_checkpoints < 0)
-    fail<ConfigError>("{}: keep_checkpoints and average_checkpoints must be >= 0", origin);
-  if (!(t.plateau_factor > 0 && t.plateau_factor <= 1))
-    fail<ConfigError>("{}: plateau_factor must be in (0, 1], got {}", origin, t.plateau_factor);
-  if (t.warmup_steps < 0 || t.plateau_patience < 0 || t.patience < 0 || t.validate_every < 0 || t.log_every < 1 ||
-      t.dev_bleu_sentences < 0)
-    fail<ConfigError>("{}: warmup_steps, plateau_patience, patience, validate_every, dev_bleu_sentences must be >= 0 "
-                      "and log_every >= 1", origin);
-  if (t.clip_norm < 0) fail<ConfigError>("{}: clip_norm must be >= 0, got {}", origin, t.clip_norm);
-  if (t.label_smoothing < 0 || t.label_smoothing >= 1)
-    fail<ConfigError>("{}: label_smoothing must be in [0, 1), got {}", origin, t.label_smoothing);
-  if (o.decode.beam_size < 1) fail<ConfigError>("{}: beam_size must be >= 1, got {}", origin, o.decode.beam_size);
-  if (o.decode.max_length_a < 0 || o.decode.max_length_b < 0 || o.max_train_length < 1 || o.translate_batch < 1)
-    fail<ConfigError>("{}: max_length_a/b must be >= 0, max_train_length and translate_batch >= 1", origin);
-}
-
-void emit_common(YAML::Emitter& out, const CommonOptions& o) {
-  const auto& t = o.trainer;
-  out << YAML::Key << "joint_vocabulary" << YAML::Value << o.vocabulary.joint;
-  out << YAML::Key << "vocab_size" << YAML::Value << o.vocabulary.vocab_size;
-  out << YAML::Key << "subword_type" << YAML::Value << o.vocabulary.model_type;
-  out << YAML::Key << "max_epochs" << YAML::Value << t.max_epochs;
-  out << YAML::Key << "max_steps" << YAML::Value << t.max_steps;
-  out << YAML::Key << "max_minutes" << YAML::Value << t.max_minutes;
-  out << YAML::Key << "batch_tokens" << YAML::Value << t.batching.max_tokens;
-  out << YAML::Key << "batch_sentences" << YAML::Value << t.batching.max_sentences;
-  out << YAML::Key << "learning_rate" << YAML::Value << t.learning_rate;
-  out << YAML::Key << "lr_schedule" << YAML::Value << t.lr_schedule;
-  out << YAML::Key << "warmup_steps" << YAML::Value << t.warmup_steps;
-  out << YAML::Key << "plateau_factor" << YAML::Value << t.plateau_factor;
-  out << YAML::Key << "plateau_patience" << YAML::Value << t.plateau_patience;
-  out << YAML::Key << "min_learning_rate" << YAML::Value << t.min_learning_rate;
-  out << YAML::Key << "adam_beta1" << YAML::Value << t.adam_beta1;
-  out << YAML::Key << "adam_beta2" << YAML::Value << t.adam_beta2;
-  out << YAML::Key << "adam_eps" << YAML::Value << t.adam_eps;
-  out << YAML::Key << "clip_norm" << YAML::Value << t.clip_norm;
-  out << YAML::Key << "label_smoothing" << YAML::Value << t.label_smoothing;
-  out << YAML::Key << "validate_every" << YAML::Value << t.validate_every;
-  out << YAML::Key << "patience" << YAML::Value << t.patience;
-  out << YAML::Key << "dev_bleu" << YAML::Value << t.dev_bleu;
-  out << YAML::Key << "dev_bleu_sentences" << YAML::Value << t.dev_bleu_sentences;
-  out << YAML::Key << "log_every" << YAML::Value << t.log_every;
-  out << YAML::Key << "keep_checkpoints" << YAML::Value << t.keep_checkpoints;
-  out << YAML::Key << "average_checkpoints" << YAML::Value << t.average_checkpoints;
-  out << YAML::Key << "beam_size" << YAML::Value << o.decode.beam_size;
-  out << YAML::Key << "length_penalty" << YAML::Value << o.decode.length_penalty;
-  out << YAML::Key << "max_length_a" << YAML::Value << o.decode.max_length_a;
-  out << YAML::Key << "max_length_b" << YAML::Value << o.decode.max_length_b;
-  out << YAML::Key << "max_train_length" << YAML::Value << o.max_train_length;
-  out << YAML::Key << "translate_batch" << YAML::Value << o.translate_batch;
 }
 
 }  // namespace mtbench::neural

@@ -1,13 +1,12 @@
 #pragma once
-// Options of the shared training loop, vocabulary and decoding, and the YAML keys that set
-// them. Each system parses its own YAML mapping and hands keys it does not know itself to
-// parse_common_key(), so every neural system accepts the same training keys.
+// Options of the shared training loop, vocabulary and decoding, and the table of the YAML keys
+// that set them (base/option_table.h), which every neural system's own table includes, so
+// every neural system accepts the same training keys.
 
 #include <cstdint>
 #include <string>
 
-#include <yaml-cpp/yaml.h>
-
+#include "base/option_table.h"
 #include "systems/neural/batching.h"
 #include "systems/neural/decoding.h"
 #include "systems/neural/vocabulary.h"
@@ -55,14 +54,11 @@ struct CommonOptions {
   int translate_batch = 64;      // sentences per decoding batch
 };
 
-// Sets the field named `key` from `value`; false when the key is not a common one.
-// YAML conversion errors propagate as YAML::Exception (callers name the key and source).
-bool parse_common_key(CommonOptions& options, const std::string& key, const YAML::Node& value);
-// Throws ConfigError naming `origin` when a value is out of range.
-void validate_common(const CommonOptions& options, const std::string& origin);
-// Emits the common keys into an open YAML map.
-void emit_common(YAML::Emitter& out, const CommonOptions& options);
-// The common keys, for "unknown option" messages.
-const char* common_keys();
+// The options every neural system accepts (vocabulary, training loop, decoding), declared
+// once; a system's own table includes it (OptionTable::include).
+const OptionTable<CommonOptions>& common_option_table();
+// The checks that relate several common options (schedules and their warmup); single-option
+// ranges are the table's validators. Throws ConfigError naming `origin`.
+void validate_common_relations(const CommonOptions& options, const std::string& origin);
 
 }  // namespace mtbench::neural

@@ -1,6 +1,6 @@
 #include "systems/neural/vocabulary.h"
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::neural {
 namespace {

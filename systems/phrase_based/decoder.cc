@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "corpus/error.h"
-#include "corpus/progress.h"
+#include "base/error.h"
+#include "base/progress.h"
 #include "systems/phrase_based/reordering.h"
 
 namespace mtbench::pb {

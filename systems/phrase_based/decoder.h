@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "systems/phrase_based/features.h"
-#include "systems/phrase_based/ngram_lm.h"
+#include "systems/lm/ngram_lm.h"
 #include "systems/phrase_based/phrase_table.h"
 
 namespace mtbench {

@@ -11,8 +11,8 @@
 
 #include <fmt/format.h>
 
-#include "corpus/error.h"
-#include "corpus/progress.h"
+#include "base/error.h"
+#include "base/progress.h"
 
 namespace mtbench::pb {
 namespace {

@@ -4,6 +4,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "base/option_table.h"
 
 namespace mtbench::pb {
 
@@ -33,6 +36,11 @@ struct PhraseBasedOptions {
   int mert_restarts = 10;           // random restarts per optimization
   int tune_sentences = 0;           // use at most this many dev sentences (0 = all)
 };
+
+// Every option, declared once: key, member, help, validator (base/option_table.h).
+const OptionTable<PhraseBasedOptions>& phrase_based_option_table();
+// The presets: "full" (the default) and "quick".
+const std::vector<Preset>& phrase_based_presets();
 
 // Parses a YAML mapping (empty = defaults) after applying `preset` ("", "full", "quick");
 // `origin` names the source in errors.

@@ -7,13 +7,12 @@
 
 #include <fmt/format.h>
 
-#include "corpus/error.h"
-#include "corpus/progress.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/progress.h"
+#include "base/text_file.h"
 #include "corpus/tokenizer.h"
-#include "systems/phrase_based/ibm_align.h"
+#include "systems/phrase_based/word_alignment.h"
 #include "systems/phrase_based/mert.h"
-#include "systems/phrase_based/symmetrize.h"
 
 namespace mtbench::pb {
 namespace {
@@ -51,7 +50,11 @@ SystemInfo PhraseBasedTranslator::static_info() {
 }
 
 TranslatorEntry phrase_based_translator_entry() {
-  return builtin_entry<PhraseBasedTranslator>();
+  TranslatorEntry entry = builtin_entry<PhraseBasedTranslator>();
+  add_option_listing<PhraseBasedOptions>(
+      entry, phrase_based_option_table(), phrase_based_presets(),
+      [](const std::string& preset) { return parse_phrase_based_options("", preset, "phrase-based options"); });
+  return entry;
 }
 
 std::vector<std::string> PhraseBasedTranslator::prepare(const std::string& raw, bool source) const {

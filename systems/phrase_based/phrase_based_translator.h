@@ -13,7 +13,7 @@
 
 #include "corpus/truecaser.h"
 #include "systems/phrase_based/decoder.h"
-#include "systems/phrase_based/ngram_lm.h"
+#include "systems/lm/ngram_lm.h"
 #include "systems/phrase_based/options.h"
 #include "systems/phrase_based/phrase_table.h"
 #include "systems/registry.h"

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::pb {
 

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "systems/phrase_based/ibm_align.h"
+#include "systems/phrase_based/word_alignment.h"
 #include "systems/phrase_based/reordering.h"
 
 namespace mtbench::pb {

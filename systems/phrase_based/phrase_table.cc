@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "corpus/error.h"
-#include "corpus/progress.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/progress.h"
+#include "base/text_file.h"
 
 namespace mtbench::pb {
 namespace {

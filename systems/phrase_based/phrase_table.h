@@ -13,9 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "systems/phrase_based/ibm_align.h"
+#include "systems/phrase_based/word_alignment.h"
 #include "systems/phrase_based/phrase_extract.h"
-#include "systems/phrase_based/vocab.h"
 
 namespace mtbench {
 class Progress;

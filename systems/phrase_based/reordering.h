@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "systems/phrase_based/ibm_align.h"
+#include "systems/phrase_based/word_alignment.h"
 
 namespace mtbench::pb {
 

@@ -1,6 +1,6 @@
 #include "systems/rnn_attention/attention.h"
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::rnn {
 

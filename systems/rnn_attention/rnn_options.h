@@ -6,6 +6,9 @@
 // (the default) trains the larger model for up to ~55 minutes with early stopping on dev BLEU.
 
 #include <string>
+#include <vector>
+
+#include "base/option_table.h"
 
 #include "systems/neural/trainer_options.h"
 #include "systems/rnn_attention/rnn_model.h"
@@ -17,6 +20,11 @@ struct RnnOptions {
   RnnModelOptions model;          // architecture (vocabulary sizes filled in after training BPE)
   neural::CommonOptions common;   // vocabulary, training loop, decoding
 };
+
+// Every option, declared once: key, member, help, validator (base/option_table.h).
+const OptionTable<RnnOptions>& rnn_option_table();
+// The presets: "full" (the default) and "quick" (over "full").
+const std::vector<Preset>& rnn_presets();
 
 // Parses `yaml` (may be empty) over `preset` ("", "full", "quick"); errors name `origin`.
 RnnOptions parse_rnn_options(const std::string& yaml, const std::string& preset, const std::string& origin);

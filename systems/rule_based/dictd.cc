@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "corpus/error.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/text_file.h"
 #include "systems/rule_based/text_util.h"
 
 namespace mtbench::rule_based {

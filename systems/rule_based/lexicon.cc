@@ -4,9 +4,9 @@
 #include <cstring>
 #include <numeric>
 
-#include "corpus/error.h"
-#include "corpus/progress.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/progress.h"
+#include "base/text_file.h"
 #include "systems/rule_based/dictd.h"
 #include "systems/rule_based/text_util.h"
 

@@ -3,11 +3,10 @@
 #include <thread>
 #include <unistd.h>
 
-#include <yaml-cpp/yaml.h>
 
-#include "corpus/error.h"
-#include "corpus/progress.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/progress.h"
+#include "base/text_file.h"
 #include "corpus/tokenizer.h"
 #include "systems/rule_based/english.h"
 #include "systems/rule_based/morphology.h"
@@ -39,30 +38,25 @@ std::string regular_past(const std::string& base) {
 
 }  // namespace
 
+const OptionTable<RuleBasedOptions>& rule_based_option_table() {
+  static const OptionTable<RuleBasedOptions> table = [] {
+    using O = RuleBasedOptions;
+    OptionTable<O> t("rule-based");
+    t.add<std::string>("lexicon", [](O& o) -> std::string& { return o.lexicon; },
+                       "freedict, georgetown (a 1954-sized demonstration) or a path to a TSV lexicon");
+    t.add<std::string>("dictd_index", [](O& o) -> std::string& { return o.dictd_index; }, "FreeDict index file");
+    t.add<std::string>("dictd_dict", [](O& o) -> std::string& { return o.dictd_dict; }, "FreeDict body (.dict.dz)");
+    t.add<std::string>("rules", [](O& o) -> std::string& { return o.rules; },
+                       "rule file; empty = data/de-en.rules (georgetown.rules with lexicon: georgetown)");
+    t.add<bool>("target_counts", [](O& o) -> bool& { return o.target_counts; },
+                "count English words of the training target for sense selection");
+    return t;
+  }();
+  return table;
+}
+
 RuleBasedOptions parse_rule_based_options(const std::string& text, const std::string& origin) {
-  RuleBasedOptions options;
-  if (trim(text).empty()) return options;
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    fail<ConfigError>("{}: invalid YAML: {}", origin, e.what());
-  }
-  if (!root.IsMap()) fail<ConfigError>("{}: rule-based options must be a mapping", origin);
-  for (const auto& item : root) {
-    const std::string key = item.first.as<std::string>();
-    try {
-      if (key == "lexicon") options.lexicon = item.second.as<std::string>();
-      else if (key == "dictd_index") options.dictd_index = item.second.as<std::string>();
-      else if (key == "dictd_dict") options.dictd_dict = item.second.as<std::string>();
-      else if (key == "rules") options.rules = item.second.as<std::string>();
-      else if (key == "target_counts") options.target_counts = item.second.as<bool>();
-      else fail<ConfigError>("{}: unknown rule-based option '{}' (known: lexicon, dictd_index, dictd_dict, rules, target_counts)", origin, key);
-    } catch (const YAML::Exception& e) {
-      fail<ConfigError>("{}: bad value for '{}': {}", origin, key, e.what());
-    }
-  }
-  return options;
+  return rule_based_option_table().parse(text, {}, "", "", origin.empty() ? "rule-based options" : origin);
 }
 
 std::filesystem::path find_rule_data(const std::string& name) {
@@ -99,7 +93,10 @@ SystemInfo RuleBasedTranslator::static_info() {
 }
 
 TranslatorEntry rule_based_translator_entry() {
-  return builtin_entry<RuleBasedTranslator>();
+  TranslatorEntry entry = builtin_entry<RuleBasedTranslator>();
+  add_option_listing<RuleBasedOptions>(entry, rule_based_option_table(), {},
+                                       [](const std::string&) { return RuleBasedOptions{}; });
+  return entry;
 }
 
 void RuleBasedTranslator::set_model(Lexicon lexicon, RuleSet rules, std::string rules_text) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "systems/rule_based/lexicon.h"
+#include "base/option_table.h"
 #include "systems/registry.h"
 #include "systems/rule_based/rule_file.h"
 #include "systems/translator.h"
@@ -26,6 +27,8 @@ struct RuleBasedOptions {
   bool target_counts = true;         // count English words of the training target for sense selection
 };
 
+// Every option, declared once (base/option_table.h).
+const OptionTable<RuleBasedOptions>& rule_based_option_table();
 // Parses the YAML mapping `text` (empty = defaults); `origin` names it in errors.
 RuleBasedOptions parse_rule_based_options(const std::string& text, const std::string& origin);
 

@@ -1,6 +1,6 @@
 #include "systems/rule_based/text_util.h"
 
-#include "corpus/utf8.h"
+#include "base/utf8.h"
 
 namespace mtbench::rule_based {
 namespace {

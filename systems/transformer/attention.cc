@@ -5,7 +5,7 @@
 #include <limits>
 #include <sstream>
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::transformer {
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::transformer {
 

@@ -1,171 +1,91 @@
 #include "systems/transformer/transformer_options.h"
 
-#include <yaml-cpp/yaml.h>
-
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::transformer {
-namespace {
 
-void apply_preset(TransformerOptions& o, const std::string& preset) {
-  auto& m = o.model;
-  auto& t = o.common.trainer;
-  // Shared by every preset: the paper's optimizer and regularisation (sec. 5.3, 5.4).
-  t.lr_schedule = "noam";
-  t.adam_beta1 = 0.9;
-  t.adam_beta2 = 0.98;
-  t.adam_eps = 1e-9;
-  t.label_smoothing = 0.1;
-  t.clip_norm = 0;
-  t.plateau_patience = 0;
-  o.common.vocabulary.joint = true;
-  o.common.vocabulary.vocab_size = 8000;
-  o.common.decode.beam_size = 5;
-  o.common.decode.length_penalty = 1.0;
-  if (preset.empty() || preset == "full" || preset == "default") {
-    // ~1 hour on 2 CPU cores over Multi30k's 29k pairs (~25 epochs, ~4500 updates at ~3k target tokens/s): a
-    // small model, moderate dropout for small data, the last checkpoints averaged.
-    m.dim = 256;
-    m.heads = 4;
-    m.ffn_dim = 1024;
-    m.encoder_layers = 3;
-    m.decoder_layers = 3;
-    m.dropout = 0.2;
-    m.attention_dropout = 0.1;
-    m.relu_dropout = 0.1;
-    t.batching.max_tokens = 2500;
-    t.warmup_steps = 800;
-    t.learning_rate = 0.45;  // peak 0.45 * 256^-0.5 * 800^-0.5 = 9.9e-4
-    t.max_epochs = 100;
-    t.max_minutes = 55;
-    t.validate_every = 300;
-    t.patience = 8;
-    t.dev_bleu_sentences = 500;
-    t.average_checkpoints = 5;
-  } else if (preset == "quick") {
-    // A few minutes on 2 CPU cores: two layers per stack and small batches (more updates).
-    m.dim = 256;
-    m.heads = 4;
-    m.ffn_dim = 1024;
-    m.encoder_layers = 2;
-    m.decoder_layers = 2;
-    m.dropout = 0.1;
-    t.batching.max_tokens = 2000;
-    t.warmup_steps = 300;
-    t.learning_rate = 0.35;  // peak 0.35 * 256^-0.5 * 300^-0.5 = 1.26e-3
-    t.max_epochs = 10;
-    t.max_minutes = 5;
-    t.validate_every = 250;
-    t.patience = 0;
-    t.dev_bleu_sentences = 300;
-    t.average_checkpoints = 3;
-  } else if (preset == "base") {
-    // The paper's base model (sec. 6.1, table 3): for a GPU.
-    m.dim = 512;
-    m.heads = 8;
-    m.ffn_dim = 2048;
-    m.encoder_layers = 6;
-    m.decoder_layers = 6;
-    m.dropout = 0.3;
-    m.attention_dropout = 0.1;
-    m.relu_dropout = 0.1;
-    t.batching.max_tokens = 8000;
-    t.warmup_steps = 4000;
-    t.learning_rate = 2.0;  // as in the Annotated Transformer
-    t.max_epochs = 100;
-    t.max_minutes = 60;
-    t.validate_every = 500;
-    t.patience = 8;
-    t.dev_bleu_sentences = 0;
-    t.average_checkpoints = 5;
-    o.common.vocabulary.vocab_size = 10000;
-  } else {
-    fail<ConfigError>("transformer: unknown preset '{}' (valid: full, quick, base)", preset);
-  }
+const OptionTable<TransformerOptions>& transformer_option_table() {
+  static const OptionTable<TransformerOptions> table = [] {
+    using O = TransformerOptions;
+    OptionTable<O> t("transformer");
+    t.add<int>("dim", [](O& o) -> int& { return o.model.dim; }, "d_model (paper base: 512)", at_least(1));
+    t.add<int>("heads", [](O& o) -> int& { return o.model.heads; }, "attention heads h (paper base: 8)", at_least(1));
+    t.add<int>("ffn_dim", [](O& o) -> int& { return o.model.ffn_dim; }, "d_ff (paper base: 2048)", at_least(1));
+    t.add<int>("encoder_layers", [](O& o) -> int& { return o.model.encoder_layers; }, "N of the encoder (paper: 6)",
+               at_least(1));
+    t.add<int>("decoder_layers", [](O& o) -> int& { return o.model.decoder_layers; }, "N of the decoder (paper: 6)",
+               at_least(1));
+    t.add<double>("dropout", [](O& o) -> double& { return o.model.dropout; }, "P_drop (paper base: 0.1)",
+                  in_range(0.0, 1.0, false));
+    t.add<double>("attention_dropout", [](O& o) -> double& { return o.model.attention_dropout; },
+                  "dropout on attention weights", in_range(0.0, 1.0, false));
+    t.add<double>("relu_dropout", [](O& o) -> double& { return o.model.relu_dropout; },
+                  "dropout inside the feed-forward block", in_range(0.0, 1.0, false));
+    t.add<std::string>("norm", [](O& o) -> std::string& { return o.model.norm; },
+                       "post (the paper) or pre (Xiong et al. 2020) layer normalisation", one_of({"post", "pre"}));
+    t.add<std::string>("positional", [](O& o) -> std::string& { return o.model.positional; },
+                       "sinusoidal (sec. 3.5) or learned positional encodings", one_of({"sinusoidal", "learned"}));
+    t.add<int>("max_positions", [](O& o) -> int& { return o.model.max_positions; },
+               "learned encodings: table size (longer inputs reuse the last row)", at_least(1));
+    t.add<bool>("share_embeddings", [](O& o) -> bool& { return o.model.share_embeddings; },
+                "one embedding matrix for source and target (needs joint_vocabulary)");
+    t.add<bool>("tie_output", [](O& o) -> bool& { return o.model.tie_output; },
+                "output projection = target embedding matrix (sec. 3.4)");
+    t.add<int>("explain_max_values", [](O& o) -> int& { return o.explain_max_values; },
+               "explanations: attention values kept per sentence (layers nearest the output first)", at_least(1));
+    t.include(neural::common_option_table(), [](O& o) -> neural::CommonOptions& { return o.common; });
+    return t;
+  }();
+  return table;
 }
 
-}  // namespace
+const std::vector<Preset>& transformer_presets() {
+  static const std::vector<Preset> presets = {
+      // Shared by every preset: the paper's optimizer and regularisation (sec. 5.3, 5.4).
+      {"paper-training", "",
+       "lr_schedule: noam\nadam_beta1: 0.9\nadam_beta2: 0.98\nadam_eps: 1e-9\nlabel_smoothing: 0.1\nclip_norm: 0\n"
+       "plateau_patience: 0\njoint_vocabulary: true\nvocab_size: 8000\nbeam_size: 5\nlength_penalty: 1.0\n",
+       ""},
+      // ~1 hour on 2 CPU cores over Multi30k's 29k pairs (~25 epochs, ~4500 updates at ~3k target
+      // tokens/s): a small model, moderate dropout for small data, the last checkpoints averaged.
+      // Peak learning rate 0.45 * 256^-0.5 * 800^-0.5 = 9.9e-4.
+      {"full", "paper-training",
+       "dim: 256\nheads: 4\nffn_dim: 1024\nencoder_layers: 3\ndecoder_layers: 3\ndropout: 0.2\n"
+       "attention_dropout: 0.1\nrelu_dropout: 0.1\nbatch_tokens: 2500\nwarmup_steps: 800\nlearning_rate: 0.45\n"
+       "max_epochs: 100\nmax_minutes: 55\nvalidate_every: 300\npatience: 8\ndev_bleu_sentences: 500\n"
+       "average_checkpoints: 5\n",
+       "about an hour on 2 CPU cores: 3+3 layers, d=256, checkpoint averaging (the default)"},
+      // Two layers per stack and small batches (more updates). Peak 0.35 * 256^-0.5 * 300^-0.5 = 1.26e-3.
+      {"quick", "paper-training",
+       "dim: 256\nheads: 4\nffn_dim: 1024\nencoder_layers: 2\ndecoder_layers: 2\ndropout: 0.1\n"
+       "batch_tokens: 2000\nwarmup_steps: 300\nlearning_rate: 0.35\nmax_epochs: 10\nmax_minutes: 5\n"
+       "validate_every: 250\npatience: 0\ndev_bleu_sentences: 300\naverage_checkpoints: 3\n",
+       "a few minutes on 2 CPU cores: 2+2 layers, d=256"},
+      // The paper's base model (sec. 6.1, table 3), learning-rate factor as in the Annotated Transformer.
+      {"base", "paper-training",
+       "dim: 512\nheads: 8\nffn_dim: 2048\nencoder_layers: 6\ndecoder_layers: 6\ndropout: 0.3\n"
+       "attention_dropout: 0.1\nrelu_dropout: 0.1\nbatch_tokens: 8000\nwarmup_steps: 4000\nlearning_rate: 2.0\n"
+       "max_epochs: 100\nmax_minutes: 60\nvalidate_every: 500\npatience: 8\ndev_bleu_sentences: 0\n"
+       "average_checkpoints: 5\nvocab_size: 10000\n",
+       "the paper's base model (6+6 layers, d=512), for a GPU"},
+  };
+  return presets;
+}
 
 TransformerOptions parse_transformer_options(const std::string& yaml, const std::string& preset,
                                              const std::string& origin) {
-  TransformerOptions o;
-  apply_preset(o, preset);
-  auto& m = o.model;
-  if (yaml.find_first_not_of(" \t\r\n") != std::string::npos) {
-    YAML::Node root;
-    try {
-      root = YAML::Load(yaml);
-    } catch (const YAML::Exception& e) {
-      fail<ConfigError>("{}: invalid YAML: {}", origin, e.what());
-    }
-    if (!root.IsNull() && !root.IsMap()) fail<ConfigError>("{}: transformer options must be a mapping", origin);
-    for (const auto& item : root) {
-      const auto key = item.first.as<std::string>();
-      const YAML::Node& v = item.second;
-      try {
-        if (key == "dim") m.dim = v.as<int>();
-        else if (key == "heads") m.heads = v.as<int>();
-        else if (key == "ffn_dim") m.ffn_dim = v.as<int>();
-        else if (key == "encoder_layers") m.encoder_layers = v.as<int>();
-        else if (key == "decoder_layers") m.decoder_layers = v.as<int>();
-        else if (key == "dropout") m.dropout = v.as<double>();
-        else if (key == "attention_dropout") m.attention_dropout = v.as<double>();
-        else if (key == "relu_dropout") m.relu_dropout = v.as<double>();
-        else if (key == "norm") m.norm = v.as<std::string>();
-        else if (key == "positional") m.positional = v.as<std::string>();
-        else if (key == "max_positions") m.max_positions = v.as<int>();
-        else if (key == "share_embeddings") m.share_embeddings = v.as<bool>();
-        else if (key == "tie_output") m.tie_output = v.as<bool>();
-        else if (key == "explain_max_values") o.explain_max_values = v.as<int>();
-        else if (!neural::parse_common_key(o.common, key, v))
-          fail<ConfigError>("{}: unknown transformer option '{}' (known: dim, heads, ffn_dim, encoder_layers, "
-                            "decoder_layers, dropout, attention_dropout, relu_dropout, norm, positional, "
-                            "max_positions, share_embeddings, tie_output, explain_max_values, {})",
-                            origin, key, neural::common_keys());
-      } catch (const YAML::Exception& e) {
-        fail<ConfigError>("{}: bad value for '{}': {}", origin, key, e.what());
-      }
-    }
-  }
-  if (m.dim < 1 || m.heads < 1 || m.ffn_dim < 1 || m.encoder_layers < 1 || m.decoder_layers < 1 || m.max_positions < 1)
-    fail<ConfigError>("{}: dim, heads, ffn_dim, encoder_layers, decoder_layers, max_positions must be >= 1", origin);
-  if (m.dim % m.heads != 0)
-    fail<ConfigError>("{}: dim ({}) must be divisible by heads ({})", origin, m.dim, m.heads);
-  if (m.dim % 2 != 0) fail<ConfigError>("{}: dim must be even (sinusoidal encodings pair sin and cos), got {}", origin, m.dim);
-  for (double p : {m.dropout, m.attention_dropout, m.relu_dropout})
-    if (p < 0 || p >= 1) fail<ConfigError>("{}: dropout rates must be in [0, 1), got {}", origin, p);
-  if (m.norm != "post" && m.norm != "pre") fail<ConfigError>("{}: norm must be post or pre, got '{}'", origin, m.norm);
-  if (m.positional != "sinusoidal" && m.positional != "learned")
-    fail<ConfigError>("{}: positional must be sinusoidal or learned, got '{}'", origin, m.positional);
+  TransformerOptions o = transformer_option_table().parse(yaml, transformer_presets(), preset, "full", origin);
+  const auto& m = o.model;
+  if (m.dim % m.heads != 0) fail<ConfigError>("{}: dim ({}) must be divisible by heads ({})", origin, m.dim, m.heads);
+  if (m.dim % 2 != 0)
+    fail<ConfigError>("{}: dim must be even (sinusoidal encodings pair sin and cos), got {}", origin, m.dim);
   if (m.share_embeddings && !o.common.vocabulary.joint)
     fail<ConfigError>("{}: share_embeddings needs joint_vocabulary: true", origin);
-  if (o.explain_max_values < 1) fail<ConfigError>("{}: explain_max_values must be >= 1", origin);
   o.common.trainer.noam_model_dim = m.dim;
-  neural::validate_common(o.common, origin);
+  neural::validate_common_relations(o.common, origin);
   return o;
 }
 
-std::string transformer_options_yaml(const TransformerOptions& o) {
-  const auto& m = o.model;
-  YAML::Emitter out;
-  out << YAML::BeginMap;
-  out << YAML::Key << "dim" << YAML::Value << m.dim;
-  out << YAML::Key << "heads" << YAML::Value << m.heads;
-  out << YAML::Key << "ffn_dim" << YAML::Value << m.ffn_dim;
-  out << YAML::Key << "encoder_layers" << YAML::Value << m.encoder_layers;
-  out << YAML::Key << "decoder_layers" << YAML::Value << m.decoder_layers;
-  out << YAML::Key << "dropout" << YAML::Value << m.dropout;
-  out << YAML::Key << "attention_dropout" << YAML::Value << m.attention_dropout;
-  out << YAML::Key << "relu_dropout" << YAML::Value << m.relu_dropout;
-  out << YAML::Key << "norm" << YAML::Value << m.norm;
-  out << YAML::Key << "positional" << YAML::Value << m.positional;
-  out << YAML::Key << "max_positions" << YAML::Value << m.max_positions;
-  out << YAML::Key << "share_embeddings" << YAML::Value << m.share_embeddings;
-  out << YAML::Key << "tie_output" << YAML::Value << m.tie_output;
-  out << YAML::Key << "explain_max_values" << YAML::Value << o.explain_max_values;
-  neural::emit_common(out, o.common);
-  out << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
-}
+std::string transformer_options_yaml(const TransformerOptions& o) { return transformer_option_table().to_yaml(o); }
 
 }  // namespace mtbench::transformer

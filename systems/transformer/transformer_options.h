@@ -9,6 +9,9 @@
 // beta2 = 0.98 (sec. 5.3, 5.4).
 
 #include <string>
+#include <vector>
+
+#include "base/option_table.h"
 
 #include "systems/neural/trainer_options.h"
 #include "systems/transformer/transformer_model.h"
@@ -22,6 +25,11 @@ struct TransformerOptions {
   int explain_max_values = 60000;       // explanations: attention values kept per sentence (the
                                         // layers nearest the output are kept first)
 };
+
+// Every option, declared once: key, member, help, validator (base/option_table.h).
+const OptionTable<TransformerOptions>& transformer_option_table();
+// The presets: "full" (the default), "quick", "base", each over the paper's training settings.
+const std::vector<Preset>& transformer_presets();
 
 // Parses `yaml` (may be empty) over `preset` ("", "full", "quick", "base"); errors name `origin`.
 TransformerOptions parse_transformer_options(const std::string& yaml, const std::string& preset,

@@ -2,41 +2,48 @@
 // The built-in "transformer" system (Vaswani et al. 2017, see transformer_model.h) over a
 // joint SentencePiece BPE vocabulary, trained with the shared neural loop (noam schedule,
 // label smoothing, checkpoint averaging) and decoded by batched beam search with cached
-// incremental state. Model directory: subword model, transformer.yaml (every option),
+// incremental state (systems/neural/neural_translator.h does both). Model directory: subword model, transformer.yaml (every option),
 // model.pt (weights), plus checkpoints/ and training_log.jsonl from training.
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "systems/neural/decoding.h"
-#include "systems/neural/vocabulary.h"
+#include "systems/neural/neural_translator.h"
 #include "systems/registry.h"
 #include "systems/transformer/transformer_model.h"
+#include "systems/transformer/transformer_explanation.h"
 #include "systems/transformer/transformer_options.h"
-#include "systems/translator.h"
 
 namespace mtbench::transformer {
 
-class TransformerTranslator : public Translator {
+class TransformerTranslator : public neural::NeuralTranslator {
  public:
   static SystemInfo static_info();
   SystemInfo info() const override { return static_info(); }
-  void train(const TrainData& data, const TrainOptions& options) override;
-  void save(const std::filesystem::path& dir) const override;
-  void load(const std::filesystem::path& dir) override;
-  std::vector<Translation> translate(const std::vector<std::string>& sources, const TranslateOptions& options) override;
 
-  // The network (null before train/load), for benchmarks and tests.
+  // The network (null before train/load), for benchmarks, tests and checkpoint averaging.
   TransformerModel model() const { return model_; }
 
- private:
-  void build_model(const torch::Device& device);
+ protected:
+  std::string options_file() const override { return "transformer.yaml"; }
+  void set_options(const std::string& yaml, const std::string& preset, const std::string& origin) override;
+  std::string options_yaml() const override;
+  const neural::CommonOptions& common_options() const override { return options_.common; }
+  neural::EncoderDecoder& build_network(std::int64_t source_vocab, std::int64_t target_vocab,
+                                        std::int64_t pad_id) override;
+  std::string describe_network() const override;
+  // Every layer's and head's encoder self-, decoder self- and cross-attention, recorded by the
+  // decoding pass itself, and the positional encodings (transformer_explanation.h).
+  void begin_explaining(const std::vector<std::vector<std::int64_t>>& sources, const neural::DecodeOptions& decode,
+                        int& batch_size, neural::BatchDone& batch_done) override;
+  void end_explaining() override;
+  Explanation explain(std::size_t index, const std::string& source, const neural::Hypothesis& best) override;
 
-  TransformerOptions options_;          // as trained
-  neural::Vocabulary vocab_;            // subword model(s)
-  TransformerModel model_{nullptr};     // the network
-  torch::Device device_{torch::kCPU};   // where model_ lives
+ private:
+  TransformerOptions options_;               // as trained
+  TransformerModel model_{nullptr};          // the network
+  std::vector<RecordedAttention> recorded_;  // per sentence of the call being explained
 };
 
 // Registry entry of "transformer".

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "corpus/text_file.h"
+#include "base/text_file.h"
 #include "tests/cli/run_mtbench.h"
 #include "tests/test_util.h"
 

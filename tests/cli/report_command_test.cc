@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "corpus/text_file.h"
+#include "base/text_file.h"
 #include "reports/html_report.h"
 #include "reports/run_results.h"
 #include "reports/tables.h"

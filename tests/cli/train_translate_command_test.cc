@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "corpus/text_file.h"
+#include "base/text_file.h"
 #include "tests/cli/run_mtbench.h"
 #include "tests/test_util.h"
 
@@ -120,7 +120,7 @@ TEST(TrainTranslateCommand, ErrorsAreOneClearLine) {
                         " --src-lang de --tgt-lang en --out " + q(s / "m"),
                     s.path());
   EXPECT_EQ(run.status, 1);
-  EXPECT_THAT(run.err, HasSubstr("unknown key 'comand'"));
+  EXPECT_THAT(run.err, HasSubstr("unknown external option 'comand'"));
   EXPECT_THAT(run.err, HasSubstr("bad.yaml"));
 
   run = run_mtbench(

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "corpus/error.h"
+#include "base/error.h"
 #include "tests/test_util.h"
 
 namespace mtbench {

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "corpus/text_file.h"
+#include "base/text_file.h"
 #include "corpus/tokenizer.h"
 #include "tests/test_util.h"
 

@@ -20,9 +20,9 @@
 
 #include <gtest/gtest.h>
 
-#include "corpus/error.h"
-#include "corpus/sha256.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/sha256.h"
+#include "base/text_file.h"
 #include "tests/test_util.h"
 
 namespace mtbench {

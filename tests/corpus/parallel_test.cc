@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "corpus/error.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/text_file.h"
 #include "tests/test_util.h"
 
 namespace mtbench {

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "corpus/nonbreaking_prefixes.h"
-#include "corpus/text_file.h"
+#include "base/text_file.h"
 #include "tests/test_util.h"
 
 namespace mtbench {

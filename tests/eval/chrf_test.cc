@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "corpus/error.h"
+#include "base/error.h"
 #include "eval/chrf.h"
 
 namespace mtbench::eval {

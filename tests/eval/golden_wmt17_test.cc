@@ -3,7 +3,6 @@
 // scores of the first 300 segments. Every metric is set up once per configuration and then
 // scores all 8 systems (exercising the reference cache).
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -14,7 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "corpus/text_file.h"
+#include "base/text_file.h"
 #include "eval/bleu.h"
 #include "eval/chrf.h"
 #include "eval/ter.h"
@@ -197,39 +196,6 @@ TEST_F(GoldenWmt17, EveryConfigurationOfTheGoldenFileIsChecked) {
       if (config != "sentence") {
         EXPECT_TRUE(configurations().count(config)) << "untested: " << config;
       }
-}
-
-}  // namespace
-}  // namespace mtbench::eval
-
-namespace mtbench::eval {
-namespace {
-
-// Timing of each metric on the 8 systems (not a correctness test; run with
-// eval_tests --gtest_also_run_disabled_tests --gtest_filter='*Benchmark*').
-TEST_F(GoldenWmt17, DISABLED_Benchmark) {
-  using Clock = std::chrono::steady_clock;
-  BleuOptions bleu_options;
-  ChrfOptions chrf_options;
-  chrf_options.word_order = 2;
-  std::vector<std::pair<std::string, std::unique_ptr<Metric>>> metrics;
-  metrics.emplace_back("BLEU", std::make_unique<Bleu>(bleu_options));
-  metrics.emplace_back("chrF2++", std::make_unique<Chrf>(chrf_options));
-  metrics.emplace_back("TER", std::make_unique<Ter>());
-  double total = 0;
-  for (auto& [name, metric] : metrics) {
-    const auto start = Clock::now();
-    metric->set_references({reference_});
-    const auto cached = Clock::now();
-    for (const auto& [system, hyps] : outputs_) metric->segment_stats(hyps);
-    const auto end = Clock::now();
-    const double refs_s = std::chrono::duration<double>(cached - start).count();
-    const double systems_s = std::chrono::duration<double>(end - cached).count();
-    total += refs_s + systems_s;
-    std::printf("%-8s references %.3f s, 8 systems %.3f s (%d threads)\n", name.c_str(), refs_s, systems_s,
-                parallel_workers());
-  }
-  std::printf("total    %.3f s\n", total);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "corpus/error.h"
+#include "base/error.h"
 
 namespace mtbench::eval {
 namespace {

@@ -12,8 +12,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "corpus/error.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/text_file.h"
 #include "eval/bleu.h"
 #include "eval/chrf.h"
 #include "eval/ter.h"

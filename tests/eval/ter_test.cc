@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "corpus/error.h"
+#include "base/error.h"
 #include "eval/ter.h"
 #include "eval/ter_shift.h"
 

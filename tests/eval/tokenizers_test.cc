@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "corpus/error.h"
+#include "base/error.h"
 #include "eval/tokenizers.h"
 
 namespace mtbench::eval {

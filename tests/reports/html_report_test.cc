@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "corpus/text_file.h"
+#include "base/text_file.h"
 #include "tests/reports/sample_results.h"
 #include "tests/test_util.h"
 

@@ -3,8 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "corpus/error.h"
-#include "corpus/text_file.h"
+#include "base/error.h"
+#include "base/text_file.h"
 #include "systems/plugin_api.h"
 #include "tests/test_util.h"
 

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "corpus/error.h"
+#include "base/error.h"
 #include "systems/builtin/builtin.h"
 
 namespace mtbench {

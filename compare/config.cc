@@ -1,0 +1,248 @@
+#include "compare/config.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
+
+#include "base/error.h"
+#include "eval/metric_factory.h"
+#include "base/text_file.h"
+
+namespace mtbench::compare {
+namespace {
+
+// Walks a YAML document keeping the dotted key path and the file for error messages.
+class Reader {
+ public:
+  explicit Reader(std::filesystem::path origin) : origin_(std::move(origin)) {}
+
+  [[noreturn]] void error(const std::string& key, const YAML::Node& node, const std::string& what) const {
+    const auto mark = node.Mark();
+    const std::string where = mark.line >= 0 ? fmt::format(":{}", mark.line + 1) : "";
+    fail<ConfigError>("{}{}: '{}' {}", origin_.string(), where, key, what);
+  }
+
+  void expect_keys(const YAML::Node& map, const std::string& path, const std::set<std::string>& allowed) const {
+    if (!map.IsMap()) error(path.empty() ? "<top level>" : path, map, "must be a mapping");
+    for (const auto& item : map) {
+      const auto key = item.first.as<std::string>();
+      if (!allowed.count(key)) {
+        error(join(path, key), item.first,
+              fmt::format("is not a known key; expected one of: {}", fmt::join(allowed, ", ")));
+      }
+    }
+  }
+
+  template <typename T>
+  T scalar(const YAML::Node& node, const std::string& key, const char* type_name) const {
+    if (!node.IsScalar()) error(key, node, fmt::format("must be {}", type_name));
+    try {
+      return node.as<T>();
+    } catch (const YAML::Exception&) {
+      error(key, node, fmt::format("must be {}, got '{}'", type_name, node.Scalar()));
+    }
+  }
+
+  std::vector<std::string> string_list(const YAML::Node& node, const std::string& key) const {
+    std::vector<std::string> out;
+    if (node.IsScalar()) return {node.Scalar()};
+    if (!node.IsSequence()) error(key, node, "must be a list of strings");
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      out.push_back(scalar<std::string>(node[i], fmt::format("{}[{}]", key, i), "a string"));
+    }
+    return out;
+  }
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+  // Paths in the config are relative to the config file's directory.
+  std::filesystem::path path_value(const YAML::Node& node, const std::string& key) const {
+    std::filesystem::path p = scalar<std::string>(node, key, "a file path");
+    if (p.is_relative() && origin_.has_parent_path() && origin_ != "<default>") p = (origin_.parent_path() / p).lexically_normal();
+    return p;
+  }
+
+ private:
+  std::filesystem::path origin_;
+};
+
+TestSetConfig parse_test_set(const Reader& r, const YAML::Node& node, const std::string& key) {
+  TestSetConfig t;
+  if (node.IsScalar()) {
+    t.name = t.split = node.Scalar();
+    return t;
+  }
+  r.expect_keys(node, key, {"name", "split", "source", "reference", "references"});
+  if (!node["name"] && !node["split"]) r.error(key, node, "needs 'name' or 'split'");
+  if (node["split"]) t.split = r.scalar<std::string>(node["split"], key + ".split", "a string");
+  t.name = node["name"] ? r.scalar<std::string>(node["name"], key + ".name", "a string") : t.split;
+  if (node["source"]) t.source = r.path_value(node["source"], key + ".source");
+  if (node["reference"]) t.references.push_back(r.path_value(node["reference"], key + ".reference"));
+  if (node["references"]) {
+    const auto& refs = node["references"];
+    if (!refs.IsSequence()) r.error(key + ".references", refs, "must be a list of file paths");
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+      t.references.push_back(r.path_value(refs[i], fmt::format("{}.references[{}]", key, i)));
+    }
+  }
+  if (t.split.empty() && t.references.empty()) r.error(key, node, "needs a 'split' or 'reference' file");
+  return t;
+}
+
+SystemConfig parse_system(const Reader& r, const YAML::Node& node, const std::string& key) {
+  SystemConfig s;
+  if (node.IsScalar()) {
+    s.system = s.label = node.Scalar();
+    return s;
+  }
+  r.expect_keys(node, key, {"system", "label", "preset", "options", "outputs"});
+  if (!node["system"]) r.error(key, node, "needs 'system' (a registered system name)");
+  s.system = r.scalar<std::string>(node["system"], key + ".system", "a string");
+  s.label = node["label"] ? r.scalar<std::string>(node["label"], key + ".label", "a string") : s.system;
+  if (node["preset"]) s.preset = r.scalar<std::string>(node["preset"], key + ".preset", "a string");
+  if (node["options"]) {
+    if (!node["options"].IsMap()) r.error(key + ".options", node["options"], "must be a mapping");
+    YAML::Emitter emitter;
+    emitter << node["options"];
+    s.options_yaml = emitter.c_str();
+  }
+  if (node["outputs"]) {
+    const auto& outs = node["outputs"];
+    if (!outs.IsMap()) r.error(key + ".outputs", outs, "must map test set names to files");
+    for (const auto& item : outs) {
+      const auto name = item.first.as<std::string>();
+      s.outputs[name] = r.path_value(item.second, key + ".outputs." + name);
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+CompareConfig parse_compare_config(const std::string& yaml_text, const std::filesystem::path& origin) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    fail<ConfigError>("{}:{}: invalid YAML: {}", origin.string(), e.mark.line + 1, e.msg);
+  }
+  Reader r(origin);
+  CompareConfig c;
+  c.origin = origin;
+  c.test_sets.clear();
+  if (root.IsNull()) fail<ConfigError>("{}: the config is empty", origin.string());
+  r.expect_keys(root, "", {"corpus", "pair", "train_split", "dev_split", "preset", "test_sets", "systems",
+                           "metrics", "significance", "analyses", "train_sizes", "seed"});
+  if (root["corpus"]) c.corpus = root["corpus"].IsNull() ? "" : r.scalar<std::string>(root["corpus"], "corpus", "a string");
+  if (root["pair"]) {
+    const auto pair = r.scalar<std::string>(root["pair"], "pair", "a language pair like de-en");
+    const auto dash = pair.find('-');
+    if (dash == std::string::npos || dash == 0 || dash + 1 == pair.size()) {
+      r.error("pair", root["pair"], fmt::format("must look like 'de-en', got '{}'", pair));
+    }
+    c.source_lang = pair.substr(0, dash);
+    c.target_lang = pair.substr(dash + 1);
+  }
+  if (root["train_split"]) c.train_split = r.scalar<std::string>(root["train_split"], "train_split", "a string");
+  if (root["dev_split"]) c.dev_split = r.scalar<std::string>(root["dev_split"], "dev_split", "a string");
+  if (root["preset"]) c.preset = r.scalar<std::string>(root["preset"], "preset", "a string");
+  if (root["seed"]) c.seed = r.scalar<std::uint64_t>(root["seed"], "seed", "a non-negative integer");
+  if (root["test_sets"]) {
+    const auto& ts = root["test_sets"];
+    if (!ts.IsSequence()) r.error("test_sets", ts, "must be a list");
+    for (std::size_t i = 0; i < ts.size(); ++i) c.test_sets.push_back(parse_test_set(r, ts[i], fmt::format("test_sets[{}]", i)));
+  } else {
+    c.test_sets.push_back({"test_2016_flickr", "test_2016_flickr", {}, {}});
+  }
+  if (!root["systems"]) r.error("systems", root, "is required: list the systems to compare");
+  const auto& systems = root["systems"];
+  if (!systems.IsSequence() || systems.size() == 0) r.error("systems", systems, "must be a non-empty list");
+  std::set<std::string> labels;
+  for (std::size_t i = 0; i < systems.size(); ++i) {
+    const auto key = fmt::format("systems[{}]", i);
+    auto s = parse_system(r, systems[i], key);
+    if (!labels.insert(s.label).second) r.error(key + ".label", systems[i], fmt::format("'{}' is used twice", s.label));
+    c.systems.push_back(std::move(s));
+  }
+  if (root["metrics"]) c.metrics = r.string_list(root["metrics"], "metrics");
+  if (root["analyses"]) c.analyses = r.string_list(root["analyses"], "analyses");
+  if (root["significance"]) {
+    const auto& sig = root["significance"];
+    r.expect_keys(sig, "significance", {"bootstrap_samples", "randomization_trials", "all_pairs"});
+    if (sig["bootstrap_samples"]) c.significance.bootstrap_samples = r.scalar<int>(sig["bootstrap_samples"], "significance.bootstrap_samples", "an integer");
+    if (sig["randomization_trials"]) c.significance.randomization_trials = r.scalar<int>(sig["randomization_trials"], "significance.randomization_trials", "an integer");
+    if (sig["all_pairs"]) c.significance.all_pairs = r.scalar<bool>(sig["all_pairs"], "significance.all_pairs", "true or false");
+  }
+  if (root["train_sizes"]) {
+    const auto& sizes = root["train_sizes"];
+    if (!sizes.IsSequence()) r.error("train_sizes", sizes, "must be a list of integers");
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      c.train_sizes.push_back(r.scalar<std::size_t>(sizes[i], fmt::format("train_sizes[{}]", i), "a positive integer"));
+    }
+  }
+  return c;
+}
+
+CompareConfig load_compare_config(const std::filesystem::path& path) {
+  return parse_compare_config(read_file(path), path);
+}
+
+CompareConfig default_compare_config() {
+  // configs/default.yaml itself, embedded at build time: one spelling of the default benchmark.
+  return parse_compare_config(std::string(default_config_yaml()), "<default: configs/default.yaml>");
+}
+
+void validate_compare_config(const CompareConfig& c, const std::vector<std::string>& known_systems) {
+  const std::string origin = c.origin.string();
+  for (const auto& m : c.metrics) {
+    if (!eval::is_metric_name(m))
+      fail<ConfigError>("{}: 'metrics' has unknown metric '{}'; valid: {}", origin, m, fmt::join(eval::metric_names(), ", "));
+  }
+  static const std::set<std::string> kAnalyses = {"length", "frequency", "ngrams", "examples"};
+  for (const auto& a : c.analyses) {
+    if (!kAnalyses.count(a)) {
+      fail<ConfigError>("{}: 'analyses' has unknown analysis '{}'; valid: {}", origin, a, fmt::join(kAnalyses, ", "));
+    }
+  }
+  if (c.significance.bootstrap_samples < 0 || c.significance.randomization_trials < 0) {
+    fail<ConfigError>("{}: 'significance' sample counts must not be negative", origin);
+  }
+  std::set<std::string> test_names;
+  for (std::size_t i = 0; i < c.test_sets.size(); ++i) {
+    const auto& t = c.test_sets[i];
+    if (!test_names.insert(t.name).second) fail<ConfigError>("{}: test_sets[{}]: name '{}' is used twice", origin, i, t.name);
+    if (t.split.empty() || !t.references.empty()) {
+      for (const auto& ref : t.references) {
+        if (!std::filesystem::exists(ref)) fail<ConfigError>("{}: test_sets[{}].reference: file not found: {}", origin, i, ref.string());
+      }
+      if (!t.source.empty() && !std::filesystem::exists(t.source)) {
+        fail<ConfigError>("{}: test_sets[{}].source: file not found: {}", origin, i, t.source.string());
+      }
+    }
+    if (!t.split.empty() && t.references.empty() && c.corpus.empty()) {
+      fail<ConfigError>("{}: test_sets[{}] names split '{}' but no 'corpus' is configured", origin, i, t.split);
+    }
+  }
+  for (std::size_t i = 0; i < c.systems.size(); ++i) {
+    const auto& s = c.systems[i];
+    if (std::find(known_systems.begin(), known_systems.end(), s.system) == known_systems.end()) {
+      fail<ConfigError>("{}: systems[{}].system: unknown system '{}'; valid systems: {}", origin, i, s.system,
+                        fmt::join(known_systems, ", "));
+    }
+    for (const auto& [name, file] : s.outputs) {
+      if (!test_names.count(name)) {
+        fail<ConfigError>("{}: systems[{}].outputs.{}: no test set called '{}'", origin, i, name, name);
+      }
+      if (!std::filesystem::exists(file)) {
+        fail<ConfigError>("{}: systems[{}].outputs.{}: file not found: {}", origin, i, name, file.string());
+      }
+    }
+  }
+}
+
+}  // namespace mtbench::compare

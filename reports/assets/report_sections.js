@@ -1,0 +1,363 @@
+
+const D = JSON.parse(document.getElementById('mtbench-data').textContent);
+const S = { test: 0, page: 0, query: '', onlyDiff: false, exSeg: 0, exSys: null, kind: null, layer: 0, heads: null, pair: 0, sig: 0 };
+const LANDMARKS = [
+  [1954, 'Georgetown\u2013IBM experiment', 'Dostert 1955: 60 Russian sentences, 250 words, 6 rules'],
+  [1966, 'ALPAC report', 'ALPAC 1966: funding for MT research cut in the US'],
+  [1990, 'IBM statistical models', 'Brown et al. 1990, 1993: word alignment, noisy channel'],
+  [2003, 'Phrase-based SMT', 'Koehn, Och & Marcu 2003; Moses 2007'],
+  [2014, 'Attention', 'Bahdanau, Cho & Bengio 2014: jointly learning to align and translate'],
+  [2017, 'Transformer', 'Vaswani et al. 2017: attention is all you need']];
+const T = () => D.tests[S.test] || { name: '', source: [], references: [], outputs: {}, scores: {}, sentence_scores: {},
+  significance: [], analyses: {}, explanations: {} };
+const sysInfo = label => (D.systems || []).find(s => s.label === label) || { label: label };
+function labels() {
+  const t = T(), out = (D.systems || []).map(s => s.label).filter(l => (t.outputs || {})[l] || (t.scores || {})[l]);
+  for (const l of Object.keys(t.scores || {}).concat(Object.keys(t.outputs || {}))) if (!out.includes(l)) out.push(l);
+  return out;
+}
+function metricsOf(t) {
+  const names = [];
+  for (const list of Object.values(t.scores || {})) for (const s of list) if (!names.includes(s.metric)) names.push(s.metric);
+  const rank = m => m.startsWith('BLEU') ? 0 : m.startsWith('chrF') ? 1 : m.startsWith('TER') ? 2 : 3;
+  return names.sort((a, b) => rank(a) - rank(b));
+}
+const scoreOf = (t, label, metric) => ((t.scores || {})[label] || []).find(s => s.metric === metric);
+function body(id) { return clear(document.getElementById(id + '-body')); }
+
+function renderSummary() {
+  const b = body('summary'), t = T(), ms = metricsOf(t), ls = labels();
+  const best = {};
+  for (const m of ms) {
+    const vals = ls.map(l => scoreOf(t, l, m)).filter(Boolean);
+    if (vals.length) best[m] = vals[0].higher_is_better === false ? Math.min(...vals.map(v => v.score)) : Math.max(...vals.map(v => v.score));
+  }
+  const rows = ls.map(l => {
+    const info = sysInfo(l), st = ((t.analyses || {}).statistics || {})[l] || {};
+    return [el('span', {}, el('span', { class: 'swatch', style: 'background:' + colorFor(l) }), l),
+      info.paradigm || info.era || '', info.year || ''].concat(ms.map(m => {
+      const s = scoreOf(t, l, m);
+      if (!s) return '\u2013';
+      return el('span', { class: s.score === best[m] ? 'best' : '' }, fmt(s.score), s.ci !== null && s.ci !== undefined ? el('span', { class: 'ci' }, ' \u00b1 ' + fmt(s.ci)) : '');
+    })).concat([fmt(st.length_ratio, 3),
+      st.unknown_words === undefined || !((t.explanations || {})[l] || []).some(e => e) ? '\u2013' : st.unknown_words,
+      st.untranslated_words === undefined || !(t.source || []).length ? '\u2013' : st.untranslated_words]);
+  });
+  b.appendChild(table(['System', 'Paradigm', 'Year'].concat(ms.map(m => m + (m.startsWith('TER') ? ' \u2193' : ' \u2191')))
+    .concat(['Length ratio', 'Unknown', 'Untranslated']), rows));
+  b.appendChild(el('p', { class: 'small muted' }, `${(t.references[0] || []).length} segments of ${t.name}. ` +
+    '\u00b1: half-width of the 95% paired bootstrap confidence interval; bold: best. Length ratio: output/reference words (13a tokens); ' +
+    'unknown: source words the system reported as unknown; untranslated: output words copied from the source that the reference lacks.'));
+  for (const m of ms) {
+    const sigs = [...new Set(ls.map(l => (scoreOf(t, l, m) || {}).signature).filter(Boolean))];
+    for (const s of sigs) b.appendChild(el('div', {}, el('code', { class: 'sig' }, m + ': ' + s)));
+  }
+}
+
+function renderTimeline() {
+  const b = body('timeline'), t = T(), W = 1120, x0 = 60, x1 = W - 40, yAxis = 150;
+  const ls = labels(), years = ls.map(l => sysInfo(l).year).filter(y => y > 0);
+  // Height: the axis plus as many label rows as crowded systems need (~150 px apart).
+  const sorted = [...years].sort((a, b) => a - b), rowsUsed = [];
+  let H = yAxis + 40;
+  const lo = Math.min(1950, ...years), hi = Math.max(2025, ...years);
+  const X = y => x0 + (y - lo) / (hi - lo) * (x1 - x0);
+  for (const y of sorted) {
+    let row = 0; while (rowsUsed[row] !== undefined && X(y) - rowsUsed[row] < 150) row++;
+    rowsUsed[row] = X(y); H = Math.max(H, yAxis + 48 + row * 40 + 30);
+  }
+  const svg = sv('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}` });
+  svg.appendChild(sv('line', { x1: x0, x2: x1, y1: yAxis, y2: yAxis, stroke: '#486581', 'stroke-width': 2 }));
+  for (let y = Math.ceil(lo / 10) * 10; y <= hi; y += 10) {
+    svg.appendChild(sv('line', { x1: X(y), x2: X(y), y1: yAxis - 4, y2: yAxis + 4, stroke: '#486581' }));
+    svg.appendChild(sv('text', { x: X(y), y: yAxis + 18, 'text-anchor': 'middle', 'font-size': 11, text: y }));
+  }
+  LANDMARKS.forEach(([year, name, cite], i) => {
+    const x = X(year), y = 30 + (i % 3) * 32;
+    svg.appendChild(sv('line', { x1: x, x2: x, y1: y + 6, y2: yAxis, stroke: '#bcccdc', 'stroke-dasharray': '3 3' }));
+    svg.appendChild(sv('circle', { cx: x, cy: yAxis, r: 5, fill: '#102a43' }));
+    svg.appendChild(sv('text', { x: x, y: y, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 600, text: year + ' ' + name },
+      sv('title', { text: cite })));
+  });
+  const bleu = metricsOf(t).find(m => m.startsWith('BLEU'));
+  const placed = ls.filter(l => sysInfo(l).year > 0).sort((a, b) => sysInfo(a).year - sysInfo(b).year);
+  const lastX = [];
+  placed.forEach((l, i) => {
+    const info = sysInfo(l), x = X(info.year);
+    let row = 0; while (lastX[row] !== undefined && x - lastX[row] < 150) row++;
+    lastX[row] = x;
+    const y = yAxis + 48 + row * 40, s = bleu ? scoreOf(t, l, bleu) : null;
+    svg.appendChild(sv('line', { x1: x, x2: x, y1: yAxis, y2: y - 12, stroke: colorFor(l), 'stroke-width': 1.5 }));
+    svg.appendChild(sv('circle', { cx: x, cy: yAxis, r: 6, fill: colorFor(l), stroke: '#fff', 'stroke-width': 1.5 }));
+    svg.appendChild(sv('text', { x: x, y: y, 'text-anchor': 'middle', 'font-size': 12.5, 'font-weight': 600, fill: colorFor(l), text: l }));
+    svg.appendChild(sv('text', { x: x, y: y + 15, 'text-anchor': 'middle', 'font-size': 11.5,
+      text: info.year + (s ? ` \u00b7 BLEU ${fmt(s.score)}` : '') }));
+  });
+  b.appendChild(svg);
+  const undated = ls.filter(l => !(sysInfo(l).year > 0));
+  if (undated.length) b.appendChild(el('p', { class: 'small muted' }, 'Without a year (external outputs): ' + undated.join(', ')));
+  const cites = ls.map(sysInfo).filter(s => s.citation);
+  if (cites.length) b.appendChild(el('ul', { class: 'small' }, cites.map(s => el('li', {}, el('b', {}, s.label + ': '),
+    (s.title ? s.title + '. ' : '') + s.citation))));
+}
+
+function renderSignificance() {
+  const b = body('significance'), t = T(), mats = t.significance || [];
+  if (!mats.length) { b.appendChild(el('p', { class: 'muted' }, 'No significance tests in this run.')); return; }
+  S.sig = Math.min(S.sig, mats.length - 1);
+  b.appendChild(el('div', { class: 'controls-line' }, 'Matrix: ', select(mats.map((m, i) => [String(i), `${m.metric}, ${m.test} (${m.samples})`]),
+    String(S.sig), v => { S.sig = +v; renderSignificance(); })));
+  const m = mats[S.sig], hib = !m.metric.startsWith('TER');
+  const rows = m.labels.map((r, i) => [r].concat(m.labels.map((c, j) => {
+    const p = (m.p_values[i] || [])[j], d = (m.deltas[i] || [])[j];
+    if (p === null || p === undefined) return el('span', {}, '\u2014');
+    return el('span', {}, (d >= 0 ? '+' : '') + fmt(d, 2), el('span', {}, 'p = ' + fmt(p, 4)));
+  })));
+  const tbl = table([''].concat(m.labels), rows, 'sig');
+  tbl.querySelectorAll('tbody tr').forEach((tr, i) => tr.querySelectorAll('td').forEach((td, k) => {
+    if (k === 0) return;
+    const j = k - 1, p = (m.p_values[i] || [])[j], d = (m.deltas[i] || [])[j];
+    td.className = (p === null || p === undefined) ? 'diag' : p >= 0.05 ? 'neutral' : ((d > 0) === hib ? 'good' : 'bad');
+  }));
+  b.appendChild(tbl);
+  b.appendChild(el('p', { class: 'small muted' }, `Cell: ${m.metric} of the row system minus the column system, with the paired ` +
+    `${m.test} p-value. Green: row significantly better (p < 0.05); red: significantly worse; grey: not significant.`));
+}
+
+function bucketChart(id, key, yTitle, xTitle, note) {
+  const b = body(id), buckets = (T().analyses || {})[key] || [], ls = labels();
+  if (!buckets.length) { b.appendChild(el('p', { class: 'muted' }, 'Not available for this test set.')); return; }
+  const series = ls.filter(l => buckets.some(k => l in k.values)).map(l => ({ name: l, color: colorFor(l),
+    points: buckets.map((k, i) => [i, k.values[l] === undefined ? null : k.values[l]]) }));
+  b.appendChild(el('div', { class: 'row' }, lineChart({ series, categories: buckets.map(k => k.label), xTitle, yTitle,
+    width: 700, height: 320, yMin: 0 }),
+    el('div', {}, legend(series.map(s => s.name)), table(['Bucket', 'Count'], buckets.map(k => [k.label, k.count])))));
+  b.appendChild(el('p', { class: 'small muted' }, note));
+}
+
+function renderNgrams() {
+  const b = body('ngrams'), pairs = (T().analyses || {}).ngrams || [];
+  if (!pairs.length) { b.appendChild(el('p', { class: 'muted' }, 'Needs at least two systems.')); return; }
+  S.pair = Math.min(S.pair, pairs.length - 1);
+  b.appendChild(el('div', { class: 'controls-line' }, 'Systems: ', select(pairs.map((p, i) => [String(i), p.system_a + ' vs ' + p.system_b]),
+    String(S.pair), v => { S.pair = +v; renderNgrams(); })));
+  const p = pairs[S.pair];
+  const tbl = (title, list) => el('div', {}, el('h3', {}, title), table(['n-gram', 'Salience', p.system_a, p.system_b],
+    list.map(n => [n.ngram, fmt(n.score, 3), n.count_a, n.count_b])));
+  b.appendChild(el('div', { class: 'ngram-tables' }, tbl(p.system_a + ' matches more often', p.a_better || []),
+    tbl(p.system_b + ' matches more often', p.b_better || [])));
+  b.appendChild(el('p', { class: 'small muted' }, 'compare-mt\u2019s salience (Neubig et al. 2019): (m_A + 1) / (m_A + m_B + 2), ' +
+    'm = reference-matched occurrences of the n-gram (1\u20134 words, 13a tokens, clipped per sentence).'));
+}
+
+function sentenceScores(t, l, i) {
+  const per = (t.sentence_scores || {})[l] || {};
+  return Object.entries(per).map(([m, v]) => v[i] === undefined ? '' : m + ' ' + fmt(v[i])).filter(Boolean).join(' \u00b7 ');
+}
+function renderExamples() {
+  const b = body('examples'), t = T(), ref = t.references[0] || [], ls = labels(), N = ref.length, per = 10;
+  const order = S.onlyDiff ? ((t.analyses || {}).examples || []) : [...Array(N).keys()];
+  const q = S.query.toLowerCase();
+  const match = i => !q || [t.source[i] || '', ref[i]].concat(ls.map(l => (t.outputs[l] || [])[i] || '')).some(s => s.toLowerCase().includes(q));
+  const hits = order.filter(match), pages = Math.max(1, Math.ceil(hits.length / per));
+  S.page = Math.min(S.page, pages - 1);
+  const search = el('input', { type: 'search', placeholder: 'Search source, reference, outputs\u2026', value: S.query });
+  search.addEventListener('input', e => { S.query = e.target.value; S.page = 0; renderExamples();
+    const s = document.querySelector('#examples-body input[type=search]'); s.focus(); s.setSelectionRange(s.value.length, s.value.length); });
+  const go = p => { S.page = Math.max(0, Math.min(pages - 1, p)); renderExamples(); };
+  b.appendChild(el('div', { class: 'controls-line' }, search,
+    el('button', { class: S.onlyDiff ? 'on' : '', onclick: () => { S.onlyDiff = !S.onlyDiff; S.page = 0; renderExamples(); } }, 'Most different only'),
+    el('span', { class: 'pager' }, el('button', { onclick: () => go(0), disabled: S.page === 0 }, '\u00ab'),
+      el('button', { onclick: () => go(S.page - 1), disabled: S.page === 0 }, '\u2039 Prev'),
+      `page ${S.page + 1} / ${pages} (${hits.length} sentences)`,
+      el('button', { onclick: () => go(S.page + 1), disabled: S.page >= pages - 1 }, 'Next \u203a'),
+      el('button', { onclick: () => go(pages - 1), disabled: S.page >= pages - 1 }, '\u00bb'))));
+  for (const i of hits.slice(S.page * per, S.page * per + per)) {
+    const explained = ls.some(l => ((t.explanations || {})[l] || [])[i]);
+    const card = el('div', { class: 'sentence' }, el('div', { class: 'head' }, el('span', {}, '#' + (i + 1)),
+      explained ? el('a', { href: '#explanations', onclick: () => { S.exSeg = i; renderExplanations(); } }, 'explain \u2192') : ''));
+    if (t.source[i] !== undefined) card.appendChild(el('div', { class: 'line' }, el('span', { class: 'who' }, 'Source'), el('span', { class: 'src' }, t.source[i]), el('span')));
+    card.appendChild(el('div', { class: 'line' }, el('span', { class: 'who' }, 'Reference'), el('span', { class: 'ref' }, ref[i]), el('span')));
+    for (const l of ls) {
+      const out = (t.outputs[l] || [])[i];
+      if (out === undefined) continue;
+      card.appendChild(el('div', { class: 'line' }, el('span', { class: 'who' }, el('span', { class: 'swatch', style: 'background:' + colorFor(l) }), l),
+        el('span', {}, wordDiff(out, ref[i]).map(([w, hit]) => [el('span', { class: hit ? 'w-hit' : 'w-miss' }, w), ' '])),
+        el('span', { class: 'scores' }, sentenceScores(t, l, i))));
+    }
+    b.appendChild(card);
+  }
+  b.appendChild(el('p', { class: 'small muted' }, 'Highlighted: output words outside the longest common word subsequence with the reference.'));
+}
+
+function renderExplanations() {
+  const b = body('explanations'), t = T(), ex = t.explanations || {};
+  const ls = labels().filter(l => (ex[l] || []).some(e => e && Object.keys(e).length));
+  if (!ls.length) { b.appendChild(el('p', { class: 'muted' }, 'No system returned explanations for this test set.')); return; }
+  if (!ls.includes(S.exSys)) S.exSys = ls[0];
+  const list = ex[S.exSys] || [], n = list.length, explained = list.filter(e => e && Object.keys(e).length).length;
+  S.exSeg = Math.max(0, Math.min(S.exSeg, n - 1));
+  const seg = el('input', { type: 'number', min: 1, max: n, value: S.exSeg + 1, style: 'width:80px' });
+  seg.addEventListener('change', e => { S.exSeg = (+e.target.value || 1) - 1; renderExplanations(); });
+  b.appendChild(el('div', { class: 'controls-line' }, 'System: ', select(ls, S.exSys, v => { S.exSys = v; S.kind = null; renderExplanations(); }),
+    'Sentence: ', seg, el('span', { class: 'muted small' }, `${explained} of the first ${n} sentences have explanations`)));
+  const e = list[S.exSeg];
+  if (!e || !Object.keys(e).length) { b.appendChild(el('p', { class: 'muted' }, 'No explanation for this sentence.')); return; }
+  for (const a of e.attention || []) {  // token lists are stored once per explanation (html_report.cc)
+    if (a.r !== undefined) a.row_tokens = (e.token_lists || [])[a.r] || [];
+    if (a.c !== undefined) a.col_tokens = (e.token_lists || [])[a.c] || [];
+  }
+  b.appendChild(el('div', { class: 'small' }, el('b', {}, 'Source: '), (e.source_tokens || []).join(' ') || t.source[S.exSeg] || ''));
+  b.appendChild(el('div', { class: 'small' }, el('b', {}, 'Output: '), (e.target_tokens || []).join(' ') || ((t.outputs[S.exSys] || [])[S.exSeg] || '')));
+  if (e.unknown_words && e.unknown_words.length) b.appendChild(el('div', { class: 'small' }, el('b', {}, 'Unknown words: '), e.unknown_words.join(', ')));
+  if (e.rules && e.rules.length) b.appendChild(el('div', {}, el('h3', {}, 'Rule trace'),
+    e.rules.map((r, k) => el('div', { class: 'rule' }, (k + 1) + '. ', el('b', {}, r.rule), ' \u2014 ', r.detail || ''))));
+  if (e.lexicon && e.lexicon.length) b.appendChild(el('div', {}, el('h3', {}, 'Lexicon entries'),
+    table(['Source', 'Lemma', 'Translation', 'POS', 'Note'], e.lexicon.map(x => [x.source, x.lemma, x.target, x.pos, x.note]), 'text')));
+  if (e.phrases && e.phrases.length) b.appendChild(el('div', {}, el('h3', {}, 'Phrase segmentation (target order)'),
+    el('div', { class: 'phrases' }, e.phrases.map(p => el('div', { class: 'phrase', title: (p.scores || []).map(s => s[0] + ' ' + fmt(s[1], 3)).join('\n') },
+      el('span', { class: 's' }, p.source, el('span', { class: 'n' }, ` [${p.source_begin}\u2013${p.source_end})`)), p.target)))));
+  if (e.alignment && e.alignment.length && e.source_tokens && e.target_tokens) {
+    const w = new Array(e.source_tokens.length * e.target_tokens.length).fill(0);
+    for (const [s, tg] of e.alignment) if (tg < e.target_tokens.length && s < e.source_tokens.length) w[tg * e.source_tokens.length + s] = 1;
+    b.appendChild(el('div', {}, el('h3', {}, 'Word alignment'), heatmap(e.target_tokens, e.source_tokens, w)));
+  }
+  // Attention of any kind a system reports is drawn: kinds with several layers or heads (and
+  // the Transformer's) in the head view, single matrices as heatmaps, positional encodings as
+  // their own picture. Known kinds get their paper's caption; a new kind needs no change here.
+  const att = e.attention || [];
+  const isPE = a => a.kind === 'positional-encoding' || a.kind === 'positional';
+  const multiKinds = [...new Set(att.filter(a => !isPE(a) && (MULTI_HEAD_KINDS.includes(a.kind) ||
+    att.some(o => o.kind === a.kind && (o.layer > 0 || o.head > 0)))).map(a => a.kind))];
+  for (const a of att.filter(a => !isPE(a) && !multiKinds.includes(a.kind)))
+    b.appendChild(el('div', {}, el('h3', {}, (ATTENTION_TITLES[a.kind] || 'Attention (' + a.kind + ')') + ': rows output, columns source'),
+      heatmap(a.row_tokens, a.col_tokens, weightsOf(a))));
+  const multi = att.filter(a => multiKinds.includes(a.kind));
+  if (multi.length) b.appendChild(headView(multi));
+  const pe = att.filter(isPE);
+  for (const a of pe) b.appendChild(el('div', {}, el('h3', {}, 'Positional encoding (Vaswani et al. 2017, sec. 3.5): rows positions, columns dimensions; red positive, blue negative'),
+    heatmap(a.row_tokens, a.col_tokens, weightsOf(a), { cell: Math.max(4, Math.min(12, Math.floor(900 / Math.max(1, a.col_tokens.length)))), colLabels: false, labelEvery: 5 })));
+  if (e.scores && e.scores.length) b.appendChild(el('div', { class: 'small muted' }, 'Model scores: ' + e.scores.map(s => s[0] + ' = ' + fmt(s[1], 3)).join(', ')));
+}
+
+// Captions of the attention kinds this repository's systems report; others are named by kind.
+const ATTENTION_TITLES = {
+  'bahdanau': 'Attention (Bahdanau et al. 2014, fig. 3), subwords',
+  'bahdanau-words': 'Attention (Bahdanau et al. 2014, fig. 3), words',
+};
+// Kinds always shown in the head view, in this order (then any other multi-head kind).
+const MULTI_HEAD_KINDS = ['cross', 'encoder-self', 'decoder-self'];
+const kindRank = k => MULTI_HEAD_KINDS.includes(k) ? MULTI_HEAD_KINDS.indexOf(k) : MULTI_HEAD_KINDS.length;
+
+// BertViz-like head view (Vig 2019): query tokens left, key tokens right, one colour per head,
+// line opacity = attention weight; hover a token to see only its links.
+function headView(mats) {
+  const kinds = [...new Set(mats.map(m => m.kind))].sort((a, b) => kindRank(a) - kindRank(b));
+  if (!kinds.includes(S.kind)) { S.kind = kinds[0]; S.layer = 0; S.heads = null; }
+  const ofKind = mats.filter(m => m.kind === S.kind);
+  const layers = [...new Set(ofKind.map(m => m.layer))].sort((a, b) => a - b);
+  if (!layers.includes(S.layer)) S.layer = layers[0];
+  const heads = ofKind.filter(m => m.layer === S.layer).sort((a, b) => a.head - b.head);
+  if (!S.heads || S.heads.length !== heads.length) S.heads = heads.map(() => true);
+  const box = el('div', { id: 'head-view' });
+  const rerender = () => { const old = document.getElementById('head-view'); old.replaceWith(headView(mats)); };
+  box.appendChild(el('h3', {}, 'Transformer attention, head view'));
+  box.appendChild(el('div', { class: 'controls-line' }, 'Attention: ', select(kinds, S.kind, v => { S.kind = v; S.heads = null; rerender(); }),
+    'Layer: ', select(layers.map(l => [String(l), String(l + 1)]), String(S.layer), v => { S.layer = +v; S.heads = null; rerender(); }),
+    'Heads: ', heads.map((h, k) => el('button', { class: S.heads[k] ? 'on' : '', style: S.heads[k] ? `background:${PALETTE[k % PALETTE.length]};border-color:${PALETTE[k % PALETTE.length]}` : '',
+      onclick: () => { S.heads[k] = !S.heads[k]; rerender(); } }, String(h.head + 1)))));
+  if (!heads.length) return box;
+  const rows = heads[0].row_tokens, cols = heads[0].col_tokens, rowH = 20, W = 520;
+  const H = 30 + Math.max(rows.length, cols.length) * rowH;
+  const svg = sv('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: 'headview' });
+  svg.appendChild(sv('text', { x: 150, y: 14, 'text-anchor': 'end', 'font-size': 11, fill: '#829ab1', text: 'queries' }));
+  svg.appendChild(sv('text', { x: 370, y: 14, 'font-size': 11, fill: '#829ab1', text: 'keys' }));
+  const lines = sv('g', {});
+  const draw = focus => {
+    clear(lines);
+    heads.forEach((h, k) => {
+      if (!S.heads[k]) return;
+      const w = weightsOf(h);
+      for (let i = 0; i < rows.length; i++) {
+        if (focus !== null && focus !== i) continue;
+        for (let j = 0; j < cols.length; j++) {
+          const v = w[i * cols.length + j] || 0;
+          if (v < 0.02) continue;
+          lines.appendChild(sv('line', { x1: 160, y1: 30 + i * rowH - 4, x2: 360, y2: 30 + j * rowH - 4,
+            stroke: PALETTE[k % PALETTE.length], 'stroke-opacity': Math.min(1, v).toFixed(3), 'stroke-width': 2 }));
+        }
+      }
+    });
+  };
+  svg.appendChild(lines);
+  rows.forEach((tok, i) => svg.appendChild(sv('text', { class: 'tok', x: 150, y: 30 + i * rowH, 'text-anchor': 'end', text: tok,
+    onmouseenter: () => draw(i), onmouseleave: () => draw(null) })));
+  cols.forEach((tok, j) => svg.appendChild(sv('text', { class: 'tok', x: 370, y: 30 + j * rowH, text: tok })));
+  draw(null);
+  box.appendChild(svg);
+  return box;
+}
+
+function renderLearningCurves() {
+  const b = body('learning-curves'), sys = (D.systems || []).filter(s => (s.training_log || []).length);
+  if (!sys.length) { b.appendChild(el('p', { class: 'muted' }, 'No training logs (no neural system was trained in this run).')); return; }
+  const pts = (s, key) => s.training_log.filter(e => e[key] !== null && e[key] !== undefined).map(e => [e.step, e[key]]);
+  const loss = sys.flatMap(s => [{ name: s.label + ' train', color: colorFor(s.label), points: pts(s, 'loss') },
+    { name: s.label + ' dev', color: colorFor(s.label), dash: '5 4', points: pts(s, 'dev_loss') }]);
+  const bleu = sys.map(s => ({ name: s.label, color: colorFor(s.label), points: pts(s, 'dev_bleu') }));
+  b.appendChild(el('div', { class: 'row' },
+    lineChart({ series: loss, xTitle: 'optimizer step', yTitle: 'cross-entropy loss', title: 'Loss (solid: train, dashed: dev)', width: 560, height: 300 }),
+    lineChart({ series: bleu, xTitle: 'optimizer step', yTitle: 'BLEU', title: 'Dev BLEU', width: 560, height: 300, yMin: 0 })));
+  b.appendChild(legend(sys.map(s => s.label)));
+}
+
+function renderCosts() {
+  const b = body('costs'), sys = D.systems || [];
+  if (!sys.length) { b.appendChild(el('p', { class: 'muted' }, 'No system information.')); return; }
+  b.appendChild(table(['System', 'Training', 'Decoding', 'Sentences/s', 'Model size', 'Parameters'], sys.map(s => [s.label,
+    (s.model_dir || s.train_seconds ? fmtDuration(s.train_seconds) : '\u2013') + (s.train_cached ? ' (cached)' : ''),
+    s.translate_seconds ? fmtDuration(s.translate_seconds) : '\u2013', s.sentences_per_second ? fmt(s.sentences_per_second) : '\u2013', fmtBytes(s.model_bytes), fmtCount(s.parameters)])));
+  b.appendChild(el('div', { class: 'row', style: 'margin-top:14px' },
+    barChart(sys.map(s => ({ label: s.label, value: s.train_seconds, color: colorFor(s.label), text: s.train_seconds ? fmtDuration(s.train_seconds) : '\u2013' })), { title: 'Training time', width: 520 }),
+    barChart(sys.map(s => ({ label: s.label, value: s.sentences_per_second, color: colorFor(s.label), text: s.sentences_per_second ? fmt(s.sentences_per_second) + '/s' : '\u2013' })), { title: 'Decoding speed (sentences per second)', width: 520 })));
+}
+
+function renderDataEfficiency() {
+  const b = body('data-efficiency'), de = D.data_efficiency;
+  if (!de || !(de.sizes || []).length) { b.appendChild(el('p', { class: 'muted' }, 'Not run (mtbench compare --train-sizes 1000,5000,29000).')); return; }
+  const series = Object.entries(de.bleu || {}).map(([l, v]) => ({ name: l, color: colorFor(l), points: de.sizes.map((n, i) => [n, v[i]]) }));
+  b.appendChild(el('div', { class: 'row' }, lineChart({ series, logX: true, xTitle: 'training sentence pairs (log scale)', yTitle: 'BLEU on ' + de.test,
+    width: 700, height: 320, yMin: 0 }), legend(series.map(s => s.name))));
+  b.appendChild(el('p', { class: 'small muted' }, 'Koehn & Knowles 2017 (sec. 3.2): neural systems overtake phrase-based ones only with enough data.'));
+}
+
+function renderAll() {
+  const sections = [['summary', renderSummary], ['timeline', renderTimeline], ['significance', renderSignificance],
+    ['length-buckets', () => bucketChart('length-buckets', 'length_buckets', 'corpus BLEU of the bucket', 'source sentence length (13a tokens)',
+      'Bahdanau et al. 2014 (fig. 2): an encoder\u2013decoder without attention degrades on long sentences.')],
+    ['frequency-buckets', () => bucketChart('frequency-buckets', 'frequency_buckets', 'word F-measure (%)', 'frequency of the word in the training data',
+      'compare-mt\u2019s word accuracy: F-measure of output vs reference words, bucketed by training-set frequency; rare words are where systems differ.')],
+    ['ngrams', renderNgrams], ['examples', renderExamples], ['explanations', renderExplanations],
+    ['learning-curves', renderLearningCurves], ['costs', renderCosts], ['data-efficiency', renderDataEfficiency]];
+  for (const [id, fn] of sections) {
+    try { fn(); } catch (err) { MT.record(id + ': ' + (err && err.stack ? err.stack : err)); }
+  }
+}
+
+(function main() {
+  try {
+    const meta = [D.corpus, D.source_lang && (D.source_lang + '\u2192' + D.target_lang), D.train_size ? fmtCount(D.train_size) + ' training pairs' : '',
+      (D.systems || []).length + ' systems', D.created].filter(Boolean).join(' \u00b7 ');
+    document.getElementById('run-meta').textContent = meta;
+    (D.systems || []).forEach(s => colorFor(s.label));
+    if ((D.tests || []).length > 1) document.getElementById('test-select-box').appendChild(el('label', {}, 'Test set: ',
+      select(D.tests.map((t, i) => [String(i), t.name]), '0', v => { S.test = +v; S.page = 0; S.exSeg = 0; renderAll(); })));
+    renderAll();
+  } catch (err) {
+    MT.record('report: ' + (err && err.stack ? err.stack : err));
+  }
+  // Sections grew while rendering: honour a #section link given when the page was opened.
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (target) target.scrollIntoView();
+  document.documentElement.setAttribute('data-rendered', 'true');
+})();

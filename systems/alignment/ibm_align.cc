@@ -1,0 +1,293 @@
+#include "systems/alignment/ibm_align.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <thread>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "base/error.h"
+#include "base/progress.h"
+
+namespace mtbench::alignment {
+namespace {
+
+// digamma(x) for x > 0: recurrence up to x >= 6, then the asymptotic series.
+double digamma(double x) {
+  double result = 0;
+  while (x < 6) {
+    result -= 1 / x;
+    x += 1;
+  }
+  const double f = 1 / (x * x);
+  result += std::log(x) - 0.5 / x -
+            f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+  return result;
+}
+
+// The diagonal feature of fast_align: -|j/J - i/I| with 1-based positions.
+inline double diagonal_feature(int j, int J, int i, int I) {
+  return -std::fabs(static_cast<double>(j) / J - static_cast<double>(i) / I);
+}
+
+// EM state for one direction. "gen" words are generated, each from one "cond" word or null.
+// Every (cond word, gen word) pair met in a sentence gets a dense id, so EM runs over flat
+// arrays: cells_ holds, per sentence and gen position, the pair ids of null then each cond word.
+class DirectionalAligner {
+ public:
+  DirectionalAligner(const std::vector<std::vector<WordId>>& gen,
+                     const std::vector<std::vector<WordId>>& cond, const AlignOptions& options)
+      : gen_(gen), cond_(cond), options_(options), tension_(options.diagonal_tension) {
+    WordId null_id = 0;
+    for (const auto& s : cond) for (WordId w : s) null_id = std::max(null_id, w + 1);
+    offsets_.reserve(gen.size() + 1);
+    std::size_t total = 0;
+    for (std::size_t s = 0; s < gen.size(); ++s) {
+      offsets_.push_back(total);
+      if (!cond[s].empty()) total += gen[s].size() * (cond[s].size() + 1);
+    }
+    offsets_.push_back(total);
+    cells_.resize(total);
+    std::unordered_map<std::uint64_t, std::uint32_t> ids;
+    ids.reserve(total / 3 + 16);
+    for (std::size_t s = 0; s < gen.size(); ++s) {
+      if (cond[s].empty()) continue;
+      std::uint32_t* cell = cells_.data() + offsets_[s];
+      for (WordId f : gen[s]) {
+        for (std::size_t i = 0; i <= cond[s].size(); ++i) {
+          const WordId e = i == 0 ? null_id : cond[s][i - 1];
+          const std::uint64_t key = (static_cast<std::uint64_t>(e) << 32) | f;
+          auto [it, inserted] = ids.emplace(key, static_cast<std::uint32_t>(pair_cond_.size()));
+          if (inserted) pair_cond_.push_back(e);
+          *cell++ = it->second;
+        }
+      }
+    }
+    num_cond_ = null_id + 1;
+    // Uniform start t(f|e) = 1/|V_gen|, so the first E-step follows the alignment prior.
+    WordId gen_vocab = 1;
+    for (const auto& s : gen) for (WordId w : s) gen_vocab = std::max(gen_vocab, w + 1);
+    prob_.assign(pair_cond_.size(), 1.0 / gen_vocab);
+    if (options_.threads < 1) options_.threads = 1;
+  }
+
+  double tension() const { return tension_; }
+
+  // One EM iteration; with `viterbi` also fills the best links (with the current parameters).
+  double iterate(std::vector<Alignment>* viterbi, bool reverse) {
+    const int threads = std::min<int>(options_.threads, std::max<std::size_t>(1, gen_.size() / 64));
+    std::vector<Worker> workers(threads);
+    std::vector<std::thread> pool;
+    const std::size_t n = gen_.size();
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        Worker& w = workers[t];
+        w.counts.assign(prob_.size(), 0.0);
+        for (std::size_t s = n * t / threads; s < n * (t + 1) / threads; ++s)
+          e_step(s, w, viterbi ? &(*viterbi)[s] : nullptr, reverse);
+      });
+    }
+    for (auto& th : pool) th.join();
+    double loglik = 0, emp = 0, tokens = 0;
+    std::vector<double>& counts = workers[0].counts;
+    std::map<std::pair<int, int>, std::vector<double>> mass;
+    for (int t = 0; t < threads; ++t) {
+      loglik += workers[t].loglik;
+      emp += workers[t].emp_feat;
+      tokens += workers[t].tokens;
+      if (t > 0)
+        for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += workers[t].counts[k];
+      for (auto& [key, v] : workers[t].mass) {
+        auto& m = mass[key];
+        if (m.empty()) m.assign(v.size(), 0.0);
+        for (std::size_t k = 0; k < v.size(); ++k) m[k] += v[k];
+      }
+    }
+    m_step(counts);
+    if (options_.model == AlignModel::kFastAlign && options_.optimize_tension && tokens > 0)
+      optimize_tension(emp, mass, tokens);
+    return loglik;
+  }
+
+ private:
+  struct Worker {
+    std::vector<double> counts;  // expected pair counts
+    double loglik = 0;           // corpus log-likelihood of this chunk
+    double emp_feat = 0;         // posterior expectation of the diagonal feature
+    double tokens = 0;           // generated tokens seen
+    std::map<std::pair<int, int>, std::vector<double>> mass;  // (J, I) -> non-null mass per j
+  };
+
+  void e_step(std::size_t s, Worker& w, Alignment* best, bool reverse) {
+    const auto& f = gen_[s];
+    const auto& e = cond_[s];
+    if (e.empty() || f.empty()) return;
+    const int J = static_cast<int>(f.size()), I = static_cast<int>(e.size());
+    const bool diag = options_.model == AlignModel::kFastAlign;
+    std::vector<double>* mass = nullptr;
+    if (diag && options_.optimize_tension) {
+      auto& m = w.mass[{J, I}];
+      if (m.empty()) m.assign(J, 0.0);
+      mass = &m;
+    }
+    std::vector<double> prior(I + 1), post(I + 1);
+    const std::uint32_t* cell = cells_.data() + offsets_[s];
+    for (int j = 0; j < J; ++j, cell += I + 1) {
+      if (diag) {
+        double z = 0;
+        for (int i = 1; i <= I; ++i) z += prior[i] = std::exp(tension_ * diagonal_feature(j + 1, J, i, I));
+        prior[0] = options_.p0;
+        const double scale = (1 - options_.p0) / z;
+        for (int i = 1; i <= I; ++i) prior[i] *= scale;
+      } else {
+        std::fill(prior.begin(), prior.end(), 1.0 / (I + 1));
+      }
+      double sum = 0;
+      for (int i = 0; i <= I; ++i) sum += post[i] = prob_[cell[i]] * prior[i];
+      if (!(sum > 0)) continue;
+      w.loglik += std::log(sum);
+      w.tokens += 1;
+      double nonnull = 0;
+      int argmax = 0;
+      for (int i = 0; i <= I; ++i) {
+        if (post[i] > post[argmax]) argmax = i;
+        const double p = post[i] / sum;
+        w.counts[cell[i]] += p;
+        if (i > 0 && diag) {
+          w.emp_feat += p * diagonal_feature(j + 1, J, i, I);
+          nonnull += p;
+        }
+      }
+      if (mass) (*mass)[j] += nonnull;
+      if (best && argmax > 0)
+        best->emplace_back(reverse ? argmax - 1 : j, reverse ? j : argmax - 1);
+    }
+    if (best) std::sort(best->begin(), best->end());
+  }
+
+  void m_step(const std::vector<double>& counts) {
+    std::vector<double> totals(num_cond_, 0.0);
+    const bool vb = options_.variational_bayes;
+    for (std::size_t k = 0; k < counts.size(); ++k)
+      totals[pair_cond_[k]] += counts[k] + (vb ? options_.alpha : 0.0);
+    for (std::size_t k = 0; k < counts.size(); ++k) {
+      const double tot = totals[pair_cond_[k]];
+      if (tot <= 0) {
+        prob_[k] = 1e-9;
+      } else if (vb) {
+        // Mean-field VB update of a Dirichlet-multinomial (fast_align's NormalizeVB): the
+        // prior only ranges over the words this cond word was seen with.
+        prob_[k] = std::exp(digamma(counts[k] + options_.alpha) - digamma(tot));
+      } else {
+        prob_[k] = counts[k] / tot;
+      }
+    }
+  }
+
+  // Gradient ascent on lambda: the derivative of the expected complete log-likelihood is the
+  // posterior feature expectation minus, per generated word, its non-null posterior mass
+  // times the prior's feature expectation. fast_align uses the same 8 steps of size 20/tokens
+  // but weights the model term by sentence counts instead of non-null mass.
+  void optimize_tension(double emp, const std::map<std::pair<int, int>, std::vector<double>>& mass,
+                        double tokens) {
+    for (int step = 0; step < 8; ++step) {
+      double model = 0;
+      for (const auto& [key, v] : mass) {
+        const int J = key.first, I = key.second;
+        for (int j = 1; j <= J; ++j) {
+          double z = 0, fz = 0;
+          for (int i = 1; i <= I; ++i) {
+            const double feat = diagonal_feature(j, J, i, I);
+            const double h = std::exp(tension_ * feat);
+            z += h;
+            fz += h * feat;
+          }
+          model += v[j - 1] * fz / z;
+        }
+      }
+      tension_ += (emp - model) / tokens * 20.0;
+      tension_ = std::clamp(tension_, 0.1, 14.0);
+    }
+  }
+
+  const std::vector<std::vector<WordId>>& gen_;   // generated side
+  const std::vector<std::vector<WordId>>& cond_;  // conditioning side
+  AlignOptions options_;                          // as given (threads >= 1)
+  double tension_;                                // current lambda
+  std::vector<std::size_t> offsets_;              // per sentence: first cell
+  std::vector<std::uint32_t> cells_;              // pair ids, [J x (I+1)] per sentence
+  std::vector<WordId> pair_cond_;                 // pair id -> cond word (null = num_cond_-1)
+  std::vector<double> prob_;                      // pair id -> t(gen | cond)
+  std::size_t num_cond_ = 0;                      // cond vocabulary size + null
+};
+
+}  // namespace
+
+DirectionalResult train_alignment(const std::vector<std::vector<WordId>>& source,
+                                  const std::vector<std::vector<WordId>>& target,
+                                  const AlignOptions& options, bool reverse, Progress* progress) {
+  if (source.size() != target.size())
+    fail<DataError>("alignment: {} source sentences but {} target sentences", source.size(),
+                    target.size());
+  if (options.iterations < 1) fail<ConfigError>("alignment: iterations must be >= 1, got {}", options.iterations);
+  if (options.p0 < 0 || options.p0 >= 1) fail<ConfigError>("alignment: p0 must be in [0,1), got {}", options.p0);
+  const auto& gen = reverse ? target : source;
+  const auto& cond = reverse ? source : target;
+  DirectionalAligner aligner(gen, cond, options);
+  DirectionalResult result;
+  result.alignments.assign(source.size(), {});
+  if (progress)
+    progress->begin(fmt::format("align {}", reverse ? "reverse" : "forward"), options.iterations, "iter");
+  for (int it = 0; it < options.iterations; ++it) {
+    const bool last = it + 1 == options.iterations;
+    result.log_likelihoods.push_back(aligner.iterate(last ? &result.alignments : nullptr, reverse));
+    if (progress) progress->advance();
+  }
+  result.final_tension = aligner.tension();
+  if (progress)
+    progress->end(fmt::format("log-likelihood {:.1f}, tension {:.2f}", result.log_likelihoods.back(),
+                              result.final_tension));
+  return result;
+}
+
+std::string format_pharaoh(const Alignment& alignment) {
+  std::string out;
+  for (const auto& [s, t] : alignment) {
+    if (!out.empty()) out += ' ';
+    out += std::to_string(s);
+    out += '-';
+    out += std::to_string(t);
+  }
+  return out;
+}
+
+Alignment parse_pharaoh(const std::string& text) {
+  Alignment out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    if (i >= text.size()) break;
+    std::size_t j = text.find(' ', i);
+    if (j == std::string::npos) j = text.size();
+    const std::string item = text.substr(i, j - i);
+    const auto dash = item.find('-');
+    try {
+      if (dash == std::string::npos) throw std::invalid_argument(item);
+      std::size_t used1 = 0, used2 = 0;
+      const int s = std::stoi(item.substr(0, dash), &used1);
+      const int t = std::stoi(item.substr(dash + 1), &used2);
+      if (used1 != dash || used2 != item.size() - dash - 1 || s < 0 || t < 0)
+        throw std::invalid_argument(item);
+      out.emplace_back(s, t);
+    } catch (const std::exception&) {
+      fail<DataError>("malformed alignment link '{}' in '{}' (expected SRC-TGT)", item, text);
+    }
+    i = j;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace mtbench::alignment

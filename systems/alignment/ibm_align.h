@@ -1,0 +1,58 @@
+#pragma once
+// Word alignment by EM: IBM Model 1 (Brown et al. 1993 §4) and the reparameterized IBM
+// Model 2 of fast_align (Dyer, Chahuneau & Smith 2013): a null probability p0 and a
+// diagonal prior h(i,j) = exp(-lambda |i/I - j/J|) whose tension lambda is re-estimated
+// after every E-step. Optional variational Bayes M-step (Dirichlet prior alpha), as
+// fast_align's -v. The E-step runs on several threads (sentences split into chunks).
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "systems/alignment/vocab.h"
+
+namespace mtbench {
+class Progress;
+}
+
+namespace mtbench::alignment {
+
+// Links (source index, target index), 0-based, sorted.
+using Alignment = std::vector<std::pair<int, int>>;
+
+enum class AlignModel { kIbm1, kFastAlign };
+
+// Options (fast_align flags in parentheses).
+struct AlignOptions {
+  AlignModel model = AlignModel::kFastAlign;  // kIbm1, or fast_align's model (-d)
+  int iterations = 5;                         // EM iterations (-I)
+  double p0 = 0.08;                           // null alignment probability, fast_align only (-p)
+  double diagonal_tension = 4.0;              // initial tension lambda (-T)
+  bool optimize_tension = true;               // re-estimate lambda after each E-step (-o)
+  bool variational_bayes = true;              // VB M-step with Dirichlet prior (-v)
+  double alpha = 0.01;                        // Dirichlet concentration for VB (-a)
+  int threads = 1;                            // E-step worker threads
+};
+
+// Result of training one direction.
+struct DirectionalResult {
+  std::vector<Alignment> alignments;      // Viterbi links per sentence, as (source, target)
+  std::vector<double> log_likelihoods;    // per-iteration corpus log-likelihood (natural log)
+  double final_tension = 0;               // lambda after the last iteration (fast_align model)
+};
+
+// Trains one direction. With reverse == false each source word chooses one target word
+// (or null), as fast_align does without -r; with reverse == true each target word chooses
+// a source word. Sentence pairs where either side is empty get no links.
+DirectionalResult train_alignment(const std::vector<std::vector<WordId>>& source,
+                                  const std::vector<std::vector<WordId>>& target,
+                                  const AlignOptions& options, bool reverse,
+                                  Progress* progress = nullptr);
+
+// Pharaoh format: "0-0 1-2 ..." (source-target), sorted.
+std::string format_pharaoh(const Alignment& alignment);
+// Parses Pharaoh format; throws DataError on malformed pairs.
+Alignment parse_pharaoh(const std::string& text);
+
+}  // namespace mtbench::alignment

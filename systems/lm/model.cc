@@ -1,0 +1,258 @@
+// ARPA loading and stateful queries, following KenLM's probing model (Heafield 2011,
+// "KenLM: Faster and Smaller Language Model Queries", sec. 3-4): every n-gram of order >= 2
+// lives in a linear-probing table keyed by a 64-bit hash of its word ids only (the words are
+// not stored; a collision between two of the ~2^20 n-grams of a model is ~2^-24 likely, the
+// same trade-off KenLM makes). Unigrams are plain arrays indexed by WordIndex.
+//
+// Scoring p(w | state): the longest n-gram w_{i-m+1..i} present, plus the backoffs of the
+// contexts that were not extended (ARPA semantics). The returned state keeps only the words
+// that can still matter (KenLM's minimal state): an n-gram that is no prefix of a longer
+// n-gram has no extension, so the state is shortened past it and the decoder recombines more.
+// Like KenLM, "no extension" is encoded as a backoff of -0.0 (the sign bit of a zero).
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "base/error.h"
+#include "base/text_file.h"
+#include "systems/lm/hash.h"
+#include "systems/lm/ngram_lm.h"
+
+namespace mtbench::lm {
+
+namespace {
+
+using namespace detail;
+
+class ArpaModel final : public Model {
+ public:
+  ArpaModel(std::string_view text, const std::string& name);
+
+  int order() const override { return order_; }
+  WordIndex index(std::string_view word) const override {
+    const std::uint32_t i = vocab_.find(word);
+    return i == VocabIndex::kNone ? unk_ : i;
+  }
+  WordIndex unk() const override { return unk_; }
+  State begin_sentence_state() const override {
+    State s;
+    s.words[0] = bos_;
+    s.backoffs[0] = unigram_backoff_[bos_];
+    s.length = has_extension(s.backoffs[0]) ? 1 : 0;
+    return s;
+  }
+  State null_context_state() const override { return State{}; }
+  float score(const State& in, WordIndex word, State* out) const override;
+  std::size_t vocab_size() const override { return vocab_.words().size(); }
+  const std::string& word(WordIndex index) const override { return vocab_.words().at(index); }
+  std::uint64_t ngram_count(int order) const override { return counts_.at(order - 1); }
+
+ private:
+  int order_ = 0;
+  std::vector<std::uint64_t> counts_;   // n-grams per order (from the \data\ header)
+  VocabIndex vocab_;                    // unigram words in file order
+  std::vector<float> unigram_prob_;     // log10 p(w) by index
+  std::vector<float> unigram_backoff_;  // log10 backoff by index (-0.0: no extension)
+  std::vector<ProbingTable> tables_;    // tables_[k - 2]: n-grams of order k >= 2
+  WordIndex unk_ = 0, bos_ = 0;
+};
+
+// Splits on ARPA whitespace (spaces and tabs); returns the number of fields found.
+std::size_t split_fields(std::string_view line, std::string_view* fields, std::size_t max_fields) {
+  std::size_t n = 0, i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i == line.size()) break;
+    std::size_t j = i;
+    while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
+    if (n == max_fields) return max_fields + 1;
+    fields[n++] = line.substr(i, j - i);
+    i = j;
+  }
+  return n;
+}
+
+bool parse_float(std::string_view s, float* value) {
+  const char* end = s.data() + s.size();
+  auto [ptr, ec] = std::from_chars(s.data(), end, *value);
+  if (ec == std::errc() && ptr == end) return true;
+  // SRILM writes -inf for impossible events; std::from_chars accepts "-inf" already, but
+  // some tools write "-Infinity".
+  if (s == "-Infinity" || s == "-infinity") {
+    *value = -HUGE_VALF;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+ArpaModel::ArpaModel(std::string_view text, const std::string& name) {
+  std::size_t pos = 0, line_no = 0;
+  std::string_view line;
+  auto next_line = [&]() -> bool {
+    if (pos >= text.size()) return false;
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    line = text.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    pos = end + 1;
+    ++line_no;
+    return true;
+  };
+  auto bad = [&](const std::string& what) {
+    fail<DataError>("malformed ARPA file {} line {}: {} (line: \"{}\")", name, line_no, what,
+                    std::string(line.substr(0, 80)));
+  };
+
+  // Anything before \data\ (comments, lmplz's header lines) is skipped, as KenLM does.
+  bool found = false;
+  while (next_line())
+    if (line == "\\data\\") {
+      found = true;
+      break;
+    }
+  if (!found) fail<DataError>("malformed ARPA file {}: no \\data\\ line", name);
+  while (next_line() && !line.empty()) {
+    if (line.rfind("ngram ", 0) != 0) bad("expected \"ngram N=COUNT\"");
+    const std::size_t eq = line.find('=');
+    int k = 0;
+    std::uint64_t count = 0;
+    if (eq == std::string_view::npos ||
+        std::from_chars(line.data() + 6, line.data() + eq, k).ptr != line.data() + eq ||
+        std::from_chars(line.data() + eq + 1, line.data() + line.size(), count).ptr != line.data() + line.size())
+      bad("expected \"ngram N=COUNT\"");
+    if (k != static_cast<int>(counts_.size()) + 1) bad(fmt::format("expected the count of order {}", counts_.size() + 1));
+    counts_.push_back(count);
+  }
+  order_ = static_cast<int>(counts_.size());
+  if (order_ < 1 || order_ > 6) fail<DataError>("ARPA file {}: order {} is not supported (1..6)", name, order_);
+
+  tables_.resize(order_ - 1);
+  std::string_view fields[9];
+  WordIndex ids[6];
+  for (int k = 1; k <= order_; ++k) {
+    while (next_line() && line.empty()) {
+    }
+    if (line != fmt::format("\\{}-grams:", k)) bad(fmt::format("expected \"\\{}-grams:\"", k));
+    if (k == 1) {
+      vocab_.init(counts_[0]);
+      unigram_prob_.reserve(counts_[0]);
+      unigram_backoff_.reserve(counts_[0]);
+    } else {
+      tables_[k - 2].init(counts_[k - 1]);
+    }
+    for (std::uint64_t n = 0; n < counts_[k - 1]; ++n) {
+      if (!next_line()) bad(fmt::format("file ends after {} of {} {}-grams", n, counts_[k - 1], k));
+      const std::size_t nf = split_fields(line, fields, k + 2);
+      if (nf != static_cast<std::size_t>(k) + 1 && nf != static_cast<std::size_t>(k) + 2)
+        bad(fmt::format("expected a log10 probability, {} word(s) and an optional backoff", k));
+      float prob = 0, backoff = 0;
+      if (!parse_float(fields[0], &prob)) bad(fmt::format("bad probability \"{}\"", fields[0]));
+      if (nf == static_cast<std::size_t>(k) + 2 && !parse_float(fields[k + 1], &backoff))
+        bad(fmt::format("bad backoff \"{}\"", fields[k + 1]));
+      if (prob > 0) bad(fmt::format("positive log10 probability {}", prob));
+      if (backoff == 0) backoff = -0.0f;  // no extension until a longer n-gram shows one
+      if (k == 1) {
+        if (!vocab_.add(fields[1])) bad(fmt::format("duplicate unigram \"{}\"", fields[1]));
+        unigram_prob_.push_back(prob);
+        unigram_backoff_.push_back(backoff);
+        continue;
+      }
+      for (int i = 0; i < k; ++i) {
+        ids[i] = vocab_.find(fields[1 + i]);
+        if (ids[i] == VocabIndex::kNone) bad(fmt::format("word \"{}\" is not among the unigrams", fields[1 + i]));
+      }
+      std::uint64_t key = start_key(ids[k - 1]);
+      for (int i = k - 2; i >= 0; --i) key = extend_key(key, ids[i]);
+      bool fresh = false;
+      Entry* e = tables_[k - 2].insert(nonzero(key), &fresh);
+      if (!fresh) bad("duplicate n-gram");
+      e->prob = prob;
+      e->backoff = backoff;
+      // The context (first k-1 words) now has an extension: make a zero backoff +0.0.
+      float* context_backoff = nullptr;
+      if (k == 2) {
+        context_backoff = &unigram_backoff_[ids[0]];
+      } else {
+        std::uint64_t ckey = start_key(ids[k - 2]);
+        for (int i = k - 3; i >= 0; --i) ckey = extend_key(ckey, ids[i]);
+        if (Entry* c = tables_[k - 3].find(nonzero(ckey))) context_backoff = &c->backoff;
+      }
+      if (context_backoff && *context_backoff == 0.0f) *context_backoff = 0.0f;
+    }
+  }
+  while (next_line() && line.empty()) {
+  }
+  if (line != "\\end\\") bad("expected \"\\end\\\" after the last n-gram section");
+
+  const std::uint32_t bos = vocab_.find("<s>");
+  if (bos == VocabIndex::kNone) fail<DataError>("ARPA file {} has no <s> unigram", name);
+  if (vocab_.find("</s>") == VocabIndex::kNone) fail<DataError>("ARPA file {} has no </s> unigram", name);
+  bos_ = bos;
+  std::uint32_t unk = vocab_.find("<unk>");
+  if (unk == VocabIndex::kNone) {
+    // KenLM's default when <unk> is missing: add it with log10 probability -100.
+    vocab_.add("<unk>");
+    unk = static_cast<std::uint32_t>(vocab_.words().size() - 1);
+    unigram_prob_.push_back(-100.0f);
+    unigram_backoff_.push_back(-0.0f);
+  }
+  unk_ = unk;
+}
+
+float ArpaModel::score(const State& in, WordIndex word, State* out) const {
+  if (word >= unigram_prob_.size()) word = unk_;
+  State next;
+  float prob = unigram_prob_[word];
+  next.words[0] = word;
+  next.backoffs[0] = unigram_backoff_[word];
+  int matched = 1;                                     // length of the longest n-gram found
+  int extendable = has_extension(next.backoffs[0]) ? 1 : 0;  // state length so far
+  const int context = std::min<int>(in.length, order_ - 1);
+  std::uint64_t key = start_key(word);
+  for (int j = 0; j < context; ++j) {
+    key = extend_key(key, in.words[j]);
+    const Entry* e = tables_[j].find(nonzero(key));
+    if (!e) break;  // no longer n-gram can exist (ARPA files are closed under suffixes)
+    prob = e->prob;
+    matched = j + 2;
+    if (matched < order_) {
+      next.words[j + 1] = in.words[j];
+      next.backoffs[j + 1] = e->backoff;
+      if (extendable == j + 1 && has_extension(e->backoff)) extendable = j + 2;
+    }
+  }
+  // Backoffs of the contexts longer than the matched n-gram's context.
+  for (int l = matched; l <= context; ++l) prob += in.backoffs[l - 1];
+  next.length = static_cast<std::uint8_t>(extendable);
+  if (out) *out = next;
+  return prob;
+}
+
+bool State::operator==(const State& o) const {
+  if (length != o.length) return false;
+  for (int i = 0; i < length; ++i)
+    if (words[i] != o.words[i]) return false;
+  return true;
+}
+
+std::size_t State::hash() const {
+  std::uint64_t h = 0x51ED27ULL + length;
+  for (int i = 0; i < length; ++i) h = fmix64(h ^ (static_cast<std::uint64_t>(words[i]) + 0x9E3779B97F4A7C15ULL));
+  return static_cast<std::size_t>(h);
+}
+
+std::unique_ptr<Model> Model::parse_arpa(std::string_view text, const std::string& name) {
+  return std::make_unique<ArpaModel>(text, name);
+}
+
+std::unique_ptr<Model> Model::load_arpa(const std::filesystem::path& path) {
+  const std::string text = read_file(path);  // plain or gzip
+  return parse_arpa(text, path.string());
+}
+
+}  // namespace mtbench::lm

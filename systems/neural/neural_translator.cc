@@ -1,0 +1,250 @@
+#include "systems/neural/neural_translator.h"
+
+#include <algorithm>
+#include <memory>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "base/error.h"
+#include "base/progress.h"
+#include "base/text_file.h"
+#include "base/time.h"
+#include "eval/bleu.h"
+#include "systems/model_dir.h"
+#include "systems/neural/checkpoint.h"
+#include "systems/neural/threads.h"
+#include "systems/neural/trainer.h"
+
+namespace mtbench::neural {
+namespace {
+
+// The training corpus as subword ids.
+struct EncodedData {
+  std::vector<Example> train;  // pairs kept for training
+  std::vector<Example> dev;    // every dev pair (aligned with TrainData::dev_*)
+  std::size_t skipped = 0;     // training pairs dropped (empty or longer than the limit)
+};
+
+// Trains the subword model(s) and saves them into options.model_dir, or loads the saved ones
+// when resuming.
+Vocabulary prepare_vocabulary(const TrainData& data, const TrainOptions& options, const VocabularyOptions& vocabulary,
+                              Progress& progress) {
+  if (data.train_source.size() != data.train_target.size())
+    fail<DataError>("{} source but {} target training segments", data.train_source.size(), data.train_target.size());
+  if (options.resume && Vocabulary::exists(options.model_dir)) return Vocabulary::load(options.model_dir);
+  progress.begin("subwords");
+  auto vocab = Vocabulary::train(data.train_source, data.train_target, vocabulary, static_cast<unsigned>(options.seed),
+                                 options.threads);
+  vocab.save(options.model_dir);
+  progress.end(fmt::format("{} source, {} target pieces{}", vocab.source_size(), vocab.target_size(),
+                           vocab.joint() ? " (joint)" : ""));
+  return vocab;
+}
+
+// Encodes the corpus; training pairs with an empty side or a side longer than max_length
+// subwords are skipped (counted).
+EncodedData encode_data(const Vocabulary& vocab, const TrainData& data, int max_length, Progress& progress) {
+  const std::size_t total = data.train_source.size() + data.dev_source.size();
+  progress.begin("encode", total, "sent");
+  EncodedData out;
+  const auto limit = static_cast<std::size_t>(max_length);
+  for (std::size_t i = 0; i < data.train_source.size(); ++i) {
+    Example e{vocab.encode_source(data.train_source[i]), vocab.encode_target(data.train_target[i])};
+    if (e.source.empty() || e.target.empty() || e.source.size() > limit || e.target.size() > limit) {
+      ++out.skipped;
+      continue;
+    }
+    out.train.push_back(std::move(e));
+  }
+  for (std::size_t i = 0; i < data.dev_source.size(); ++i)
+    out.dev.push_back({vocab.encode_source(data.dev_source[i]), vocab.encode_target(data.dev_target[i])});
+  progress.advance(total);
+  progress.end(fmt::format("{} training pairs ({} empty or longer than {} subwords skipped), {} dev", out.train.size(),
+                           out.skipped, limit, out.dev.size()));
+  return out;
+}
+
+// The training loop's dev-BLEU callback: greedy-decodes the first `sentences` dev sentences
+// (0 = all) with `model` on `device` and scores the detokenized output against the dev references.
+std::function<double()> dev_bleu_hook(const Vocabulary& vocab, const TrainData& data, const EncodedData& encoded,
+                                      int sentences, EncoderDecoder& model, const DecodeOptions& defaults,
+                                      int batch_size, const torch::Device& device) {
+  const std::size_t n = sentences > 0 ? std::min<std::size_t>(encoded.dev.size(), static_cast<std::size_t>(sentences))
+                                      : encoded.dev.size();
+  std::vector<std::vector<std::int64_t>> ids;
+  for (std::size_t i = 0; i < n; ++i) ids.push_back(encoded.dev[i].source);
+  std::vector<std::string> refs(data.dev_target.begin(), data.dev_target.begin() + static_cast<std::ptrdiff_t>(n));
+  auto bleu = std::make_shared<eval::Bleu>();
+  bleu->set_references({refs});
+  DecodeOptions greedy = defaults;
+  greedy.beam_size = 1;
+  greedy.nbest = 1;
+  return [&vocab, &model, &device, ids, bleu, greedy, batch_size] {
+    const auto hyps = decode_sorted(model, ids, greedy, batch_size, device, nullptr);
+    std::vector<std::string> text;
+    for (const auto& h : hyps) text.push_back(h.empty() ? std::string() : vocab.decode_target(h.front().tokens));
+    return bleu->corpus_score(text).score;
+  };
+}
+
+// Decoding options of one translate() call: the system's defaults overridden by the call's
+// beam size, n-best count (the beam is at least as wide) and explanation request.
+DecodeOptions translate_decode_options(const DecodeOptions& defaults, const TranslateOptions& options) {
+  DecodeOptions d = defaults;
+  if (options.beam_size > 0) d.beam_size = options.beam_size;
+  d.nbest = std::max(1, options.nbest);
+  d.beam_size = std::max(d.beam_size, d.nbest);
+  d.attention = options.explain;
+  return d;
+}
+
+}  // namespace
+
+std::vector<std::vector<Hypothesis>> decode_sorted(EncoderDecoder& model, const std::vector<std::vector<std::int64_t>>& sources,
+                                                   const DecodeOptions& options, int batch_size, const torch::Device& device,
+                                                   Progress* progress, const BatchDone& batch_done) {
+  model.module().eval();
+  torch::NoGradGuard no_grad;
+  std::vector<std::size_t> order(sources.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return sources[a].size() > sources[b].size(); });
+  std::vector<std::vector<Hypothesis>> out(sources.size());
+  const auto batch = static_cast<std::size_t>(std::max(1, batch_size));
+  for (std::size_t start = 0; start < order.size(); start += batch) {
+    const std::size_t end = std::min(order.size(), start + batch);
+    std::vector<const std::vector<std::int64_t>*> chunk;
+    std::vector<std::size_t> positions(order.begin() + static_cast<std::ptrdiff_t>(start),
+                                       order.begin() + static_cast<std::ptrdiff_t>(end));
+    for (std::size_t i : positions) chunk.push_back(&sources[i]);
+    auto [src, mask] = pad_sources(chunk, SpecialIds{}, device);
+    if (options.beam_size == 1 && options.nbest == 1) {
+      auto hyps = greedy_decode(model, src, mask, options);
+      for (std::size_t i = start; i < end; ++i) out[order[i]] = {std::move(hyps[i - start])};
+    } else {
+      auto hyps = beam_search(model, src, mask, options);
+      for (std::size_t i = start; i < end; ++i) out[order[i]] = std::move(hyps[i - start]);
+    }
+    if (batch_done) batch_done(positions);
+    if (progress) progress->advance(end - start);
+  }
+  return out;
+}
+
+std::int64_t parameter_count(const torch::nn::Module& module) {
+  std::int64_t n = 0;
+  for (const auto& p : module.parameters()) n += p.numel();
+  return n;
+}
+
+void NeuralTranslator::build(const torch::Device& device) {
+  network_ = &build_network(vocab_.source_size(), vocab_.target_size(), SpecialIds{}.pad);
+  network_->module().to(device);
+  device_ = device;
+}
+
+void NeuralTranslator::train(const TrainData& data, const TrainOptions& options) {
+  const std::string name = info().name;
+  set_options(options.config_yaml, options.preset,
+              options.config_origin.empty() ? name + " options" : options.config_origin);
+  set_torch_threads(options.threads);
+  torch::manual_seed(options.seed);
+  const torch::Device device = resolve_device(options.device);
+  Progress& progress = options.progress ? *options.progress : Progress::global();
+  std::filesystem::create_directories(options.model_dir);
+  const CommonOptions& common = common_options();
+  vocab_ = prepare_vocabulary(data, options, common.vocabulary, progress);
+  write_file_atomic(options.model_dir / options_file(), options_yaml());
+  const auto encoded = encode_data(vocab_, data, common.max_train_length, progress);
+
+  build(device);
+  TrainerHooks hooks;
+  const auto& t = common.trainer;
+  if (t.dev_bleu && !data.dev_source.empty())
+    hooks.dev_bleu = dev_bleu_hook(vocab_, data, encoded, t.dev_bleu_sentences, *network_, common.decode,
+                                   common.translate_batch, device_);
+  progress.log(fmt::format("{}: {} parameters, {}, device {}", name, parameter_count(network_->module()),
+                           describe_network(), device.str()));
+  Trainer trainer(*network_, t, options.model_dir, device, options.seed, &progress);
+  const auto result = trainer.train(encoded.train, encoded.dev, hooks, options.resume);
+  progress.log(fmt::format("trained {} updates in {} ({:.0f} target tokens/s), best dev loss {:.3f}, dev BLEU {:.2f}{}; "
+                           "stopped by {}",
+                           result.steps, format_duration(result.seconds), result.tokens_per_second,
+                           result.best_dev_loss, result.best_dev_bleu,
+                           result.averaged_checkpoints > 0
+                               ? fmt::format(" (average of {} checkpoints)", result.averaged_checkpoints)
+                               : "",
+                           result.stop_reason));
+}
+
+void NeuralTranslator::save(const std::filesystem::path& dir) const {
+  if (!network_) fail("{}: nothing to save (train or load a model first)", info().name);
+  vocab_.save(dir);
+  write_file_atomic(dir / options_file(), options_yaml());
+  save_module(dir / "model.pt", network_->module());
+  write_model_parameters(dir, static_cast<std::uint64_t>(parameter_count(network_->module())));
+}
+
+void NeuralTranslator::load(const std::filesystem::path& dir) {
+  const auto config = dir / options_file();
+  if (!std::filesystem::exists(config)) fail("{}: missing (no {} model in {})", config.string(), info().name, dir.string());
+  set_options(read_file(config), "", config.string());
+  vocab_ = Vocabulary::load(dir);
+  build(torch::kCPU);
+  load_module(dir / "model.pt", network_->module(), torch::kCPU);
+  network_->module().eval();
+}
+
+void NeuralTranslator::begin_explaining(const std::vector<std::vector<std::int64_t>>&, const DecodeOptions&, int&,
+                                        BatchDone&) {}
+
+void NeuralTranslator::end_explaining() {}
+
+std::vector<Translation> NeuralTranslator::translate(const std::vector<std::string>& sources,
+                                                     const TranslateOptions& options) {
+  if (!network_) fail("{}: no model (train or load one first)", info().name);
+  set_torch_threads(options.threads);
+  const torch::Device device = resolve_device(options.device);
+  if (device != device_) {
+    network_->module().to(device);
+    device_ = device;
+  }
+  const DecodeOptions decode = translate_decode_options(common_options().decode, options);
+  std::vector<std::vector<std::int64_t>> ids;
+  ids.reserve(sources.size());
+  for (const auto& s : sources) ids.push_back(vocab_.encode_source(s));
+
+  int batch_size = common_options().translate_batch;
+  BatchDone batch_done;
+  if (options.explain) begin_explaining(ids, decode, batch_size, batch_done);
+  if (options.progress) options.progress->begin("translate", sources.size(), "sent");
+  std::vector<std::vector<Hypothesis>> hyps;
+  try {
+    hyps = decode_sorted(*network_, ids, decode, batch_size, device_, options.progress, batch_done);
+  } catch (...) {
+    if (options.explain) end_explaining();
+    throw;
+  }
+  if (options.explain) end_explaining();
+  if (options.progress) options.progress->end();
+
+  std::vector<Translation> out(sources.size());
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    // An empty input translates to an empty line. (The rnn-attention system used to decode
+    // an empty source from its initial state; both systems now agree.)
+    if (hyps[i].empty() || ids[i].empty()) continue;
+    const auto& best = hyps[i].front();
+    out[i].text = vocab_.decode_target(best.tokens);
+    if (options.nbest > 0)
+      for (const auto& h : hyps[i]) out[i].nbest.emplace_back(vocab_.decode_target(h.tokens), h.score);
+    if (options.explain) {
+      out[i].explanation = explain(i, sources[i], best);
+      out[i].explanation.scores.insert(out[i].explanation.scores.begin(),
+                                       {{"log_prob", best.log_prob}, {"normalized_score", best.score}});
+    }
+  }
+  return out;
+}
+
+}  // namespace mtbench::neural

@@ -1,0 +1,392 @@
+// The HTML report in a real browser: headless Chromium loads a report built from real data
+// (Multi30k test_2016_flickr with Moses' output, WMT17 newstest2017 outputs) plus synthetic
+// explanations of every kind, from disk, with no script errors; every section exists and a
+// screenshot is produced (BUILD_DIR/report-screenshot.png). Skips only where Chromium or the
+// shared data is absent. MTBENCH_KEEP_REPORT=DIR keeps the reports and results.json (a run
+// directory for `mtbench report DIR`).
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "base/text_file.h"
+#include "eval/bleu.h"
+#include "eval/chrf.h"
+#include "eval/significance.h"
+#include "eval/ter.h"
+#include "compare/analyze.h"
+#include "reports/html_report.h"
+#include "tests/test_util.h"
+
+namespace mtbench::reports {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kChromium = "/usr/bin/chromium";
+
+std::vector<std::string> head(const fs::path& path, std::size_t n) {
+  auto lines = read_lines(path);
+  if (lines.size() > n) lines.resize(n);
+  return lines;
+}
+
+// A crude word-for-word German->English "1954" system: a few dictionary entries, the rest
+// passed through (so it has unknown and untranslated words).
+std::string word_for_word(const std::string& source, nlohmann::json* explanation) {
+  static const std::map<std::string, std::string> lexicon = {
+      {"ein", "a"},           {"eine", "a"},     {"einem", "a"},      {"einer", "a"},
+      {"der", "the"},         {"die", "the"},    {"das", "the"},      {"den", "the"},
+      {"dem", "the"},         {"und", "and"},    {"mit", "with"},     {"auf", "on"},
+      {"in", "in"},           {"im", "in the"},  {"ist", "is"},       {"Mann", "man"},
+      {"Frau", "woman"},      {"Hund", "dog"},   {"zwei", "two"},     {"drei", "three"},
+      {"spielt", "plays"},    {"sitzt", "sits"}, {"steht", "stands"}, {"Männer", "men"},
+      {"Kinder", "children"}, {"Junge", "boy"},  {"Mädchen", "girl"}, {"vor", "in front of"}};
+  std::string out;
+  nlohmann::json lex = nlohmann::json::array(), unknown = nlohmann::json::array(),
+                 tokens = nlohmann::json::array();
+  for (const auto& word : eval::words_13a(source)) {
+    tokens.push_back(word);
+    auto it = lexicon.find(word);
+    const std::string target = it == lexicon.end() ? word : it->second;
+    if (it == lexicon.end() && std::isalpha(static_cast<unsigned char>(word[0])))
+      unknown.push_back(word);
+    lex.push_back({{"source", word},
+                   {"lemma", word},
+                   {"target", target},
+                   {"pos", it == lexicon.end() ? "?" : "X"},
+                   {"note", it == lexicon.end() ? "unknown: passed through" : "only sense"}});
+    out += (out.empty() ? "" : " ") + target;
+  }
+  if (explanation) {
+    *explanation = {{"source_tokens", tokens},
+                    {"lexicon", lex},
+                    {"unknown_words", unknown},
+                    {"rules",
+                     {{{"rule", "ARTICLE"}, {"detail", "ein/eine -> a"}},
+                      {{"rule", "VERB-SECOND"}, {"detail", "kept finite verb in place"}}}}};
+  }
+  return out;
+}
+
+// Attention-like weights: a soft diagonal, each row sums to 1.
+std::vector<double> soft_diagonal(std::size_t rows, std::size_t cols, double sharpness, int shift) {
+  std::vector<double> w(rows * cols);
+  for (std::size_t i = 0; i < rows; ++i) {
+    double sum = 0;
+    for (std::size_t j = 0; j < cols; ++j) {
+      const double centre =
+          (static_cast<double>(i) + 0.5) * static_cast<double>(cols) / static_cast<double>(rows) +
+          shift;
+      w[i * cols + j] = std::exp(-sharpness * std::pow(static_cast<double>(j) - centre, 2));
+      sum += w[i * cols + j];
+    }
+    for (std::size_t j = 0; j < cols; ++j) w[i * cols + j] /= sum;
+  }
+  return w;
+}
+
+nlohmann::json attention(const std::string& kind, int layer, int head,
+                         const std::vector<std::string>& rows,
+                         const std::vector<std::string>& cols) {
+  return {{"kind", kind},
+          {"layer", layer},
+          {"head", head},
+          {"row_tokens", rows},
+          {"col_tokens", cols},
+          {"weights", soft_diagonal(rows.size(), cols.size(), 0.3 + 0.4 * head, head - 1)}};
+}
+
+// Scores, intervals, significance and analyses of one test set, as the compare pipeline fills them.
+void score(TestSetResults& t, const std::vector<std::string>& labels) {
+  eval::Bleu bleu;
+  eval::ChrfOptions chrf_options;
+  chrf_options.word_order = 2;
+  eval::Chrf chrf(chrf_options);
+  eval::Ter ter;
+  std::vector<const eval::Metric*> metrics = {&bleu, &chrf, &ter};
+  for (auto* m : {static_cast<eval::Metric*>(&bleu), static_cast<eval::Metric*>(&chrf),
+                  static_cast<eval::Metric*>(&ter)})
+    m->set_references(t.references);
+  std::vector<std::vector<eval::StatsMatrix>> stats(labels.size());
+  std::vector<std::vector<const eval::StatsMatrix*>> ptrs(labels.size());
+  for (std::size_t s = 0; s < labels.size(); ++s) {
+    for (auto* m : metrics) stats[s].push_back(m->segment_stats(t.outputs.at(labels[s])));
+    for (auto& x : stats[s]) ptrs[s].push_back(&x);
+  }
+  const std::size_t n = 200;
+  const auto resamples = eval::bootstrap_scores(metrics, ptrs, n, 12345, 2);
+  for (std::size_t m = 0; m < metrics.size(); ++m) {
+    SignificanceMatrix matrix{metrics[m]->name(), "bootstrap", n, labels, {}, {}};
+    std::vector<double> actual;
+    for (std::size_t s = 0; s < labels.size(); ++s) {
+      actual.push_back(metrics[m]->score_from_stats(stats[s][m].sum()).score);
+      const auto [mean, ci] = eval::estimate_ci(resamples[s][m]);
+      t.scores[labels[s]].push_back({metrics[m]->name(), actual[s], metrics[m]->signature(), "",
+                                     mean, ci, metrics[m]->higher_is_better()});
+      std::vector<double> sentence;
+      for (std::size_t i = 0; i < stats[s][m].rows; ++i)
+        sentence.push_back(metrics[m]->sentence_score_from_stats(stats[s][m].row(i)).score);
+      t.sentence_scores[labels[s]][metrics[m]->name()] = sentence;
+    }
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      matrix.p_values.emplace_back();
+      matrix.deltas.emplace_back();
+      for (std::size_t j = 0; j < labels.size(); ++j) {
+        matrix.deltas[i].push_back(actual[i] - actual[j]);
+        if (i == j) {
+          matrix.p_values[i].push_back(std::nullopt);
+        } else {
+          matrix.p_values[i].push_back(eval::bootstrap_p_value(resamples[i][m], resamples[j][m],
+                                                               std::abs(actual[i] - actual[j])));
+        }
+      }
+    }
+    t.significance.push_back(matrix);
+  }
+}
+
+RunResults realistic_run(const fs::path& multi30k, const fs::path& moses, const fs::path& wmt17) {
+  RunResults r;
+  r.mtbench_version = "0.1.0";
+  r.created = "2024-05-01T12:00:00Z";
+  r.corpus = "multi30k";
+  r.source_lang = "de";
+  r.target_lang = "en";
+  r.train_size = 29000;
+  for (const auto& line : head(multi30k / "train.en.gz", 29000))
+    for (const auto& w : eval::words_13a(line)) ++r.train_word_counts[w];
+  auto system = [](std::string label, std::string name, int year, std::string paradigm,
+                   std::string citation) {
+    SystemResults s;
+    s.label = std::move(label);
+    s.system = std::move(name);
+    s.year = year;
+    s.paradigm = std::move(paradigm);
+    s.citation = std::move(citation);
+    return s;
+  };
+  r.systems = {
+      system("rule-based", "rule-based", 1954, "rule-based",
+             "Dostert 1955, Georgetown-IBM experiment"),
+      system("Moses", "external", 2007, "phrase-based",
+             "Koehn et al. 2007 (Moses output from shared data)"),
+      system("rnn-attention", "rnn-attention", 2014, "neural", "Bahdanau, Cho & Bengio 2014"),
+      system("transformer", "transformer", 2017, "neural", "Vaswani et al. 2017")};
+  r.systems[0].translate_seconds = 0.8;
+  r.systems[0].sentences_per_second = 1250;
+  r.systems[0].model_bytes = 40000;
+  r.systems[2].train_seconds = 420;
+  r.systems[2].translate_seconds = 20;
+  r.systems[2].sentences_per_second = 50;
+  r.systems[2].model_bytes = 48000000;
+  r.systems[2].parameters = 12000000;
+  r.systems[3].train_seconds = 380;
+  r.systems[3].translate_seconds = 14;
+  r.systems[3].sentences_per_second = 71;
+  r.systems[3].model_bytes = 36000000;
+  r.systems[3].parameters = 9000000;
+  for (int k = 0; k < 2; ++k) {
+    for (int step = 100; step <= 2000; step += 100) {
+      const double x = step / 2000.0;
+      r.systems[2 + k].training_log.push_back(
+          {static_cast<std::uint64_t>(step), x * 10, 6.5 - 3.5 * std::sqrt(x) - k * 0.3,
+           step % 500 == 0 ? std::optional<double>(6.6 - 3.2 * std::sqrt(x) - k * 0.3)
+                           : std::nullopt,
+           step % 500 == 0 ? std::optional<double>(30 * std::sqrt(x) + 4 * k) : std::nullopt, 1e-3,
+           900.0});
+    }
+  }
+  TestSetResults t;
+  t.name = "test_2016_flickr";
+  t.source = read_lines(multi30k / "test_2016_flickr.de.gz");
+  t.references = {read_lines(multi30k / "test_2016_flickr.en.gz")};
+  t.outputs["Moses"] = read_lines(moses);
+  for (std::size_t i = 0; i < t.source.size(); ++i) {
+    nlohmann::json rule;
+    t.outputs["rule-based"].push_back(word_for_word(t.source[i], &rule));
+    const auto ref = eval::words_13a(t.references[0][i]);
+    std::string rnn, transformer;
+    for (std::size_t k = 0; k < ref.size(); ++k) {
+      if (k % 5 != 4 || ref.size() < 12) rnn += (rnn.empty() ? "" : " ") + ref[k];
+      transformer += (transformer.empty() ? "" : " ") + (k % 9 == 8 ? std::string("the") : ref[k]);
+    }
+    t.outputs["rnn-attention"].push_back(rnn);
+    t.outputs["transformer"].push_back(transformer);
+    if (i >= 40) {
+      for (const auto& l : {"rule-based", "Moses", "rnn-attention", "transformer"})
+        t.explanations[l].push_back(nullptr);
+      continue;
+    }
+    const auto src = eval::words_13a(t.source[i]);
+    const auto rnn_tokens = eval::words_13a(rnn), tr_tokens = eval::words_13a(transformer);
+    t.explanations["rule-based"].push_back(rule);
+    nlohmann::json phrases = nlohmann::json::array();
+    for (std::size_t k = 0; k < src.size(); k += 2) {
+      const std::size_t end = std::min(src.size(), k + 2);
+      std::string s = src[k] + (end > k + 1 ? " " + src[k + 1] : "");
+      phrases.push_back({{"source_begin", k},
+                         {"source_end", end},
+                         {"source", s},
+                         {"target", word_for_word(s, nullptr)},
+                         {"scores", {{"p(e|f)", -1.2}, {"lex(e|f)", -2.5}}}});
+    }
+    t.explanations["Moses"].push_back({{"source_tokens", src}, {"phrases", phrases}});
+    t.explanations["rnn-attention"].push_back(
+        {{"source_tokens", src},
+         {"target_tokens", rnn_tokens},
+         {"attention", {attention("bahdanau", 0, 0, rnn_tokens, src)}}});
+    nlohmann::json heads = nlohmann::json::array();
+    for (int layer = 0; layer < 3; ++layer) {
+      for (int h = 0; h < 4; ++h) {
+        heads.push_back(attention("cross", layer, h, tr_tokens, src));
+        heads.push_back(attention("encoder-self", layer, h, src, src));
+        heads.push_back(attention("decoder-self", layer, h, tr_tokens, tr_tokens));
+      }
+    }
+    std::vector<std::string> positions, dims;
+    std::vector<double> pe;
+    for (int p = 0; p < 20; ++p) positions.push_back(std::to_string(p));
+    for (int d = 0; d < 64; ++d) dims.push_back("d" + std::to_string(d));
+    for (int p = 0; p < 20; ++p)
+      for (int d = 0; d < 64; ++d) {
+        const double angle = p / std::pow(10000.0, (d / 2 * 2) / 64.0);
+        pe.push_back(d % 2 ? std::cos(angle) : std::sin(angle));
+      }
+    heads.push_back({{"kind", "positional-encoding"},
+                     {"layer", 0},
+                     {"head", 0},
+                     {"row_tokens", positions},
+                     {"col_tokens", dims},
+                     {"weights", pe}});
+    t.explanations["transformer"].push_back(
+        {{"source_tokens", src}, {"target_tokens", tr_tokens}, {"attention", heads}});
+  }
+  const std::vector<std::string> labels = {"rule-based", "Moses", "rnn-attention", "transformer"};
+  score(t, labels);
+  t.analyses = compare::analyze_test_set(t, r.train_word_counts, compare::AnalysisOptions{});
+  r.tests.push_back(std::move(t));
+
+  if (!wmt17.empty()) {
+    TestSetResults w;
+    w.name = "newstest2017 (WMT17 en-de, first 1000)";
+    w.references = {head(wmt17 / "newstest2017.ref.de.gz", 1000)};
+    std::vector<std::string> wmt_labels;
+    for (const auto* name : {"uedin-nmt.4722", "KIT.4950", "PROMT-Rule-based.4735", "online-A.0"}) {
+      const std::string label = std::string(name).substr(0, std::string(name).find('.'));
+      w.outputs[label] = head(wmt17 / ("newstest2017." + std::string(name) + ".en-de.gz"), 1000);
+      wmt_labels.push_back(label);
+    }
+    score(w, wmt_labels);
+    w.analyses = compare::analyze_test_set(w, {}, compare::AnalysisOptions{});
+    r.tests.push_back(std::move(w));
+  }
+  DataEfficiency d;
+  d.test = "test_2016_flickr";
+  d.sizes = {1000, 5000, 29000};
+  d.bleu["rule-based"] = {8.1, 8.1, 8.1};
+  d.bleu["Moses"] = {18.0, 27.5, 35.0};
+  d.bleu["rnn-attention"] = {3.0, 18.0, 33.0};
+  d.bleu["transformer"] = {2.0, 19.5, 36.5};
+  r.data_efficiency = d;
+  return r;
+}
+
+std::string chromium_flags(const fs::path& profile) {
+  return std::string(kChromium) +
+         " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+         "--disable-background-networking"
+         " --disable-component-update --disable-sync --disable-dev-shm-usage --hide-scrollbars "
+         "--user-data-dir='" +
+         profile.string() + "'";
+}
+
+TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
+  if (!fs::exists(kChromium))
+    GTEST_SKIP() << kChromium << " not found: install Debian's chromium (scripts/setup.sh)";
+  MTBENCH_REQUIRE_SHARED(multi30k, "corpora/multi30k/test_2016_flickr.de.gz");
+  MTBENCH_REQUIRE_SHARED(moses, "corpora/multi30k-outputs/moses.test_2016_flickr.de-en.en");
+  const fs::path wmt17 =
+      mtbench::testing::shared_file("corpora/wmt17-en-de/newstest2017.ref.de.gz");
+  const RunResults run =
+      realistic_run(multi30k.parent_path(), moses, wmt17.empty() ? wmt17 : wmt17.parent_path());
+
+  mtbench::testing::ScratchDir dir;
+  const fs::path html = dir / "report.html";
+  write_html_report(run, html);
+  const auto bytes = fs::file_size(html);
+  EXPECT_LT(bytes, 20u * 1000 * 1000) << "report too large";
+  std::cerr << "report: " << bytes / 1e6 << " MB\n";
+
+  const fs::path dom = dir / "dom.html";
+  const std::string dump = "timeout 120 " + chromium_flags(dir / "profile1") +
+                           " --virtual-time-budget=15000 --dump-dom 'file://" + html.string() +
+                           "' > '" + dom.string() + "' 2> '" + (dir / "chromium1.log").string() +
+                           "'";
+  ASSERT_EQ(std::system(dump.c_str()), 0) << dump << "\n" << read_file(dir / "chromium1.log");
+  const std::string page = read_file(dom);
+  std::smatch html_tag;
+  ASSERT_TRUE(std::regex_search(page, html_tag, std::regex("<html[^>]*>"))) << page.substr(0, 500);
+  EXPECT_THAT(html_tag.str(), ::testing::HasSubstr("data-rendered=\"true\""));
+  EXPECT_THAT(html_tag.str(), ::testing::HasSubstr("data-errors=\"0\""));
+  const auto errors = page.find("<pre id=\"js-errors\"");
+  ASSERT_NE(errors, std::string::npos);
+  EXPECT_EQ(page.find("</pre>", errors), page.find(">", errors) + 1) << page.substr(errors, 3000);
+  for (const auto& id : html_section_ids()) {
+    EXPECT_NE(page.find("<section id=\"" + id + "\""), std::string::npos) << id;
+    // Every section rendered something other than the no-script placeholder.
+    const auto start = page.find("id=\"" + id + "-body\"");
+    const auto end = page.find("</section>", start);
+    ASSERT_NE(start, std::string::npos) << id;
+    EXPECT_EQ(page.substr(start, end - start).find("Rendering needs JavaScript"), std::string::npos)
+        << id;
+  }
+  EXPECT_NE(page.find("<svg"), std::string::npos);
+  EXPECT_NE(page.find("Georgetown"), std::string::npos);
+
+  const fs::path png = MTBENCH_BINARY_DIR "/report-screenshot.png";
+  fs::remove(png);
+  const std::string shot = "timeout 120 " + chromium_flags(dir / "profile2") +
+                           " --virtual-time-budget=15000 --window-size=1280,2000 --screenshot='" +
+                           png.string() + "' 'file://" + html.string() + "' > '" +
+                           (dir / "chromium2.log").string() + "' 2>&1";
+  ASSERT_EQ(std::system(shot.c_str()), 0) << shot << "\n" << read_file(dir / "chromium2.log");
+  ASSERT_TRUE(fs::exists(png));
+  EXPECT_GT(fs::file_size(png), 20000u);
+  const std::string header = read_file(png).substr(0, 8);
+  EXPECT_EQ(header, std::string("\x89PNG\r\n\x1a\n", 8));
+  if (const char* keep = std::getenv("MTBENCH_KEEP_REPORT")) {
+    fs::create_directories(keep);
+    fs::copy_file(html, fs::path(keep) / "report.html", fs::copy_options::overwrite_existing);
+    save_run_results(run, keep);
+  }
+
+  // The page renders the first test set; with WMT17 (no source side, no explanations, no
+  // training counts) first, every section must cope as well.
+  if (run.tests.size() > 1) {
+    RunResults wmt_first = run;
+    std::swap(wmt_first.tests[0], wmt_first.tests[1]);
+    write_html_report(wmt_first, dir / "wmt.html");
+    const std::string wmt_dump = "timeout 120 " + chromium_flags(dir / "profile3") +
+                                 " --virtual-time-budget=15000 --dump-dom 'file://" +
+                                 (dir / "wmt.html").string() + "' > '" +
+                                 (dir / "wmt-dom.html").string() + "' 2> /dev/null";
+    ASSERT_EQ(std::system(wmt_dump.c_str()), 0) << wmt_dump;
+    const std::string wmt_page = read_file(dir / "wmt-dom.html");
+    ASSERT_TRUE(std::regex_search(wmt_page, html_tag, std::regex("<html[^>]*>")));
+    EXPECT_THAT(html_tag.str(), ::testing::HasSubstr("data-rendered=\"true\""));
+    EXPECT_THAT(html_tag.str(), ::testing::HasSubstr("data-errors=\"0\""))
+        << wmt_page.substr(wmt_page.find("js-errors"), 2000);
+    EXPECT_NE(wmt_page.find("uedin-nmt"), std::string::npos);
+    if (const char* keep = std::getenv("MTBENCH_KEEP_REPORT"))
+      fs::copy_file(dir / "wmt.html", fs::path(keep) / "report-wmt-first.html",
+                    fs::copy_options::overwrite_existing);
+  }
+}
+
+}  // namespace
+}  // namespace mtbench::reports

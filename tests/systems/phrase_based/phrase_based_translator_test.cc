@@ -1,0 +1,118 @@
+#include "systems/phrase_based/phrase_based_translator.h"
+
+#include <gtest/gtest.h>
+
+#include "base/error.h"
+#include "corpus/parallel.h"
+#include "base/progress.h"
+#include "eval/bleu.h"
+#include "systems/builtin/builtin.h"
+#include "systems/registry.h"
+#include "tests/test_util.h"
+
+namespace mtbench::pb {
+namespace {
+
+// A toy corpus with enough repetition for alignment, phrases and a 3-gram LM.
+TrainData toy_data() {
+  TrainData d;
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"Das Haus ist klein.", "The house is small."},
+      {"Das Haus ist groß.", "The house is big."},
+      {"Das Buch ist klein.", "The book is small."},
+      {"Ein Mann liest ein Buch.", "A man reads a book."},
+      {"Ein Mann sieht das Haus.", "A man sees the house."},
+      {"Eine Frau liest das Buch.", "A woman reads the book."},
+      {"Der Hund ist groß.", "The dog is big."},
+      {"Ein Hund sieht einen Mann.", "A dog sees a man."},
+  };
+  for (int rep = 0; rep < 5; ++rep)
+    for (const auto& [s, t] : pairs) {
+      d.train_source.push_back(s);
+      d.train_target.push_back(t);
+    }
+  return d;
+}
+
+TrainOptions toy_options(const std::string& yaml) {
+  TrainOptions o;
+  o.source_lang = "de";
+  o.target_lang = "en";
+  o.config_yaml = yaml;
+  o.config_origin = "test";
+  o.threads = 2;
+  return o;
+}
+
+TEST(PhraseBased, RegisteredAsBuiltin) {
+  register_builtin_translators();
+  const auto& entry = TranslatorRegistry::instance().entry("phrase-based");
+  EXPECT_EQ(entry.info.era, "1993-2003");
+  EXPECT_EQ(entry.info.paradigm, "statistical");
+}
+
+TEST(PhraseBased, TrainsTranslatesExplainsAndRoundTrips) {
+  PhraseBasedTranslator system;
+  system.train(toy_data(), toy_options("tune: false\nlm_order: 3\n"));
+  TranslateOptions t;
+  t.explain = true;
+  t.nbest = 3;
+  const std::vector<std::string> inputs = {"Der Hund liest das Buch.", "Das Haus ist klein.", "Ein Zebra ist groß."};
+  const auto out = system.translate(inputs, t);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].text, "The dog reads the book.");  // a new combination of known phrases
+  EXPECT_EQ(out[1].text, "The house is small.");
+  EXPECT_EQ(out[2].text, "A Zebra is big.");          // unknown word passed through
+  EXPECT_EQ(out[2].explanation.unknown_words, std::vector<std::string>{"Zebra"});
+  // The phrase segmentation covers every source token exactly once.
+  const auto& e = out[0].explanation;
+  std::vector<int> covered(e.source_tokens.size(), 0);
+  for (const auto& p : e.phrases)
+    for (int i = p.source_begin; i < p.source_end; ++i) ++covered[i];
+  EXPECT_EQ(covered, std::vector<int>(e.source_tokens.size(), 1));
+  EXPECT_FALSE(e.alignment.empty());
+  EXPECT_FALSE(out[0].nbest.empty());
+  EXPECT_EQ(out[0].nbest[0].first, out[0].text);
+
+  testing::ScratchDir dir;
+  system.save(dir.path());
+  PhraseBasedTranslator loaded;
+  loaded.load(dir.path());
+  const auto again = loaded.translate(inputs, {});
+  for (std::size_t i = 0; i < inputs.size(); ++i) EXPECT_EQ(again[i].text, out[i].text);
+  EXPECT_EQ(loaded.weights(), system.weights());
+}
+
+TEST(PhraseBased, OptionErrors) {
+  PhraseBasedTranslator system;
+  EXPECT_THROW(system.train(toy_data(), toy_options("stack_size: 10\nbogus: 1\n")), ConfigError);
+  EXPECT_THROW(system.train(toy_data(), toy_options("lm_order: 9\n")), ConfigError);
+  EXPECT_THROW(system.translate({"x"}, {}), Error);
+  TrainData empty;
+  EXPECT_THROW(system.train(empty, toy_options("")), DataError);
+}
+
+// A small real system: 3000 Multi30k pairs, untuned; a sanity floor on 200 val sentences.
+TEST(PhraseBased, SmallMulti30kSystemTranslates) {
+  MTBENCH_REQUIRE_SHARED(de, "corpora/multi30k/train.de.gz");
+  MTBENCH_REQUIRE_SHARED(en, "corpora/multi30k/train.en.gz");
+  MTBENCH_REQUIRE_SHARED(vde, "corpora/multi30k/val.de.gz");
+  MTBENCH_REQUIRE_SHARED(ven, "corpora/multi30k/val.en.gz");
+  const auto train = head(load_parallel(de, en), 3000);
+  const auto val = head(load_parallel(vde, ven), 200);
+  TrainData data;
+  data.train_source = train.source;
+  data.train_target = train.target;
+  PhraseBasedTranslator system;
+  system.train(data, toy_options("tune: false\nlm_order: 3\n"));
+  TranslateOptions t;
+  t.threads = 2;
+  std::vector<std::string> hyps;
+  for (const auto& tr : system.translate(val.source, t)) hyps.push_back(tr.text);
+  eval::Bleu bleu;
+  bleu.set_references({val.target});
+  EXPECT_GT(bleu.corpus_score(hyps).score, 15.0);
+}
+
+}  // namespace
+}  // namespace mtbench::pb
