@@ -60,6 +60,15 @@ inline std::function<std::string(const std::string&)> one_of(std::vector<std::st
   };
 }
 
+// A value as people read it in listings and messages: shortest round-trip numbers ("0.1", not
+// the YAML emitter's 17 digits), true/false, strings as they are.
+inline std::string show_option_value(bool v) { return v ? "true" : "false"; }
+inline std::string show_option_value(const std::string& v) { return v; }
+template <typename T>
+std::string show_option_value(const T& v) {
+  return fmt::format("{}", v);
+}
+
 template <typename S>
 class OptionTable {
  public:
@@ -75,6 +84,7 @@ class OptionTable {
     e.help = std::move(help);
     e.read = [get](S& s, const YAML::Node& node) { get(s) = node.as<T>(); };
     e.emit = [get](const S& s, YAML::Emitter& out) { out << get(const_cast<S&>(s)); };
+    e.show = [get](const S& s) { return show_option_value(get(const_cast<S&>(s))); };
     if (check) e.check = [get, check](const S& s) { return check(get(const_cast<S&>(s))); };
     entries_.push_back(std::move(e));
     return *this;
@@ -99,6 +109,7 @@ class OptionTable {
       e.omit_when_empty = o.omit_when_empty;
       e.read = [get, read = o.read](S& s, const YAML::Node& node) { read(get(s), node); };
       e.emit = [get, emit = o.emit](const S& s, YAML::Emitter& out) { emit(get(const_cast<S&>(s)), out); };
+      e.show = [get, show = o.show](const S& s) { return show(get(const_cast<S&>(s))); };
       if (o.check) e.check = [get, check = o.check](const S& s) { return check(get(const_cast<S&>(s))); };
       entries_.push_back(std::move(e));
     }
@@ -135,7 +146,7 @@ class OptionTable {
     for (const auto& e : entries_) {
       if (!e.check) continue;
       const std::string problem = e.check(options);
-      if (!problem.empty()) fail<ConfigError>("{}: {} {}, got {}", origin, e.key, problem, value_text(e, options));
+      if (!problem.empty()) fail<ConfigError>("{}: {} {}, got {}", origin, e.key, problem, e.show(options));
     }
   }
 
@@ -156,7 +167,7 @@ class OptionTable {
     YAML::Emitter out;
     out << YAML::BeginMap;
     for (const auto& e : entries_) {
-      if (e.omit_when_empty && is_empty_scalar(value_text(e, options))) continue;
+      if (e.omit_when_empty && e.show(options).empty()) continue;
       out << YAML::Key << e.key << YAML::Value;
       e.emit(options, out);
     }
@@ -167,7 +178,7 @@ class OptionTable {
   // The listing of `mtbench systems SYSTEM --options`: every key with its value in `options`.
   std::vector<OptionHelp> help(const S& options) const {
     std::vector<OptionHelp> out;
-    for (const auto& e : entries_) out.push_back({e.key, value_text(e, options), e.help});
+    for (const auto& e : entries_) out.push_back({e.key, e.show(options), e.help});
     return out;
   }
 
@@ -186,6 +197,7 @@ class OptionTable {
     std::string help;                                         // one line
     std::function<void(S&, const YAML::Node&)> read;          // sets the member from YAML
     std::function<void(const S&, YAML::Emitter&)> emit;       // writes the member's value
+    std::function<std::string(const S&)> show;                // the value for people (listings, errors)
     std::function<std::string(const S&)> check;               // "" or the problem (may be empty)
     bool omit_when_empty = false;                             // to_yaml() skips it while empty
   };
@@ -198,13 +210,7 @@ class OptionTable {
     return nullptr;
   }
 
-  static bool is_empty_scalar(const std::string& text) { return text.empty() || text == "\"\"" || text == "''"; }
 
-  static std::string value_text(const Entry& e, const S& options) {
-    YAML::Emitter out;
-    e.emit(options, out);
-    return out.c_str();
-  }
 
   void apply_preset(S& options, const std::vector<Preset>& presets, const std::string& name, int depth) const {
     if (name.empty()) return;

@@ -140,7 +140,7 @@ TEST(TransformerBenchmark, MatmulPeakTrainingThroughputAndIncrementalDecoding) {
   std::string what = "untrained model, synthetic sources";
   if (!model_dir.empty() && !sources_file.empty()) {
     translator.load(model_dir);
-    model = translator.model();
+    model = translator.network();
     const auto vocab = neural::Vocabulary::load(model_dir);
     for (const auto& line : read_lines(sources_file)) {
       sources.push_back(vocab.encode_source(line));

@@ -29,22 +29,6 @@ TranslatorEntry rnn_attention_translator_entry() {
   return entry;
 }
 
-void RnnAttentionTranslator::set_options(const std::string& yaml, const std::string& preset,
-                                         const std::string& origin) {
-  options_ = parse_rnn_options(yaml, preset, origin);
-}
-
-std::string RnnAttentionTranslator::options_yaml() const { return rnn_options_yaml(options_); }
-
-neural::EncoderDecoder& RnnAttentionTranslator::build_network(std::int64_t source_vocab, std::int64_t target_vocab,
-                                                              std::int64_t pad_id) {
-  options_.model.source_vocab = static_cast<int>(source_vocab);
-  options_.model.target_vocab = static_cast<int>(target_vocab);
-  options_.model.pad_id = pad_id;
-  model_ = RnnModel(options_.model);
-  return *model_;
-}
-
 std::string RnnAttentionTranslator::describe_network() const {
   return fmt::format("{} attention", options_.model.attention);
 }

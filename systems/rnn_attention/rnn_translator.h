@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "systems/neural/neural_translator.h"
+#include "systems/neural/neural_system.h"
 #include "systems/neural/threads.h"
 #include "systems/registry.h"
 #include "systems/rnn_attention/rnn_model.h"
@@ -14,25 +14,17 @@
 
 namespace mtbench::rnn {
 
-class RnnAttentionTranslator : public neural::NeuralTranslator {
+class RnnAttentionTranslator
+    : public neural::NeuralSystem<RnnOptions, RnnModel, parse_rnn_options, rnn_options_yaml> {
  public:
+  RnnAttentionTranslator() : NeuralSystem("rnn.yaml") {}
   static SystemInfo static_info();
   SystemInfo info() const override { return static_info(); }
 
  protected:
-  std::string options_file() const override { return "rnn.yaml"; }
-  void set_options(const std::string& yaml, const std::string& preset, const std::string& origin) override;
-  std::string options_yaml() const override;
-  const neural::CommonOptions& common_options() const override { return options_.common; }
-  neural::EncoderDecoder& build_network(std::int64_t source_vocab, std::int64_t target_vocab,
-                                        std::int64_t pad_id) override;
   std::string describe_network() const override;
   // Section 3.1's alignment model weights, per subword and summed to words.
   Explanation explain(std::size_t index, const std::string& source, const neural::Hypothesis& best) override;
-
- private:
-  RnnOptions options_;       // as trained
-  RnnModel model_{nullptr};  // the network (null before train/load)
 };
 
 // Registry entry of "rnn-attention".

@@ -33,22 +33,6 @@ TranslatorEntry transformer_translator_entry() {
   return entry;
 }
 
-void TransformerTranslator::set_options(const std::string& yaml, const std::string& preset,
-                                        const std::string& origin) {
-  options_ = parse_transformer_options(yaml, preset, origin);
-}
-
-std::string TransformerTranslator::options_yaml() const { return transformer_options_yaml(options_); }
-
-neural::EncoderDecoder& TransformerTranslator::build_network(std::int64_t source_vocab, std::int64_t target_vocab,
-                                                             std::int64_t pad_id) {
-  options_.model.source_vocab = static_cast<int>(source_vocab);
-  options_.model.target_vocab = static_cast<int>(target_vocab);
-  options_.model.pad_id = pad_id;
-  model_ = TransformerModel(options_.model);
-  return *model_;
-}
-
 std::string TransformerTranslator::describe_network() const {
   const auto& m = options_.model;
   return fmt::format("d={} h={} ff={} layers {}+{}, {}-norm", m.dim, m.heads, m.ffn_dim, m.encoder_layers,
@@ -64,16 +48,16 @@ void TransformerTranslator::begin_explaining(const std::vector<std::vector<std::
   // Room for every decoder step of the longest hypothesis (decoding.h's maximum length).
   const auto columns = static_cast<std::int64_t>(std::ceil(decode.max_length_a * static_cast<double>(longest)) +
                                                  decode.max_length_b + 2);
-  model_->set_recording(true, columns);
+  network_->set_recording(true, columns);
   batch_size = std::min(batch_size, 16);  // per-step attention of every hypothesis is kept: bound the memory
   batch_done = [this](const std::vector<std::size_t>& positions) {
-    const auto& encoder = model_->encoder_attention();  // [batch, layers, heads, src, src]
+    const auto& encoder = network_->encoder_attention();  // [batch, layers, heads, src, src]
     for (std::size_t b = 0; b < positions.size(); ++b)
       recorded_[positions[b]].encoder = encoder[static_cast<std::int64_t>(b)];
   };
 }
 
-void TransformerTranslator::end_explaining() { model_->set_recording(false); }
+void TransformerTranslator::end_explaining() { network_->set_recording(false); }
 
 Explanation TransformerTranslator::explain(std::size_t index, const std::string& source,
                                            const neural::Hypothesis& best) {
@@ -87,12 +71,12 @@ Explanation TransformerTranslator::explain(std::size_t index, const std::string&
   r.columns = best.attention_columns;
   r.layers = options_.model.decoder_layers;
   r.heads = options_.model.heads;
-  r.self_columns = model_->options().decoder_layers > 0 && r.columns > 0
+  r.self_columns = network_->options().decoder_layers > 0 && r.columns > 0
                        ? r.columns / (r.layers * r.heads) - (r.encoder.defined() ? r.encoder.size(-1) : 0)
                        : 0;
   r.source_columns = r.encoder.defined() ? r.encoder.size(-1) : 0;
   torch::NoGradGuard no_grad;
-  r.positions = model_->positional_encoding(
+  r.positions = network_->positional_encoding(
       std::max<std::int64_t>(static_cast<std::int64_t>(r.source_pieces.size()), steps));
   Explanation explanation = transformer_explanation(r, options_.explain_max_values);
   r = RecordedAttention();  // free as we go
@@ -103,7 +87,7 @@ std::size_t average_transformer_checkpoints(const std::filesystem::path& dir,
                                             const std::vector<std::filesystem::path>& checkpoints) {
   TransformerTranslator translator;
   translator.load(dir);
-  auto model = translator.model();
+  auto model = translator.network();
   neural::average_modules(checkpoints, *model, torch::kCPU);
   const auto target = dir / "model.pt";
   if (std::filesystem::exists(target))

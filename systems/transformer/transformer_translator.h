@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "systems/neural/neural_translator.h"
+#include "systems/neural/neural_system.h"
 #include "systems/registry.h"
 #include "systems/transformer/transformer_model.h"
 #include "systems/transformer/transformer_explanation.h"
@@ -17,21 +17,14 @@
 
 namespace mtbench::transformer {
 
-class TransformerTranslator : public neural::NeuralTranslator {
+class TransformerTranslator : public neural::NeuralSystem<TransformerOptions, TransformerModel,
+                                                           parse_transformer_options, transformer_options_yaml> {
  public:
+  TransformerTranslator() : NeuralSystem("transformer.yaml") {}
   static SystemInfo static_info();
   SystemInfo info() const override { return static_info(); }
 
-  // The network (null before train/load), for benchmarks, tests and checkpoint averaging.
-  TransformerModel model() const { return model_; }
-
  protected:
-  std::string options_file() const override { return "transformer.yaml"; }
-  void set_options(const std::string& yaml, const std::string& preset, const std::string& origin) override;
-  std::string options_yaml() const override;
-  const neural::CommonOptions& common_options() const override { return options_.common; }
-  neural::EncoderDecoder& build_network(std::int64_t source_vocab, std::int64_t target_vocab,
-                                        std::int64_t pad_id) override;
   std::string describe_network() const override;
   // Every layer's and head's encoder self-, decoder self- and cross-attention, recorded by the
   // decoding pass itself, and the positional encodings (transformer_explanation.h).
@@ -41,8 +34,6 @@ class TransformerTranslator : public neural::NeuralTranslator {
   Explanation explain(std::size_t index, const std::string& source, const neural::Hypothesis& best) override;
 
  private:
-  TransformerOptions options_;               // as trained
-  TransformerModel model_{nullptr};          // the network
   std::vector<RecordedAttention> recorded_;  // per sentence of the call being explained
 };
 

@@ -30,6 +30,31 @@ TEST(SystemsCommand, ListsBuiltinsWithEraYearAndOrigin) {
   EXPECT_THAT(run.out, ::testing::Not(HasSubstr("dice")));
 }
 
+// `--options` lists a system's presets and every option from its option table, with the
+// values under the chosen preset.
+TEST(SystemsCommand, OptionsListPresetsKeysValuesAndHelp) {
+  testing::ScratchDir scratch;
+  testing::MtbenchRun run = run_mtbench("systems phrase-based --options --preset quick", scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("presets:"));
+  EXPECT_THAT(run.out, HasSubstr("quick"));
+  EXPECT_THAT(run.out, ::testing::ContainsRegex("stack_size +50 +histogram pruning"));
+  run = run_mtbench("systems phrase-based --options --json", scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  const auto j = nlohmann::json::parse(run.out);
+  EXPECT_EQ(j["system"], "phrase-based");
+  bool found = false;
+  for (const auto& o : j["options"])
+    if (o["key"] == "stack_size") found = o["value"] == "100";  // the default preset's value
+  EXPECT_TRUE(found) << run.out;
+  run = run_mtbench("systems phrase-based --options --preset huge", scratch.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.err, HasSubstr("unknown preset 'huge' (valid: full, quick)"));
+  run = run_mtbench("systems no-such-system --options", scratch.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.err, HasSubstr("unknown system 'no-such-system'"));
+}
+
 TEST(SystemsCommand, ListsPluginFromPluginDirAndFromEnvironment) {
   testing::ScratchDir scratch;
   testing::MtbenchRun run =

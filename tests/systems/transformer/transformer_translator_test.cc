@@ -141,10 +141,10 @@ TEST_F(TransformerTranslatorTest, AverageCommandReplacesTheModelWithTheMeanOfKep
   averaged.load(copy.path());
   first.load(copy.path());
   second.load(copy.path());
-  neural::load_module(kept[0], *first.model(), torch::kCPU);
-  neural::load_module(kept[1], *second.model(), torch::kCPU);
-  const auto p1 = first.model()->named_parameters(), p2 = second.model()->named_parameters();
-  for (const auto& p : averaged.model()->named_parameters())
+  neural::load_module(kept[0], *first.network(), torch::kCPU);
+  neural::load_module(kept[1], *second.network(), torch::kCPU);
+  const auto p1 = first.network()->named_parameters(), p2 = second.network()->named_parameters();
+  for (const auto& p : averaged.network()->named_parameters())
     EXPECT_TRUE(torch::allclose(p.value(), (p1[p.key()] + p2[p.key()]) / 2, 1e-6, 1e-7)) << p.key();
 }
 
