@@ -62,8 +62,12 @@ inline std::function<std::string(const std::string&)> one_of(std::vector<std::st
 
 // A value as people read it in listings and messages: shortest round-trip numbers ("0.1", not
 // the YAML emitter's 17 digits), true/false, strings as they are.
-inline std::string show_option_value(bool v) { return v ? "true" : "false"; }
-inline std::string show_option_value(const std::string& v) { return v; }
+inline std::string show_option_value(bool v) {
+  return v ? "true" : "false";
+}
+inline std::string show_option_value(const std::string& v) {
+  return v;
+}
 template <typename T>
 std::string show_option_value(const T& v) {
   return fmt::format("{}", v);
@@ -193,13 +197,13 @@ class OptionTable {
 
   // One declared option (public so that include() can wrap another table's entries).
   struct Entry {
-    std::string key;                                          // YAML key
-    std::string help;                                         // one line
-    std::function<void(S&, const YAML::Node&)> read;          // sets the member from YAML
-    std::function<void(const S&, YAML::Emitter&)> emit;       // writes the member's value
-    std::function<std::string(const S&)> show;                // the value for people (listings, errors)
-    std::function<std::string(const S&)> check;               // "" or the problem (may be empty)
-    bool omit_when_empty = false;                             // to_yaml() skips it while empty
+    std::string key;                                     // YAML key
+    std::string help;                                    // one line
+    std::function<void(S&, const YAML::Node&)> read;     // sets the member from YAML
+    std::function<void(const S&, YAML::Emitter&)> emit;  // writes the member's value
+    std::function<std::string(const S&)> show;           // the value for people (listings, errors)
+    std::function<std::string(const S&)> check;          // "" or the problem (may be empty)
+    bool omit_when_empty = false;                        // to_yaml() skips it while empty
   };
   const std::vector<Entry>& entries() const { return entries_; }
 
@@ -209,8 +213,6 @@ class OptionTable {
       if (e.key == key) return &e;
     return nullptr;
   }
-
-
 
   void apply_preset(S& options, const std::vector<Preset>& presets, const std::string& name, int depth) const {
     if (name.empty()) return;
@@ -228,8 +230,8 @@ class OptionTable {
     read(options, preset->yaml, what_ + " preset '" + name + "'");
   }
 
-  std::string what_;             // names the options in messages
-  std::vector<Entry> entries_;   // in declaration (and emission) order
+  std::string what_;            // names the options in messages
+  std::vector<Entry> entries_;  // in declaration (and emission) order
 };
 
 }  // namespace mtbench

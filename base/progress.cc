@@ -51,8 +51,7 @@ void Progress::begin(const std::string& stage, std::uint64_t total, const std::s
   stage_start_ = Clock::now();
   last_draw_ = Clock::time_point{};
   if (mode_ == ProgressMode::kPlain) {
-    std::fprintf(stderr, "[%s] started%s\n", stage.c_str(),
-                 total ? fmt::format(" ({} {})", total, unit_).c_str() : "");
+    std::fprintf(stderr, "[%s] started%s\n", stage.c_str(), total ? fmt::format(" ({} {})", total, unit_).c_str() : "");
   } else if (mode_ == ProgressMode::kBar) {
     draw_locked(false);
   }
@@ -103,15 +102,16 @@ void Progress::draw_locked(bool final_line) {
       constexpr int kWidth = 30;
       const int filled = static_cast<int>(fraction * kWidth);
       line = fmt::format("{} [{}{}] {:3.0f}% {}/{} {} {} ETA {}", stage_, std::string(filled, '#'),
-                         std::string(kWidth - filled, '.'), fraction * 100, done_, total_,
-                         format_rate(rate, unit_), format_duration(elapsed), final_line ? "-" : eta);
+                         std::string(kWidth - filled, '.'), fraction * 100, done_, total_, format_rate(rate, unit_),
+                         format_duration(elapsed), final_line ? "-" : eta);
     } else {
-      line = fmt::format("[{}] {:3.0f}% {}/{} {} elapsed {} ETA {}", stage_, fraction * 100, done_,
-                         total_, format_rate(rate, unit_), format_duration(elapsed), eta);
+      line = fmt::format("[{}] {:3.0f}% {}/{} {} elapsed {} ETA {}", stage_, fraction * 100, done_, total_,
+                         format_rate(rate, unit_), format_duration(elapsed), eta);
     }
   } else {
-    line = fmt::format("{}{} {} {} {}", mode_ == ProgressMode::kBar ? "" : "[", stage_ + (mode_ == ProgressMode::kBar ? "" : "]"),
-                       done_, format_rate(rate, unit_), format_duration(elapsed));
+    line = fmt::format("{}{} {} {} {}", mode_ == ProgressMode::kBar ? "" : "[",
+                       stage_ + (mode_ == ProgressMode::kBar ? "" : "]"), done_, format_rate(rate, unit_),
+                       format_duration(elapsed));
   }
   if (mode_ == ProgressMode::kBar) {
     std::fprintf(stderr, "\r\033[K%s%s", line.c_str(), final_line ? "\n" : "");

@@ -51,17 +51,17 @@ class Progress {
   void draw_locked(bool final_line);
   double fraction_locked(double elapsed) const;  // of work or of the time limit, whichever is larger
 
-  ProgressMode mode_;                 // resolved mode (never kAuto after construction)
-  std::mutex mutex_;                  // guards everything below
-  std::string stage_;                 // current stage name, empty when idle
-  std::string unit_;                  // unit of the current stage
-  std::uint64_t total_ = 0;           // expected units, 0 if unknown
-  std::uint64_t done_ = 0;            // units done so far
-  double time_limit_ = 0;             // seconds allowed for the stage, 0 = none
-  std::uint64_t last_plain_decile_ = 0;  // plain mode: last 10% step printed
-  Clock::time_point stage_start_;     // when the stage began
-  Clock::time_point last_draw_;       // throttles redraws
-  Clock::time_point created_;         // for the total in the summary
+  ProgressMode mode_;                                        // resolved mode (never kAuto after construction)
+  std::mutex mutex_;                                         // guards everything below
+  std::string stage_;                                        // current stage name, empty when idle
+  std::string unit_;                                         // unit of the current stage
+  std::uint64_t total_ = 0;                                  // expected units, 0 if unknown
+  std::uint64_t done_ = 0;                                   // units done so far
+  double time_limit_ = 0;                                    // seconds allowed for the stage, 0 = none
+  std::uint64_t last_plain_decile_ = 0;                      // plain mode: last 10% step printed
+  Clock::time_point stage_start_;                            // when the stage began
+  Clock::time_point last_draw_;                              // throttles redraws
+  Clock::time_point created_;                                // for the total in the summary
   std::vector<std::pair<std::string, double>> stage_times_;  // finished stages
 };
 

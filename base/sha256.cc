@@ -29,8 +29,7 @@ constexpr std::uint32_t rotr(std::uint32_t x, int n) {
 }  // namespace
 
 Sha256::Sha256()
-    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19},
+    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19},
       buffer_{} {}
 
 void Sha256::compress(const std::uint8_t* block) {
@@ -104,15 +103,13 @@ std::array<std::uint8_t, 32> Sha256::digest() {
     const std::uint8_t zero = 0;
     while (buffered_ != 56) update(&zero, 1);
     std::uint8_t length_bytes[8];
-    for (int i = 0; i < 8; ++i)
-      length_bytes[i] = static_cast<std::uint8_t>(bit_length >> (56 - 8 * i));
+    for (int i = 0; i < 8; ++i) length_bytes[i] = static_cast<std::uint8_t>(bit_length >> (56 - 8 * i));
     update(length_bytes, 8);
     finished_ = true;
   }
   std::array<std::uint8_t, 32> out{};
   for (int i = 0; i < 8; ++i) {
-    for (int j = 0; j < 4; ++j)
-      out[4 * i + j] = static_cast<std::uint8_t>(state_[i] >> (24 - 8 * j));
+    for (int j = 0; j < 4; ++j) out[4 * i + j] = static_cast<std::uint8_t>(state_[i] >> (24 - 8 * j));
   }
   return out;
 }

@@ -61,11 +61,12 @@ std::string slurp(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::string read_file(const std::filesystem::path& path) { return slurp(path); }
+std::string read_file(const std::filesystem::path& path) {
+  return slurp(path);
+}
 
 void for_each_line(const std::filesystem::path& path,
-                   const std::function<void(std::string_view, std::size_t)>& callback,
-                   const ReadOptions& options) {
+                   const std::function<void(std::string_view, std::size_t)>& callback, const ReadOptions& options) {
   const std::string data = slurp(path);
   std::size_t start = 0;
   std::size_t line_number = 0;
@@ -79,8 +80,8 @@ void for_each_line(const std::filesystem::path& path,
     if (options.validate_utf8) {
       std::size_t offset = 0;
       if (!utf8::is_valid(line, &offset)) {
-        fail<DataError>("{}:{}: invalid UTF-8 (byte {} of the line, value 0x{:02x})", display_name(path),
-                        line_number, offset + 1, static_cast<unsigned char>(line[offset]));
+        fail<DataError>("{}:{}: invalid UTF-8 (byte {} of the line, value 0x{:02x})", display_name(path), line_number,
+                        offset + 1, static_cast<unsigned char>(line[offset]));
       }
     }
     callback(line, line_number);
@@ -98,8 +99,8 @@ std::vector<std::string> read_lines(const std::filesystem::path& path, const Rea
 std::filesystem::path temp_path_for(const std::filesystem::path& path) {
   static std::atomic<unsigned> counter{0};
   std::random_device device;
-  const auto name = fmt::format(".{}.tmp-{}-{}-{:x}", path.filename().string(), getpid(),
-                                counter.fetch_add(1), device());
+  const auto name =
+      fmt::format(".{}.tmp-{}-{}-{:x}", path.filename().string(), getpid(), counter.fetch_add(1), device());
   return path.parent_path() / name;
 }
 

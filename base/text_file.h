@@ -22,8 +22,7 @@ std::vector<std::string> read_lines(const std::filesystem::path& path, const Rea
 
 // Streams lines to `callback(line, line_number)` (1-based) without holding the file in memory.
 void for_each_line(const std::filesystem::path& path,
-                   const std::function<void(std::string_view, std::size_t)>& callback,
-                   const ReadOptions& options = {});
+                   const std::function<void(std::string_view, std::size_t)>& callback, const ReadOptions& options = {});
 
 // Reads a whole file (plain or gzip) as bytes.
 std::string read_file(const std::filesystem::path& path);

@@ -19,8 +19,9 @@ int main(int argc, char** argv) {
   namespace fs = std::filesystem;
   using Clock = std::chrono::steady_clock;
   const fs::path dir = argc > 1 ? fs::path(argv[1]) : fs::path(MTBENCH_SOURCE_DIR) / "../shared/corpora/wmt17-en-de";
-  const std::vector<std::string> systems = {"KIT.4950",    "LMU-nmt-single.4893", "uedin-nmt.4722", "C-3MA.4959",
-                                            "TALP-UPC.4834", "online-A.0",         "online-F.0",     "PROMT-Rule-based.4735"};
+  const std::vector<std::string> systems = {"KIT.4950",   "LMU-nmt-single.4893",  "uedin-nmt.4722",
+                                            "C-3MA.4959", "TALP-UPC.4834",        "online-A.0",
+                                            "online-F.0", "PROMT-Rule-based.4735"};
   try {
     const auto reference = mtbench::read_lines(dir / "newstest2017.ref.de.gz");
     std::vector<std::vector<std::string>> outputs;
@@ -38,8 +39,8 @@ int main(int argc, char** argv) {
       const double refs_s = std::chrono::duration<double>(cached - start).count();
       const double systems_s = std::chrono::duration<double>(end - cached).count();
       total += refs_s + systems_s;
-      std::printf("%-8s references %.3f s, 8 systems %.3f s (%d threads)\n", metric->name().c_str(), refs_s,
-                  systems_s, mtbench::eval::parallel_workers());
+      std::printf("%-8s references %.3f s, 8 systems %.3f s (%d threads)\n", metric->name().c_str(), refs_s, systems_s,
+                  mtbench::eval::parallel_workers());
     }
     std::printf("total    %.3f s\n", total);
   } catch (const std::exception& e) {

@@ -18,11 +18,13 @@
 #include "systems/rnn_attention/rnn_model.h"
 #include "systems/rnn_attention/rnn_options.h"
 
-namespace mtbench::rnn {
+namespace mtbench::rnn_attention {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 int env_int(const char* name, int fallback) {
   const char* v = std::getenv(name);
   return v ? std::atoi(v) : fallback;
@@ -83,8 +85,8 @@ TEST(RnnBenchmark, MatmulPeakAndTrainingThroughput) {
       torch::AutoGradMode enable(true);
       auto logits = model->forward(b.source, b.source_mask, b.target_in);
       auto loss = torch::nn::functional::cross_entropy(
-          logits.reshape({-1, logits.size(-1)}), b.target_out.reshape({-1}),
-          torch::nn::functional::CrossEntropyFuncOptions().ignore_index(3).reduction(torch::kSum)) /
+                      logits.reshape({-1, logits.size(-1)}), b.target_out.reshape({-1}),
+                      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(3).reduction(torch::kSum)) /
                   static_cast<double>(b.target_tokens);
       adam.zero_grad();
       loss.backward();
@@ -95,8 +97,8 @@ TEST(RnnBenchmark, MatmulPeakAndTrainingThroughput) {
     seconds += since(start);
     tokens += b.target_tokens;
     // Padded shapes are what the hardware computes.
-    macs += static_cast<double>(b.source.size(0)) *
-            forward_macs(options.model, static_cast<double>(b.source.size(1)), static_cast<double>(b.target_in.size(1)));
+    macs += static_cast<double>(b.source.size(0)) * forward_macs(options.model, static_cast<double>(b.source.size(1)),
+                                                                 static_cast<double>(b.target_in.size(1)));
   }
   const double gflops = 3.0 * 2.0 * macs / seconds / 1e9;  // backward ~ 2x forward
   std::printf("preset %s: train_tokens_per_s %.0f  achieved_gflops %.2f  fraction_of_peak %.3f\n", preset.c_str(),
@@ -109,8 +111,9 @@ TEST(RnnBenchmark, MatmulPeakAndTrainingThroughput) {
   d.beam_size = 5;
   const auto start = Clock::now();
   for (std::size_t i = 0; i < sources.size(); i += 64) {
-    std::vector<const std::vector<std::int64_t>*> chunk(sources.begin() + static_cast<std::ptrdiff_t>(i),
-                                                        sources.begin() + static_cast<std::ptrdiff_t>(std::min(sources.size(), i + 64)));
+    std::vector<const std::vector<std::int64_t>*> chunk(
+        sources.begin() + static_cast<std::ptrdiff_t>(i),
+        sources.begin() + static_cast<std::ptrdiff_t>(std::min(sources.size(), i + 64)));
     auto [src, mask] = neural::pad_sources(chunk, neural::SpecialIds{}, torch::kCPU);
     neural::beam_search(*model, src, mask, d);
   }
@@ -120,5 +123,5 @@ TEST(RnnBenchmark, MatmulPeakAndTrainingThroughput) {
 }
 
 }  // namespace
-}  // namespace mtbench::rnn
+}  // namespace mtbench::rnn_attention
 #endif

@@ -1,7 +1,6 @@
-// Benchmark (its own target transformer_bench, outside `all`; bench/transformer_bench.sh builds and runs it): fp32 matmul peak of
-// this machine, training throughput of the transformer on Multi30k-shaped batches with the
-// fraction of the peak it reaches, and beam-5 decoding with cached incremental state against
-// recomputing the prefix at every step.
+// Benchmark (its own target transformer_bench, outside `all`; bench/transformer_bench.sh builds and runs it): fp32
+// matmul peak of this machine, training throughput of the transformer on Multi30k-shaped batches with the fraction of
+// the peak it reaches, and beam-5 decoding with cached incremental state against recomputing the prefix at every step.
 //   cmake --build build --target transformer_bench && build/bench/transformer_bench
 // Environment: MTBENCH_BENCH_THREADS (default 2), MTBENCH_BENCH_PRESET (quick|full|base, default
 // full), MTBENCH_BENCH_NORM (post|pre, default the preset's), MTBENCH_BENCH_STEPS (default 20).
@@ -28,7 +27,9 @@ namespace mtbench::transformer {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 int env_int(const char* name, int fallback) {
   const char* v = std::getenv(name);
   return v ? std::atoi(v) : fallback;
@@ -124,8 +125,8 @@ TEST(TransformerBenchmark, MatmulPeakTrainingThroughputAndIncrementalDecoding) {
     seconds += since(start);
     tokens += b.target_tokens;
     // Padded shapes are what the hardware computes.
-    macs += static_cast<double>(b.source.size(0)) *
-            forward_macs(options.model, static_cast<double>(b.source.size(1)), static_cast<double>(b.target_in.size(1)));
+    macs += static_cast<double>(b.source.size(0)) * forward_macs(options.model, static_cast<double>(b.source.size(1)),
+                                                                 static_cast<double>(b.target_in.size(1)));
   }
   const double gflops = 3.0 * 2.0 * macs / seconds / 1e9;  // backward ~ 2x forward
   std::printf("preset %s (%s-norm): train_tokens_per_s %.0f  achieved_gflops %.2f  fraction_of_peak %.3f\n",
@@ -155,9 +156,10 @@ TEST(TransformerBenchmark, MatmulPeakTrainingThroughputAndIncrementalDecoding) {
   std::vector<std::vector<std::int64_t>> cached_out, recomputed_out;
   const double cached = decode_sentences_per_s(model, sources, true, &cached_out);
   const double recomputed = decode_sentences_per_s(model, sources, false, &recomputed_out);
-  std::printf("beam5 decoding (%s, %zu sentences): decode_cached_sentences_per_s %.1f  "
-              "decode_recompute_sentences_per_s %.1f  incremental_speedup %.2fx\n",
-              what.c_str(), sources.size(), cached, recomputed, cached / recomputed);
+  std::printf(
+      "beam5 decoding (%s, %zu sentences): decode_cached_sentences_per_s %.1f  "
+      "decode_recompute_sentences_per_s %.1f  incremental_speedup %.2fx\n",
+      what.c_str(), sources.size(), cached, recomputed, cached / recomputed);
   EXPECT_EQ(cached_out, recomputed_out);  // the cache changes the cost, not the result
   EXPECT_GT(peak, 0);
 }

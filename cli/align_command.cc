@@ -6,11 +6,11 @@
 
 #include <fmt/format.h>
 
-#include "cli/app.h"
 #include "base/error.h"
-#include "corpus/parallel.h"
 #include "base/progress.h"
 #include "base/text_file.h"
+#include "cli/app.h"
+#include "corpus/parallel.h"
 #include "systems/alignment/ibm_align.h"
 #include "systems/alignment/symmetrize.h"
 
@@ -18,17 +18,17 @@ namespace mtbench::cli {
 namespace {
 
 struct AlignCommandOptions {
-  std::string source;                    // tokenized source file (plain or gzip)
-  std::string target;                    // tokenized target file, line-aligned
-  std::string model = "fastalign";       // ibm1 | fastalign
-  int iterations = 5;                    // EM iterations
-  std::string direction = "both";        // forward | reverse | both
+  std::string source;                              // tokenized source file (plain or gzip)
+  std::string target;                              // tokenized target file, line-aligned
+  std::string model = "fastalign";                 // ibm1 | fastalign
+  int iterations = 5;                              // EM iterations
+  std::string direction = "both";                  // forward | reverse | both
   std::string symmetrize = "grow-diag-final-and";  // used with direction both
-  double p0 = 0.08;                      // null probability (fastalign)
-  double tension = 4.0;                  // initial diagonal tension (fastalign)
-  bool no_optimize_tension = false;      // keep the tension fixed
-  bool no_vb = false;                    // plain EM M-step instead of variational Bayes
-  std::string output = "-";              // Pharaoh output ("-" = stdout)
+  double p0 = 0.08;                                // null probability (fastalign)
+  double tension = 4.0;                            // initial diagonal tension (fastalign)
+  bool no_optimize_tension = false;                // keep the tension fixed
+  bool no_vb = false;                              // plain EM M-step instead of variational Bayes
+  std::string output = "-";                        // Pharaoh output ("-" = stdout)
 };
 
 void run_align(const AlignCommandOptions& o, const GlobalOptions& global) {
@@ -36,9 +36,12 @@ void run_align(const AlignCommandOptions& o, const GlobalOptions& global) {
   apply_global_options(global);
   Progress& progress = Progress::global();
   AlignOptions options;
-  if (o.model == "ibm1") options.model = AlignModel::kIbm1;
-  else if (o.model == "fastalign" || o.model == "fast_align") options.model = AlignModel::kFastAlign;
-  else fail<ConfigError>("--model: unknown model '{}' (valid: ibm1, fastalign)", o.model);
+  if (o.model == "ibm1")
+    options.model = AlignModel::kIbm1;
+  else if (o.model == "fastalign" || o.model == "fast_align")
+    options.model = AlignModel::kFastAlign;
+  else
+    fail<ConfigError>("--model: unknown model '{}' (valid: ibm1, fastalign)", o.model);
   if (o.direction != "forward" && o.direction != "reverse" && o.direction != "both")
     fail<ConfigError>("--direction: '{}' is not one of forward, reverse, both", o.direction);
   const Symmetrization method = parse_symmetrization(o.symmetrize);
@@ -63,12 +66,13 @@ void run_align(const AlignCommandOptions& o, const GlobalOptions& global) {
   if (o.direction != "forward") reverse = train_alignment(src, tgt, options, true, &progress);
   std::vector<std::string> lines(corpus.size());
   for (std::size_t i = 0; i < corpus.size(); ++i) {
-    if (o.direction == "forward") lines[i] = format_pharaoh(forward.alignments[i]);
-    else if (o.direction == "reverse") lines[i] = format_pharaoh(reverse.alignments[i]);
+    if (o.direction == "forward")
+      lines[i] = format_pharaoh(forward.alignments[i]);
+    else if (o.direction == "reverse")
+      lines[i] = format_pharaoh(reverse.alignments[i]);
     else
       lines[i] = format_pharaoh(symmetrize(forward.alignments[i], reverse.alignments[i],
-                                           static_cast<int>(src[i].size()),
-                                           static_cast<int>(tgt[i].size()), method));
+                                           static_cast<int>(src[i].size()), static_cast<int>(tgt[i].size()), method));
   }
   write_lines(o.output, lines);
   if (!progress.quiet()) progress.print_summary();
@@ -83,7 +87,8 @@ void add_align_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("-s,--source", options->source, "Tokenized source file (plain or gzip)")->required();
   cmd->add_option("-t,--target", options->target, "Tokenized target file, line-aligned")->required();
   cmd->add_option("--model", options->model, "ibm1 | fastalign")->capture_default_str();
-  cmd->add_option("--iterations", options->iterations, "EM iterations")->capture_default_str()
+  cmd->add_option("--iterations", options->iterations, "EM iterations")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--direction", options->direction,
                   "forward (each source word picks a target word, as fast_align), reverse (as fast_align -r), "

@@ -7,11 +7,11 @@ namespace mtbench::cli {
 std::vector<std::string> rewrite_arguments(int argc, char** argv) {
   // sacreBLEU's single-dash spellings and the long names `mtbench score` uses for them.
   static const std::map<std::string, std::string> kAliases = {
-      {"-tok", "--tokenize"},          {"-lc", "--lowercase"},         {"-sv", "--smooth-value"},
-      {"-cc", "--chrf-char-order"},    {"-cw", "--chrf-word-order"},   {"-sl", "--sentence-level"},
-      {"-ci", "--confidence"},         {"-cin", "--confidence-n"},     {"-pbs", "--paired-bs"},
-      {"-pbsn", "--paired-bs-n"},      {"-par", "--paired-ar"},        {"-parn", "--paired-ar-n"},
-      {"-nc", "--no-color"},           {"-sh", "--short"},             {"-nr", "--num-refs"},
+      {"-tok", "--tokenize"},       {"-lc", "--lowercase"},       {"-sv", "--smooth-value"},
+      {"-cc", "--chrf-char-order"}, {"-cw", "--chrf-word-order"}, {"-sl", "--sentence-level"},
+      {"-ci", "--confidence"},      {"-cin", "--confidence-n"},   {"-pbs", "--paired-bs"},
+      {"-pbsn", "--paired-bs-n"},   {"-par", "--paired-ar"},      {"-parn", "--paired-ar-n"},
+      {"-nc", "--no-color"},        {"-sh", "--short"},           {"-nr", "--num-refs"},
   };
   std::vector<std::string> args(argv, argv + argc);
   bool in_score = false;

@@ -11,9 +11,9 @@
 
 #include <fmt/format.h>
 
-#include "cli/app.h"
 #include "base/error.h"
 #include "base/progress.h"
+#include "cli/app.h"
 #ifdef MTBENCH_HAVE_TORCH
 #include "systems/neural/checkpoint.h"
 #include "systems/transformer/transformer_translator.h"
@@ -49,7 +49,8 @@ void run_average(const AverageOptions& o, const GlobalOptions& global) {
   Progress& progress = Progress::global();
   progress.begin("average");
   const auto n = transformer::average_transformer_checkpoints(dir, files);
-  progress.end(fmt::format("{} checkpoints -> {} (previous model kept as model.pt.bak)", n, (dir / "model.pt").string()));
+  progress.end(
+      fmt::format("{} checkpoints -> {} (previous model kept as model.pt.bak)", n, (dir / "model.pt").string()));
 #else
   fail<ConfigError>("this mtbench was built without LibTorch: no neural systems");
 #endif

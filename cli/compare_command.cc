@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "cli/app.h"
 #include "base/error.h"
+#include "cli/app.h"
 #include "compare/config.h"
 #include "compare/pipeline.h"
 #include "reports/tables.h"
@@ -32,7 +32,8 @@ void print_plan(const compare::CompareConfig& c, const std::string& out) {
   fmt::print("  corpus: {} {}-{} (train: {}, dev: {}), preset: {}, seed: {}\n", c.corpus.empty() ? "-" : c.corpus,
              c.source_lang, c.target_lang, c.train_split, c.dev_split, c.preset, c.seed);
   for (const auto& t : c.test_sets) {
-    fmt::print("  test set: {}{}\n", t.name, t.references.empty() ? "" : fmt::format(" ({} reference file(s))", t.references.size()));
+    fmt::print("  test set: {}{}\n", t.name,
+               t.references.empty() ? "" : fmt::format(" ({} reference file(s))", t.references.size()));
   }
   for (const auto& s : c.systems) {
     std::string status;
@@ -40,7 +41,8 @@ void print_plan(const compare::CompareConfig& c, const std::string& out) {
       status = "precomputed outputs";
     } else if (registry.contains(s.system)) {
       const auto info = registry.entry(s.system).info;
-      status = fmt::format("{} {}, train with preset '{}'", info.era, info.paradigm, s.preset.empty() ? c.preset : s.preset);
+      status =
+          fmt::format("{} {}, train with preset '{}'", info.era, info.paradigm, s.preset.empty() ? c.preset : s.preset);
     } else {
       status = "not available in this build yet";
     }
@@ -91,7 +93,8 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
         if (registry.contains(s.system)) {
           available.push_back(s);
         } else {
-          fmt::print(stderr, "mtbench: note: system '{}' is not available in this build; the default comparison skips it\n",
+          fmt::print(stderr,
+                     "mtbench: note: system '{}' is not available in this build; the default comparison skips it\n",
                      s.system);
         }
       }

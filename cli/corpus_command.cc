@@ -9,11 +9,11 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "base/error.h"
 #include "cli/app.h"
 #include "cli/corpus_info_command.h"
 #include "corpus/datasets.h"
 #include "corpus/download.h"
-#include "base/error.h"
 #include "corpus/parallel.h"
 
 namespace mtbench::cli {
@@ -77,8 +77,8 @@ void run_list(const ListOptions& options) {
     for (const auto& lang : d.languages) grid += fmt::format(" {:<8}", lang);
     grid += "\n";
     for (const auto& split : d.splits) {
-      const bool is_default = std::find(d.default_splits.begin(), d.default_splits.end(), split) !=
-                              d.default_splits.end();
+      const bool is_default =
+          std::find(d.default_splits.begin(), d.default_splits.end(), split) != d.default_splits.end();
       grid += fmt::format("  {:<20}", split + (is_default ? " *" : ""));
       for (const auto& lang : d.languages) {
         const DatasetFile* f = d.file(split, lang);
@@ -101,11 +101,9 @@ void run_list(const ListOptions& options) {
       grid += "\n";
     }
     const auto cache_dir = resolved_home(fetch) / "datasets" / d.name;
-    text += fmt::format("  cache: {} ({} of {} files cached)\n", cache_dir.string(), cached,
-                        d.files.size());
+    text += fmt::format("  cache: {} ({} of {} files cached)\n", cache_dir.string(), cached, d.files.size());
     text += grid;
-    text += fmt::format(
-        "  (* fetched by `mtbench corpus get {}`; -: not cached; blank: no such file)\n", d.name);
+    text += fmt::format("  (* fetched by `mtbench corpus get {}`; -: not cached; blank: no such file)\n", d.name);
     all.push_back({{"name", d.name},
                    {"description", d.description},
                    {"citation", d.citation},
@@ -145,8 +143,7 @@ void run_get(const GetOptions& options) {
       const char* how = result.source == FetchSource::kCache    ? "cached"
                         : result.source == FetchSource::kMirror ? "copied"
                                                                 : "downloaded";
-      std::cout << fmt::format("{:<12} {} ({})\n", how, result.path.string(),
-                               format_size(result.bytes));
+      std::cout << fmt::format("{:<12} {} ({})\n", how, result.path.string(), format_size(result.bytes));
     } catch (const Error& e) {
       failures.push_back(e.what());
       std::cout << fmt::format("{:<12} {}: {}\n", "FAILED", f->name, e.what());
@@ -155,12 +152,12 @@ void run_get(const GetOptions& options) {
   std::cout.flush();
   const auto cache_dir = resolved_home(fetch) / "datasets" / d.name;
   if (!failures.empty()) {
-    fail("{} of {} files of {} could not be fetched (listed above); the first: {}", failures.size(),
-         files.size(), d.name, failures.front());
+    fail("{} of {} files of {} could not be fetched (listed above); the first: {}", failures.size(), files.size(),
+         d.name, failures.front());
   }
   std::cout << fmt::format(
-      "{}: {} files verified in {} ({} already cached, {} copied from the mirror, {} downloaded)\n",
-      d.name, files.size(), cache_dir.string(), counts[0], counts[1], counts[2]);
+      "{}: {} files verified in {} ({} already cached, {} copied from the mirror, {} downloaded)\n", d.name,
+      files.size(), cache_dir.string(), counts[0], counts[1], counts[2]);
   if (counts[2] > 0) Progress::global().print_summary();  // one stage per downloaded file
 }
 
@@ -182,8 +179,7 @@ void run_path(const PathOptions& options) {
 }  // namespace
 
 void add_corpus_command(CLI::App& app, GlobalOptions& global) {
-  CLI::App* corpus =
-      app.add_subcommand("corpus", "Datasets (list, get, path) and corpus statistics (info)");
+  CLI::App* corpus = app.add_subcommand("corpus", "Datasets (list, get, path) and corpus statistics (info)");
   corpus->require_subcommand(1);
   corpus->footer(
       "Cache: $MTBENCH_HOME/datasets/<name> (default ~/.cache/mtbench). Offline: "
@@ -191,8 +187,8 @@ void add_corpus_command(CLI::App& app, GlobalOptions& global) {
       "copies DIR/<name>/<file> instead of downloading (e.g. ../shared/corpora for multi30k).");
 
   auto list = std::make_shared<ListOptions>();
-  CLI::App* list_cmd = corpus->add_subcommand(
-      "list", "List registered datasets, their splits and languages, and what is cached");
+  CLI::App* list_cmd =
+      corpus->add_subcommand("list", "List registered datasets, their splits and languages, and what is cached");
   list_cmd->add_flag("--json", list->json, "Print JSON");
   list_cmd->callback([list, &global] {
     apply_global_options(global);
@@ -201,8 +197,7 @@ void add_corpus_command(CLI::App& app, GlobalOptions& global) {
 
   auto get = std::make_shared<GetOptions>();
   CLI::App* get_cmd = corpus->add_subcommand(
-      "get",
-      "Fetch a dataset into the cache (download or mirror copy), verifying every file's SHA-256");
+      "get", "Fetch a dataset into the cache (download or mirror copy), verifying every file's SHA-256");
   get_cmd->add_option("name", get->dataset, "Dataset name (see `mtbench corpus list`)")->required();
   get_cmd->add_option("--split", get->splits,
                       "Split to fetch (repeatable; default: train, val and the default test set)");
@@ -220,8 +215,7 @@ void add_corpus_command(CLI::App& app, GlobalOptions& global) {
   });
 
   auto path = std::make_shared<PathOptions>();
-  CLI::App* path_cmd =
-      corpus->add_subcommand("path", "Print the cached path of one file (fetching it if needed)");
+  CLI::App* path_cmd = corpus->add_subcommand("path", "Print the cached path of one file (fetching it if needed)");
   path_cmd->add_option("name", path->dataset, "Dataset name")->required();
   path_cmd->add_option("split", path->split, "Split, e.g. val")->required();
   path_cmd->add_option("lang", path->language, "Language code, e.g. de")->required();

@@ -52,16 +52,14 @@ std::pair<std::string, std::string> split_pair(const std::string& pair) {
 }
 
 void run_info(InfoOptions options) {
-  const int modes = (!options.source.empty() || !options.target.empty()) + !options.tsv.empty() +
-                    !options.dataset.empty();
+  const int modes =
+      (!options.source.empty() || !options.target.empty()) + !options.tsv.empty() + !options.dataset.empty();
   if (modes != 1) {
-    fail<ConfigError>(
-        "corpus info needs exactly one input: SRC TGT, --tsv FILE, or --corpus NAME --pair L1-L2");
+    fail<ConfigError>("corpus info needs exactly one input: SRC TGT, --tsv FILE, or --corpus NAME --pair L1-L2");
   }
   ParallelCorpus corpus;
   if (!options.dataset.empty()) {
-    if (options.pair.empty())
-      fail<ConfigError>("--corpus {} needs --pair SRC-TGT (e.g. de-en)", options.dataset);
+    if (options.pair.empty()) fail<ConfigError>("--corpus {} needs --pair SRC-TGT (e.g. de-en)", options.dataset);
     const auto [src, tgt] = split_pair(options.pair);
     const Dataset& d = find_dataset(options.dataset);
     const std::string split = options.split.empty() ? d.train_split : options.split;
@@ -72,8 +70,7 @@ void run_info(InfoOptions options) {
   } else if (!options.tsv.empty()) {
     corpus = load_parallel_tsv(options.tsv, options.source_column, options.target_column);
   } else {
-    if (options.target.empty())
-      fail<ConfigError>("corpus info needs both SRC and TGT files (or --tsv FILE)");
+    if (options.target.empty()) fail<ConfigError>("corpus info needs both SRC and TGT files (or --tsv FILE)");
     corpus = load_parallel(options.source, options.target);
     if (options.source_lang.empty()) options.source_lang = language_from_name(options.source);
     if (options.target_lang.empty()) options.target_lang = language_from_name(options.target);
@@ -95,8 +92,8 @@ void run_info(InfoOptions options) {
     source_tokenize = make(options.source_lang);
     target_tokenize = make(options.target_lang);
   }
-  const CorpusStats stats = corpus_stats(corpus, source_tokenize, target_tokenize,
-                                         options.tokenize ? "moses" : "whitespace");
+  const CorpusStats stats =
+      corpus_stats(corpus, source_tokenize, target_tokenize, options.tokenize ? "moses" : "whitespace");
   if (options.json) {
     std::cout << to_json(stats).dump(2) << "\n";
   } else {
@@ -109,28 +106,21 @@ void run_info(InfoOptions options) {
 void add_corpus_info_command(CLI::App& corpus, GlobalOptions& global) {
   auto info = std::make_shared<InfoOptions>();
   CLI::App* info_cmd = corpus.add_subcommand(
-      "info",
-      "Validate a parallel corpus and print segment, token, vocabulary and length statistics");
+      "info", "Validate a parallel corpus and print segment, token, vocabulary and length statistics");
   info_cmd->add_option("source", info->source, "Source file (plain or gzip, one segment per line)");
   info_cmd->add_option("target", info->target, "Target file, line-aligned with the source");
   info_cmd->add_option("--tsv", info->tsv, "Read both sides from one tab-separated file instead");
-  info_cmd
-      ->add_option("--src-column", info->source_column, "TSV column of the source side (0-based)")
+  info_cmd->add_option("--src-column", info->source_column, "TSV column of the source side (0-based)")
       ->capture_default_str();
-  info_cmd
-      ->add_option("--tgt-column", info->target_column, "TSV column of the target side (0-based)")
+  info_cmd->add_option("--tgt-column", info->target_column, "TSV column of the target side (0-based)")
       ->capture_default_str();
-  info_cmd->add_option("--corpus", info->dataset,
-                       "Use a registered dataset instead of files (with --pair)");
+  info_cmd->add_option("--corpus", info->dataset, "Use a registered dataset instead of files (with --pair)");
   info_cmd->add_option("--pair", info->pair, "Language pair SRC-TGT of --corpus, e.g. de-en");
   info_cmd->add_option("--split", info->split, "Split of --corpus (default: its training split)");
-  info_cmd->add_flag(
-      "--tokenize", info->tokenize,
-      "Count Moses tokens (tokenizer.perl rules) instead of whitespace-separated tokens");
-  info_cmd->add_option("--src-lang", info->source_lang,
-                       "Source language for --tokenize (default: from the file name)");
-  info_cmd->add_option("--tgt-lang", info->target_lang,
-                       "Target language for --tokenize (default: from the file name)");
+  info_cmd->add_flag("--tokenize", info->tokenize,
+                     "Count Moses tokens (tokenizer.perl rules) instead of whitespace-separated tokens");
+  info_cmd->add_option("--src-lang", info->source_lang, "Source language for --tokenize (default: from the file name)");
+  info_cmd->add_option("--tgt-lang", info->target_lang, "Target language for --tokenize (default: from the file name)");
   info_cmd->add_flag("--json", info->json, "Print JSON");
   info_cmd->footer(
       "Fails (exit 1) when line counts differ (naming both files and counts), on invalid UTF-8 "

@@ -7,8 +7,8 @@
 #include "systems/neural/threads.h"
 #endif
 
-#include "cli/app.h"
 #include "base/progress.h"
+#include "cli/app.h"
 #include "systems/builtin/builtin.h"
 #include "systems/plugin.h"
 

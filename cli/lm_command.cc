@@ -9,27 +9,27 @@
 
 #include <fmt/format.h>
 
-#include "cli/app.h"
 #include "base/error.h"
 #include "base/progress.h"
 #include "base/text_file.h"
+#include "cli/app.h"
 #include "systems/lm/ngram_lm.h"
 
 namespace mtbench::cli {
 namespace {
 
 struct LmBuildOptions {
-  int order = 3;                   // n-gram order 2..6
-  std::string input = "-";         // tokenized training text, one sentence per line ("-" = stdin)
-  std::string arpa;                // output ARPA file
-  bool discount_fallback = false;  // lmplz --discount_fallback
+  int order = 3;                         // n-gram order 2..6
+  std::string input = "-";               // tokenized training text, one sentence per line ("-" = stdin)
+  std::string arpa;                      // output ARPA file
+  bool discount_fallback = false;        // lmplz --discount_fallback
   bool no_interpolate_unigrams = false;  // lmplz --interpolate_unigrams 0 (SRILM behaviour)
 };
 
 struct LmQueryOptions {
-  std::string arpa;          // model (ARPA, plain or gzip)
-  std::string input = "-";   // tokenized text to score ("-" = stdin)
-  bool sentences = false;    // also print "Total: LOG10PROB OOV: N" per line (query -v sentence)
+  std::string arpa;         // model (ARPA, plain or gzip)
+  std::string input = "-";  // tokenized text to score ("-" = stdin)
+  bool sentences = false;   // also print "Total: LOG10PROB OOV: N" per line (query -v sentence)
 };
 
 void run_build(const LmBuildOptions& o, const GlobalOptions& global) {

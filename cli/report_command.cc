@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "cli/app.h"
 #include "base/error.h"
+#include "cli/app.h"
 #include "reports/html_report.h"
 #include "reports/run_results.h"
 #include "reports/tables.h"
@@ -32,8 +32,7 @@ void run_report(const ReportOptions& options, const GlobalOptions& global) {
   const fs::path tables = options.tables.empty() ? run_dir : fs::path(options.tables);
   reports::write_tables(results, tables);
   if (!global.quiet)
-    std::cerr << fmt::format(
-        "report: tables written to {}/results.{{txt,md,csv,summary.json,tex}}\n", tables.string());
+    std::cerr << fmt::format("report: tables written to {}/results.{{txt,md,csv,summary.json,tex}}\n", tables.string());
   if (!options.no_html) {
     const fs::path html = options.html.empty() ? run_dir / "report.html" : fs::path(options.html);
     reports::HtmlReportOptions html_options;
@@ -50,13 +49,10 @@ void run_report(const ReportOptions& options, const GlobalOptions& global) {
 
 void add_report_command(CLI::App& app, GlobalOptions& global) {
   auto options = std::make_shared<ReportOptions>();
-  auto* sub = app.add_subcommand(
-      "report", "Regenerate the tables and the HTML report of a compare run directory");
-  sub->add_option("run_dir", options->run_dir,
-                  "Run directory written by `mtbench compare` (holds results.json)")
+  auto* sub = app.add_subcommand("report", "Regenerate the tables and the HTML report of a compare run directory");
+  sub->add_option("run_dir", options->run_dir, "Run directory written by `mtbench compare` (holds results.json)")
       ->required();
-  sub->add_option("--html", options->html,
-                  "Where to write the HTML report (default RUN_DIR/report.html)");
+  sub->add_option("--html", options->html, "Where to write the HTML report (default RUN_DIR/report.html)");
   sub->add_option("--tables", options->tables,
                   "Directory for results.txt/.md/.csv/.summary.json/.tex (default RUN_DIR)");
   sub->add_option("--max-explained", options->max_explained,

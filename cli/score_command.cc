@@ -82,7 +82,8 @@ void run_score(ScoreOptions o, const GlobalOptions& global);
 
 void add_score_command(CLI::App& app, GlobalOptions& global) {
   auto options = std::make_shared<ScoreOptions>();
-  CLI::App* cmd = app.add_subcommand("score", "Score system outputs like the sacrebleu command (BLEU, chrF, TER, significance)");
+  CLI::App* cmd =
+      app.add_subcommand("score", "Score system outputs like the sacrebleu command (BLEU, chrF, TER, significance)");
   auto& o = *options;
   cmd->add_option("refs", o.refs, "Reference files (plain or gzip; several = multi-reference), before -i");
   cmd->add_option("-i,--input", o.inputs, "System output files (default: stdin, tab-separated systems)")
@@ -161,8 +162,7 @@ void run_score(ScoreOptions o, const GlobalOptions& global) {
   for (std::size_t s = 0; s < num_sys; ++s)
     for (auto& st : stats[s]) stats_ptrs[s].push_back(&st);
 
-  if (!o.segment_scores.empty())
-    eval::write_segment_scores(o.segment_scores, in.names, metric_ptrs, stats_ptrs);
+  if (!o.segment_scores.empty()) eval::write_segment_scores(o.segment_scores, in.names, metric_ptrs, stats_ptrs);
 
   auto signature = [&](std::size_t m, bool allow_short) {
     const std::string sig = metrics[m]->signature();
@@ -178,11 +178,14 @@ void run_score(ScoreOptions o, const GlobalOptions& global) {
     for (std::size_t i = 0; i < in.systems[0].size(); ++i)
       for (std::size_t m = 0; m < metrics.size(); ++m) {
         const eval::Score sc = metrics[m]->sentence_score_from_stats(stats[0][m].row(i));
-        out += format_single({sc.name, sc.score, signature(m, true), sc.verbose, {}, {}}, o.width, o.score_only, false) + "\n";
+        out +=
+            format_single({sc.name, sc.score, signature(m, true), sc.verbose, {}, {}}, o.width, o.score_only, false) +
+            "\n";
       }
   } else if (num_sys == 1) {
     std::vector<std::string> results;
-    const std::optional<std::uint64_t> seed = o.confidence ? eval::sacrebleu_seed_from_env() : std::optional<std::uint64_t>();
+    const std::optional<std::uint64_t> seed =
+        o.confidence ? eval::sacrebleu_seed_from_env() : std::optional<std::uint64_t>();
     for (std::size_t m : sorted) {
       const eval::Score sc = metrics[m]->score_from_stats(stats[0][m].sum());
       SingleScore single{sc.name, sc.score, signature(m, o.format != "json"), sc.verbose, {}, {}};
@@ -192,8 +195,8 @@ void run_score(ScoreOptions o, const GlobalOptions& global) {
         const auto [mean, ci] = eval::estimate_ci(scores[0][0]);
         single.mean = mean;
         single.ci = ci;
-        single.signature = eval::signature_with_test(metrics[m]->signature(), "bs",
-                                                     static_cast<std::size_t>(o.confidence_n), seed);
+        single.signature =
+            eval::signature_with_test(metrics[m]->signature(), "bs", static_cast<std::size_t>(o.confidence_n), seed);
         if (o.format != "json" && o.short_signature) single.signature = metrics[m]->short_signature(single.signature);
       }
       results.push_back(format_single(single, o.width, o.score_only, o.format == "json"));

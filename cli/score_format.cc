@@ -87,11 +87,18 @@ std::string rule(const Layout& l, const char* begin, const char* fill, const cha
 }
 
 std::string latex_escape(const std::string& s) {
-  static const std::map<char, std::string> rules = {
-      {'&', "\\&"},   {'%', "\\%"},   {'$', "\\$"},     {'#', "\\#"},
-      {'_', "\\_"},   {'^', "\\^{}"}, {'{', "\\{"},     {'}', "\\}"},
-      {'~', "\\textasciitilde{}"},    {'\\', "\\textbackslash{}"},
-      {'<', "\\ensuremath{<}"},       {'>', "\\ensuremath{>}"}};
+  static const std::map<char, std::string> rules = {{'&', "\\&"},
+                                                    {'%', "\\%"},
+                                                    {'$', "\\$"},
+                                                    {'#', "\\#"},
+                                                    {'_', "\\_"},
+                                                    {'^', "\\^{}"},
+                                                    {'{', "\\{"},
+                                                    {'}', "\\}"},
+                                                    {'~', "\\textasciitilde{}"},
+                                                    {'\\', "\\textbackslash{}"},
+                                                    {'<', "\\ensuremath{<}"},
+                                                    {'>', "\\ensuremath{>}"}};
   std::string out;
   for (char c : s) {
     auto it = rules.find(c);
@@ -134,14 +141,29 @@ std::string json_string(const std::string& text, bool ensure_ascii) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     switch (c) {
-      case '"': out += "\\\""; continue;
-      case '\\': out += "\\\\"; continue;
-      case '\n': out += "\\n"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\t': out += "\\t"; continue;
-      case '\b': out += "\\b"; continue;
-      case '\f': out += "\\f"; continue;
-      default: break;
+      case '"':
+        out += "\\\"";
+        continue;
+      case '\\':
+        out += "\\\\";
+        continue;
+      case '\n':
+        out += "\\n";
+        continue;
+      case '\r':
+        out += "\\r";
+        continue;
+      case '\t':
+        out += "\\t";
+        continue;
+      case '\b':
+        out += "\\b";
+        continue;
+      case '\f':
+        out += "\\f";
+        continue;
+      default:
+        break;
     }
     if (c < 0x20 || c == 0x7f) {
       out += fmt::format("\\u{:04x}", c);
@@ -234,8 +256,7 @@ std::string join_single_results(const std::vector<std::string>& results, bool js
   }
   std::size_t w = 0;
   for (const auto& [len, line] : aligned) w = std::max(w, len);
-  for (const auto& [len, line] : aligned)
-    out += std::string(w - len, ' ') + line + "\n";
+  for (const auto& [len, line] : aligned) out += std::string(w - len, ' ') + line + "\n";
   return out;
 }
 

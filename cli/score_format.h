@@ -19,12 +19,12 @@ std::string json_string(const std::string& text, bool ensure_ascii);
 
 // One metric's single-system result, as Score.format(..., is_json=True) prints it.
 struct SingleScore {
-  std::string name;              // "BLEU", "chrF2", "TER"
-  double score = 0.0;            // the corpus score
-  std::string signature;         // the full signature string
-  std::string verbose;           // BLEU's verbose part; empty for the others
-  std::optional<double> mean;    // bootstrap mean (-ci)
-  std::optional<double> ci;      // bootstrap 95% half-width (-ci)
+  std::string name;            // "BLEU", "chrF2", "TER"
+  double score = 0.0;          // the corpus score
+  std::string signature;       // the full signature string
+  std::string verbose;         // BLEU's verbose part; empty for the others
+  std::optional<double> mean;  // bootstrap mean (-ci)
+  std::optional<double> ci;    // bootstrap 95% half-width (-ci)
 };
 // Score.format: "BLEU|sig = 26.1 58.8/... " (text), the JSON object (json), or only the
 // score (score_only, any format).
@@ -35,12 +35,10 @@ std::string join_single_results(const std::vector<std::string>& results, bool js
 // A table cell alignment, as tabulate names them.
 enum class Align { kRight, kCenter };
 // tabulate(..., tablefmt="fancy_grid") with sacreBLEU's alignments; cells may span lines.
-std::string fancy_grid(const std::vector<std::string>& headers,
-                       const std::vector<std::vector<std::string>>& rows,
+std::string fancy_grid(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows,
                        const std::vector<Align>& aligns);
 // tabulate(..., tablefmt="latex_booktabs"), LaTeX special characters escaped.
-std::string latex_booktabs(const std::vector<std::string>& headers,
-                           const std::vector<std::vector<std::string>>& rows,
+std::string latex_booktabs(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows,
                            const std::vector<Align>& aligns);
 
 }  // namespace mtbench::cli

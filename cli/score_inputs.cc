@@ -12,9 +12,9 @@ namespace {
 
 // Python's str.rstrip(): ASCII whitespace, separators 0x1c-0x1f and Unicode spaces.
 std::string rstrip(const std::string& s) {
-  static const std::vector<std::string> unicode_spaces = {
-      "\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaf",
-      "\xe2\x81\x9f", "\xe3\x80\x80"};
+  static const std::vector<std::string> unicode_spaces = {"\xc2\x85",     "\xc2\xa0",     "\xe1\x9a\x80",
+                                                          "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaf",
+                                                          "\xe2\x81\x9f", "\xe3\x80\x80"};
   std::size_t end = s.size();
   while (end > 0) {
     const auto c = static_cast<unsigned char>(s[end - 1]);
@@ -23,8 +23,8 @@ std::string rstrip(const std::string& s) {
       continue;
     }
     bool matched = false;
-    if (end >= 3 && s.compare(end - 3, 2, "\xe2\x80") == 0 &&
-        static_cast<unsigned char>(s[end - 1]) >= 0x80 && static_cast<unsigned char>(s[end - 1]) <= 0x8a) {
+    if (end >= 3 && s.compare(end - 3, 2, "\xe2\x80") == 0 && static_cast<unsigned char>(s[end - 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[end - 1]) <= 0x8a) {
       end -= 3;  // U+2000..U+200A
       matched = true;
     }
@@ -55,8 +55,7 @@ std::vector<std::string> split_tabs(const std::string& line, std::size_t max_fie
 
 ScoreInputs read_score_inputs(const ScoreOptions& o, bool paired) {
   ScoreInputs in;
-  if (o.refs.empty())
-    fail<ConfigError>("no reference files given (give them before -i/--input)");
+  if (o.refs.empty()) fail<ConfigError>("no reference files given (give them before -i/--input)");
   if (o.num_refs != 1 && o.refs.size() > 1)
     fail<ConfigError>("--num-refs splits one tab-separated reference file; got {} reference files", o.refs.size());
   in.refs.resize(std::max<std::size_t>(o.refs.size(), static_cast<std::size_t>(o.num_refs)));
@@ -134,8 +133,8 @@ ScoreInputs read_score_inputs(const ScoreOptions& o, bool paired) {
     if (in.systems[s].empty()) fail<DataError>("{}: no segments", in.files[s]);
     for (std::size_t k = 0; k < in.refs.size(); ++k)
       if (in.refs[k].size() != in.systems[s].size())
-        fail<DataError>("hypothesis {} has {} lines but reference {} has {} lines", in.files[s],
-                        in.systems[s].size(), in.ref_names[k], in.refs[k].size());
+        fail<DataError>("hypothesis {} has {} lines but reference {} has {} lines", in.files[s], in.systems[s].size(),
+                        in.ref_names[k], in.refs[k].size());
   }
   return in;
 }

@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "cli/app.h"
 #include "base/error.h"
+#include "cli/app.h"
 #include "systems/registry.h"
 
 namespace mtbench::cli {
@@ -18,8 +18,7 @@ namespace {
 // Chronological, with systems that have no landmark year (external) last.
 std::vector<TranslatorEntry> ordered_entries() {
   auto entries = TranslatorRegistry::instance().entries();
-  std::stable_partition(entries.begin(), entries.end(),
-                        [](const TranslatorEntry& e) { return e.info.year > 0; });
+  std::stable_partition(entries.begin(), entries.end(), [](const TranslatorEntry& e) { return e.info.year > 0; });
   return entries;
 }
 
@@ -30,16 +29,14 @@ void print_text(const std::vector<TranslatorEntry>& entries) {
     era_width = std::max(era_width, e.info.era.size());
     paradigm_width = std::max(paradigm_width, e.info.paradigm.size());
   }
-  std::cout << fmt::format("{:<{}}  {:<{}}  {:>4}  {:<{}}  {}\n", "NAME", name_width, "ERA",
-                           era_width, "YEAR", "PARADIGM", paradigm_width, "ORIGIN");
+  std::cout << fmt::format("{:<{}}  {:<{}}  {:>4}  {:<{}}  {}\n", "NAME", name_width, "ERA", era_width, "YEAR",
+                           "PARADIGM", paradigm_width, "ORIGIN");
   for (const auto& e : entries) {
     const std::string year = e.info.year > 0 ? std::to_string(e.info.year) : "-";
-    std::cout << fmt::format("{:<{}}  {:<{}}  {:>4}  {:<{}}  {}\n", e.info.name, name_width,
-                             e.info.era, era_width, year, e.info.paradigm, paradigm_width,
-                             e.origin);
+    std::cout << fmt::format("{:<{}}  {:<{}}  {:>4}  {:<{}}  {}\n", e.info.name, name_width, e.info.era, era_width,
+                             year, e.info.paradigm, paradigm_width, e.origin);
     if (!e.info.title.empty()) std::cout << "    " << e.info.title << "\n";
-    if (!e.info.citation.empty() && e.info.citation != "-")
-      std::cout << "    paper: " << e.info.citation << "\n";
+    if (!e.info.citation.empty() && e.info.citation != "-") std::cout << "    paper: " << e.info.citation << "\n";
   }
 }
 
@@ -64,7 +61,9 @@ void print_options(const TranslatorEntry& e, const std::string& preset, bool jso
   if (!e.options) fail<ConfigError>("system '{}' declares no option table (its options are its own)", e.info.name);
   const auto options = e.options(preset);
   if (json) {
-    nlohmann::json out = {{"system", e.info.name}, {"preset", preset}, {"presets", nlohmann::json::array()},
+    nlohmann::json out = {{"system", e.info.name},
+                          {"preset", preset},
+                          {"presets", nlohmann::json::array()},
                           {"options", nlohmann::json::array()}};
     for (const auto& p : e.presets)
       if (!p.help.empty()) out["presets"].push_back({{"name", p.name}, {"help", p.help}});

@@ -6,15 +6,15 @@
 
 #include <fmt/format.h>
 
-#include "cli/app.h"
-#include "compare/train.h"
-#include "corpus/datasets.h"
 #include "base/error.h"
-#include "corpus/parallel.h"
 #include "base/progress.h"
 #include "base/sha256.h"
 #include "base/text_file.h"
 #include "base/time.h"
+#include "cli/app.h"
+#include "compare/train.h"
+#include "corpus/datasets.h"
+#include "corpus/parallel.h"
 #include "systems/model_dir.h"
 #include "systems/registry.h"
 
@@ -53,8 +53,7 @@ void resolve_data(TrainArgs& a) {
     }
     const std::string src = a.pair.substr(0, dash), tgt = a.pair.substr(dash + 1);
     if ((!a.src_lang.empty() && a.src_lang != src) || (!a.tgt_lang.empty() && a.tgt_lang != tgt)) {
-      fail<ConfigError>("--src-lang/--tgt-lang ({}-{}) contradict --pair {}", a.src_lang,
-                        a.tgt_lang, a.pair);
+      fail<ConfigError>("--src-lang/--tgt-lang ({}-{}) contradict --pair {}", a.src_lang, a.tgt_lang, a.pair);
     }
     a.src_lang = src;
     a.tgt_lang = tgt;
@@ -67,11 +66,9 @@ void resolve_data(TrainArgs& a) {
     return;
   }
   if (a.train_src.empty() || a.train_tgt.empty()) {
-    fail<ConfigError>(
-        "training data missing: give --train-src and --train-tgt, or --corpus NAME --pair SRC-TGT");
+    fail<ConfigError>("training data missing: give --train-src and --train-tgt, or --corpus NAME --pair SRC-TGT");
   }
-  if (a.dev_src.empty() != a.dev_tgt.empty())
-    fail<ConfigError>("--dev-src and --dev-tgt go together");
+  if (a.dev_src.empty() != a.dev_tgt.empty()) fail<ConfigError>("--dev-src and --dev-tgt go together");
   if (a.src_lang.empty() || a.tgt_lang.empty())
     fail<ConfigError>("--src-lang and --tgt-lang are required with --train-src/--train-tgt");
 }
@@ -132,8 +129,7 @@ void run_train(TrainArgs a, const GlobalOptions& global) {
 }  // namespace
 
 void add_train_command(CLI::App& app, GlobalOptions& global) {
-  auto* sub =
-      app.add_subcommand("train", "Train a system and write a self-contained model directory");
+  auto* sub = app.add_subcommand("train", "Train a system and write a self-contained model directory");
   sub->footer(
       "Examples:\n"
       "  mtbench train rule-based --corpus multi30k --pair de-en --out models/rb\n"
@@ -146,12 +142,10 @@ void add_train_command(CLI::App& app, GlobalOptions& global) {
   auto a = std::make_shared<TrainArgs>();
   sub->add_option("system", a->system, "System to train (see `mtbench systems`)")->required();
   sub->add_option("--train-src", a->train_src, "Training source file (plain or gzip)");
-  sub->add_option("--train-tgt", a->train_tgt,
-                  "Training target file, line-aligned with --train-src");
+  sub->add_option("--train-tgt", a->train_tgt, "Training target file, line-aligned with --train-src");
   sub->add_option("--dev-src", a->dev_src, "Dev (validation/tuning) source file");
   sub->add_option("--dev-tgt", a->dev_tgt, "Dev target file");
-  sub->add_option("--corpus", a->corpus,
-                  "Use this dataset's train and val splits (see `mtbench corpus list`)");
+  sub->add_option("--corpus", a->corpus, "Use this dataset's train and val splits (see `mtbench corpus list`)");
   sub->add_option("--pair", a->pair, "Language pair with --corpus, e.g. de-en");
   sub->add_option("--src-lang", a->src_lang, "Source language code (e.g. de)");
   sub->add_option("--tgt-lang", a->tgt_lang, "Target language code (e.g. en)");
@@ -159,8 +153,7 @@ void add_train_command(CLI::App& app, GlobalOptions& global) {
   sub->add_option("--preset", a->preset, "Named preset of the system (e.g. quick, full)");
   sub->add_option("--config", a->config, "System-specific YAML options (unknown keys are errors)")
       ->check(CLI::ExistingFile);
-  sub->add_option("--device", a->device, "Device for neural systems")
-      ->check(CLI::IsMember({"cpu", "cuda"}));
+  sub->add_option("--device", a->device, "Device for neural systems")->check(CLI::IsMember({"cpu", "cuda"}));
   sub->add_flag("--resume", a->resume, "Continue from checkpoints found in --out");
   sub->callback([&global, a] { run_train(*a, global); });
 }

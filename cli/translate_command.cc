@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "cli/app.h"
 #include "base/error.h"
 #include "base/progress.h"
 #include "base/text_file.h"
+#include "cli/app.h"
 #include "systems/explanation_json.h"
 #include "systems/model_dir.h"
 
@@ -40,8 +40,8 @@ void run_translate(const TranslateArgs& a, const GlobalOptions& global) {
   options.explain = !a.explain.empty();
   options.threads = resolved_threads(global);
   options.device = a.device;
-  const std::size_t batch = a.batch_size > 0 ? static_cast<std::size_t>(a.batch_size)
-                                             : std::max<std::size_t>(sources.size(), 1);
+  const std::size_t batch =
+      a.batch_size > 0 ? static_cast<std::size_t>(a.batch_size) : std::max<std::size_t>(sources.size(), 1);
   // With one call the system reports its own progress; with batches we count them here.
   options.progress = batch >= sources.size() ? &progress : nullptr;
 
@@ -53,8 +53,8 @@ void run_translate(const TranslateArgs& a, const GlobalOptions& global) {
     const std::vector<std::string> chunk(sources.begin() + start, sources.begin() + end);
     auto out = model.translator->translate(chunk, options);
     if (out.size() != chunk.size()) {
-      fail("system '{}' returned {} translations for {} segments (lines {}-{} of {})",
-           model.manifest.system, out.size(), chunk.size(), start + 1, end, a.input);
+      fail("system '{}' returned {} translations for {} segments (lines {}-{} of {})", model.manifest.system,
+           out.size(), chunk.size(), start + 1, end, a.input);
     }
     for (auto& t : out) translations.push_back(std::move(t));
     if (batch < sources.size()) progress.advance(chunk.size());
@@ -72,11 +72,10 @@ void run_translate(const TranslateArgs& a, const GlobalOptions& global) {
   if (!a.explain.empty()) {
     std::string jsonl;
     for (std::size_t i = 0; i < translations.size(); ++i) {
-      const nlohmann::json record = {
-          {"id", i + 1},
-          {"source", sources[i]},
-          {"hypothesis", translations[i].text},
-          {"explanation", explanation_to_json(translations[i].explanation)}};
+      const nlohmann::json record = {{"id", i + 1},
+                                     {"source", sources[i]},
+                                     {"hypothesis", translations[i].text},
+                                     {"explanation", explanation_to_json(translations[i].explanation)}};
       jsonl += record.dump();
       jsonl += '\n';
     }
@@ -88,8 +87,7 @@ void run_translate(const TranslateArgs& a, const GlobalOptions& global) {
 }  // namespace
 
 void add_translate_command(CLI::App& app, GlobalOptions& global) {
-  auto* sub =
-      app.add_subcommand("translate", "Translate text with a trained model (one segment per line)");
+  auto* sub = app.add_subcommand("translate", "Translate text with a trained model (one segment per line)");
   sub->footer(
       "Examples:\n"
       "  echo 'Ein Hund läuft.' | mtbench translate --model models/rb\n"
@@ -101,14 +99,11 @@ void add_translate_command(CLI::App& app, GlobalOptions& global) {
   sub->add_option("--model", a->model, "Model directory written by `mtbench train`")->required();
   sub->add_option("-i,--input", a->input, "Input file, plain or gzip (default: stdin)");
   sub->add_option("-o,--output", a->output, "Output file, written atomically (default: stdout)");
-  sub->add_option("--beam", a->beam, "Beam size (0 = the system's default)")
-      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--beam", a->beam, "Beam size (0 = the system's default)")->check(CLI::NonNegativeNumber);
   sub->add_option("--batch-size", a->batch_size, "Segments per translate call (0 = all at once)")
       ->check(CLI::NonNegativeNumber);
-  sub->add_option("--explain", a->explain,
-                  "Write per-segment explanations as JSON Lines to this file");
-  sub->add_option("--device", a->device, "Device for neural systems")
-      ->check(CLI::IsMember({"cpu", "cuda"}));
+  sub->add_option("--explain", a->explain, "Write per-segment explanations as JSON Lines to this file");
+  sub->add_option("--device", a->device, "Device for neural systems")->check(CLI::IsMember({"cpu", "cuda"}));
   sub->callback([&global, a] { run_translate(*a, global); });
 }
 

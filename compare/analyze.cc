@@ -5,8 +5,8 @@
 namespace mtbench::compare {
 namespace {
 
-std::vector<Bucket> to_buckets(const std::vector<eval::BucketValues>& buckets,
-                               const std::vector<std::string>& labels, double scale) {
+std::vector<Bucket> to_buckets(const std::vector<eval::BucketValues>& buckets, const std::vector<std::string>& labels,
+                               double scale) {
   std::vector<Bucket> out;
   for (const auto& b : buckets) {
     Bucket bucket{b.label, b.count, {}};
@@ -24,8 +24,7 @@ std::vector<NgramDifference> to_differences(const std::vector<eval::NgramSalienc
 
 }  // namespace
 
-Analyses analyze_test_set(const TestSetResults& test,
-                          const std::map<std::string, std::uint64_t>& train_word_counts,
+Analyses analyze_test_set(const TestSetResults& test, const std::map<std::string, std::uint64_t>& train_word_counts,
                           const AnalysisOptions& options) {
   Analyses analyses;
   if (test.outputs.empty() || test.references.empty()) return analyses;
@@ -38,23 +37,21 @@ Analyses analyze_test_set(const TestSetResults& test,
   const auto& reference = test.references[0];
   if (!test.source.empty()) {
     analyses.length_buckets = to_buckets(
-        eval::bleu_by_source_length(test.source, test.references, outputs, options.length_edges),
-        labels, 1.0);
+        eval::bleu_by_source_length(test.source, test.references, outputs, options.length_edges), labels, 1.0);
   }
   // F-measure in percent, like every other number of the report. Without training counts every
   // word would fall into the "0" bucket, which says nothing: left out.
   if (!train_word_counts.empty()) {
     analyses.frequency_buckets = to_buckets(
-        eval::fmeasure_by_frequency(reference, outputs, train_word_counts, options.frequency_edges),
-        labels, 100.0);
+        eval::fmeasure_by_frequency(reference, outputs, train_word_counts, options.frequency_edges), labels, 100.0);
   }
 
   for (std::size_t a = 0; a < labels.size(); ++a) {
     for (std::size_t b = a + 1; b < labels.size(); ++b) {
       if (analyses.ngrams.size() >= options.max_ngram_pairs) break;
       const auto salient = eval::salient_ngrams(reference, outputs[a], outputs[b], options);
-      analyses.ngrams.push_back({labels[a], labels[b], to_differences(salient.a_better),
-                                 to_differences(salient.b_better)});
+      analyses.ngrams.push_back(
+          {labels[a], labels[b], to_differences(salient.a_better), to_differences(salient.b_better)});
     }
   }
 
@@ -64,13 +61,11 @@ Analyses analyze_test_set(const TestSetResults& test,
     const std::vector<double>* given = nullptr;
     if (system != test.sentence_scores.end()) {
       auto bleu = system->second.find("BLEU");
-      if (bleu != system->second.end() && bleu->second.size() == reference.size())
-        given = &bleu->second;
+      if (bleu != system->second.end() && bleu->second.size() == reference.size()) given = &bleu->second;
     }
     sentence_scores.push_back(given ? *given : eval::sentence_bleu(test.references, outputs[s]));
   }
-  if (labels.size() > 1)
-    analyses.examples = eval::most_different_segments(sentence_scores, options.examples);
+  if (labels.size() > 1) analyses.examples = eval::most_different_segments(sentence_scores, options.examples);
 
   for (std::size_t s = 0; s < labels.size(); ++s) {
     const auto counts = eval::output_counts(test.source, test.references, outputs[s]);

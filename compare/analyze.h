@@ -7,8 +7,8 @@
 #include <map>
 #include <string>
 
-#include "eval/analysis.h"
 #include "compare/results.h"
+#include "eval/analysis.h"
 
 namespace mtbench::compare {
 
@@ -18,8 +18,7 @@ using AnalysisOptions = eval::AnalysisOptions;
 // `train_word_counts` are target-side training counts of 13a tokens (empty: no frequency
 // buckets). Unknown words are summed from the explanations' "unknown_words" arrays.
 // The examples use test.sentence_scores["BLEU"] where present, else sentence BLEU computed here.
-Analyses analyze_test_set(const TestSetResults& test,
-                          const std::map<std::string, std::uint64_t>& train_word_counts,
+Analyses analyze_test_set(const TestSetResults& test, const std::map<std::string, std::uint64_t>& train_word_counts,
                           const AnalysisOptions& options);
 
 }  // namespace mtbench::compare

@@ -8,8 +8,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "base/error.h"
-#include "eval/metric_factory.h"
 #include "base/text_file.h"
+#include "eval/metric_factory.h"
 
 namespace mtbench::compare {
 namespace {
@@ -63,7 +63,8 @@ class Reader {
   // Paths in the config are relative to the config file's directory.
   std::filesystem::path path_value(const YAML::Node& node, const std::string& key) const {
     std::filesystem::path p = scalar<std::string>(node, key, "a file path");
-    if (p.is_relative() && origin_.has_parent_path() && origin_ != "<default>") p = (origin_.parent_path() / p).lexically_normal();
+    if (p.is_relative() && origin_.has_parent_path() && origin_ != "<default>")
+      p = (origin_.parent_path() / p).lexically_normal();
     return p;
   }
 
@@ -136,9 +137,11 @@ CompareConfig parse_compare_config(const std::string& yaml_text, const std::file
   c.origin = origin;
   c.test_sets.clear();
   if (root.IsNull()) fail<ConfigError>("{}: the config is empty", origin.string());
-  r.expect_keys(root, "", {"corpus", "pair", "train_split", "dev_split", "preset", "test_sets", "systems",
-                           "metrics", "significance", "analyses", "train_sizes", "seed"});
-  if (root["corpus"]) c.corpus = root["corpus"].IsNull() ? "" : r.scalar<std::string>(root["corpus"], "corpus", "a string");
+  r.expect_keys(root, "",
+                {"corpus", "pair", "train_split", "dev_split", "preset", "test_sets", "systems", "metrics",
+                 "significance", "analyses", "train_sizes", "seed"});
+  if (root["corpus"])
+    c.corpus = root["corpus"].IsNull() ? "" : r.scalar<std::string>(root["corpus"], "corpus", "a string");
   if (root["pair"]) {
     const auto pair = r.scalar<std::string>(root["pair"], "pair", "a language pair like de-en");
     const auto dash = pair.find('-');
@@ -155,7 +158,8 @@ CompareConfig parse_compare_config(const std::string& yaml_text, const std::file
   if (root["test_sets"]) {
     const auto& ts = root["test_sets"];
     if (!ts.IsSequence()) r.error("test_sets", ts, "must be a list");
-    for (std::size_t i = 0; i < ts.size(); ++i) c.test_sets.push_back(parse_test_set(r, ts[i], fmt::format("test_sets[{}]", i)));
+    for (std::size_t i = 0; i < ts.size(); ++i)
+      c.test_sets.push_back(parse_test_set(r, ts[i], fmt::format("test_sets[{}]", i)));
   } else {
     c.test_sets.push_back({"test_2016_flickr", "test_2016_flickr", {}, {}});
   }
@@ -174,9 +178,14 @@ CompareConfig parse_compare_config(const std::string& yaml_text, const std::file
   if (root["significance"]) {
     const auto& sig = root["significance"];
     r.expect_keys(sig, "significance", {"bootstrap_samples", "randomization_trials", "all_pairs"});
-    if (sig["bootstrap_samples"]) c.significance.bootstrap_samples = r.scalar<int>(sig["bootstrap_samples"], "significance.bootstrap_samples", "an integer");
-    if (sig["randomization_trials"]) c.significance.randomization_trials = r.scalar<int>(sig["randomization_trials"], "significance.randomization_trials", "an integer");
-    if (sig["all_pairs"]) c.significance.all_pairs = r.scalar<bool>(sig["all_pairs"], "significance.all_pairs", "true or false");
+    if (sig["bootstrap_samples"])
+      c.significance.bootstrap_samples =
+          r.scalar<int>(sig["bootstrap_samples"], "significance.bootstrap_samples", "an integer");
+    if (sig["randomization_trials"])
+      c.significance.randomization_trials =
+          r.scalar<int>(sig["randomization_trials"], "significance.randomization_trials", "an integer");
+    if (sig["all_pairs"])
+      c.significance.all_pairs = r.scalar<bool>(sig["all_pairs"], "significance.all_pairs", "true or false");
   }
   if (root["train_sizes"]) {
     const auto& sizes = root["train_sizes"];
@@ -201,7 +210,8 @@ void validate_compare_config(const CompareConfig& c, const std::vector<std::stri
   const std::string origin = c.origin.string();
   for (const auto& m : c.metrics) {
     if (!eval::is_metric_name(m))
-      fail<ConfigError>("{}: 'metrics' has unknown metric '{}'; valid: {}", origin, m, fmt::join(eval::metric_names(), ", "));
+      fail<ConfigError>("{}: 'metrics' has unknown metric '{}'; valid: {}", origin, m,
+                        fmt::join(eval::metric_names(), ", "));
   }
   static const std::set<std::string> kAnalyses = {"length", "frequency", "ngrams", "examples"};
   for (const auto& a : c.analyses) {
@@ -215,10 +225,12 @@ void validate_compare_config(const CompareConfig& c, const std::vector<std::stri
   std::set<std::string> test_names;
   for (std::size_t i = 0; i < c.test_sets.size(); ++i) {
     const auto& t = c.test_sets[i];
-    if (!test_names.insert(t.name).second) fail<ConfigError>("{}: test_sets[{}]: name '{}' is used twice", origin, i, t.name);
+    if (!test_names.insert(t.name).second)
+      fail<ConfigError>("{}: test_sets[{}]: name '{}' is used twice", origin, i, t.name);
     if (t.split.empty() || !t.references.empty()) {
       for (const auto& ref : t.references) {
-        if (!std::filesystem::exists(ref)) fail<ConfigError>("{}: test_sets[{}].reference: file not found: {}", origin, i, ref.string());
+        if (!std::filesystem::exists(ref))
+          fail<ConfigError>("{}: test_sets[{}].reference: file not found: {}", origin, i, ref.string());
       }
       if (!t.source.empty() && !std::filesystem::exists(t.source)) {
         fail<ConfigError>("{}: test_sets[{}].source: file not found: {}", origin, i, t.source.string());

@@ -13,41 +13,41 @@ namespace mtbench::compare {
 
 // A test set: either a split of the configured dataset, or explicit files.
 struct TestSetConfig {
-  std::string name;                      // label in tables ("test_2016_flickr", "newstest2017")
-  std::string split;                     // dataset split to fetch (empty when files are given)
-  std::filesystem::path source;          // explicit source file (may be empty for output-only runs)
+  std::string name;                               // label in tables ("test_2016_flickr", "newstest2017")
+  std::string split;                              // dataset split to fetch (empty when files are given)
+  std::filesystem::path source;                   // explicit source file (may be empty for output-only runs)
   std::vector<std::filesystem::path> references;  // explicit reference files (several = multi-ref)
 };
 
 // One system in the comparison.
 struct SystemConfig {
-  std::string label;                     // unique display name (defaults to the system name)
-  std::string system;                    // registry name ("rule-based", "external", a plugin)
-  std::string preset;                    // preset for training (default: the run's preset)
-  std::string options_yaml;              // system-specific options, passed through as YAML text
+  std::string label;                                     // unique display name (defaults to the system name)
+  std::string system;                                    // registry name ("rule-based", "external", a plugin)
+  std::string preset;                                    // preset for training (default: the run's preset)
+  std::string options_yaml;                              // system-specific options, passed through as YAML text
   std::map<std::string, std::filesystem::path> outputs;  // test set name -> precomputed output file
 };
 
 // Significance testing.
 struct SignificanceConfig {
-  int bootstrap_samples = 1000;          // paired bootstrap resamples (0 = off)
-  int randomization_trials = 10000;      // approximate randomization trials (0 = off)
-  bool all_pairs = true;                 // test every pair of systems (else against the first)
+  int bootstrap_samples = 1000;      // paired bootstrap resamples (0 = off)
+  int randomization_trials = 10000;  // approximate randomization trials (0 = off)
+  bool all_pairs = true;             // test every pair of systems (else against the first)
 };
 
 // The whole run.
 struct CompareConfig {
-  std::filesystem::path origin;          // file the config came from ("<default>" if built in)
-  std::string corpus = "multi30k";       // dataset registry name (empty for file-only runs)
-  std::string source_lang = "de";        // language pair, source side
-  std::string target_lang = "en";        // language pair, target side
-  std::string train_split = "train";     // split used for training
-  std::string dev_split = "val";         // split used for tuning/validation
-  std::string preset = "quick";          // default preset for every system
-  std::vector<TestSetConfig> test_sets;  // evaluated test sets
-  std::vector<SystemConfig> systems;     // compared systems, in table order
+  std::filesystem::path origin;                                // file the config came from ("<default>" if built in)
+  std::string corpus = "multi30k";                             // dataset registry name (empty for file-only runs)
+  std::string source_lang = "de";                              // language pair, source side
+  std::string target_lang = "en";                              // language pair, target side
+  std::string train_split = "train";                           // split used for training
+  std::string dev_split = "val";                               // split used for tuning/validation
+  std::string preset = "quick";                                // default preset for every system
+  std::vector<TestSetConfig> test_sets;                        // evaluated test sets
+  std::vector<SystemConfig> systems;                           // compared systems, in table order
   std::vector<std::string> metrics = {"bleu", "chrf", "ter"};  // metrics to report
-  SignificanceConfig significance;       // significance tests
+  SignificanceConfig significance;                             // significance tests
   std::vector<std::string> analyses = {"length", "frequency", "ngrams", "examples"};  // analyses
   std::vector<std::size_t> train_sizes;  // data-efficiency study sizes (empty = off)
   std::uint64_t seed = 1234;             // seed for training and sampling

@@ -1,10 +1,12 @@
 #include "compare/data.h"
 
-#include "corpus/datasets.h"
+#include "systems/training_log.h"
+
 #include "base/error.h"
-#include "corpus/parallel.h"
 #include "base/sha256.h"
 #include "base/text_file.h"
+#include "corpus/datasets.h"
+#include "corpus/parallel.h"
 
 namespace mtbench::compare {
 
@@ -62,39 +64,19 @@ TestData load_test_set(const CompareConfig& c, const TestSetConfig& t) {
   return d;
 }
 
-// Reads the JSON-lines training log a neural system leaves in its model directory.
-std::vector<TrainingLogEntry> read_training_log(const std::filesystem::path& model_dir) {
-  std::vector<TrainingLogEntry> log;
-  const auto path = model_dir / "training_log.jsonl";
-  if (!std::filesystem::exists(path)) return log;
-  auto number = [](const nlohmann::json& j, std::initializer_list<const char*> keys) -> std::optional<double> {
-    for (const char* k : keys) {
-      if (j.contains(k) && j[k].is_number()) return j[k].get<double>();
-    }
-    return std::nullopt;
-  };
-  for (const auto& line : read_lines(path)) {
-    if (line.empty()) continue;
-    const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) continue;  // a line cut by an interruption
-    TrainingLogEntry e;
-    e.step = static_cast<std::uint64_t>(number(j, {"step"}).value_or(0));
-    e.epoch = number(j, {"epoch"}).value_or(0);
-    e.loss = number(j, {"loss", "train_loss"});
-    e.dev_loss = number(j, {"dev_loss", "val_loss"});
-    e.dev_bleu = number(j, {"dev_bleu", "bleu"});
-    e.learning_rate = number(j, {"lr", "learning_rate"});
-    e.tokens_per_second = number(j, {"tokens_per_s", "tokens_per_second", "tok_per_s"});
-    log.push_back(e);
-  }
-  return log;
+std::vector<TrainingLogEntry> training_log_of(const std::filesystem::path& model_dir) {
+  std::vector<TrainingLogEntry> out;
+  for (const auto& p : read_training_log(model_dir))
+    out.push_back({p.step, p.epoch, p.loss, p.dev_loss, p.dev_bleu, p.learning_rate, p.tokens_per_second});
+  return out;
 }
 
 std::string model_key(const CompareConfig& c, const SystemConfig& s, const std::string& preset,
                       const std::string& data_hash, std::size_t train_size) {
-  nlohmann::json key = {{"system", s.system},          {"preset", preset},          {"options", s.options_yaml},
-                        {"source_lang", c.source_lang}, {"target_lang", c.target_lang}, {"data", data_hash},
-                        {"train_size", train_size},     {"seed", c.seed},            {"mtbench", MTBENCH_VERSION}};
+  nlohmann::json key = {
+      {"system", s.system},           {"preset", preset},  {"options", s.options_yaml}, {"source_lang", c.source_lang},
+      {"target_lang", c.target_lang}, {"data", data_hash}, {"train_size", train_size},  {"seed", c.seed},
+      {"mtbench", MTBENCH_VERSION}};
   return sha256_hex(key.dump()).substr(0, 16);
 }
 

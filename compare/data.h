@@ -35,8 +35,9 @@ struct TrainingData {
 TrainingData load_training_data(const CompareConfig& config);
 // Loads a test set from the registry or its files; line counts are checked.
 TestData load_test_set(const CompareConfig& config, const TestSetConfig& test);
-// Reads MODEL_DIR/training_log.jsonl (neural systems); empty when absent.
-std::vector<TrainingLogEntry> read_training_log(const std::filesystem::path& model_dir);
+// The learning curve of MODEL_DIR/training_log.jsonl (systems/training_log.h) for the report;
+// empty when absent.
+std::vector<TrainingLogEntry> training_log_of(const std::filesystem::path& model_dir);
 // Everything that determines a trained model, hashed: the name of its cache entry.
 std::string model_key(const CompareConfig& config, const SystemConfig& system, const std::string& preset,
                       const std::string& data_hash, std::size_t train_size);

@@ -12,20 +12,20 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "corpus/datasets.h"
-#include "corpus/download.h"
 #include "base/error.h"
-#include "corpus/parallel.h"
 #include "base/progress.h"
 #include "base/sha256.h"
 #include "base/text_file.h"
-#include "eval/analysis.h"
-#include "eval/bleu.h"
 #include "compare/analyze.h"
-#include "reports/html_report.h"
 #include "compare/data.h"
 #include "compare/scoring.h"
 #include "compare/train.h"
+#include "corpus/datasets.h"
+#include "corpus/download.h"
+#include "corpus/parallel.h"
+#include "eval/analysis.h"
+#include "eval/bleu.h"
+#include "reports/html_report.h"
 #include "reports/tables.h"
 #include "systems/explanation_json.h"
 #include "systems/model_dir.h"
@@ -52,15 +52,16 @@ std::string now_iso() {
 // A label as a file name: letters, digits, '.', '-' and '_' kept, the rest '_'.
 std::string file_name_of(const std::string& label) {
   std::string out;
-  for (char c : label) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+  for (char c : label)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
   return out.empty() ? "_" : out;
 }
 
 std::uint64_t directory_bytes(const std::filesystem::path& dir) {
   std::uint64_t total = 0;
   std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec); it != std::filesystem::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
     // Checkpoints are training state, not the model.
     if (it->is_directory() && it->path().filename() == "checkpoints") {
@@ -121,7 +122,8 @@ std::string config_to_yaml(const CompareConfig& c) {
     if (!s.options_yaml.empty()) out << YAML::Key << "options" << YAML::Value << YAML::Load(s.options_yaml);
     if (!s.outputs.empty()) {
       out << YAML::Key << "outputs" << YAML::Value << YAML::BeginMap;
-      for (const auto& [name, file] : s.outputs) out << YAML::Key << name << YAML::Value << std::filesystem::absolute(file).string();
+      for (const auto& [name, file] : s.outputs)
+        out << YAML::Key << name << YAML::Value << std::filesystem::absolute(file).string();
       out << YAML::EndMap;
     }
     out << YAML::EndMap;
@@ -143,8 +145,7 @@ namespace {
 // Translations of one system on one test set, reused when already in the run directory.
 void translate_test_set(Translator& translator, const TestData& test, const std::filesystem::path& out_file,
                         const std::filesystem::path& explain_file, const PipelineOptions& options, Progress& progress,
-                        std::vector<std::string>& outputs, std::vector<nlohmann::json>& explanations,
-                        double& seconds) {
+                        std::vector<std::string>& outputs, std::vector<nlohmann::json>& explanations, double& seconds) {
   if (std::filesystem::exists(out_file)) {
     auto cached = read_lines(out_file);
     if (cached.size() == test.source.size()) {
@@ -198,7 +199,6 @@ void translate_test_set(Translator& translator, const TestData& test, const std:
   write_file_atomic(explain_file, explain_text);
   write_lines_atomic(out_file, outputs);  // last: its presence marks the stage as done
 }
-
 
 // Trains `system` on `training` into the model cache unless a complete model with the same
 // key (configuration, data, size, seed, version) is there already; returns its directory.
@@ -297,7 +297,7 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
 
   nlohmann::json manifest = {{"mtbench_version", MTBENCH_VERSION}, {"started", now_iso()},
                              {"config_sha256", sha256_hex(yaml)},  {"seed", config.seed},
-                             {"threads", options.threads},        {"machine", machine_info()}};
+                             {"threads", options.threads},         {"machine", machine_info()}};
   nlohmann::json timings = nlohmann::json::object();
 
   RunResults results;
@@ -366,8 +366,8 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
         if (it == s.outputs.end()) continue;
         auto lines = read_lines(it->second);
         if (lines.size() != tests[k].refs.front().size()) {
-          fail<DataError>("system '{}': {} has {} lines but test set '{}' has {} segments", s.label, it->second.string(),
-                          lines.size(), tests[k].config.name, tests[k].refs.front().size());
+          fail<DataError>("system '{}': {} has {} lines but test set '{}' has {} segments", s.label,
+                          it->second.string(), lines.size(), tests[k].config.name, tests[k].refs.front().size());
         }
         results.tests[k].outputs[s.label] = std::move(lines);
       }
@@ -382,7 +382,7 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
     sr.train_seconds = loaded.manifest.training_seconds;
     sr.model_bytes = directory_bytes(model_dir);
     sr.parameters = read_model_parameters(model_dir);
-    sr.training_log = read_training_log(model_dir);
+    sr.training_log = training_log_of(model_dir);
 
     std::size_t translated = 0;
     for (std::size_t k = 0; k < tests.size(); ++k) {
@@ -390,7 +390,8 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
       const auto dir = run_dir / "outputs" / file_name_of(tests[k].config.name);
       const auto out_file = dir / (file_name_of(s.label) + ".txt");
       const auto explain_file = dir / (file_name_of(s.label) + ".explain.jsonl");
-      progress.log(fmt::format("[{}] translating {} ({} segments)", s.label, tests[k].config.name, tests[k].source.size()));
+      progress.log(
+          fmt::format("[{}] translating {} ({} segments)", s.label, tests[k].config.name, tests[k].source.size()));
       std::vector<nlohmann::json> explanations;
       translate_test_set(*loaded.translator, tests[k], out_file, explain_file, options, progress,
                          results.tests[k].outputs[s.label], explanations, sr.translate_seconds);

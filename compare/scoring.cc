@@ -30,8 +30,7 @@ std::vector<std::vector<const eval::StatsMatrix*>> pointers(const std::vector<st
 
 }  // namespace
 
-void score_test_set(TestSetResults& test, const std::vector<std::string>& all_labels,
-                    const ScoringOptions& options) {
+void score_test_set(TestSetResults& test, const std::vector<std::string>& all_labels, const ScoringOptions& options) {
   std::vector<std::string> labels;
   for (const auto& label : all_labels) {
     if (test.outputs.count(label)) labels.push_back(label);
@@ -83,9 +82,9 @@ void score_test_set(TestSetResults& test, const std::vector<std::string>& all_la
     const char* name;
     const char* key;
   };
-  const TestKind kinds[] = {
-      {eval::PairedTestType::kBootstrap, options.bootstrap_samples, "bootstrap", "bs"},
-      {eval::PairedTestType::kApproximateRandomization, options.randomization_trials, "approximate-randomization", "ar"}};
+  const TestKind kinds[] = {{eval::PairedTestType::kBootstrap, options.bootstrap_samples, "bootstrap", "bs"},
+                            {eval::PairedTestType::kApproximateRandomization, options.randomization_trials,
+                             "approximate-randomization", "ar"}};
   for (const auto& kind : kinds) {
     if (kind.samples <= 0 || n < 2) continue;  // one system: nothing to compare it with
     std::vector<SignificanceMatrix> matrices(metrics.size());

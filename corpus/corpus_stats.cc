@@ -62,8 +62,7 @@ double percentile(std::vector<std::size_t>& values, double q) {
   return low + (h - static_cast<double>(lo)) * (static_cast<double>(values[hi]) - low);
 }
 
-SideStats side_stats(const std::vector<std::string>& segments, const TokenizeFn& tokenize,
-                     std::string name) {
+SideStats side_stats(const std::vector<std::string>& segments, const TokenizeFn& tokenize, std::string name) {
   SideStats stats;
   stats.name = std::move(name);
   stats.segments = segments.size();
@@ -80,8 +79,7 @@ SideStats side_stats(const std::vector<std::string>& segments, const TokenizeFn&
   }
   stats.types = counts.size();
   for (const auto& entry : counts) stats.singletons += entry.second == 1;
-  stats.type_token_ratio =
-      stats.tokens ? static_cast<double>(stats.types) / static_cast<double>(stats.tokens) : 0;
+  stats.type_token_ratio = stats.tokens ? static_cast<double>(stats.types) / static_cast<double>(stats.tokens) : 0;
   if (!lengths.empty()) {
     stats.length.mean = static_cast<double>(stats.tokens) / static_cast<double>(lengths.size());
     stats.length.median = percentile(lengths, 0.5);
@@ -97,13 +95,11 @@ CorpusStats corpus_stats(const ParallelCorpus& corpus, const TokenizeFn& source_
   CorpusStats stats;
   stats.tokenization = std::move(tokenization);
   // The sides are independent; tokenizing (Moses rules) dominates, so use two threads.
-  std::thread source_thread(
-      [&] { stats.source = side_stats(corpus.source, source_tokenize, corpus.source_name); });
+  std::thread source_thread([&] { stats.source = side_stats(corpus.source, source_tokenize, corpus.source_name); });
   stats.target = side_stats(corpus.target, target_tokenize, corpus.target_name);
   source_thread.join();
   if (stats.source.tokens > 0) {
-    stats.length_ratio =
-        static_cast<double>(stats.target.tokens) / static_cast<double>(stats.source.tokens);
+    stats.length_ratio = static_cast<double>(stats.target.tokens) / static_cast<double>(stats.source.tokens);
   }
   for (std::size_t i = 0; i < corpus.size(); ++i) {
     const bool source_empty = whitespace_tokens(corpus.source[i]).empty();
@@ -136,8 +132,7 @@ std::string format_stats(const CorpusStats& stats) {
   row("characters", integer(s.characters), integer(t.characters));
   row("vocabulary (types)", integer(s.types), integer(t.types));
   row("singletons", integer(s.singletons), integer(t.singletons));
-  row("type/token ratio", fmt::format("{:.4f}", s.type_token_ratio),
-      fmt::format("{:.4f}", t.type_token_ratio));
+  row("type/token ratio", fmt::format("{:.4f}", s.type_token_ratio), fmt::format("{:.4f}", t.type_token_ratio));
   row("length mean", real(s.length.mean), real(t.length.mean));
   row("length median", real(s.length.median), real(t.length.median));
   row("length p95", real(s.length.p95), real(t.length.p95));

@@ -59,8 +59,7 @@ std::vector<std::string> whitespace_tokens(std::string_view text);
 double percentile(std::vector<std::size_t>& values, double q);
 
 // Statistics of one side.
-SideStats side_stats(const std::vector<std::string>& segments, const TokenizeFn& tokenize,
-                     std::string name);
+SideStats side_stats(const std::vector<std::string>& segments, const TokenizeFn& tokenize, std::string name);
 
 // Statistics of both sides of `corpus` (already validated: equal line counts, UTF-8).
 CorpusStats corpus_stats(const ParallelCorpus& corpus, const TokenizeFn& source_tokenize,

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "corpus/download.h"
 #include "base/error.h"
+#include "corpus/download.h"
 
 namespace mtbench {
 namespace {
@@ -48,8 +48,7 @@ std::vector<DatasetRow> registry_rows() {
        "https://raw.githubusercontent.com/multi30k/dataset/master/data/task1/raw",
        ".gz",
        {"de", "en", "fr", "cs"},
-       {"train", "val", "test_2016_flickr", "test_2017_flickr", "test_2017_mscoco",
-        "test_2018_flickr"},
+       {"train", "val", "test_2016_flickr", "test_2017_flickr", "test_2017_mscoco", "test_2018_flickr"},
        {"train", "val", "test_2016_flickr"},
        "train",
        "val",
@@ -63,34 +62,20 @@ std::vector<DatasetRow> registry_rows() {
            {"val", "en", "14f7d25ddd868909a9213e361768460edcacdd6ab9d1e77b92560dc10c10dc28"},
            {"val", "fr", "ca3106f1a72390591d25f6c45cb4cd39dec4cd3f123e099748a3ce5256c160e9"},
            {"val", "cs", "b63226e05c4bd5dd6a42897d74b86a1b9d2c31498252c572b1ea7f7996927fcc"},
-           {"test_2016_flickr", "de",
-            "9204244e408ccb38d2a55cfcd344df15005fc42a07a6e55ca6c52b6ababb8cc8"},
-           {"test_2016_flickr", "en",
-            "611d361c6334bc7246101d48097c13cf5c4413c5befc793cc629934359d532d9"},
-           {"test_2016_flickr", "fr",
-            "6d326e188d259fb1d04ac19eae3af956559b3a0b93d7635e56c90987c40c8b90"},
-           {"test_2016_flickr", "cs",
-            "200a4a74cc9560f051924abb9803be008d1908d77f747e9141aeb86dfd2797f1"},
-           {"test_2017_flickr", "de",
-            "a2c89666db00c495cd8513b9d708d5a3acc205d7de312ef2bf5fb7ebc1540aee"},
-           {"test_2017_flickr", "en",
-            "76a444ee25172e72695cddb13ae4a3bda59430617be88e0bb46b60504f054074"},
-           {"test_2017_flickr", "fr",
-            "3ba671ceb2299f3304ffafefea7a833d08632fbaf0ba18546f8a2ec2391af496"},
-           {"test_2017_mscoco", "de",
-            "799e4854c25d601cb6cb6be29eabe5667734c61ace2f495e03e429031a0bc338"},
-           {"test_2017_mscoco", "en",
-            "aab300bfb4427697987e02cd0aacd44bfe8aa50456231b6474c08038bbed2b58"},
-           {"test_2017_mscoco", "fr",
-            "754f3072ba9f124569ba5258b32730fc1d214bbf8e0c6dfb2b74401676220db0"},
-           {"test_2018_flickr", "de",
-            "ddd0130c7d97482dc5197a02141dae8dd79f20f03586c480d675c09a32daf608"},
-           {"test_2018_flickr", "en",
-            "ef4f4844037d4c5dea75c9a8ed5fd78905967a26f67c255e230cc9780032654d"},
-           {"test_2018_flickr", "fr",
-            "fb2b83fcceb937a4f7e3e93c1c51c22aba92f1e342391e6b5ba392b16a920501"},
-           {"test_2018_flickr", "cs",
-            "7d0a9db904f94c554a8c58049a9f3a5357c27f46cc3d710d70cb0b4a2585b8c2"},
+           {"test_2016_flickr", "de", "9204244e408ccb38d2a55cfcd344df15005fc42a07a6e55ca6c52b6ababb8cc8"},
+           {"test_2016_flickr", "en", "611d361c6334bc7246101d48097c13cf5c4413c5befc793cc629934359d532d9"},
+           {"test_2016_flickr", "fr", "6d326e188d259fb1d04ac19eae3af956559b3a0b93d7635e56c90987c40c8b90"},
+           {"test_2016_flickr", "cs", "200a4a74cc9560f051924abb9803be008d1908d77f747e9141aeb86dfd2797f1"},
+           {"test_2017_flickr", "de", "a2c89666db00c495cd8513b9d708d5a3acc205d7de312ef2bf5fb7ebc1540aee"},
+           {"test_2017_flickr", "en", "76a444ee25172e72695cddb13ae4a3bda59430617be88e0bb46b60504f054074"},
+           {"test_2017_flickr", "fr", "3ba671ceb2299f3304ffafefea7a833d08632fbaf0ba18546f8a2ec2391af496"},
+           {"test_2017_mscoco", "de", "799e4854c25d601cb6cb6be29eabe5667734c61ace2f495e03e429031a0bc338"},
+           {"test_2017_mscoco", "en", "aab300bfb4427697987e02cd0aacd44bfe8aa50456231b6474c08038bbed2b58"},
+           {"test_2017_mscoco", "fr", "754f3072ba9f124569ba5258b32730fc1d214bbf8e0c6dfb2b74401676220db0"},
+           {"test_2018_flickr", "de", "ddd0130c7d97482dc5197a02141dae8dd79f20f03586c480d675c09a32daf608"},
+           {"test_2018_flickr", "en", "ef4f4844037d4c5dea75c9a8ed5fd78905967a26f67c255e230cc9780032654d"},
+           {"test_2018_flickr", "fr", "fb2b83fcceb937a4f7e3e93c1c51c22aba92f1e342391e6b5ba392b16a920501"},
+           {"test_2018_flickr", "cs", "7d0a9db904f94c554a8c58049a9f3a5357c27f46cc3d710d70cb0b4a2585b8c2"},
        }},
   };
 }
@@ -148,17 +133,15 @@ std::vector<std::string> Dataset::split_languages(const std::string& split) cons
 
 const DatasetFile& Dataset::require_file(const std::string& split, const std::string& lang) const {
   if (!has_split(split)) {
-    fail<ConfigError>("dataset {} has no split '{}' (splits: {})", name, split,
-                      fmt::join(splits, ", "));
+    fail<ConfigError>("dataset {} has no split '{}' (splits: {})", name, split, fmt::join(splits, ", "));
   }
   if (!has_language(lang)) {
-    fail<ConfigError>("dataset {} has no language '{}' (languages: {})", name, lang,
-                      fmt::join(languages, ", "));
+    fail<ConfigError>("dataset {} has no language '{}' (languages: {})", name, lang, fmt::join(languages, ", "));
   }
   const DatasetFile* found = file(split, lang);
   if (found == nullptr) {
-    fail<ConfigError>("dataset {} has no '{}' file for split {} (that split exists in: {})", name,
-                      lang, split, fmt::join(split_languages(split), ", "));
+    fail<ConfigError>("dataset {} has no '{}' file for split {} (that split exists in: {})", name, lang, split,
+                      fmt::join(split_languages(split), ", "));
   }
   return *found;
 }
@@ -178,20 +161,16 @@ std::vector<const DatasetFile*> select_files(const Dataset& d, const DatasetSele
   if (selection.all && (explicit_splits || explicit_languages)) {
     fail<ConfigError>("selecting all files of {} excludes naming splits or languages", d.name);
   }
-  const auto& splits = selection.all     ? d.splits
-                       : explicit_splits ? selection.splits
-                                         : d.default_splits;
+  const auto& splits = selection.all ? d.splits : explicit_splits ? selection.splits : d.default_splits;
   const auto& languages = explicit_languages ? selection.languages : d.languages;
   for (const auto& split : splits) {
     if (!d.has_split(split)) {
-      fail<ConfigError>("dataset {} has no split '{}' (splits: {})", d.name, split,
-                        fmt::join(d.splits, ", "));
+      fail<ConfigError>("dataset {} has no split '{}' (splits: {})", d.name, split, fmt::join(d.splits, ", "));
     }
   }
   for (const auto& lang : languages) {
     if (!d.has_language(lang)) {
-      fail<ConfigError>("dataset {} has no language '{}' (languages: {})", d.name, lang,
-                        fmt::join(d.languages, ", "));
+      fail<ConfigError>("dataset {} has no language '{}' (languages: {})", d.name, lang, fmt::join(d.languages, ", "));
     }
   }
   std::vector<const DatasetFile*> files;
@@ -223,9 +202,10 @@ std::filesystem::path dataset_cache_dir(const std::string& dataset) {
   return mtbench_home() / "datasets" / dataset;
 }
 
-std::pair<std::filesystem::path, std::filesystem::path> dataset_split_paths(
-    const std::string& dataset, const std::string& source_lang, const std::string& target_lang,
-    const std::string& split) {
+std::pair<std::filesystem::path, std::filesystem::path> dataset_split_paths(const std::string& dataset,
+                                                                            const std::string& source_lang,
+                                                                            const std::string& target_lang,
+                                                                            const std::string& split) {
   const Dataset& d = find_dataset(dataset);
   const DatasetFile& source = d.require_file(split, source_lang);
   const DatasetFile& target = d.require_file(split, target_lang);

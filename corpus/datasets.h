@@ -54,8 +54,7 @@ struct DatasetSelection {
 // The files `selection` picks, in registry order of splits and languages. Combinations that do
 // not exist are left out, unless both split and language were named explicitly. An unknown split
 // or language, or an empty result, is a ConfigError listing what exists.
-std::vector<const DatasetFile*> select_files(const Dataset& dataset,
-                                             const DatasetSelection& selection);
+std::vector<const DatasetFile*> select_files(const Dataset& dataset, const DatasetSelection& selection);
 
 // All registered datasets.
 const std::vector<Dataset>& dataset_registry();
@@ -67,8 +66,9 @@ std::filesystem::path dataset_cache_dir(const std::string& dataset);
 
 // Ensures the files of `split` for `source_lang` and `target_lang` are cached (download or
 // mirror copy, checksum verified) and returns their paths (source, target).
-std::pair<std::filesystem::path, std::filesystem::path> dataset_split_paths(
-    const std::string& dataset, const std::string& source_lang, const std::string& target_lang,
-    const std::string& split);
+std::pair<std::filesystem::path, std::filesystem::path> dataset_split_paths(const std::string& dataset,
+                                                                            const std::string& source_lang,
+                                                                            const std::string& target_lang,
+                                                                            const std::string& split);
 
 }  // namespace mtbench

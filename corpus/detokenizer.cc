@@ -25,8 +25,8 @@
 #include <algorithm>
 #include <array>
 
-#include "corpus/tokenizer.h"
 #include "base/utf8.h"
+#include "corpus/tokenizer.h"
 
 namespace mtbench {
 namespace {
@@ -58,7 +58,9 @@ bool all_of_cps(std::string_view token, Pred pred) {
   return true;
 }
 
-bool in(char32_t c, std::u32string_view set) { return set.find(c) != std::u32string_view::npos; }
+bool in(char32_t c, std::u32string_view set) {
+  return set.find(c) != std::u32string_view::npos;
+}
 
 // Perl: /^[\p{IsSc}\(\[\{\¿\¡]+$/ (attaches to the right)
 bool is_opening(std::string_view t) {
@@ -98,8 +100,8 @@ bool is_clitic(std::string_view token) {
 
 // French words that elide their vowel before an apostrophe ("l’homme", "qu’il").
 bool is_french_elision(std::string_view token) {
-  static const std::array<std::string_view, 14> words = {"l", "d", "j", "m", "n", "s", "t", "c",
-                                                         "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "aujourd"};
+  static const std::array<std::string_view, 14> words = {"l", "d",  "j",     "m",      "n",      "s",      "t",
+                                                         "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "aujourd"};
   const std::string lower = ascii_lower(token);
   return std::find(words.begin(), words.end(), lower) != words.end();
 }
@@ -133,8 +135,17 @@ std::size_t entity_length(const std::vector<std::string>& words, std::size_t i) 
 std::string unescape(std::string_view token) {
   if (token.find('&') == std::string_view::npos) return std::string(token);
   static const std::array<std::pair<std::string_view, char>, 11> entities = {{
-      {"&amp;", '&'}, {"&#124;", '|'}, {"&bar;", '|'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&apos;", '\''},
-      {"&quot;", '"'}, {"&#91;", '['}, {"&#93;", ']'}, {"&bra;", '['}, {"&ket;", ']'},
+      {"&amp;", '&'},
+      {"&#124;", '|'},
+      {"&bar;", '|'},
+      {"&lt;", '<'},
+      {"&gt;", '>'},
+      {"&apos;", '\''},
+      {"&quot;", '"'},
+      {"&#91;", '['},
+      {"&#93;", ']'},
+      {"&bra;", '['},
+      {"&ket;", ']'},
   }};
   std::string out;
   for (std::size_t i = 0; i < token.size();) {
@@ -214,7 +225,8 @@ std::string MosesDetokenizer::detokenize(const std::vector<std::string>& input) 
 
     if (prev && moses_chars::is_cjk(first_cp(w)) && moses_chars::is_cjk(last_cp(*prev))) {
       attach_left(w);  // no spaces between CJK characters
-    } else if (w == "&" && (entity_length(words, i) > 0 || (prev && next && is_single_letter(*prev) && is_single_letter(*next)))) {
+    } else if (w == "&" &&
+               (entity_length(words, i) > 0 || (prev && next && is_single_letter(*prev) && is_single_letter(*next)))) {
       // An entity written in the text, which the tokenizer split: "& amp ;" -> "&amp;",
       // "& # 124 ;" -> "&#124;" (our rule); "R & D" -> "R&D" (detokenizer.perl's English
       // rule, here in every language and also for "R & amp ; D").
@@ -222,8 +234,8 @@ std::string MosesDetokenizer::detokenize(const std::vector<std::string>& input) 
       std::string joined;
       for (std::size_t k = i; k < i + std::max<std::size_t>(length, 1); ++k) joined += words[k];
       const std::size_t last = i + std::max<std::size_t>(length, 1) - 1;
-      const bool between_letters = i > 0 && last + 1 < words.size() && is_single_letter(words[i - 1]) &&
-                                   is_single_letter(words[last + 1]);
+      const bool between_letters =
+          i > 0 && last + 1 < words.size() && is_single_letter(words[i - 1]) && is_single_letter(words[last + 1]);
       if (between_letters) {
         text += joined;
         prepend_space.clear();
@@ -237,7 +249,8 @@ std::string MosesDetokenizer::detokenize(const std::vector<std::string>& input) 
     } else if (prev && next && w == ":" && all_ascii_digits(*prev) && all_ascii_digits(*next)) {
       text += w;  // times: "11 : 27" -> "11:27" (our rule)
       prepend_space.clear();
-    } else if (prev && closed_quote_at + 1 == i && w.size() > 1 && w[0] == '-' && is_alnum(first_cp(std::string_view(w).substr(1)))) {
+    } else if (prev && closed_quote_at + 1 == i && w.size() > 1 && w[0] == '-' &&
+               is_alnum(first_cp(std::string_view(w).substr(1)))) {
       attach_left(w);  // compound after a quotation: „BBQ“-Leuchtreklame (our rule)
     } else if (is_opening(w)) {
       attach_right(w);
@@ -248,11 +261,10 @@ std::string MosesDetokenizer::detokenize(const std::vector<std::string>& input) 
     } else if (en && prev && w.size() > 1 && w[0] == '\'' && is_alpha(first_cp(std::string_view(w).substr(1))) &&
                is_alnum(last_cp(*prev))) {
       attach_left(w);  // English contraction: "don 't" -> "don't"
-    } else if (cs && i > 1 && all_ascii_digits(words[i - 2]) && (*prev == "." || *prev == ",") &&
-               all_ascii_digits(w)) {
+    } else if (cs && i > 1 && all_ascii_digits(words[i - 2]) && (*prev == "." || *prev == ",") && all_ascii_digits(w)) {
       attach_left(w);  // Czech decimal numbers "3 , 5"
-    } else if (fr && next && w.size() >= 2 && w.back() == '\'' && is_alpha(last_cp(std::string_view(w).substr(0, w.size() - 1))) &&
-               is_alpha(first_cp(*next))) {
+    } else if (fr && next && w.size() >= 2 && w.back() == '\'' &&
+               is_alpha(last_cp(std::string_view(w).substr(0, w.size() - 1))) && is_alpha(first_cp(*next))) {
       attach_right(w);  // French elision: "l' homme" -> "l'homme"
     } else if (cs && next && i + 2 < words.size() && is_alpha(last_cp(w)) && (*next == "-" || *next == "–") &&
                (ascii_lower(words[i + 2]) == "li" || ascii_lower(words[i + 2]).rfind("mail", 0) == 0)) {
@@ -271,7 +283,8 @@ std::string MosesDetokenizer::detokenize(const std::vector<std::string>& input) 
       if (cs && w == "“") count = 1;  // usually closing in Czech
       if (count % 2 == 0) {
         bool partner_later = false;
-        for (std::size_t k = i + 1; k < words.size() && !partner_later; ++k) partner_later = quote_family(words[k]) == family;
+        for (std::size_t k = i + 1; k < words.size() && !partner_later; ++k)
+          partner_later = quote_family(words[k]) == family;
         if (en && w == "'" && prev && !prev->empty() && prev->back() == 's' && !partner_later) {
           // Possessive plural "the Jones' house" (Perl). Perl also applies it when another
           // quote follows, which breaks "says 'free dinner'"; we then open a quotation.

@@ -135,8 +135,7 @@ int on_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_o
   auto* transfer = static_cast<Transfer*>(user);
   // Begin the stage once the size is known (or data flows without one), so the bar has a total.
   if (!transfer->started && (total > 0 || now > 0)) {
-    transfer->progress->begin(transfer->stage, total > 0 ? static_cast<std::uint64_t>(total) : 0,
-                              "B");
+    transfer->progress->begin(transfer->stage, total > 0 ? static_cast<std::uint64_t>(total) : 0, "B");
     transfer->started = true;
   }
   if (transfer->started && now > 0 && static_cast<std::uint64_t>(now) > transfer->reported) {
@@ -199,8 +198,7 @@ std::filesystem::path resolved_home(const FetchOptions& options) {
 }
 
 std::filesystem::path resolved_mirror(const FetchOptions& options) {
-  return options.mirror.empty() ? std::filesystem::path(env_or_empty("MTBENCH_DATA_MIRROR"))
-                                : options.mirror;
+  return options.mirror.empty() ? std::filesystem::path(env_or_empty("MTBENCH_DATA_MIRROR")) : options.mirror;
 }
 
 std::string resolved_base_url(const FetchOptions& options) {
@@ -209,21 +207,19 @@ std::string resolved_base_url(const FetchOptions& options) {
   return url;
 }
 
-std::filesystem::path cached_path(const Dataset& dataset, const DatasetFile& file,
-                                  const FetchOptions& options) {
+std::filesystem::path cached_path(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options) {
   return resolved_home(options) / "datasets" / dataset.name / file.name;
 }
 
-CacheState cache_state(const Dataset& dataset, const DatasetFile& file,
-                       const FetchOptions& options) {
+CacheState cache_state(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options) {
   const auto path = cached_path(dataset, file, options);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return CacheState::kMissing;
   return sha256_file(path) == file.sha256 ? CacheState::kValid : CacheState::kCorrupt;
 }
 
-std::string download_url(const std::string& url, const std::filesystem::path& destination,
-                         const std::string& stage, const FetchOptions& options) {
+std::string download_url(const std::string& url, const std::filesystem::path& destination, const std::string& stage,
+                         const FetchOptions& options) {
   global_curl_init();
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) fail("cannot create a libcurl handle for {}", url);
@@ -249,8 +245,7 @@ std::string download_url(const std::string& url, const std::filesystem::path& de
   curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
   curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
   const CURLcode code = curl_easy_perform(h);
-  if (transfer.started)
-    transfer.progress->end(code == CURLE_OK ? format_bytes(writer.bytes()) : "failed");
+  if (transfer.started) transfer.progress->end(code == CURLE_OK ? format_bytes(writer.bytes()) : "failed");
   if (code != CURLE_OK) {
     if (transfer.write_failed) {
       fail("cannot write {}: {}", destination.string(), std::strerror(writer.error()));
@@ -267,15 +262,12 @@ std::string download_url(const std::string& url, const std::filesystem::path& de
   return writer.hex_digest();
 }
 
-FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file,
-                               const FetchOptions& options) {
+FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options) {
   Progress& progress = options.progress ? *options.progress : Progress::global();
   const auto destination = cached_path(dataset, file, options);
   std::error_code ec;
   std::filesystem::create_directories(destination.parent_path(), ec);
-  if (ec)
-    fail("cannot create the cache directory {}: {}", destination.parent_path().string(),
-         ec.message());
+  if (ec) fail("cannot create the cache directory {}: {}", destination.parent_path().string(), ec.message());
   remove_stale_temporaries(destination);
 
   if (std::filesystem::is_regular_file(destination, ec)) {
@@ -283,9 +275,8 @@ FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file,
     if (actual == file.sha256) {
       return {destination, FetchSource::kCache, std::filesystem::file_size(destination), ""};
     }
-    progress.log(
-        fmt::format("cached {} fails its checksum (expected sha256 {}, got {}); fetching it again",
-                    destination.string(), file.sha256, actual));
+    progress.log(fmt::format("cached {} fails its checksum (expected sha256 {}, got {}); fetching it again",
+                             destination.string(), file.sha256, actual));
     std::filesystem::remove(destination, ec);
   }
 
@@ -315,8 +306,7 @@ FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file,
     const std::string base = resolved_base_url(options);
     origin = base.empty() ? file.url : fmt::format("{}/{}/{}", base, dataset.name, file.name);
     try {
-      actual =
-          download_url(origin, temporary, "download " + dataset.name + "/" + file.name, options);
+      actual = download_url(origin, temporary, "download " + dataset.name + "/" + file.name, options);
     } catch (const Error& e) {
       fail("cannot fetch {}: {}", describe(dataset, file), e.what());
     }
@@ -330,14 +320,11 @@ FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file,
         dataset.name, file.name, file.split, file.language, origin, file.sha256, actual);
   }
   std::filesystem::rename(temporary, destination, ec);
-  if (ec)
-    fail("cannot move {} into place at {}: {}", temporary.string(), destination.string(),
-         ec.message());
+  if (ec) fail("cannot move {} into place at {}: {}", temporary.string(), destination.string(), ec.message());
   guard.release();
   if (options.log_fetches) {
-    progress.log(fmt::format("{} {} ({}, sha256 ok)",
-                             source == FetchSource::kMirror ? "copied" : "downloaded", file.name,
-                             format_bytes(bytes)));
+    progress.log(fmt::format("{} {} ({}, sha256 ok)", source == FetchSource::kMirror ? "copied" : "downloaded",
+                             file.name, format_bytes(bytes)));
   }
   return {destination, source, bytes, origin};
 }

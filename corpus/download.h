@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <string>
 
-#include "corpus/datasets.h"
 #include "base/progress.h"
+#include "corpus/datasets.h"
 
 namespace mtbench {
 
@@ -59,24 +59,21 @@ std::filesystem::path resolved_mirror(const FetchOptions& options);
 std::string resolved_base_url(const FetchOptions& options);
 
 // The path `file` of `dataset` has (or will have) in the cache.
-std::filesystem::path cached_path(const Dataset& dataset, const DatasetFile& file,
-                                  const FetchOptions& options = {});
+std::filesystem::path cached_path(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options = {});
 
 // Whether `file` is cached and intact (hashes the cached file).
-CacheState cache_state(const Dataset& dataset, const DatasetFile& file,
-                       const FetchOptions& options = {});
+CacheState cache_state(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options = {});
 
 // Makes sure `file` is in the cache and intact, fetching it from the mirror, the base URL
 // override or its public URL. Throws Error naming dataset, split, language and origin when it
 // cannot be fetched, and naming the file, expected and actual hash on a checksum mismatch
 // (nothing is cached in either case).
-FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file,
-                               const FetchOptions& options = {});
+FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options = {});
 
 // Downloads `url` to `destination` (written directly; callers use a temporary name), reporting
 // progress as stage `stage`. HTTP status >= 400, truncated transfers and timeouts are Errors.
 // Returns the SHA-256 of the bytes written.
-std::string download_url(const std::string& url, const std::filesystem::path& destination,
-                         const std::string& stage, const FetchOptions& options = {});
+std::string download_url(const std::string& url, const std::filesystem::path& destination, const std::string& stage,
+                         const FetchOptions& options = {});
 
 }  // namespace mtbench

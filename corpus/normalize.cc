@@ -45,8 +45,12 @@ void squeeze_spaces(std::u32string& t) {
   t.swap(out);
 }
 
-bool is_digit(char32_t c) { return u_isdigit(static_cast<UChar32>(c)); }
-bool is_ascii_letter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char32_t c) {
+  return u_isdigit(static_cast<UChar32>(c));
+}
+bool is_ascii_letter(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // Removes the character at `i` when `keep(t, i)` is false, left to right.
 template <typename Drop>
@@ -85,11 +89,16 @@ UnicodeForm parse_unicode_form(std::string_view name) {
 
 std::string unicode_form_name(UnicodeForm form) {
   switch (form) {
-    case UnicodeForm::kNone: return "none";
-    case UnicodeForm::kNFC: return "nfc";
-    case UnicodeForm::kNFD: return "nfd";
-    case UnicodeForm::kNFKC: return "nfkc";
-    case UnicodeForm::kNFKD: return "nfkd";
+    case UnicodeForm::kNone:
+      return "none";
+    case UnicodeForm::kNFC:
+      return "nfc";
+    case UnicodeForm::kNFD:
+      return "nfd";
+    case UnicodeForm::kNFKC:
+      return "nfkc";
+    case UnicodeForm::kNFKD:
+      return "nfkd";
   }
   return "none";
 }
@@ -101,14 +110,24 @@ std::string unicode_normalize(std::string_view text, UnicodeForm form) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* normalizer = nullptr;
   switch (form) {
-    case UnicodeForm::kNFC: normalizer = icu::Normalizer2::getNFCInstance(status); break;
-    case UnicodeForm::kNFD: normalizer = icu::Normalizer2::getNFDInstance(status); break;
-    case UnicodeForm::kNFKC: normalizer = icu::Normalizer2::getNFKCInstance(status); break;
-    case UnicodeForm::kNFKD: normalizer = icu::Normalizer2::getNFKDInstance(status); break;
-    case UnicodeForm::kNone: break;
+    case UnicodeForm::kNFC:
+      normalizer = icu::Normalizer2::getNFCInstance(status);
+      break;
+    case UnicodeForm::kNFD:
+      normalizer = icu::Normalizer2::getNFDInstance(status);
+      break;
+    case UnicodeForm::kNFKC:
+      normalizer = icu::Normalizer2::getNFKCInstance(status);
+      break;
+    case UnicodeForm::kNFKD:
+      normalizer = icu::Normalizer2::getNFKDInstance(status);
+      break;
+    case UnicodeForm::kNone:
+      break;
   }
   if (U_FAILURE(status) || normalizer == nullptr) fail("ICU normalizer unavailable: {}", u_errorName(status));
-  const icu::UnicodeString source = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::UnicodeString source =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   // Most text is already normalized: the quick check avoids copying it.
   if (normalizer->isNormalized(source, status) && U_SUCCESS(status)) return std::string(text);
   status = U_ZERO_ERROR;

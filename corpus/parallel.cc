@@ -4,8 +4,8 @@
 
 namespace mtbench {
 
-ParallelCorpus load_parallel(const std::filesystem::path& source_path,
-                             const std::filesystem::path& target_path, const ReadOptions& options) {
+ParallelCorpus load_parallel(const std::filesystem::path& source_path, const std::filesystem::path& target_path,
+                             const ReadOptions& options) {
   ParallelCorpus corpus;
   corpus.source = read_lines(source_path, options);
   corpus.target = read_lines(target_path, options);
@@ -36,8 +36,8 @@ ParallelCorpus load_parallel_tsv(const std::filesystem::path& path, std::size_t 
           start = tab + 1;
         }
         if (columns.size() < needed) {
-          fail<DataError>("{}:{}: expected at least {} tab-separated columns, found {}", path.string(),
-                          line_number, needed, columns.size());
+          fail<DataError>("{}:{}: expected at least {} tab-separated columns, found {}", path.string(), line_number,
+                          needed, columns.size());
         }
         corpus.source.emplace_back(columns[source_column]);
         corpus.target.emplace_back(columns[target_column]);

@@ -23,8 +23,7 @@ struct ParallelCorpus {
 
 // Reads two line-aligned files (plain or gzip). Throws DataError naming both files and both
 // line counts when they differ, and naming file and line on invalid UTF-8.
-ParallelCorpus load_parallel(const std::filesystem::path& source_path,
-                             const std::filesystem::path& target_path,
+ParallelCorpus load_parallel(const std::filesystem::path& source_path, const std::filesystem::path& target_path,
                              const ReadOptions& options = {});
 
 // Reads a TSV file whose columns `source_column` and `target_column` (0-based) hold the two

@@ -4,8 +4,8 @@
 #include <map>
 
 #include "base/error.h"
-#include "corpus/spm_api.h"
 #include "base/text_file.h"
+#include "corpus/spm_api.h"
 
 namespace mtbench {
 namespace {
@@ -126,7 +126,9 @@ std::string SubwordModel::decode_ids(const std::vector<int>& ids) const {
   return text;
 }
 
-int SubwordModel::vocab_size() const { return processor().vocab_size(); }
+int SubwordModel::vocab_size() const {
+  return processor().vocab_size();
+}
 
 int SubwordModel::piece_to_id(std::string_view piece) const {
   return processor().piece_to_id(piece);
@@ -137,9 +139,17 @@ std::string SubwordModel::id_to_piece(int id) const {
   return processor().id_to_piece(id);
 }
 
-int SubwordModel::unk_id() const { return processor().unk_id(); }
-int SubwordModel::bos_id() const { return processor().bos_id(); }
-int SubwordModel::eos_id() const { return processor().eos_id(); }
-int SubwordModel::pad_id() const { return processor().pad_id(); }
+int SubwordModel::unk_id() const {
+  return processor().unk_id();
+}
+int SubwordModel::bos_id() const {
+  return processor().bos_id();
+}
+int SubwordModel::eos_id() const {
+  return processor().eos_id();
+}
+int SubwordModel::pad_id() const {
+  return processor().pad_id();
+}
 
 }  // namespace mtbench

@@ -26,12 +26,13 @@ struct SubwordOptions {
   int threads = 1;                     // trainer threads (--num_threads)
   std::size_t max_sentences = 0;       // sample at most this many sentences, 0 = all (--input_sentence_size)
   std::vector<std::string> user_defined_symbols;  // always kept whole, e.g. "<sep>" (--user_defined_symbols)
-  int unk_id = 0;                      // id of <unk> (--unk_id)
-  int bos_id = 1;                      // id of <s>, -1 for none (--bos_id)
-  int eos_id = 2;                      // id of </s>, -1 for none (--eos_id)
-  int pad_id = 3;                      // id of <pad>, -1 for none (--pad_id; spm's default is -1)
-  std::string normalization = "identity";  // "identity" keeps text as given (we normalize upstream); or "nmt_nfkc" (--normalization_rule_name)
-  bool quiet = true;                   // silence SentencePiece's training log (--minloglevel)
+  int unk_id = 0;                                 // id of <unk> (--unk_id)
+  int bos_id = 1;                                 // id of <s>, -1 for none (--bos_id)
+  int eos_id = 2;                                 // id of </s>, -1 for none (--eos_id)
+  int pad_id = 3;                                 // id of <pad>, -1 for none (--pad_id; spm's default is -1)
+  std::string normalization =
+      "identity";  // "identity" keeps text as given (we normalize upstream); or "nmt_nfkc" (--normalization_rule_name)
+  bool quiet = true;  // silence SentencePiece's training log (--minloglevel)
 };
 
 // A trained SentencePiece model. Copies share the underlying processor; all const methods
@@ -69,8 +70,8 @@ class SubwordModel {
  private:
   const spm::Backend& processor() const;
 
-  std::string bytes_;                                // serialized ModelProto
-  std::shared_ptr<const spm::Backend> processor_;    // loaded from bytes_ (corpus/spm_api.h)
+  std::string bytes_;                              // serialized ModelProto
+  std::shared_ptr<const spm::Backend> processor_;  // loaded from bytes_ (corpus/spm_api.h)
 };
 
 }  // namespace mtbench

@@ -15,9 +15,9 @@
 
 #include <array>
 
+#include "base/utf8.h"
 #include "corpus/nonbreaking_prefixes.h"
 #include "corpus/tokenizer.h"
-#include "base/utf8.h"
 
 namespace mtbench {
 
@@ -45,8 +45,7 @@ bool is_alpha(char32_t c) {
 
 bool is_alnum(char32_t c) {
   if (c < 128) return kAscii[c] & (kAlpha | kDigit);
-  return u_isUAlphabetic(static_cast<UChar32>(c)) ||
-         u_charType(static_cast<UChar32>(c)) == U_DECIMAL_DIGIT_NUMBER;
+  return u_isUAlphabetic(static_cast<UChar32>(c)) || u_charType(static_cast<UChar32>(c)) == U_DECIMAL_DIGIT_NUMBER;
 }
 
 bool is_number(char32_t c) {
@@ -59,17 +58,19 @@ bool is_lower(char32_t c) {
   return u_isULowercase(static_cast<UChar32>(c));
 }
 
-bool is_currency(char32_t c) { return u_charType(static_cast<UChar32>(c)) == U_CURRENCY_SYMBOL; }
+bool is_currency(char32_t c) {
+  return u_charType(static_cast<UChar32>(c)) == U_CURRENCY_SYMBOL;
+}
 
 bool is_cjk(char32_t c) {
-  return (c >= 0x1100 && c <= 0x11FF) ||    // Hangul Jamo
-         (c >= 0x2E80 && c <= 0x9FFF) ||    // CJK radicals, punctuation, kana, unified ideographs
-         (c >= 0xA960 && c <= 0xA97F) ||    // Hangul Jamo extended-A
-         (c >= 0xAC00 && c <= 0xD7FF) ||    // Hangul syllables
-         (c >= 0xF900 && c <= 0xFAFF) ||    // CJK compatibility ideographs
-         (c >= 0xFE30 && c <= 0xFE4F) ||    // CJK compatibility forms
-         (c >= 0xFF00 && c <= 0xFFEF) ||    // half- and full-width forms
-         (c >= 0x20000 && c <= 0x3FFFF);    // supplementary ideographic planes
+  return (c >= 0x1100 && c <= 0x11FF) ||  // Hangul Jamo
+         (c >= 0x2E80 && c <= 0x9FFF) ||  // CJK radicals, punctuation, kana, unified ideographs
+         (c >= 0xA960 && c <= 0xA97F) ||  // Hangul Jamo extended-A
+         (c >= 0xAC00 && c <= 0xD7FF) ||  // Hangul syllables
+         (c >= 0xF900 && c <= 0xFAFF) ||  // CJK compatibility ideographs
+         (c >= 0xFE30 && c <= 0xFE4F) ||  // CJK compatibility forms
+         (c >= 0xFF00 && c <= 0xFFEF) ||  // half- and full-width forms
+         (c >= 0x20000 && c <= 0x3FFFF);  // supplementary ideographic planes
 }
 
 }  // namespace moses_chars
@@ -88,11 +89,21 @@ constexpr char32_t kMultiDot = 0xF0000;
 constexpr char32_t kProtectedBase = 0xF0001;
 constexpr char32_t kProtectedLast = 0x10FFFD;
 
-bool is_placeholder(char32_t c) { return c >= kMultiDot; }
-bool alpha(char32_t c) { return is_placeholder(c) || is_alpha(c); }
-bool alnum(char32_t c) { return is_placeholder(c) || is_alnum(c); }
-bool number(char32_t c) { return !is_placeholder(c) && is_number(c); }
-bool lower(char32_t c) { return !is_placeholder(c) && is_lower(c); }
+bool is_placeholder(char32_t c) {
+  return c >= kMultiDot;
+}
+bool alpha(char32_t c) {
+  return is_placeholder(c) || is_alpha(c);
+}
+bool alnum(char32_t c) {
+  return is_placeholder(c) || is_alnum(c);
+}
+bool number(char32_t c) {
+  return !is_placeholder(c) && is_number(c);
+}
+bool lower(char32_t c) {
+  return !is_placeholder(c) && is_lower(c);
+}
 
 bool is_space(char32_t c) {
   if (c < 128) return c == ' ' || (c >= '\t' && c <= '\r');
@@ -101,7 +112,7 @@ bool is_space(char32_t c) {
 
 // State shared by the steps of one tokenize() call.
 struct Work {
-  std::u32string text;                    // the segment being rewritten
+  std::u32string text;                     // the segment being rewritten
   std::vector<std::u32string> protected_;  // originals of protected spans, by placeholder index
   std::vector<std::size_t> dot_runs;       // lengths of the multi-dot runs, in order
 };
@@ -147,7 +158,9 @@ std::size_t url_end(const std::u32string& t, std::size_t i) {
 std::size_t email_end(const std::u32string& t, std::size_t i) {
   if (!ascii_alnum(t[i]) || (i > 0 && (alnum(t[i - 1]) || t[i - 1] == '.'))) return i;
   std::size_t at = i;
-  while (at < t.size() && (ascii_alnum(t[at]) || std::u32string_view(U"._%+-").find(t[at]) != std::u32string_view::npos)) ++at;
+  while (at < t.size() &&
+         (ascii_alnum(t[at]) || std::u32string_view(U"._%+-").find(t[at]) != std::u32string_view::npos))
+    ++at;
   if (at >= t.size() || t[at] != '@') return i;
   std::size_t end = at + 1;
   while (end < t.size() && (ascii_alnum(t[end]) || t[end] == '.' || t[end] == '-')) ++end;
@@ -323,11 +336,12 @@ void split_apostrophes(Work& w, const std::string& lang) {
   if (lang == "en") {
     // Perl: split contractions right ("don 't", "John 's", "1990 's").
     apostrophe_rule(w, not_a, not_a, Apostrophe::kSplit);
-    apostrophe_rule(w, [](char32_t c) { return !alpha(c) && !number(c); }, is_a, Apostrophe::kSplit);
+    apostrophe_rule(
+        w, [](char32_t c) { return !alpha(c) && !number(c); }, is_a, Apostrophe::kSplit);
     apostrophe_rule(w, is_a, not_a, Apostrophe::kSplit);
     apostrophe_rule(w, is_a, is_a, Apostrophe::kAttachRight);
-    apostrophe_rule(w, [](char32_t c) { return number(c); }, [](char32_t c) { return c == 's'; },
-                    Apostrophe::kAttachRight);
+    apostrophe_rule(
+        w, [](char32_t c) { return number(c); }, [](char32_t c) { return c == 's'; }, Apostrophe::kAttachRight);
   } else if (lang == "fr" || lang == "it" || lang == "ga" || lang == "ca") {
     // Perl: split contractions left ("l' homme", "aujourd' hui").
     apostrophe_rule(w, not_a, not_a, Apostrophe::kSplit);
@@ -425,15 +439,32 @@ void split_final_periods(Work& w, const NonbreakingPrefixes& prefixes) {
 // Perl's escaping (on unless -no-escape): & | < > ' " [ ].
 void append_escaped(std::string& out, char32_t c) {
   switch (c) {
-    case '&': out += "&amp;"; break;
-    case '|': out += "&#124;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '\'': out += "&apos;"; break;
-    case '"': out += "&quot;"; break;
-    case '[': out += "&#91;"; break;
-    case ']': out += "&#93;"; break;
-    default: utf8::append(out, c);
+    case '&':
+      out += "&amp;";
+      break;
+    case '|':
+      out += "&#124;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '\'':
+      out += "&apos;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '[':
+      out += "&#91;";
+      break;
+    case ']':
+      out += "&#93;";
+      break;
+    default:
+      utf8::append(out, c);
   }
 }
 
@@ -479,7 +510,9 @@ std::vector<std::string> MosesTokenizer::tokenize(std::string_view text) const {
   return tokens;
 }
 
-std::string MosesTokenizer::tokenize_to_string(std::string_view text) const { return join_tokens(tokenize(text)); }
+std::string MosesTokenizer::tokenize_to_string(std::string_view text) const {
+  return join_tokens(tokenize(text));
+}
 
 std::vector<std::string> split_whitespace(std::string_view text) {
   std::vector<std::string> out;

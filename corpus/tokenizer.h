@@ -42,8 +42,8 @@ class MosesDetokenizer {
   std::string detokenize_string(std::string_view text) const;
 
  private:
-  std::string lang_;       // language code
-  bool unescape_ = true;   // undo the tokenizer's XML escaping (detokenizer.perl always does)
+  std::string lang_;      // language code
+  bool unescape_ = true;  // undo the tokenizer's XML escaping (detokenizer.perl always does)
 };
 
 // Character classes of the Perl regexes in tokenizer.perl/detokenizer.perl, answered by ICU

@@ -18,8 +18,8 @@
 
 #include "base/error.h"
 #include "base/text_file.h"
-#include "corpus/tokenizer.h"
 #include "base/utf8.h"
+#include "corpus/tokenizer.h"
 
 namespace mtbench {
 namespace {
@@ -30,8 +30,8 @@ bool is_sentence_end(std::string_view token) {
 }
 
 bool is_delayed_sentence_start(std::string_view token) {
-  return token == "(" || token == "[" || token == "\"" || token == "'" || token == "&apos;" ||
-         token == "&quot;" || token == "&#91;" || token == "&#93;";
+  return token == "(" || token == "[" || token == "\"" || token == "'" || token == "&apos;" || token == "&quot;" ||
+         token == "&#91;" || token == "&#93;";
 }
 
 // Splits "word|factor|factor" into the word and the factor suffix (truecase.perl).
@@ -105,7 +105,8 @@ std::vector<std::string> Truecaser::truecase(const std::vector<std::string>& tok
     std::string cased;
     if (best != best_.end() && sentence_start) {
       cased = best->second;  // sentence start: the most frequent casing
-    } else if (const auto known = counts_.find(lower); known != counts_.end() && known->second.count(std::string(word))) {
+    } else if (const auto known = counts_.find(lower);
+               known != counts_.end() && known->second.count(std::string(word))) {
       cased = word;  // a casing seen in training is left alone
     } else if (best != best_.end()) {
       cased = best->second;  // an unseen casing of a known word

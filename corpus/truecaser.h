@@ -31,7 +31,7 @@ class Truecaser {
   bool empty() const { return best_.empty(); }
 
  private:
-  std::unordered_map<std::string, std::string> best_;   // lowercase -> most frequent casing
+  std::unordered_map<std::string, std::string> best_;                              // lowercase -> most frequent casing
   std::unordered_map<std::string, std::unordered_map<std::string, long>> counts_;  // lowercase -> casing -> count
 };
 

@@ -26,8 +26,7 @@ using NgramCounts = std::unordered_map<std::string, std::size_t>;
 
 // n-grams of orders [min_order, max_order] in text order (shorter first), as compare-mt
 // iterates them.
-std::vector<std::string> ngrams_of(const std::vector<std::string>& words, int min_order,
-                                   int max_order) {
+std::vector<std::string> ngrams_of(const std::vector<std::string>& words, int min_order, int max_order) {
   std::vector<std::string> out;
   for (int n = min_order; n <= max_order; ++n) {
     for (std::size_t i = 0; i + static_cast<std::size_t>(n) <= words.size(); ++i) {
@@ -40,16 +39,14 @@ std::vector<std::string> ngrams_of(const std::vector<std::string>& words, int mi
 }
 
 // Matched n-gram counts of one output against the reference, clipped per segment.
-NgramCounts matched_ngrams(const std::vector<std::string>& reference,
-                           const std::vector<std::string>& output, const AnalysisOptions& options) {
+NgramCounts matched_ngrams(const std::vector<std::string>& reference, const std::vector<std::string>& output,
+                           const AnalysisOptions& options) {
   NgramCounts matched;
   for (std::size_t i = 0; i < output.size(); ++i) {
     NgramCounts available;
-    for (auto& gram :
-         ngrams_of(words_13a(reference[i]), options.min_ngram_order, options.max_ngram_order))
+    for (auto& gram : ngrams_of(words_13a(reference[i]), options.min_ngram_order, options.max_ngram_order))
       ++available[gram];
-    for (auto& gram :
-         ngrams_of(words_13a(output[i]), options.min_ngram_order, options.max_ngram_order)) {
+    for (auto& gram : ngrams_of(words_13a(output[i]), options.min_ngram_order, options.max_ngram_order)) {
       auto it = available.find(gram);
       if (it != available.end() && it->second > 0) {
         --it->second;
@@ -79,13 +76,11 @@ std::vector<std::string> words_13a(const std::string& segment) {
 }
 
 std::size_t bucket_of(std::uint64_t value, const std::vector<std::uint64_t>& edges) {
-  return static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), value) -
-                                  edges.begin());
+  return static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), value) - edges.begin());
 }
 
 std::vector<std::string> bucket_labels(const std::vector<std::uint64_t>& edges) {
-  if (!std::is_sorted(edges.begin(), edges.end()) ||
-      std::adjacent_find(edges.begin(), edges.end()) != edges.end() ||
+  if (!std::is_sorted(edges.begin(), edges.end()) || std::adjacent_find(edges.begin(), edges.end()) != edges.end() ||
       (!edges.empty() && edges[0] == 0)) {
     fail<ConfigError>("analysis: bucket edges must be positive and strictly increasing, got [{}]",
                       fmt::join(edges, ", "));
@@ -103,13 +98,13 @@ std::vector<std::string> bucket_labels(const std::vector<std::uint64_t>& edges) 
   return labels;
 }
 
-std::vector<BucketValues> bleu_by_source_length(
-    const std::vector<std::string>& source, const std::vector<std::vector<std::string>>& references,
-    const std::vector<std::vector<std::string>>& outputs, const std::vector<std::uint64_t>& edges) {
+std::vector<BucketValues> bleu_by_source_length(const std::vector<std::string>& source,
+                                                const std::vector<std::vector<std::string>>& references,
+                                                const std::vector<std::vector<std::string>>& outputs,
+                                                const std::vector<std::uint64_t>& edges) {
   const auto labels = bucket_labels(edges);
   std::vector<std::vector<std::size_t>> members(labels.size());
-  for (std::size_t i = 0; i < source.size(); ++i)
-    members[bucket_of(words_13a(source[i]).size(), edges)].push_back(i);
+  for (std::size_t i = 0; i < source.size(); ++i) members[bucket_of(words_13a(source[i]).size(), edges)].push_back(i);
   Bleu bleu;
   bleu.set_references(references);
   check_sizes(source.size(), bleu.num_segments(), "the reference");
@@ -122,17 +117,16 @@ std::vector<BucketValues> bleu_by_source_length(
   for (std::size_t b = 0; b < labels.size(); ++b) {
     if (members[b].empty()) continue;
     BucketValues bucket{labels[b], members[b].size(), {}};
-    for (const auto& s : stats)
-      bucket.values.push_back(bleu.score_from_stats(s.sum(members[b])).score);
+    for (const auto& s : stats) bucket.values.push_back(bleu.score_from_stats(s.sum(members[b])).score);
     out.push_back(std::move(bucket));
   }
   return out;
 }
 
-std::vector<BucketValues> fmeasure_by_frequency(
-    const std::vector<std::string>& reference, const std::vector<std::vector<std::string>>& outputs,
-    const std::map<std::string, std::uint64_t>& train_counts,
-    const std::vector<std::uint64_t>& edges) {
+std::vector<BucketValues> fmeasure_by_frequency(const std::vector<std::string>& reference,
+                                                const std::vector<std::vector<std::string>>& outputs,
+                                                const std::map<std::string, std::uint64_t>& train_counts,
+                                                const std::vector<std::uint64_t>& edges) {
   const auto labels = bucket_labels(edges);
   auto bucket_of_word = [&](const std::string& word) {
     auto it = train_counts.find(word);
@@ -153,8 +147,7 @@ std::vector<BucketValues> fmeasure_by_frequency(
         auto it = out_count.find(w);
         if (it != out_count.end()) bucket.matched += static_cast<double>(std::min(c, it->second));
       }
-      for (const auto& [w, c] : out_count)
-        counts[s][bucket_of_word(w)].output += static_cast<double>(c);
+      for (const auto& [w, c] : out_count) counts[s][bucket_of_word(w)].output += static_cast<double>(c);
     }
   }
   std::vector<BucketValues> out;
@@ -170,31 +163,27 @@ std::vector<BucketValues> fmeasure_by_frequency(
       const auto& c = counts[s][b];
       const double precision = c.output > 0 ? c.matched / c.output : 0.0;
       const double recall = c.reference > 0 ? c.matched / c.reference : 0.0;
-      bucket.values.push_back(precision + recall > 0 ? 2 * precision * recall / (precision + recall)
-                                                     : 0.0);
+      bucket.values.push_back(precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0);
     }
     out.push_back(std::move(bucket));
   }
   return out;
 }
 
-SalientNgrams salient_ngrams(const std::vector<std::string>& reference,
-                             const std::vector<std::string>& output_a,
-                             const std::vector<std::string>& output_b,
-                             const AnalysisOptions& options) {
+SalientNgrams salient_ngrams(const std::vector<std::string>& reference, const std::vector<std::string>& output_a,
+                             const std::vector<std::string>& output_b, const AnalysisOptions& options) {
   check_sizes(reference.size(), output_a.size(), "system A's output");
   check_sizes(reference.size(), output_b.size(), "system B's output");
   if (options.min_ngram_order < 1 || options.max_ngram_order < options.min_ngram_order)
-    fail<ConfigError>("analysis: n-gram orders must satisfy 1 <= min ({}) <= max ({})",
-                      options.min_ngram_order, options.max_ngram_order);
+    fail<ConfigError>("analysis: n-gram orders must satisfy 1 <= min ({}) <= max ({})", options.min_ngram_order,
+                      options.max_ngram_order);
   const NgramCounts a = matched_ngrams(reference, output_a, options);
   const NgramCounts b = matched_ngrams(reference, output_b, options);
   std::vector<NgramSalience> all;
   const double alpha = options.ngram_alpha;
   auto add = [&](const std::string& gram, std::size_t ca, std::size_t cb) {
     // compare-mt's stat_utils.extract_salient_features: (m_A + alpha) / (m_A + m_B + 2 alpha).
-    const double score =
-        (static_cast<double>(ca) + alpha) / (static_cast<double>(ca + cb) + 2 * alpha);
+    const double score = (static_cast<double>(ca) + alpha) / (static_cast<double>(ca + cb) + 2 * alpha);
     all.push_back({gram, score, ca, cb});
   };
   for (const auto& [gram, ca] : a) {
@@ -206,16 +195,14 @@ SalientNgrams salient_ngrams(const std::vector<std::string>& reference,
   auto order = [](bool descending) {
     return [descending](const NgramSalience& x, const NgramSalience& y) {
       if (x.score != y.score) return descending ? x.score > y.score : x.score < y.score;
-      if (x.count_a + x.count_b != y.count_a + y.count_b)
-        return x.count_a + x.count_b > y.count_a + y.count_b;
+      if (x.count_a + x.count_b != y.count_a + y.count_b) return x.count_a + x.count_b > y.count_a + y.count_b;
       return x.ngram < y.ngram;
     };
   };
   SalientNgrams out;
   auto take = [&](bool descending, std::vector<NgramSalience>& into) {
     const std::size_t n = std::min(options.ngram_top, all.size());
-    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end(),
-                      order(descending));
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end(), order(descending));
     for (std::size_t i = 0; i < n; ++i) {
       // Only n-grams actually favouring that side (a score of exactly 1/2 favours neither).
       if (descending ? all[i].score > 0.5 : all[i].score < 0.5) into.push_back(all[i]);
@@ -232,13 +219,11 @@ std::vector<double> sentence_bleu(const std::vector<std::vector<std::string>>& r
   bleu.set_references(references);
   const StatsMatrix stats = bleu.segment_stats(output);
   std::vector<double> scores(stats.rows);
-  for (std::size_t i = 0; i < stats.rows; ++i)
-    scores[i] = bleu.sentence_score_from_stats(stats.row(i)).score;
+  for (std::size_t i = 0; i < stats.rows; ++i) scores[i] = bleu.sentence_score_from_stats(stats.row(i)).score;
   return scores;
 }
 
-std::vector<std::size_t> most_different_segments(const std::vector<std::vector<double>>& scores,
-                                                 std::size_t n) {
+std::vector<std::size_t> most_different_segments(const std::vector<std::vector<double>>& scores, std::size_t n) {
   if (scores.empty()) return {};
   const std::size_t segments = scores[0].size();
   std::vector<std::pair<double, std::size_t>> spread;
@@ -251,8 +236,7 @@ std::vector<std::size_t> most_different_segments(const std::vector<std::vector<d
     }
     spread.emplace_back(hi - lo, i);
   }
-  std::stable_sort(spread.begin(), spread.end(),
-                   [](const auto& x, const auto& y) { return x.first > y.first; });
+  std::stable_sort(spread.begin(), spread.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
   std::vector<std::size_t> out;
   for (std::size_t k = 0; k < std::min(n, spread.size()); ++k) out.push_back(spread[k].second);
   return out;
@@ -262,8 +246,7 @@ OutputCounts output_counts(const std::vector<std::string>& source,
                            const std::vector<std::vector<std::string>>& references,
                            const std::vector<std::string>& output) {
   OutputCounts counts;
-  for (const auto& stream : references)
-    check_sizes(output.size(), stream.size(), "a reference stream");
+  for (const auto& stream : references) check_sizes(output.size(), stream.size(), "a reference stream");
   const bool with_source = !source.empty();
   if (with_source) check_sizes(output.size(), source.size(), "the source");
   for (std::size_t i = 0; i < output.size(); ++i) {
@@ -277,12 +260,11 @@ OutputCounts output_counts(const std::vector<std::string>& source,
     for (const auto& stream : references)
       for (auto& w : words_13a(stream[i])) reference_words.insert(std::move(w));
     for (const auto& w : words)
-      if (has_letter(w) && source_words.count(w) && !reference_words.count(w))
-        ++counts.untranslated_words;
+      if (has_letter(w) && source_words.count(w) && !reference_words.count(w)) ++counts.untranslated_words;
   }
-  counts.length_ratio = counts.reference_words ? static_cast<double>(counts.output_words) /
-                                                     static_cast<double>(counts.reference_words)
-                                               : 0.0;
+  counts.length_ratio = counts.reference_words
+                            ? static_cast<double>(counts.output_words) / static_cast<double>(counts.reference_words)
+                            : 0.0;
   return counts;
 }
 

@@ -23,11 +23,11 @@ namespace mtbench::eval {
 struct AnalysisOptions {
   std::vector<std::uint64_t> length_edges = {
       10, 15, 20, 25, 30, 40, 50};  // source-length bucket starts after the first (bucket_cutoffs)
-  std::vector<std::uint64_t> frequency_edges = {
-      1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000};  // training-frequency bucket starts after 0
-  int min_ngram_order = 1;                           // shortest n-gram compared (min_ngram_length)
-  int max_ngram_order = 4;                           // longest n-gram compared (max_ngram_length)
-  double ngram_alpha = 1.0;                          // salience smoothing (alpha)
+  std::vector<std::uint64_t> frequency_edges = {1,  2,   4,   8,   16,  32,
+                                                64, 128, 256, 512, 1000};  // training-frequency bucket starts after 0
+  int min_ngram_order = 1;           // shortest n-gram compared (min_ngram_length)
+  int max_ngram_order = 4;           // longest n-gram compared (max_ngram_length)
+  double ngram_alpha = 1.0;          // salience smoothing (alpha)
   std::size_t ngram_top = 15;        // n-grams reported per direction (report_length)
   std::size_t max_ngram_pairs = 28;  // system pairs compared, in order (8 systems = all pairs)
   std::size_t examples = 30;         // segments kept where the systems differ most (report_length)
@@ -35,10 +35,9 @@ struct AnalysisOptions {
 
 // One bucket: its label, how many items fall in it, one value per system (in input order).
 struct BucketValues {
-  std::string label;      // "10-14" (length) or "2-3" (frequency), "50+", "0"
-  std::size_t count = 0;  // sentences (length) or reference words (frequency)
-  std::vector<double>
-      values;  // per system: corpus BLEU (length) or word F-measure in 0..1 (frequency)
+  std::string label;           // "10-14" (length) or "2-3" (frequency), "50+", "0"
+  std::size_t count = 0;       // sentences (length) or reference words (frequency)
+  std::vector<double> values;  // per system: corpus BLEU (length) or word F-measure in 0..1 (frequency)
 };
 
 // One n-gram with its salience between systems A and B.
@@ -76,26 +75,25 @@ std::vector<std::string> bucket_labels(const std::vector<std::uint64_t>& edges);
 // Corpus BLEU (sacreBLEU defaults) of each system on the segments of each source-length bucket
 // (source length in 13a tokens). Buckets without segments are left out. Throws Error when the
 // sizes of source, references and outputs differ.
-std::vector<BucketValues> bleu_by_source_length(
-    const std::vector<std::string>& source, const std::vector<std::vector<std::string>>& references,
-    const std::vector<std::vector<std::string>>& outputs, const std::vector<std::uint64_t>& edges);
+std::vector<BucketValues> bleu_by_source_length(const std::vector<std::string>& source,
+                                                const std::vector<std::vector<std::string>>& references,
+                                                const std::vector<std::vector<std::string>>& outputs,
+                                                const std::vector<std::uint64_t>& edges);
 
 // Word F-measure (in 0..1) of each system per bucket of training frequency: a word's bucket is its
 // count in `train_counts` (0 when absent); per segment a word type matches min(count in output,
 // count in reference) times, as compare-mt's bag-of-words matching; precision and recall are
 // summed over the bucket's words. Buckets without reference or output words are left out.
-std::vector<BucketValues> fmeasure_by_frequency(
-    const std::vector<std::string>& reference, const std::vector<std::vector<std::string>>& outputs,
-    const std::map<std::string, std::uint64_t>& train_counts,
-    const std::vector<std::uint64_t>& edges);
+std::vector<BucketValues> fmeasure_by_frequency(const std::vector<std::string>& reference,
+                                                const std::vector<std::vector<std::string>>& outputs,
+                                                const std::map<std::string, std::uint64_t>& train_counts,
+                                                const std::vector<std::uint64_t>& edges);
 
 // compare-mt's salient n-grams (compare_type "match"): n-grams of the outputs matched in the
 // reference (clipped per segment, in output order), scored by the smoothed ratio above; ties
 // broken by the larger total count, then alphabetically, so the order is deterministic.
-SalientNgrams salient_ngrams(const std::vector<std::string>& reference,
-                             const std::vector<std::string>& output_a,
-                             const std::vector<std::string>& output_b,
-                             const AnalysisOptions& options);
+SalientNgrams salient_ngrams(const std::vector<std::string>& reference, const std::vector<std::string>& output_a,
+                             const std::vector<std::string>& output_b, const AnalysisOptions& options);
 
 // Sentence BLEU (sacreBLEU's sentence_score: exp smoothing, effective order) of each segment.
 std::vector<double> sentence_bleu(const std::vector<std::vector<std::string>>& references,
@@ -103,8 +101,7 @@ std::vector<double> sentence_bleu(const std::vector<std::vector<std::string>>& r
 
 // The `n` segments with the largest spread (max - min) of the systems' sentence scores,
 // largest first (ties: lower index first). scores[s][i] = system s on segment i.
-std::vector<std::size_t> most_different_segments(const std::vector<std::vector<double>>& scores,
-                                                 std::size_t n);
+std::vector<std::size_t> most_different_segments(const std::vector<std::vector<double>>& scores, std::size_t n);
 
 // Length and untranslated-word counts of one output.
 OutputCounts output_counts(const std::vector<std::string>& source,

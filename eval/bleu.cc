@@ -13,17 +13,19 @@ namespace mtbench::eval {
 // References tokenized once, as integer word ids (id 0 is reserved for words that occur in
 // no reference), flattened into one array.
 struct Bleu::RefCache {
-  Vocabulary vocabulary;                                   // word -> id (from 1)
-  std::vector<std::uint32_t> ids;                          // all references' word ids
-  std::vector<std::uint32_t> ref_begin;                    // reference r: ids[ref_begin[r], ref_begin[r+1])
-  std::vector<std::uint32_t> segment_begin;                // segment i: refs [segment_begin[i], segment_begin[i+1])
-  NgramKeyer keyer;                                        // packing of n-grams of ids
+  Vocabulary vocabulary;                     // word -> id (from 1)
+  std::vector<std::uint32_t> ids;            // all references' word ids
+  std::vector<std::uint32_t> ref_begin;      // reference r: ids[ref_begin[r], ref_begin[r+1])
+  std::vector<std::uint32_t> segment_begin;  // segment i: refs [segment_begin[i], segment_begin[i+1])
+  NgramKeyer keyer;                          // packing of n-grams of ids
 };
 
 namespace {
 
 // sacreBLEU's my_log: log(0) is a large negative number instead of an error.
-double my_log(double x) { return x == 0.0 ? -9999999999.0 : std::log(x); }
+double my_log(double x) {
+  return x == 0.0 ? -9999999999.0 : std::log(x);
+}
 
 std::optional<double> default_smooth_value(const std::string& method) {
   if (method == "floor") return 0.1;
@@ -54,7 +56,9 @@ std::string Bleu::signature() const {
                      tokenizer_->signature(), smooth);
 }
 
-std::size_t Bleu::num_segments() const { return refs_ ? refs_->segment_begin.size() - 1 : 0; }
+std::size_t Bleu::num_segments() const {
+  return refs_ ? refs_->segment_begin.size() - 1 : 0;
+}
 
 namespace {
 
@@ -216,16 +220,15 @@ Score to_score(const BleuDetails& d) {
     if (i) precisions += '/';
     precisions += fmt::format("{:.1f}", d.precisions[i]);
   }
-  s.verbose = fmt::format("{} (BP = {:.3f} ratio = {:.3f} hyp_len = {} ref_len = {})", precisions, d.bp,
-                          d.ratio, d.sys_len, d.ref_len);
+  s.verbose = fmt::format("{} (BP = {:.3f} ratio = {:.3f} hyp_len = {} ref_len = {})", precisions, d.bp, d.ratio,
+                          d.sys_len, d.ref_len);
   return s;
 }
 
 }  // namespace
 
 Score Bleu::score_from_stats(const std::vector<double>& stats) const {
-  if (stats.size() != stats_width())
-    fail("BLEU: expected {} statistics, got {}", stats_width(), stats.size());
+  if (stats.size() != stats_width()) fail("BLEU: expected {} statistics, got {}", stats_width(), stats.size());
   return to_score(details_from_stats(stats.data(), options_.effective_order));
 }
 

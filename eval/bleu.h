@@ -27,12 +27,12 @@ struct BleuOptions {
 
 // BLEU's score parts, as sacreBLEU's BLEUScore carries them.
 struct BleuDetails {
-  double score = 0.0;                 // BLEU in 0..100
-  std::vector<double> precisions;     // smoothed n-gram precisions in percent, one per order
-  double bp = 0.0;                    // brevity penalty
-  double ratio = 0.0;                 // hyp_len / ref_len (0 when ref_len is 0)
-  std::int64_t sys_len = 0;           // hypothesis length in tokens
-  std::int64_t ref_len = 0;           // effective reference length in tokens
+  double score = 0.0;              // BLEU in 0..100
+  std::vector<double> precisions;  // smoothed n-gram precisions in percent, one per order
+  double bp = 0.0;                 // brevity penalty
+  double ratio = 0.0;              // hyp_len / ref_len (0 when ref_len is 0)
+  std::int64_t sys_len = 0;        // hypothesis length in tokens
+  std::int64_t ref_len = 0;        // effective reference length in tokens
 };
 
 class Bleu : public Metric {
@@ -64,11 +64,11 @@ class Bleu : public Metric {
   }
 
  private:
-  BleuOptions options_;                        // as given (validated)
-  double smooth_value_ = 0.0;                  // resolved smoothing value
-  std::unique_ptr<BleuTokenizer> tokenizer_;   // from options_.tokenize
-  std::unique_ptr<RefCache> refs_;             // set by set_references
-  std::string nrefs_ = "1";                    // signature nrefs: "1", "2", ... or "var"
+  BleuOptions options_;                       // as given (validated)
+  double smooth_value_ = 0.0;                 // resolved smoothing value
+  std::unique_ptr<BleuTokenizer> tokenizer_;  // from options_.tokenize
+  std::unique_ptr<RefCache> refs_;            // set by set_references
+  std::string nrefs_ = "1";                   // signature nrefs: "1", "2", ... or "var"
 };
 
 }  // namespace mtbench::eval

@@ -63,14 +63,14 @@ struct ChrfSymbols {
 
 // Vocabularies built from the references, and the references as ids.
 struct Chrf::RefCache {
-  std::vector<std::uint32_t> bmp_ids;                       // code point < 0x10000 -> char id
-  std::unordered_map<char32_t, std::uint32_t> astral_ids;   // other code points -> char id
-  std::uint32_t num_chars = 0;                              // distinct characters
-  Vocabulary words;                                         // word -> id (from 1)
-  NgramKeyer char_keyer;                                    // packing of character n-grams
-  NgramKeyer word_keyer;                                    // packing of word n-grams
-  std::vector<ChrfSymbols> refs;                            // all references
-  std::vector<std::uint32_t> segment_begin;                 // segment i: refs [begin[i], begin[i+1])
+  std::vector<std::uint32_t> bmp_ids;                      // code point < 0x10000 -> char id
+  std::unordered_map<char32_t, std::uint32_t> astral_ids;  // other code points -> char id
+  std::uint32_t num_chars = 0;                             // distinct characters
+  Vocabulary words;                                        // word -> id (from 1)
+  NgramKeyer char_keyer;                                   // packing of character n-grams
+  NgramKeyer word_keyer;                                   // packing of word n-grams
+  std::vector<ChrfSymbols> refs;                           // all references
+  std::vector<std::uint32_t> segment_begin;                // segment i: refs [begin[i], begin[i+1])
 
   std::uint32_t char_id(char32_t c) const {
     if (c < 0x10000) return bmp_ids[c];
@@ -90,8 +90,7 @@ namespace {
 
 // string.punctuation, the set chrF++'s word splitter separates from word edges.
 bool is_ascii_punct(char c) {
-  return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
-         (c >= 0x7B && c <= 0x7E);
+  return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
 }
 
 // sacreBLEU's CHRF._remove_punctuation (after m-popovic/chrF): a word longer than one
@@ -128,8 +127,8 @@ void chrf_chars(std::string_view text, bool whitespace, Emit emit) {
 }
 
 // Inserts all n-grams of orders 1..max_order of `ids` (order offset by `order_base`).
-void add_hyp_ngrams(NgramMatcher& m, const NgramKeyer& keyer, const std::vector<std::uint32_t>& ids,
-                    int max_order, int order_base) {
+void add_hyp_ngrams(NgramMatcher& m, const NgramKeyer& keyer, const std::vector<std::uint32_t>& ids, int max_order,
+                    int order_base) {
   const long len = static_cast<long>(ids.size());
   for (long s = 0; s < len; ++s) {
     std::uint64_t key = 0;
@@ -143,8 +142,8 @@ void add_hyp_ngrams(NgramMatcher& m, const NgramKeyer& keyer, const std::vector<
 }
 
 // Probes the reference n-grams; adds match counts into match[order_base + n - 1].
-void probe_ref_ngrams(NgramMatcher& m, const NgramKeyer& keyer, const std::vector<std::uint32_t>& ids,
-                      int max_order, int order_base, long* match) {
+void probe_ref_ngrams(NgramMatcher& m, const NgramKeyer& keyer, const std::vector<std::uint32_t>& ids, int max_order,
+                      int order_base, long* match) {
   const long len = static_cast<long>(ids.size());
   for (long s = 0; s < len; ++s) {
     std::uint64_t key = 0;
@@ -180,11 +179,13 @@ std::string Chrf::name() const {
 
 std::string Chrf::signature() const {
   return fmt::format("nrefs:{}|case:{}|eff:{}|nc:{}|nw:{}|space:{}|version:2.6.0", nrefs_,
-                     options_.lowercase ? "lc" : "mixed", options_.eps_smoothing ? "no" : "yes",
-                     options_.char_order, options_.word_order, options_.whitespace ? "yes" : "no");
+                     options_.lowercase ? "lc" : "mixed", options_.eps_smoothing ? "no" : "yes", options_.char_order,
+                     options_.word_order, options_.whitespace ? "yes" : "no");
 }
 
-std::size_t Chrf::num_segments() const { return refs_ ? refs_->segment_begin.size() - 1 : 0; }
+std::size_t Chrf::num_segments() const {
+  return refs_ ? refs_->segment_begin.size() - 1 : 0;
+}
 
 void Chrf::set_references(const std::vector<std::vector<std::string>>& refs) {
   const SegmentReferences grouped = group_references(refs);
@@ -280,10 +281,13 @@ StatsMatrix Chrf::segment_stats(const std::vector<std::string>& hyps) const {
   return stats;
 }
 
+double Chrf::score_value(const double* stats, std::size_t) const {
+  return chrf_f_score(options_, stats);
+}
 
-double Chrf::score_value(const double* stats, std::size_t) const { return chrf_f_score(options_, stats); }
-
-double Chrf::score_value_float32(const float* stats, std::size_t) const { return chrf_f_score(options_, stats); }
+double Chrf::score_value_float32(const float* stats, std::size_t) const {
+  return chrf_f_score(options_, stats);
+}
 
 Score Chrf::score_from_stats(const std::vector<double>& stats) const {
   if (stats.size() != stats_width()) fail("chrF: expected {} statistics, got {}", stats_width(), stats.size());

@@ -42,9 +42,7 @@ class Chrf : public Metric {
   double score_value_float32(const float* stats, std::size_t width) const override;
 
   // Statistics per segment: 3 * (char_order + word_order).
-  std::size_t stats_width() const {
-    return 3 * static_cast<std::size_t>(options_.char_order + options_.word_order);
-  }
+  std::size_t stats_width() const { return 3 * static_cast<std::size_t>(options_.char_order + options_.word_order); }
   const ChrfOptions& options() const { return options_; }
 
   struct RefCache;  // preprocessed references (implementation detail)
@@ -56,10 +54,9 @@ class Chrf : public Metric {
   }
 
  private:
-
-  ChrfOptions options_;               // as given (validated)
-  std::unique_ptr<RefCache> refs_;    // set by set_references
-  std::string nrefs_ = "1";           // signature nrefs: "1", "2", ... or "var"
+  ChrfOptions options_;             // as given (validated)
+  std::unique_ptr<RefCache> refs_;  // set by set_references
+  std::string nrefs_ = "1";         // signature nrefs: "1", "2", ... or "var"
 };
 
 }  // namespace mtbench::eval

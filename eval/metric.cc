@@ -117,9 +117,9 @@ void parallel_for(std::size_t n, const std::function<void(std::size_t, int)>& fn
 
 std::string Metric::short_signature(const std::string& signature) const {
   // sacreBLEU's Signature._abbr, shared by every metric.
-  std::map<std::string, std::string> abbreviations = {
-      {"version", "v"}, {"nrefs", "#"},  {"bs", "bs"}, {"ar", "ar"},      {"seed", "rs"},
-      {"test", "t"},    {"lang", "l"},   {"subset", "S"}, {"origlang", "o"}, {"case", "c"}};
+  std::map<std::string, std::string> abbreviations = {{"version", "v"},  {"nrefs", "#"}, {"bs", "bs"},  {"ar", "ar"},
+                                                      {"seed", "rs"},    {"test", "t"},  {"lang", "l"}, {"subset", "S"},
+                                                      {"origlang", "o"}, {"case", "c"}};
   for (const auto& [key, abbreviation] : signature_abbreviations()) abbreviations[key] = abbreviation;
   std::string out;
   std::size_t start = 0;

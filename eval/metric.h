@@ -15,9 +15,9 @@ namespace mtbench::eval {
 // Per-segment sufficient statistics: `rows` segments x `width` numbers, row-major.
 // Counts are stored as double (exact up to 2^53) so all metrics share one representation.
 struct StatsMatrix {
-  std::size_t rows = 0;         // number of segments
-  std::size_t width = 0;        // statistics per segment (fixed per metric configuration)
-  std::vector<double> values;   // rows * width numbers
+  std::size_t rows = 0;        // number of segments
+  std::size_t width = 0;       // statistics per segment (fixed per metric configuration)
+  std::vector<double> values;  // rows * width numbers
 
   const double* row(std::size_t i) const { return values.data() + i * width; }
   double* row(std::size_t i) { return values.data() + i * width; }
@@ -29,9 +29,9 @@ struct StatsMatrix {
 
 // A score as sacreBLEU reports it.
 struct Score {
-  std::string name;         // "BLEU", "chrF2", "chrF2++", "TER" (sacreBLEU's score names)
-  double score = 0.0;       // the number (BLEU/chrF in 0..100; TER in 0..100+, lower is better)
-  std::string verbose;      // BLEU's "59.9/34.0/21.8/14.4 (BP = ... ref_len = N)"; empty otherwise
+  std::string name;     // "BLEU", "chrF2", "chrF2++", "TER" (sacreBLEU's score names)
+  double score = 0.0;   // the number (BLEU/chrF in 0..100; TER in 0..100+, lower is better)
+  std::string verbose;  // BLEU's "59.9/34.0/21.8/14.4 (BP = ... ref_len = N)"; empty otherwise
   // sacreBLEU's text form: "BLEU = 25.21 59.9/34.0/... (BP = ...)" or "chrF2 = 57.83".
   std::string text(int width = 2) const;
 };
@@ -44,7 +44,7 @@ struct Score {
 // word as an edit) and leave that segment out of the nrefs count.
 struct SegmentReferences {
   std::vector<std::vector<const std::string*>> segments;  // per segment, its references
-  std::string nrefs = "1";                                 // "1", "2", ... or "var"
+  std::string nrefs = "1";                                // "1", "2", ... or "var"
 };
 // Throws Error when the streams differ in length (naming the stream and both counts) or
 // when there are no streams.
@@ -101,9 +101,7 @@ class Metric {
   virtual double score_value_float32(const float* stats, std::size_t width) const;
 
   // Conveniences built on the above.
-  Score corpus_score(const std::vector<std::string>& hyps) const {
-    return score_from_stats(segment_stats(hyps).sum());
-  }
+  Score corpus_score(const std::vector<std::string>& hyps) const { return score_from_stats(segment_stats(hyps).sum()); }
 
  protected:
   // (key, abbreviation) of the metric's own signature keys, e.g. BLEU's ("smooth", "s").

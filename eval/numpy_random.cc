@@ -52,14 +52,12 @@ SeedSequence::SeedSequence(const std::vector<std::uint32_t>& entropy) : pool_(kP
   // mix_entropy: hash the entropy words into the pool, then let every pool word influence
   // every other, then fold in entropy beyond the pool size.
   std::uint32_t hash_const = kInitA;
-  for (std::size_t i = 0; i < kPoolSize; ++i)
-    pool_[i] = hashmix(i < entropy.size() ? entropy[i] : 0u, hash_const);
+  for (std::size_t i = 0; i < kPoolSize; ++i) pool_[i] = hashmix(i < entropy.size() ? entropy[i] : 0u, hash_const);
   for (std::size_t src = 0; src < kPoolSize; ++src)
     for (std::size_t dst = 0; dst < kPoolSize; ++dst)
       if (src != dst) pool_[dst] = mix(pool_[dst], hashmix(pool_[src], hash_const));
   for (std::size_t src = kPoolSize; src < entropy.size(); ++src)
-    for (std::size_t dst = 0; dst < kPoolSize; ++dst)
-      pool_[dst] = mix(pool_[dst], hashmix(entropy[src], hash_const));
+    for (std::size_t dst = 0; dst < kPoolSize; ++dst) pool_[dst] = mix(pool_[dst], hashmix(entropy[src], hash_const));
 }
 
 std::vector<std::uint32_t> SeedSequence::generate_state32(std::size_t n_words) const {
@@ -80,8 +78,7 @@ std::vector<std::uint64_t> SeedSequence::generate_state64(std::size_t n_words) c
   const std::vector<std::uint32_t> words = generate_state32(2 * n_words);
   std::vector<std::uint64_t> state(n_words);
   for (std::size_t i = 0; i < n_words; ++i)
-    state[i] = static_cast<std::uint64_t>(words[2 * i]) |
-               (static_cast<std::uint64_t>(words[2 * i + 1]) << 32);
+    state[i] = static_cast<std::uint64_t>(words[2 * i]) | (static_cast<std::uint64_t>(words[2 * i + 1]) << 32);
   return state;
 }
 
@@ -107,7 +104,9 @@ Pcg64::Pcg64(unsigned __int128 initstate, unsigned __int128 initseq) {
   step();
 }
 
-void Pcg64::step() { state_ = state_ * kMultiplier + increment_; }
+void Pcg64::step() {
+  state_ = state_ * kMultiplier + increment_;
+}
 
 std::uint64_t Pcg64::next64() {
   step();
@@ -130,10 +129,8 @@ std::uint32_t Pcg64::next32() {
   return static_cast<std::uint32_t>(next & 0xFFFFFFFFu);
 }
 
-void NumpyGenerator::integers(std::uint64_t high, std::size_t count,
-                              std::vector<std::uint32_t>& out) {
-  if (high == 0 || high > 0xFFFFFFFFull)
-    fail("numpy-compatible integers(): high must be in 1..2^32-1, got {}", high);
+void NumpyGenerator::integers(std::uint64_t high, std::size_t count, std::vector<std::uint32_t>& out) {
+  if (high == 0 || high > 0xFFFFFFFFull) fail("numpy-compatible integers(): high must be in 1..2^32-1, got {}", high);
   const auto rng = static_cast<std::uint32_t>(high - 1);
   out.reserve(out.size() + count);
   if (rng == 0) {  // numpy draws nothing for a one-value range

@@ -24,8 +24,8 @@ std::vector<std::string> segment_score_lines(const std::vector<std::string>& sys
       line["segment"] = i + 1;
       for (std::size_t m = 0; m < metrics.size(); ++m) {
         if (stats[s][m]->rows != rows)
-          fail("segment scores: system '{}' has {} segments under {} but {} under {}", systems[s],
-               stats[s][m]->rows, metrics[m]->name(), rows, metrics[0]->name());
+          fail("segment scores: system '{}' has {} segments under {} but {} under {}", systems[s], stats[s][m]->rows,
+               metrics[m]->name(), rows, metrics[0]->name());
         line[metrics[m]->name()] = metrics[m]->sentence_score_from_stats(stats[s][m]->row(i)).score;
       }
       lines.push_back(line.dump());

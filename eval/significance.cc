@@ -77,12 +77,12 @@ void check_shapes(const std::vector<const Metric*>& metrics,
   const std::size_t rows = stats[0].empty() ? 0 : stats[0][0]->rows;
   for (std::size_t s = 0; s < stats.size(); ++s) {
     if (stats[s].size() != metrics.size())
-      fail("significance test: system {} has statistics for {} metrics, expected {}", s,
-           stats[s].size(), metrics.size());
+      fail("significance test: system {} has statistics for {} metrics, expected {}", s, stats[s].size(),
+           metrics.size());
     for (std::size_t m = 0; m < metrics.size(); ++m) {
       if (stats[s][m]->rows != rows)
-        fail("significance test: system {} has {} segments under {}, the first system has {}", s,
-             stats[s][m]->rows, metrics[m]->name(), rows);
+        fail("significance test: system {} has {} segments under {}, the first system has {}", s, stats[s][m]->rows,
+             metrics[m]->name(), rows);
       if (stats[s][m]->width != stats[0][m]->width)
         fail("significance test: inconsistent statistics width under {}", metrics[m]->name());
     }
@@ -114,9 +114,8 @@ std::size_t resolved_samples(const SignificanceOptions& options) {
 }
 
 std::vector<std::vector<std::vector<double>>> bootstrap_scores(
-    const std::vector<const Metric*>& metrics,
-    const std::vector<std::vector<const StatsMatrix*>>& stats, std::size_t n_samples,
-    const std::optional<std::uint64_t>& seed, int threads) {
+    const std::vector<const Metric*>& metrics, const std::vector<std::vector<const StatsMatrix*>>& stats,
+    std::size_t n_samples, const std::optional<std::uint64_t>& seed, int threads) {
   check_shapes(metrics, stats);
   const std::size_t n = stats[0][0]->rows;
   if (n > 0xFFFFFFFFull) fail("bootstrap: too many segments ({})", n);
@@ -138,8 +137,7 @@ std::vector<std::vector<std::vector<double>>> bootstrap_scores(
       const StatsMatrix& sm = *stats[s][m];
       const std::size_t off = offset[s * metrics.size() + m];
       for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t w = 0; w < sm.width; ++w)
-          table[i * padded + off + w] = static_cast<float>(sm.row(i)[w]);
+        for (std::size_t w = 0; w < sm.width; ++w) table[i * padded + off + w] = static_cast<float>(sm.row(i)[w]);
     }
 
   // rng.choice(n, size=(n_samples, n), replace=True), drawn once: sacreBLEU reseeds the
@@ -182,11 +180,10 @@ std::pair<double, double> estimate_ci(std::vector<double> scores) {
   return {numpy_mean(scores), 0.5 * (scores[upper] - scores[lower])};
 }
 
-double bootstrap_p_value(const std::vector<double>& system_scores,
-                         const std::vector<double>& baseline_scores, double actual_difference) {
+double bootstrap_p_value(const std::vector<double>& system_scores, const std::vector<double>& baseline_scores,
+                         double actual_difference) {
   if (system_scores.size() != baseline_scores.size() || system_scores.empty())
-    fail("bootstrap p-value: {} system and {} baseline resamples", system_scores.size(),
-         baseline_scores.size());
+    fail("bootstrap p-value: {} system and {} baseline resamples", system_scores.size(), baseline_scores.size());
   std::vector<double> diffs(system_scores.size());
   for (std::size_t k = 0; k < diffs.size(); ++k) diffs[k] = std::abs(system_scores[k] - baseline_scores[k]);
   // Centre the differences (the null hypothesis has zero expected difference) and count
@@ -200,10 +197,8 @@ double bootstrap_p_value(const std::vector<double>& system_scores,
 
 std::vector<double> approximate_randomization(const std::vector<const Metric*>& metrics,
                                               const std::vector<const StatsMatrix*>& baseline,
-                                              const std::vector<const StatsMatrix*>& system,
-                                              std::size_t n_trials,
-                                              const std::optional<std::uint64_t>& seed,
-                                              int threads) {
+                                              const std::vector<const StatsMatrix*>& system, std::size_t n_trials,
+                                              const std::optional<std::uint64_t>& seed, int threads) {
   check_shapes(metrics, {baseline, system});
   const std::size_t n = baseline[0]->rows;
 
@@ -292,9 +287,7 @@ std::vector<std::vector<TestResult>> paired_test(const std::vector<const Metric*
         const auto [mean, ci] = estimate_ci(scores[s][m]);
         r.mean = mean;
         r.ci = ci;
-        if (s > 0)
-          r.p_value = bootstrap_p_value(scores[s][m], scores[0][m],
-                                        std::abs(results[0][m].score - r.score));
+        if (s > 0) r.p_value = bootstrap_p_value(scores[s][m], scores[0][m], std::abs(results[0][m].score - r.score));
       }
   } else {
     for (std::size_t s = 1; s < stats.size(); ++s) {
@@ -328,15 +321,16 @@ std::vector<std::vector<std::vector<double>>> all_pairs_p_values(
   } else {
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = i + 1; j < k; ++j) {
-        const auto pv = approximate_randomization(metrics, stats[i], stats[j], n_samples, options.seed, options.threads);
+        const auto pv =
+            approximate_randomization(metrics, stats[i], stats[j], n_samples, options.seed, options.threads);
         for (std::size_t m = 0; m < metrics.size(); ++m) p[m][i][j] = p[m][j][i] = pv[m];
       }
   }
   return p;
 }
 
-std::string signature_with_test(const std::string& signature, const std::string& test_key,
-                                std::size_t n_samples, const std::optional<std::uint64_t>& seed) {
+std::string signature_with_test(const std::string& signature, const std::string& test_key, std::size_t n_samples,
+                                const std::optional<std::uint64_t>& seed) {
   // sacreBLEU's Signature orders its fields nrefs, bs, ar, seed, ... and the metric's own.
   const std::string fields = test_key + ":" + std::to_string(n_samples) + "|seed:" + seed_string(seed);
   const std::size_t start = signature.find("nrefs:");

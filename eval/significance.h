@@ -27,9 +27,9 @@ enum class PairedTestType { kBootstrap, kApproximateRandomization };
 // Options of the resampling tests (sacreBLEU's PairedTest arguments in parentheses).
 struct SignificanceOptions {
   PairedTestType type = PairedTestType::kBootstrap;  // "bs" or "ar" (test_type)
-  std::size_t n_samples = 0;  // resamples / trials; 0 = 1000 for bs, 10000 for ar (n_samples)
-  std::optional<std::uint64_t> seed = 12345;  // RNG seed; nullopt draws fresh entropy
-  int threads = 0;                             // worker threads; 0 = all cores
+  std::size_t n_samples = 0;                         // resamples / trials; 0 = 1000 for bs, 10000 for ar (n_samples)
+  std::optional<std::uint64_t> seed = 12345;         // RNG seed; nullopt draws fresh entropy
+  int threads = 0;                                   // worker threads; 0 = all cores
 };
 
 // One system's result for one metric, as sacreBLEU's significance.Result.
@@ -53,9 +53,8 @@ std::size_t resolved_samples(const SignificanceOptions& options);
 // sacreBLEU's numpy code scores them. stats[s][m] = statistics of system s under metric m.
 // Returns scores[s][m][k] for resample k.
 std::vector<std::vector<std::vector<double>>> bootstrap_scores(
-    const std::vector<const Metric*>& metrics,
-    const std::vector<std::vector<const StatsMatrix*>>& stats, std::size_t n_samples,
-    const std::optional<std::uint64_t>& seed, int threads);
+    const std::vector<const Metric*>& metrics, const std::vector<std::vector<const StatsMatrix*>>& stats,
+    std::size_t n_samples, const std::optional<std::uint64_t>& seed, int threads);
 
 // sacreBLEU's estimate_ci: mean (numpy's pairwise summation) and half the distance between
 // the 2.5% and 97.5% order statistics (indices n/40 and n-n/40-1 of the sorted scores).
@@ -63,18 +62,16 @@ std::pair<double, double> estimate_ci(std::vector<double> scores);
 
 // Bootstrap p-value of a system against the baseline from their resample scores and the
 // actual score difference (sacreBLEU's _paired_bs_test: centred absolute differences).
-double bootstrap_p_value(const std::vector<double>& system_scores,
-                         const std::vector<double>& baseline_scores, double actual_difference);
+double bootstrap_p_value(const std::vector<double>& system_scores, const std::vector<double>& baseline_scores,
+                         double actual_difference);
 
 // Approximate-randomization p-value of `system` against `baseline` under one or more
 // metrics (one shared set of swaps for all metrics, as sacreBLEU draws them once per
 // system). Returns one p-value per metric.
 std::vector<double> approximate_randomization(const std::vector<const Metric*>& metrics,
                                               const std::vector<const StatsMatrix*>& baseline,
-                                              const std::vector<const StatsMatrix*>& system,
-                                              std::size_t n_trials,
-                                              const std::optional<std::uint64_t>& seed,
-                                              int threads);
+                                              const std::vector<const StatsMatrix*>& system, std::size_t n_trials,
+                                              const std::optional<std::uint64_t>& seed, int threads);
 
 // sacreBLEU's PairedTest: systems[0] is the baseline. stats[s][m] as for bootstrap_scores.
 // Returns results[s][m]: the baseline row has score (and mean/ci for bs); the others add the
@@ -94,7 +91,7 @@ std::vector<std::vector<std::vector<double>>> all_pairs_p_values(
 
 // Inserts the test fields sacreBLEU adds to a metric signature after "nrefs:N"
 // ("bs:1000|seed:12345" or "ar:10000|seed:12345").
-std::string signature_with_test(const std::string& signature, const std::string& test_key,
-                                std::size_t n_samples, const std::optional<std::uint64_t>& seed);
+std::string signature_with_test(const std::string& signature, const std::string& test_key, std::size_t n_samples,
+                                const std::optional<std::uint64_t>& seed);
 
 }  // namespace mtbench::eval

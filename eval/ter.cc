@@ -14,9 +14,9 @@ namespace mtbench::eval {
 
 // References tokenized (tercom), as word ids, ready for ter_edits.
 struct Ter::RefCache {
-  Vocabulary vocabulary;                                           // word -> id (from 1)
-  std::vector<TerReference> refs;                                  // all references
-  std::vector<std::uint32_t> segment_begin;                        // segment i: refs [begin[i], begin[i+1])
+  Vocabulary vocabulary;                     // word -> id (from 1)
+  std::vector<TerReference> refs;            // all references
+  std::vector<std::uint32_t> segment_begin;  // segment i: refs [begin[i], begin[i+1])
 };
 
 namespace {
@@ -93,8 +93,8 @@ std::string remove_punct(std::string_view sent, bool asian) {
   while (pos < sent.size()) {
     const std::size_t start = pos;
     const char32_t c = utf8::next(sent, pos);
-    const bool ascii_punct = c == '.' || c == ',' || c == '?' || c == ':' || c == ';' || c == '!' || c == '"' ||
-                             c == '(' || c == ')';
+    const bool ascii_punct =
+        c == '.' || c == ',' || c == '?' || c == ':' || c == ';' || c == '!' || c == '"' || c == '(' || c == ')';
     if (ascii_punct || (asian && (is_asian_punct(c) || is_full_width_punct(c)))) continue;
     out.append(sent.substr(start, pos - start));
   }
@@ -124,7 +124,9 @@ std::string Ter::signature() const {
                      options_.no_punct ? "no" : "yes", options_.asian_support ? "yes" : "no");
 }
 
-std::size_t Ter::num_segments() const { return refs_ ? refs_->segment_begin.size() - 1 : 0; }
+std::size_t Ter::num_segments() const {
+  return refs_ ? refs_->segment_begin.size() - 1 : 0;
+}
 
 namespace {
 std::string preprocess(const std::string& line, const TerOptions& options) {
@@ -214,8 +216,12 @@ Score Ter::sentence_score_from_stats(const double* row) const {
   return s;
 }
 
-double Ter::score_value(const double* stats, std::size_t) const { return ter_score(stats); }
+double Ter::score_value(const double* stats, std::size_t) const {
+  return ter_score(stats);
+}
 
-double Ter::score_value_float32(const float* stats, std::size_t) const { return ter_score(stats); }
+double Ter::score_value_float32(const float* stats, std::size_t) const {
+  return ter_score(stats);
+}
 
 }  // namespace mtbench::eval

@@ -55,9 +55,9 @@ class Ter : public Metric {
   }
 
  private:
-  TerOptions options_;               // as given
-  std::unique_ptr<RefCache> refs_;   // set by set_references
-  std::string nrefs_ = "1";          // signature nrefs: "1", "2", ... or "var"
+  TerOptions options_;              // as given
+  std::unique_ptr<RefCache> refs_;  // set by set_references
+  std::string nrefs_ = "1";         // signature nrefs: "1", "2", ... or "var"
 };
 
 }  // namespace mtbench::eval

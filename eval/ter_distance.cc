@@ -23,8 +23,7 @@ void Band::range(int i, int& lo, int& hi) const {
 
 // Full matrix with operations for `w` (the current hypothesis); returns the distance.
 // Tie-breaking as sacreBLEU: substitution/match, then deletion, then insertion.
-std::int32_t full_distance(const std::vector<std::uint32_t>& w, const std::vector<std::uint32_t>& r,
-                           TerScratch& s) {
+std::int32_t full_distance(const std::vector<std::uint32_t>& w, const std::vector<std::uint32_t>& r, TerScratch& s) {
   const int nh = static_cast<int>(w.size()), nr = static_cast<int>(r.size());
   const std::size_t width = static_cast<std::size_t>(nr) + 1;
   s.cost.assign((static_cast<std::size_t>(nh) + 1) * width, kInf);
@@ -96,9 +95,8 @@ void trace_from_matrix(int nh, int nr, TerScratch& s) {
 // bound (row minimum plus the length difference still to cover) exceeds `limit`.
 // Without `have_matrix` (the current hypothesis' matrix was not computed) it starts from
 // row 0; `current` is the current hypothesis' distance, returned for an unchanged candidate.
-std::int32_t candidate_distance(const std::vector<std::uint32_t>& c, const std::vector<std::uint32_t>& r,
-                                int prefix, std::int32_t limit, TerScratch& s, bool have_matrix,
-                                std::int32_t current) {
+std::int32_t candidate_distance(const std::vector<std::uint32_t>& c, const std::vector<std::uint32_t>& r, int prefix,
+                                std::int32_t limit, TerScratch& s, bool have_matrix, std::int32_t current) {
   const int nh = static_cast<int>(c.size()), nr = static_cast<int>(r.size());
   const std::size_t width = static_cast<std::size_t>(nr) + 1;
   if (prefix >= nh) return current;
@@ -142,7 +140,6 @@ std::int32_t candidate_distance(const std::vector<std::uint32_t>& c, const std::
   }
   return prev[nr];
 }
-
 
 // A lower bound on the cost of any path through a cell outside the band: reaching (i, j)
 // takes at least |i - j| edits and finishing from it |(nh - i) - (nr - j)|. A plain

@@ -13,19 +13,19 @@ namespace mtbench::eval {
 
 // Scratch memory for ter_edits (one per thread); reused so the inner loops never allocate.
 struct TerScratch {
-  std::vector<std::int32_t> cost;      // (nh + 1) x (nr + 1) costs of the current hypothesis
-  std::vector<std::uint8_t> op;        // the operation chosen in each cell
-  std::vector<std::int32_t> row_a;     // rolling rows for candidate evaluation
+  std::vector<std::int32_t> cost;   // (nh + 1) x (nr + 1) costs of the current hypothesis
+  std::vector<std::uint8_t> op;     // the operation chosen in each cell
+  std::vector<std::int32_t> row_a;  // rolling rows for candidate evaluation
   std::vector<std::int32_t> row_b;
-  std::vector<std::uint32_t> words;    // the current (shifted) hypothesis
-  std::vector<std::uint32_t> shifted;  // a candidate
-  std::vector<std::int32_t> align;     // reference position -> hypothesis position
-  std::vector<std::int32_t> hyp_err;   // prefix sums of hypothesis error flags
-  std::vector<std::int32_t> ref_err;   // prefix sums of reference error flags
-  std::vector<std::uint8_t> trace;     // edit operations, reference order
-  std::vector<std::uint64_t> eq;       // per current hypothesis word: reference positions holding it
+  std::vector<std::uint32_t> words;       // the current (shifted) hypothesis
+  std::vector<std::uint32_t> shifted;     // a candidate
+  std::vector<std::int32_t> align;        // reference position -> hypothesis position
+  std::vector<std::int32_t> hyp_err;      // prefix sums of hypothesis error flags
+  std::vector<std::int32_t> ref_err;      // prefix sums of reference error flags
+  std::vector<std::uint8_t> trace;        // edit operations, reference order
+  std::vector<std::uint64_t> eq;          // per current hypothesis word: reference positions holding it
   std::vector<std::uint64_t> shifted_eq;  // the same for a candidate
-  std::vector<std::uint64_t> vp;       // bit-parallel state after each prefix of the current hypothesis
+  std::vector<std::uint64_t> vp;          // bit-parallel state after each prefix of the current hypothesis
   std::vector<std::uint64_t> vn;
   std::vector<std::int32_t> score;
 };
@@ -56,16 +56,14 @@ struct Band {
 
 // Full banded matrix with operations for `w` (the current hypothesis) into s.cost/s.op;
 // returns the distance.
-std::int32_t full_distance(const std::vector<std::uint32_t>& w, const std::vector<std::uint32_t>& r,
-                           TerScratch& s);
+std::int32_t full_distance(const std::vector<std::uint32_t>& w, const std::vector<std::uint32_t>& r, TerScratch& s);
 // The operations on the best path of that matrix, from the last cell back, into s.trace.
 void trace_from_matrix(int nh, int nr, TerScratch& s);
 // Banded distance of candidate `c` whose first `prefix` words equal the current hypothesis
 // (whose matrix rows are reused when `have_matrix`); returns a value > limit as soon as a
 // lower bound exceeds `limit`; `current` is returned for an unchanged candidate.
-std::int32_t candidate_distance(const std::vector<std::uint32_t>& c, const std::vector<std::uint32_t>& r,
-                                int prefix, std::int32_t limit, TerScratch& s, bool have_matrix,
-                                std::int32_t current);
+std::int32_t candidate_distance(const std::vector<std::uint32_t>& c, const std::vector<std::uint32_t>& r, int prefix,
+                                std::int32_t limit, TerScratch& s, bool have_matrix, std::int32_t current);
 // Lower bound on the cost of any path leaving the band; kInf when the band is everything.
 std::int32_t band_exit_cost(int nh, int nr);
 // Bit-parallel plain distance to a reference of nr <= 64 words, hypothesis words given as

@@ -138,8 +138,9 @@ int ter_edits(const std::vector<std::uint32_t>& hyp, const TerReference& ref, Te
           ++len;
           // Shift only blocks with a hypothesis error, onto reference positions with an
           // error, and not into the block's own aligned span.
-          const bool useful = s.hyp_err[static_cast<std::size_t>(sh + len)] != s.hyp_err[static_cast<std::size_t>(sh)] &&
-                              s.ref_err[static_cast<std::size_t>(sr + len)] != s.ref_err[static_cast<std::size_t>(sr)];
+          const bool useful =
+              s.hyp_err[static_cast<std::size_t>(sh + len)] != s.hyp_err[static_cast<std::size_t>(sh)] &&
+              s.ref_err[static_cast<std::size_t>(sr + len)] != s.ref_err[static_cast<std::size_t>(sr)];
           const int aligned = s.align[static_cast<std::size_t>(sr)];
           if (useful && !(sh <= aligned && aligned < sh + len)) {
             int prev_idx = -1;
@@ -168,8 +169,8 @@ int ter_edits(const std::vector<std::uint32_t>& hyp, const TerReference& ref, Te
               const int gain = pre - dist;
               const bool better = !found || gain > best_gain ||
                                   (gain == best_gain &&
-                                   (len > best_len || (len == best_len && (sh < best_start ||
-                                                                           (sh == best_start && idx < best_target)))));
+                                   (len > best_len ||
+                                    (len == best_len && (sh < best_start || (sh == best_start && idx < best_target)))));
               if (better) {
                 found = true;
                 best_gain = gain;

@@ -12,8 +12,8 @@ namespace {
 // The class [\{-\~\[-\` -\&\(-\+\:-\@\/] of mteval-v13a: ASCII punctuation and symbols
 // except ' , - . (and, being a class of the regex, the space itself).
 bool is_13a_symbol(unsigned char c) {
-  return (c >= 0x7B && c <= 0x7E) || (c >= 0x5B && c <= 0x60) || (c >= 0x20 && c <= 0x26) ||
-         (c >= 0x28 && c <= 0x2B) || (c >= 0x3A && c <= 0x40) || c == 0x2F;
+  return (c >= 0x7B && c <= 0x7E) || (c >= 0x5B && c <= 0x60) || (c >= 0x20 && c <= 0x26) || (c >= 0x28 && c <= 0x2B) ||
+         (c >= 0x3A && c <= 0x40) || c == 0x2F;
 }
 
 // Byte length of the UTF-8 sequence starting with `lead` (1 for stray bytes).
@@ -25,9 +25,15 @@ std::size_t utf8_length(unsigned char lead) {
 }
 
 // Unicode general categories as Python's `regex` module names them (\p{P}, \p{S}, \p{N}).
-bool is_punctuation(char32_t c) { return (U_GET_GC_MASK(c) & U_GC_P_MASK) != 0; }
-bool is_symbol(char32_t c) { return (U_GET_GC_MASK(c) & U_GC_S_MASK) != 0; }
-bool is_number(char32_t c) { return (U_GET_GC_MASK(c) & U_GC_N_MASK) != 0; }
+bool is_punctuation(char32_t c) {
+  return (U_GET_GC_MASK(c) & U_GC_P_MASK) != 0;
+}
+bool is_symbol(char32_t c) {
+  return (U_GET_GC_MASK(c) & U_GC_S_MASK) != 0;
+}
+bool is_number(char32_t c) {
+  return (U_GET_GC_MASK(c) & U_GC_N_MASK) != 0;
+}
 
 // The code point ranges of sacreBLEU's TokenizerZh._is_chinese_char. Two of sacreBLEU's
 // entries are written '\u20000'..'\u2a6d6' and '\u2f800'..'\u2fa1d', which Python reads as
@@ -36,11 +42,10 @@ bool is_number(char32_t c) { return (U_GET_GC_MASK(c) & U_GC_N_MASK) != 0; }
 // blocks. We replicate that, because it changes scores (U+2014, U+201C ... are split off).
 bool is_zh_char(char32_t c) {
   static constexpr char32_t kRanges[][2] = {
-      {0x3400, 0x4DB5}, {0x4E00, 0x9FA5}, {0x9FA6, 0x9FBB}, {0xF900, 0xFA2D}, {0xFA30, 0xFA6A},
-      {0xFA70, 0xFAD9}, {0x2001, 0x2A6D}, {0x2F81, 0x2FA1}, {0xFF00, 0xFFEF}, {0x2E80, 0x2EFF},
-      {0x3000, 0x303F}, {0x31C0, 0x31EF}, {0x2F00, 0x2FDF}, {0x2FF0, 0x2FFF}, {0x3100, 0x312F},
-      {0x31A0, 0x31BF}, {0xFE10, 0xFE1F}, {0xFE30, 0xFE4F}, {0x2600, 0x26FF}, {0x2700, 0x27BF},
-      {0x3200, 0x32FF}, {0x3300, 0x33FF}};
+      {0x3400, 0x4DB5}, {0x4E00, 0x9FA5}, {0x9FA6, 0x9FBB}, {0xF900, 0xFA2D}, {0xFA30, 0xFA6A}, {0xFA70, 0xFAD9},
+      {0x2001, 0x2A6D}, {0x2F81, 0x2FA1}, {0xFF00, 0xFFEF}, {0x2E80, 0x2EFF}, {0x3000, 0x303F}, {0x31C0, 0x31EF},
+      {0x2F00, 0x2FDF}, {0x2FF0, 0x2FFF}, {0x3100, 0x312F}, {0x31A0, 0x31BF}, {0xFE10, 0xFE1F}, {0xFE30, 0xFE4F},
+      {0x2600, 0x26FF}, {0x2700, 0x27BF}, {0x3200, 0x32FF}, {0x3300, 0x33FF}};
   for (const auto& r : kRanges)
     if (c >= r[0] && c <= r[1]) return true;
   return false;
@@ -84,8 +89,8 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 
 bool is_python_space(char32_t c) {
   if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
-  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+         c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 namespace {
@@ -168,8 +173,8 @@ std::string python_lower(std::string_view text) {
   UErrorCode status = U_ZERO_ERROR;
   std::u16string u16(text.size() + 1, u'\0');
   int32_t len16 = 0;
-  u_strFromUTF8(reinterpret_cast<UChar*>(u16.data()), static_cast<int32_t>(u16.size()), &len16,
-                text.data(), static_cast<int32_t>(text.size()), &status);
+  u_strFromUTF8(reinterpret_cast<UChar*>(u16.data()), static_cast<int32_t>(u16.size()), &len16, text.data(),
+                static_cast<int32_t>(text.size()), &status);
   if (U_FAILURE(status)) fail<DataError>("invalid UTF-8 while lowercasing: '{}'", text);
   std::u16string lower(static_cast<std::size_t>(len16) * 3 + 1, u'\0');
   int32_t len_lower = u_strToLower(reinterpret_cast<UChar*>(lower.data()), static_cast<int32_t>(lower.size()),
@@ -340,7 +345,9 @@ std::string tokenize_zh(std::string_view input) {
   return python_split_join(split_period_comma_dash(split_ascii_symbols(spaced)));
 }
 
-std::vector<std::string> bleu_tokenizer_names() { return {"none", "zh", "13a", "char", "intl"}; }
+std::vector<std::string> bleu_tokenizer_names() {
+  return {"none", "zh", "13a", "char", "intl"};
+}
 
 std::unique_ptr<BleuTokenizer> make_bleu_tokenizer(const std::string& name) {
   if (name == "none") return std::make_unique<NoneTokenizer>();
@@ -348,11 +355,11 @@ std::unique_ptr<BleuTokenizer> make_bleu_tokenizer(const std::string& name) {
   if (name == "intl") return std::make_unique<FunctionTokenizer<tokenize_intl>>("intl");
   if (name == "char") return std::make_unique<FunctionTokenizer<tokenize_char>>("char");
   if (name == "zh") return std::make_unique<FunctionTokenizer<tokenize_zh>>("zh");
-  if (name == "ja-mecab" || name == "ko-mecab" || name == "spm" || name == "flores101" ||
-      name == "flores200")
-    fail<ConfigError>("BLEU tokenizer '{}' is not supported by mtbench (it needs an external model); "
-                      "use one of: none, zh, 13a, char, intl",
-                      name);
+  if (name == "ja-mecab" || name == "ko-mecab" || name == "spm" || name == "flores101" || name == "flores200")
+    fail<ConfigError>(
+        "BLEU tokenizer '{}' is not supported by mtbench (it needs an external model); "
+        "use one of: none, zh, 13a, char, intl",
+        name);
   fail<ConfigError>("unknown BLEU tokenizer '{}' (known: none, zh, 13a, char, intl)", name);
 }
 

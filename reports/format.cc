@@ -19,8 +19,7 @@ std::vector<std::string> metric_names(const TestSetResults& test) {
     if (m.rfind("TER", 0) == 0) return 2;
     return 3;
   };
-  std::stable_sort(names.begin(), names.end(),
-                   [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  std::stable_sort(names.begin(), names.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   return names;
 }
 
@@ -42,8 +41,7 @@ const SystemResults* find_system(const RunResults& results, const std::string& l
   return nullptr;
 }
 
-const MetricScore* find_score(const TestSetResults& test, const std::string& label,
-                              const std::string& metric) {
+const MetricScore* find_score(const TestSetResults& test, const std::string& label, const std::string& metric) {
   auto it = test.scores.find(label);
   if (it == test.scores.end()) return nullptr;
   for (const auto& s : it->second)

@@ -17,8 +17,7 @@ std::vector<std::string> system_order(const RunResults& results, const TestSetRe
 // The system with `label`, or nullptr (e.g. outputs given without a system entry).
 const SystemResults* find_system(const RunResults& results, const std::string& label);
 // The score of `label` under `metric`, or nullptr.
-const MetricScore* find_score(const TestSetResults& test, const std::string& label,
-                              const std::string& metric);
+const MetricScore* find_score(const TestSetResults& test, const std::string& label, const std::string& metric);
 
 // "512 B", "3.4 KB", "12.3 MB", "1.20 GB" (powers of 1000).
 std::string format_bytes(std::uint64_t bytes);

@@ -20,9 +20,8 @@ namespace mtbench::reports {
 
 // What goes into the page.
 struct HtmlReportOptions {
-  std::size_t max_explained_segments =
-      100;            // explanations kept for the first N segments of each test set
-  std::string title;  // page title; "" = "mtbench report: <corpus> <src>-<tgt>"
+  std::size_t max_explained_segments = 100;  // explanations kept for the first N segments of each test set
+  std::string title;                         // page title; "" = "mtbench report: <corpus> <src>-<tgt>"
 };
 
 // The ids of the report's sections, in page order.
@@ -45,7 +44,6 @@ std::string html_escape(const std::string& text);
 std::string render_html_report(const RunResults& results, const HtmlReportOptions& options = {});
 // Writes render_html_report() to `file` atomically (parent directories created).
 void write_html_report(const RunResults& results, const std::filesystem::path& file);
-void write_html_report(const RunResults& results, const std::filesystem::path& file,
-                       const HtmlReportOptions& options);
+void write_html_report(const RunResults& results, const std::filesystem::path& file, const HtmlReportOptions& options);
 
 }  // namespace mtbench::reports

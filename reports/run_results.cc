@@ -38,16 +38,16 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Analyses, length_buckets, freque
                                                 statistics)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TestSetResults, name, source, references, outputs, scores,
                                                 sentence_scores, significance, analyses, explanations)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainingLogEntry, step, epoch, loss, dev_loss, dev_bleu,
-                                                learning_rate, tokens_per_second)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainingLogEntry, step, epoch, loss, dev_loss, dev_bleu, learning_rate,
+                                                tokens_per_second)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SystemResults, label, system, title, era, year, paradigm, citation,
                                                 description, preset, model_dir, train_seconds, train_cached,
                                                 translate_seconds, sentences_per_second, model_bytes, parameters,
                                                 training_log)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DataEfficiency, test, sizes, bleu)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunResults, mtbench_version, created, corpus, source_lang,
-                                                target_lang, train_size, train_word_counts, systems, tests,
-                                                data_efficiency, manifest)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunResults, mtbench_version, created, corpus, source_lang, target_lang,
+                                                train_size, train_word_counts, systems, tests, data_efficiency,
+                                                manifest)
 
 nlohmann::json to_json(const RunResults& results) {
   nlohmann::json j = results;

@@ -22,8 +22,7 @@ struct Table {
 
 // Display width: code points (every character of our tables is single-width).
 std::size_t width(const std::string& s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
 std::string pad(const std::string& s, std::size_t w, bool right) {
@@ -50,8 +49,7 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
     for (const auto& m : metrics) t.header.push_back(m + (m == "TER" ? " ↓" : ""));
     for (const auto& label : system_order(results, test)) {
       const SystemResults* system = find_system(results, label);
-      std::vector<std::string> row = {label,
-                                      system && system->year ? std::to_string(system->year) : ""};
+      std::vector<std::string> row = {label, system && system->year ? std::to_string(system->year) : ""};
       for (const auto& m : metrics) {
         const MetricScore* s = find_score(test, label, m);
         row.push_back(s ? cell(*s) : "-");
@@ -66,8 +64,7 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
       for (const auto& sig : signatures) t.notes.push_back(m + " signature: " + sig);
     }
     if (std::any_of(test.scores.begin(), test.scores.end(), [](const auto& kv) {
-          return std::any_of(kv.second.begin(), kv.second.end(),
-                             [](const MetricScore& s) { return s.ci.has_value(); });
+          return std::any_of(kv.second.begin(), kv.second.end(), [](const MetricScore& s) { return s.ci.has_value(); });
         }))
       t.notes.push_back("± = half-width of the 95% paired bootstrap confidence interval");
     tables.push_back(std::move(t));
@@ -84,10 +81,8 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
         auto explained = test.explanations.find(label);
         const bool has_explanations =
             explained != test.explanations.end() &&
-            std::any_of(explained->second.begin(), explained->second.end(),
-                        [](const auto& e) { return !e.is_null(); });
-        a.rows.push_back({label, fmt::format("{:.3f}", s.length_ratio),
-                          std::to_string(s.output_words),
+            std::any_of(explained->second.begin(), explained->second.end(), [](const auto& e) { return !e.is_null(); });
+        a.rows.push_back({label, fmt::format("{:.3f}", s.length_ratio), std::to_string(s.output_words),
                           has_explanations ? std::to_string(s.unknown_words) : "-",
                           test.source.empty() ? "-" : std::to_string(s.untranslated_words)});
       }
@@ -97,15 +92,14 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
     for (const auto& m : test.significance) {
       if (!all_matrices && &m != &test.significance.front()) break;
       Table s;
-      s.title = fmt::format("{}: paired {} ({} samples), {}: row minus column (p-value)", test.name,
-                            m.test, m.samples, m.metric);
+      s.title = fmt::format("{}: paired {} ({} samples), {}: row minus column (p-value)", test.name, m.test, m.samples,
+                            m.metric);
       s.header = {""};
       for (const auto& l : m.labels) s.header.push_back(l);
       for (std::size_t r = 0; r < m.labels.size(); ++r) {
         std::vector<std::string> row = {m.labels[r]};
         for (std::size_t c = 0; c < m.labels.size(); ++c) {
-          const auto p =
-              r < m.p_values.size() && c < m.p_values[r].size() ? m.p_values[r][c] : std::nullopt;
+          const auto p = r < m.p_values.size() && c < m.p_values[r].size() ? m.p_values[r][c] : std::nullopt;
           const double d = r < m.deltas.size() && c < m.deltas[r].size() ? m.deltas[r][c] : 0.0;
           row.push_back(p ? fmt::format("{:+.1f} ({:.3f}){}", d, *p, *p < 0.05 ? "*" : "") : "-");
         }
@@ -113,8 +107,8 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
       }
       s.notes.push_back("* p < 0.05");
       if (!all_matrices && test.significance.size() > 1)
-        s.notes.push_back(fmt::format("({} more matrices in results.txt and the HTML report)",
-                                      test.significance.size() - 1));
+        s.notes.push_back(
+            fmt::format("({} more matrices in results.txt and the HTML report)", test.significance.size() - 1));
       tables.push_back(std::move(s));
     }
   }
@@ -129,8 +123,7 @@ std::vector<Table> build_tables(const RunResults& results, bool all_matrices = t
       c.rows.push_back(
           {s.label, train, s.translate_seconds > 0 ? format_duration(s.translate_seconds, DurationStyle::kSpaced) : "-",
            s.sentences_per_second > 0 ? fmt::format("{:.1f}", s.sentences_per_second) : "-",
-           s.model_bytes ? format_bytes(s.model_bytes) : "-",
-           s.parameters ? format_count(*s.parameters) : "-"});
+           s.model_bytes ? format_bytes(s.model_bytes) : "-", s.parameters ? format_count(*s.parameters) : "-"});
     }
     tables.push_back(std::move(c));
   }
@@ -193,8 +186,7 @@ std::string latex_escape(std::string_view text) {
   // Symbols outside Latin-1 that our own cells use, as math.
   for (const auto& [from, to] :
        std::vector<std::pair<std::string, std::string>>{{"±", "$\\pm$"}, {"↓", "$\\downarrow$"}}) {
-    for (std::size_t pos = out.find(from); pos != std::string::npos;
-         pos = out.find(from, pos + to.size()))
+    for (std::size_t pos = out.find(from); pos != std::string::npos; pos = out.find(from, pos + to.size()))
       out.replace(pos, from.size(), to);
   }
   return out;
@@ -217,12 +209,10 @@ std::string render_text_tables(const RunResults& results, bool all_matrices) {
     std::vector<std::size_t> w(t.header.size(), 0);
     for (std::size_t c = 0; c < t.header.size(); ++c) w[c] = width(t.header[c]);
     for (const auto& row : t.rows)
-      for (std::size_t c = 0; c < row.size() && c < w.size(); ++c)
-        w[c] = std::max(w[c], width(row[c]));
+      for (std::size_t c = 0; c < row.size() && c < w.size(); ++c) w[c] = std::max(w[c], width(row[c]));
     auto line = [&](const std::vector<std::string>& cells) {
       std::string l;
-      for (std::size_t c = 0; c < cells.size(); ++c)
-        l += (c ? "  " : "") + pad(cells[c], w[c], right_aligned(t, c));
+      for (std::size_t c = 0; c < cells.size(); ++c) l += (c ? "  " : "") + pad(cells[c], w[c], right_aligned(t, c));
       while (!l.empty() && l.back() == ' ') l.pop_back();
       return l + "\n";
     };
@@ -242,14 +232,12 @@ std::string render_markdown_tables(const RunResults& results) {
     for (char c : s) o += c == '|' ? std::string("\\|") : std::string(1, c);
     return o;
   };
-  std::string out = fmt::format("# mtbench results{}\n\n",
-                                results.corpus.empty() ? "" : ": " + escape(results.corpus));
+  std::string out = fmt::format("# mtbench results{}\n\n", results.corpus.empty() ? "" : ": " + escape(results.corpus));
   for (const auto& t : build_tables(results)) {
     out += "## " + escape(t.title) + "\n\n|";
     for (const auto& h : t.header) out += " " + escape(h) + " |";
     out += "\n|";
-    for (std::size_t c = 0; c < t.header.size(); ++c)
-      out += right_aligned(t, c) ? " ---: |" : " :--- |";
+    for (std::size_t c = 0; c < t.header.size(); ++c) out += right_aligned(t, c) ? " ---: |" : " :--- |";
     out += "\n";
     for (const auto& row : t.rows) {
       out += "|";
@@ -348,16 +336,15 @@ std::string render_json_summary(const RunResults& results) {
 }
 
 std::string render_latex(const RunResults& results) {
-  std::string out =
-      "% Generated by mtbench " + latex_escape(results.mtbench_version) +
-      "; compiles with pdflatex as is.\n"
-      "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage[T1]{fontenc}\n"
-      "\\usepackage{booktabs}\n\\usepackage[margin=2cm,landscape]{geometry}\n\\begin{document}\n";
+  std::string out = "% Generated by mtbench " + latex_escape(results.mtbench_version) +
+                    "; compiles with pdflatex as is.\n"
+                    "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage[T1]{fontenc}\n"
+                    "\\usepackage{booktabs}\n\\usepackage[margin=2cm,landscape]{geometry}\n\\begin{document}\n";
   for (const auto& t : build_tables(results)) {
     std::string spec;
     for (std::size_t c = 0; c < t.header.size(); ++c) spec += right_aligned(t, c) ? "r" : "l";
-    out += "\\begin{table}[ht]\n\\centering\n\\small\n\\caption{" + latex_escape(t.title) +
-           "}\n\\begin{tabular}{" + spec + "}\n\\toprule\n";
+    out += "\\begin{table}[ht]\n\\centering\n\\small\n\\caption{" + latex_escape(t.title) + "}\n\\begin{tabular}{" +
+           spec + "}\n\\toprule\n";
     auto row = [](const std::vector<std::string>& cells) {
       std::string r;
       for (std::size_t c = 0; c < cells.size(); ++c) r += (c ? " & " : "") + latex_escape(cells[c]);

@@ -45,14 +45,14 @@ struct LexiconUse {
 
 // Everything a system may say about how it translated one sentence.
 struct Explanation {
-  std::vector<std::string> source_tokens;        // tokens as the system saw them
-  std::vector<std::string> target_tokens;        // tokens it produced
-  std::vector<std::pair<int, int>> alignment;    // (source index, target index) links
-  std::vector<AttentionMatrix> attention;        // attention per layer/head/kind
-  std::vector<PhraseUse> phrases;                // phrase segmentation
-  std::vector<RuleFiring> rules;                 // fired rules in order
-  std::vector<LexiconUse> lexicon;               // lexicon entries used
-  std::vector<std::string> unknown_words;        // source words the system could not translate
+  std::vector<std::string> source_tokens;              // tokens as the system saw them
+  std::vector<std::string> target_tokens;              // tokens it produced
+  std::vector<std::pair<int, int>> alignment;          // (source index, target index) links
+  std::vector<AttentionMatrix> attention;              // attention per layer/head/kind
+  std::vector<PhraseUse> phrases;                      // phrase segmentation
+  std::vector<RuleFiring> rules;                       // fired rules in order
+  std::vector<LexiconUse> lexicon;                     // lexicon entries used
+  std::vector<std::string> unknown_words;              // source words the system could not translate
   std::vector<std::pair<std::string, double>> scores;  // model scores (log-prob, features)
 
   bool empty() const {

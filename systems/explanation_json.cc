@@ -31,8 +31,7 @@ void check_keys(const json& j, const std::set<std::string>& allowed, const std::
                 const std::string& what) {
   if (!j.is_object()) fail<DataError>("{}: {} must be a JSON object", origin, what);
   for (const auto& item : j.items()) {
-    if (!allowed.count(item.key()))
-      fail<DataError>("{}: unknown key '{}' in {}", origin, item.key(), what);
+    if (!allowed.count(item.key())) fail<DataError>("{}: unknown key '{}' in {}", origin, item.key(), what);
   }
 }
 
@@ -82,11 +81,8 @@ json explanation_to_json(const Explanation& e) {
   if (!e.lexicon.empty()) {
     json lexicon = json::array();
     for (const auto& l : e.lexicon) {
-      lexicon.push_back({{"source", l.source},
-                         {"lemma", l.lemma},
-                         {"target", l.target},
-                         {"pos", l.pos},
-                         {"note", l.note}});
+      lexicon.push_back(
+          {{"source", l.source}, {"lemma", l.lemma}, {"target", l.target}, {"pos", l.pos}, {"note", l.note}});
     }
     j["lexicon"] = lexicon;
   }
@@ -97,8 +93,8 @@ json explanation_to_json(const Explanation& e) {
 
 Explanation explanation_from_json(const json& j, const std::string& origin) {
   check_keys(j,
-             {"source_tokens", "target_tokens", "alignment", "attention", "phrases", "rules",
-              "lexicon", "unknown_words", "scores"},
+             {"source_tokens", "target_tokens", "alignment", "attention", "phrases", "rules", "lexicon",
+              "unknown_words", "scores"},
              origin, "an explanation");
   Explanation e;
   std::string key;
@@ -109,14 +105,12 @@ Explanation explanation_from_json(const json& j, const std::string& origin) {
     if (j.contains(key)) e.target_tokens = j[key].get<std::vector<std::string>>();
     key = "alignment";
     if (j.contains(key)) {
-      for (const auto& link : j[key])
-        e.alignment.emplace_back(link.at(0).get<int>(), link.at(1).get<int>());
+      for (const auto& link : j[key]) e.alignment.emplace_back(link.at(0).get<int>(), link.at(1).get<int>());
     }
     key = "attention";
     if (j.contains(key)) {
       for (const auto& a : j[key]) {
-        check_keys(a, {"kind", "layer", "head", "row_tokens", "col_tokens", "weights"}, origin,
-                   "an attention matrix");
+        check_keys(a, {"kind", "layer", "head", "row_tokens", "col_tokens", "weights"}, origin, "an attention matrix");
         AttentionMatrix m;
         m.kind = a.value("kind", "");
         m.layer = a.value("layer", 0);
@@ -125,8 +119,8 @@ Explanation explanation_from_json(const json& j, const std::string& origin) {
         m.col_tokens = a.value("col_tokens", std::vector<std::string>{});
         m.weights = a.value("weights", std::vector<float>{});
         if (m.weights.size() != m.row_tokens.size() * m.col_tokens.size()) {
-          fail<DataError>("{}: attention matrix has {} weights for {} x {} tokens", origin,
-                          m.weights.size(), m.row_tokens.size(), m.col_tokens.size());
+          fail<DataError>("{}: attention matrix has {} weights for {} x {} tokens", origin, m.weights.size(),
+                          m.row_tokens.size(), m.col_tokens.size());
         }
         e.attention.push_back(std::move(m));
       }
@@ -134,8 +128,7 @@ Explanation explanation_from_json(const json& j, const std::string& origin) {
     key = "phrases";
     if (j.contains(key)) {
       for (const auto& p : j[key]) {
-        check_keys(p, {"source_begin", "source_end", "source", "target", "scores"}, origin,
-                   "a phrase");
+        check_keys(p, {"source_begin", "source_end", "source", "target", "scores"}, origin, "a phrase");
         PhraseUse use;
         use.source_begin = p.value("source_begin", 0);
         use.source_end = p.value("source_end", 0);
@@ -156,8 +149,8 @@ Explanation explanation_from_json(const json& j, const std::string& origin) {
     if (j.contains(key)) {
       for (const auto& l : j[key]) {
         check_keys(l, {"source", "lemma", "target", "pos", "note"}, origin, "a lexicon use");
-        e.lexicon.push_back({l.value("source", ""), l.value("lemma", ""), l.value("target", ""),
-                             l.value("pos", ""), l.value("note", "")});
+        e.lexicon.push_back({l.value("source", ""), l.value("lemma", ""), l.value("target", ""), l.value("pos", ""),
+                             l.value("note", "")});
       }
     }
     key = "unknown_words";

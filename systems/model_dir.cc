@@ -32,19 +32,15 @@ std::string utc_now_iso8601() {
 void prepare_model_dir(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir))
-    fail("cannot create model directory {}: {}", dir.string(), ec.message());
+  if (ec || !fs::is_directory(dir)) fail("cannot create model directory {}: {}", dir.string(), ec.message());
   fs::remove(dir / kModelManifestFile, ec);
-  if (ec)
-    fail("cannot remove the old manifest {}: {}", (dir / kModelManifestFile).string(),
-         ec.message());
+  if (ec) fail("cannot remove the old manifest {}: {}", (dir / kModelManifestFile).string(), ec.message());
 }
 
 std::string manifest_to_json(const ModelManifest& m) {
   json files = json::array();
   for (const auto& f : m.training_files) {
-    files.push_back(
-        {{"role", f.role}, {"path", f.path}, {"sha256", f.sha256}, {"segments", f.segments}});
+    files.push_back({{"role", f.role}, {"path", f.path}, {"sha256", f.sha256}, {"segments", f.segments}});
   }
   json j = {{"format", "mtbench-model"},
             {"system", m.system},
@@ -68,8 +64,7 @@ ModelManifest manifest_from_json(const std::string& text, const std::string& ori
   try {
     const json j = json::parse(text);
     if (!j.is_object() || j.value("format", "") != "mtbench-model") {
-      fail<DataError>("{} is not an mtbench model manifest (no \"format\": \"mtbench-model\")",
-                      origin);
+      fail<DataError>("{} is not an mtbench model manifest (no \"format\": \"mtbench-model\")", origin);
     }
     m.system = j.at("system").get<std::string>();
     m.system_origin = j.value("system_origin", "");
@@ -83,8 +78,8 @@ ModelManifest manifest_from_json(const std::string& text, const std::string& ori
     m.train_segments = j.value("train_segments", std::size_t{0});
     m.dev_segments = j.value("dev_segments", std::size_t{0});
     for (const auto& f : j.value("training_files", json::array())) {
-      m.training_files.push_back({f.value("role", ""), f.value("path", ""), f.value("sha256", ""),
-                                  f.value("segments", std::size_t{0})});
+      m.training_files.push_back(
+          {f.value("role", ""), f.value("path", ""), f.value("sha256", ""), f.value("segments", std::size_t{0})});
     }
     m.training_seconds = j.value("training_seconds", 0.0);
   } catch (const json::exception& e) {
@@ -94,8 +89,7 @@ ModelManifest manifest_from_json(const std::string& text, const std::string& ori
   return m;
 }
 
-ModelManifest save_model(const Translator& translator, ModelManifest manifest,
-                         const fs::path& dir) {
+ModelManifest save_model(const Translator& translator, ModelManifest manifest, const fs::path& dir) {
   prepare_model_dir(dir);
   const SystemInfo info = translator.info();
   translator.save(dir);
@@ -130,8 +124,7 @@ LoadedModel load_model(const fs::path& dir, TranslatorRegistry& registry) {
     fail(
         "model {} was written by mtbench {} (interface version {}), newer than this mtbench ({}, "
         "version {})",
-        dir.string(), m.mtbench_version, m.plugin_api_version, MTBENCH_VERSION,
-        MTBENCH_PLUGIN_API_VERSION);
+        dir.string(), m.mtbench_version, m.plugin_api_version, MTBENCH_VERSION, MTBENCH_PLUGIN_API_VERSION);
   }
   // A plugin model names the plugin it came from: load it if nobody did (self-contained dirs).
   if (!registry.contains(m.system) && !m.system_origin.empty() && m.system_origin != "built-in" &&

@@ -52,8 +52,7 @@ void prepare_model_dir(const std::filesystem::path& dir);
 // Saves `translator` into `dir` (created if needed): Translator::save, then the manifest.
 // `manifest` carries the training facts; system, origin, versions and created are filled in
 // here. Returns the manifest as written.
-ModelManifest save_model(const Translator& translator, ModelManifest manifest,
-                         const std::filesystem::path& dir);
+ModelManifest save_model(const Translator& translator, ModelManifest manifest, const std::filesystem::path& dir);
 
 // Reads and checks the manifest; Error "not a complete mtbench model" when it is missing,
 // DataError naming the file when it is malformed.
@@ -68,8 +67,7 @@ struct LoadedModel {
 // Reads the manifest, creates the system through `registry` (built-ins and loaded plugins;
 // when the system is missing and its plugin file still exists, that plugin is loaded) and
 // calls load(dir).
-LoadedModel load_model(const std::filesystem::path& dir,
-                       TranslatorRegistry& registry = TranslatorRegistry::instance());
+LoadedModel load_model(const std::filesystem::path& dir, TranslatorRegistry& registry = TranslatorRegistry::instance());
 
 // Optional facts a system states about its saved model, in DIR/model_stats.json (a convention
 // plugins may follow too: {"parameters": N}). The report's cost table shows them.

@@ -56,9 +56,7 @@ class PluginTranslator final : public Translator {
   PluginTranslator(Library library, std::unique_ptr<Translator> inner)
       : library_(std::move(library)), inner_(std::move(inner)) {}
   SystemInfo info() const override { return inner_->info(); }
-  void train(const TrainData& data, const TrainOptions& options) override {
-    inner_->train(data, options);
-  }
+  void train(const TrainData& data, const TrainOptions& options) override { inner_->train(data, options); }
   void save(const fs::path& dir) const override { inner_->save(dir); }
   void load(const fs::path& dir) override { inner_->load(dir); }
   std::vector<Translation> translate(const std::vector<std::string>& sources,
@@ -167,11 +165,10 @@ PluginInfo load_plugin(const fs::path& file, TranslatorRegistry& registry) {
   if (registrar.entries.empty()) fail("plugin {} registered no systems", path.string());
   for (const auto& [system, create] : registrar.entries) {
     if (system.name.empty()) fail("plugin {} registered a system without a name", path.string());
-    if (!create)
-      fail("plugin {} registered system '{}' without a factory", path.string(), system.name);
+    if (!create) fail("plugin {} registered system '{}' without a factory", path.string(), system.name);
     if (registry.contains(system.name)) {
-      fail("plugin {} registers system '{}', which is already registered from {}", path.string(),
-           system.name, registry.entry(system.name).origin);
+      fail("plugin {} registers system '{}', which is already registered from {}", path.string(), system.name,
+           registry.entry(system.name).origin);
     }
   }
   for (auto& [system, create] : registrar.entries) {
@@ -195,8 +192,7 @@ std::vector<PluginInfo> load_plugin_dir(const fs::path& dir, TranslatorRegistry&
   if (!fs::is_directory(dir)) fail("plugin directory {} does not exist", dir.string());
   std::vector<fs::path> files;
   for (const auto& item : fs::directory_iterator(dir)) {
-    if (item.path().extension() == ".so" && fs::is_regular_file(item.path()))
-      files.push_back(item.path());
+    if (item.path().extension() == ".so" && fs::is_regular_file(item.path())) files.push_back(item.path());
   }
   std::sort(files.begin(), files.end());
   std::vector<PluginInfo> out;
@@ -218,8 +214,7 @@ std::vector<fs::path> plugin_path_from_env() {
   return out;
 }
 
-std::vector<PluginInfo> load_plugins(const std::vector<fs::path>& dirs,
-                                     TranslatorRegistry& registry) {
+std::vector<PluginInfo> load_plugins(const std::vector<fs::path>& dirs, TranslatorRegistry& registry) {
   std::vector<PluginInfo> out;
   for (const auto& dir : dirs) {
     auto loaded = load_plugin_dir(dir, registry);

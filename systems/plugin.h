@@ -30,9 +30,8 @@ PluginInfo load_plugin(const std::filesystem::path& file,
                        TranslatorRegistry& registry = TranslatorRegistry::instance());
 
 // Loads every *.so file of `dir` in name order. A missing directory is an Error.
-std::vector<PluginInfo> load_plugin_dir(
-    const std::filesystem::path& dir,
-    TranslatorRegistry& registry = TranslatorRegistry::instance());
+std::vector<PluginInfo> load_plugin_dir(const std::filesystem::path& dir,
+                                        TranslatorRegistry& registry = TranslatorRegistry::instance());
 
 // The directories of MTBENCH_PLUGIN_PATH (colon-separated; empty entries dropped).
 std::vector<std::filesystem::path> plugin_path_from_env();

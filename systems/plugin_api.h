@@ -66,12 +66,10 @@
 
 // The fingerprint compared in step 2. The struct sizes catch an interface change made
 // without bumping MTBENCH_PLUGIN_API_VERSION (and 32/64-bit mixes).
-#define MTBENCH_PLUGIN_ABI                                                                     \
-  (std::string(MTBENCH_PLUGIN_COMPILER_ " " MTBENCH_PLUGIN_STDLIB_) + " layout-" +             \
-   std::to_string(sizeof(void*)) + "." + std::to_string(sizeof(::mtbench::SystemInfo)) + "." + \
-   std::to_string(sizeof(::mtbench::TrainOptions)) + "." +                                     \
-   std::to_string(sizeof(::mtbench::TranslateOptions)) + "." +                                 \
-   std::to_string(sizeof(::mtbench::Translation)) + "." +                                      \
+#define MTBENCH_PLUGIN_ABI                                                                                             \
+  (std::string(MTBENCH_PLUGIN_COMPILER_ " " MTBENCH_PLUGIN_STDLIB_) + " layout-" + std::to_string(sizeof(void*)) +     \
+   "." + std::to_string(sizeof(::mtbench::SystemInfo)) + "." + std::to_string(sizeof(::mtbench::TrainOptions)) + "." + \
+   std::to_string(sizeof(::mtbench::TranslateOptions)) + "." + std::to_string(sizeof(::mtbench::Translation)) + "." +  \
    std::to_string(sizeof(::mtbench::Explanation)))
 
 #define MTBENCH_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -90,8 +88,7 @@ class PluginHost {
   virtual void progress_end(Progress* progress, const std::string& summary) const = 0;
   virtual void progress_log(Progress* progress, const std::string& message) const = 0;
   // Writes a file atomically (temp file + rename), as Translator::save requires.
-  virtual void write_file_atomic(const std::filesystem::path& path,
-                                 std::string_view content) const = 0;
+  virtual void write_file_atomic(const std::filesystem::path& path, std::string_view content) const = 0;
   // The host's MTBENCH_PLUGIN_API_VERSION and mtbench version, for a plugin's own records.
   virtual int api_version() const = 0;
   virtual std::string mtbench_version() const = 0;

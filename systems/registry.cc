@@ -52,9 +52,8 @@ std::vector<TranslatorEntry> TranslatorRegistry::entries() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<TranslatorEntry> out;
   for (const auto& [key, value] : entries_) out.push_back(value);
-  std::stable_sort(out.begin(), out.end(), [](const TranslatorEntry& a, const TranslatorEntry& b) {
-    return a.info.year < b.info.year;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const TranslatorEntry& a, const TranslatorEntry& b) { return a.info.year < b.info.year; });
   return out;
 }
 

@@ -17,10 +17,10 @@ namespace mtbench {
 
 // How to make one system.
 struct TranslatorEntry {
-  SystemInfo info;                                     // metadata (info.name is the key)
+  SystemInfo info;                                      // metadata (info.name is the key)
   std::function<std::unique_ptr<Translator>()> create;  // factory
-  std::string origin;                                  // "built-in" or the plugin's path
-  std::vector<Preset> presets;                         // named presets ("quick", "full", ...); may be empty
+  std::string origin;                                   // "built-in" or the plugin's path
+  std::vector<Preset> presets;                          // named presets ("quick", "full", ...); may be empty
   // The system's options with their values under a preset ("" = the default), for
   // `mtbench systems SYSTEM --options`; null when the system declares none (plugins).
   std::function<std::vector<OptionHelp>(const std::string& preset)> options;
@@ -65,7 +65,7 @@ class TranslatorRegistry {
   std::vector<std::string> names() const;
 
  private:
-  mutable std::mutex mutex_;                       // guards entries_
+  mutable std::mutex mutex_;                        // guards entries_
   std::map<std::string, TranslatorEntry> entries_;  // by name
 };
 

@@ -64,9 +64,9 @@ struct TranslateOptions {
 
 // One translated segment.
 struct Translation {
-  std::string text;                                           // detokenized hypothesis
-  std::vector<std::pair<std::string, double>> nbest;          // alternatives with scores
-  Explanation explanation;                                    // empty unless requested
+  std::string text;                                   // detokenized hypothesis
+  std::vector<std::pair<std::string, double>> nbest;  // alternatives with scores
+  Explanation explanation;                            // empty unless requested
 };
 
 class Translator {

@@ -26,8 +26,7 @@ class ScratchDir {
   ScratchDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "scratch";
-    path_ = std::filesystem::temp_directory_path() /
-            ("mtbench-test-" + name + "-" + std::to_string(::getpid()));
+    path_ = std::filesystem::temp_directory_path() / ("mtbench-test-" + name + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -45,8 +44,8 @@ class ScratchDir {
 }  // namespace mtbench::testing
 
 // Skips the current test when a file under ../shared is missing.
-#define MTBENCH_REQUIRE_SHARED(var, relative)                                              \
-  const std::filesystem::path var = ::mtbench::testing::shared_file(relative);             \
-  if (var.empty()) GTEST_SKIP() << "shared test data not found: "                          \
-                               << (::mtbench::testing::shared_dir() / (relative)).string() \
-                               << " (set MTBENCH_SHARED_DIR)"
+#define MTBENCH_REQUIRE_SHARED(var, relative)                                                                \
+  const std::filesystem::path var = ::mtbench::testing::shared_file(relative);                               \
+  if (var.empty())                                                                                           \
+  GTEST_SKIP() << "shared test data not found: " << (::mtbench::testing::shared_dir() / (relative)).string() \
+               << " (set MTBENCH_SHARED_DIR)"

@@ -11,7 +11,9 @@
 namespace mtbench::spm {
 namespace {
 
-absl::string_view view(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+absl::string_view view(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
 
 bool check(const sentencepiece::util::Status& status, std::string* error) {
   if (status.ok()) return true;
@@ -74,8 +76,8 @@ Backend* load(const std::string& bytes, std::string* error) {
   return backend.release();
 }
 
-bool train(const std::map<std::string, std::string>& args, const std::vector<std::string>& sentences,
-           unsigned seed, std::string* model_bytes, std::string* error) {
+bool train(const std::map<std::string, std::string>& args, const std::vector<std::string>& sentences, unsigned seed,
+           std::string* model_bytes, std::string* error) {
   // The seed and log level are process-wide settings of libsentencepiece.
   static std::mutex mutex;
   std::lock_guard<std::mutex> lock(mutex);

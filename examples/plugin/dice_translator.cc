@@ -59,8 +59,7 @@ DiceOptions parse_options(const std::string& yaml, const std::string& origin) {
     if (line.empty() || line == "{}") continue;
     const auto colon = line.find(':');
     if (colon == std::string::npos) {
-      throw std::runtime_error(origin + " line " + std::to_string(line_number) +
-                               ": expected 'key: value'");
+      throw std::runtime_error(origin + " line " + std::to_string(line_number) + ": expected 'key: value'");
     }
     const std::string key = trim(line.substr(0, colon));
     const std::string value = trim(line.substr(colon + 1));
@@ -111,8 +110,7 @@ std::string detokenize(const std::vector<std::string>& tokens) {
   std::string out;
   bool glue_next = false;
   for (const auto& token : tokens) {
-    const bool closing =
-        token.size() == 1 && std::string_view(".,;:!?)]").find(token[0]) != std::string_view::npos;
+    const bool closing = token.size() == 1 && std::string_view(".,;:!?)]").find(token[0]) != std::string_view::npos;
     if (!out.empty() && !closing && !glue_next) out += ' ';
     out += token;
     glue_next = token == "(" || token == "[";
@@ -149,12 +147,10 @@ class DiceTranslator final : public mtbench::Translator {
   mtbench::SystemInfo info() const override { return static_info(); }
 
   void train(const mtbench::TrainData& data, const mtbench::TrainOptions& options) override {
-    options_ = parse_options(options.config_yaml,
-                             options.config_origin.empty() ? "config" : options.config_origin);
+    options_ = parse_options(options.config_yaml, options.config_origin.empty() ? "config" : options.config_origin);
     if (data.train_source.size() != data.train_target.size()) {
-      throw std::runtime_error("dice: " + std::to_string(data.train_source.size()) +
-                               " source but " + std::to_string(data.train_target.size()) +
-                               " target training segments");
+      throw std::runtime_error("dice: " + std::to_string(data.train_source.size()) + " source but " +
+                               std::to_string(data.train_target.size()) + " target training segments");
     }
     // Word ids per side, sentence frequencies and co-occurrence counts.
     std::unordered_map<std::string, std::uint32_t> source_ids, target_ids;
@@ -182,8 +178,7 @@ class DiceTranslator final : public mtbench::Translator {
       for (auto s : s_set) {
         for (auto t : t_set) ++pair_count[(std::uint64_t{s} << 32) | t];
       }
-      if ((i + 1) % 1000 == 0 || i + 1 == n)
-        host_.progress_advance(options.progress, (i % 1000) + 1);
+      if ((i + 1) % 1000 == 0 || i + 1 == n) host_.progress_advance(options.progress, (i % 1000) + 1);
     }
     host_.progress_end(options.progress, std::to_string(pair_count.size()) + " word pairs");
 
@@ -198,9 +193,8 @@ class DiceTranslator final : public mtbench::Translator {
       if (dice < options_.min_dice) continue;
       auto& [best_dice, best_t] = best[s];
       const bool better = dice > best_dice ||
-                          (dice == best_dice &&
-                           (count > best_count[s] ||
-                            (count == best_count[s] && target_words[t] < target_words[best_t])));
+                          (dice == best_dice && (count > best_count[s] ||
+                                                 (count == best_count[s] && target_words[t] < target_words[best_t])));
       if (better) {
         best[s] = {dice, t};
         best_count[s] = count;
@@ -208,22 +202,18 @@ class DiceTranslator final : public mtbench::Translator {
     }
     lexicon_.clear();
     for (std::size_t s = 0; s < source_words.size(); ++s) {
-      if (best[s].first >= 0)
-        lexicon_[source_words[s]] = {target_words[best[s].second], best[s].first};
+      if (best[s].first >= 0) lexicon_[source_words[s]] = {target_words[best[s].second], best[s].first};
     }
-    host_.progress_log(options.progress,
-                       "dice: lexicon of " + std::to_string(lexicon_.size()) + " source words");
+    host_.progress_log(options.progress, "dice: lexicon of " + std::to_string(lexicon_.size()) + " source words");
   }
 
   void save(const std::filesystem::path& dir) const override {
     std::vector<std::pair<std::string, LexiconEntry>> sorted(lexicon_.begin(), lexicon_.end());
-    std::sort(sorted.begin(), sorted.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::ostringstream out;
     out << kLexiconHeader << "\n";
     out.precision(17);
-    for (const auto& [source, entry] : sorted)
-      out << source << '\t' << entry.target << '\t' << entry.dice << '\n';
+    for (const auto& [source, entry] : sorted) out << source << '\t' << entry.target << '\t' << entry.dice << '\n';
     host_.write_file_atomic(dir / kLexiconFile, out.str());
   }
 
@@ -233,8 +223,7 @@ class DiceTranslator final : public mtbench::Translator {
     if (!in) throw std::runtime_error("dice: cannot read " + path.string());
     std::string line;
     if (!std::getline(in, line) || line != kLexiconHeader) {
-      throw std::runtime_error("dice: " + path.string() +
-                               " is not a dice lexicon (bad first line)");
+      throw std::runtime_error("dice: " + path.string() + " is not a dice lexicon (bad first line)");
     }
     lexicon_.clear();
     int line_number = 1;
@@ -246,8 +235,7 @@ class DiceTranslator final : public mtbench::Translator {
         throw std::runtime_error("dice: " + path.string() + " line " + std::to_string(line_number) +
                                  ": expected source<TAB>target<TAB>dice");
       }
-      lexicon_[line.substr(0, tab1)] = {line.substr(tab1 + 1, tab2 - tab1 - 1),
-                                        std::stod(line.substr(tab2 + 1))};
+      lexicon_[line.substr(0, tab1)] = {line.substr(tab1 + 1, tab2 - tab1 - 1), std::stod(line.substr(tab2 + 1))};
     }
   }
 
@@ -267,8 +255,7 @@ class DiceTranslator final : public mtbench::Translator {
           if (k == 0 && std::isupper(static_cast<unsigned char>(word[0])) && !target.empty()) {
             target[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(target[0])));
           }
-          e.lexicon.push_back(
-              {word, lower(word), target, "", "dice=" + std::to_string(it->second.dice)});
+          e.lexicon.push_back({word, lower(word), target, "", "dice=" + std::to_string(it->second.dice)});
         } else if (!(word.size() == 1 && is_punct(word[0]))) {
           e.unknown_words.push_back(word);
           e.lexicon.push_back({word, lower(word), word, "", "unknown: passed through"});

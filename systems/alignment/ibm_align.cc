@@ -22,8 +22,7 @@ double digamma(double x) {
     x += 1;
   }
   const double f = 1 / (x * x);
-  result += std::log(x) - 0.5 / x -
-            f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+  result += std::log(x) - 0.5 / x - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
   return result;
 }
 
@@ -37,11 +36,12 @@ inline double diagonal_feature(int j, int J, int i, int I) {
 // arrays: cells_ holds, per sentence and gen position, the pair ids of null then each cond word.
 class DirectionalAligner {
  public:
-  DirectionalAligner(const std::vector<std::vector<WordId>>& gen,
-                     const std::vector<std::vector<WordId>>& cond, const AlignOptions& options)
+  DirectionalAligner(const std::vector<std::vector<WordId>>& gen, const std::vector<std::vector<WordId>>& cond,
+                     const AlignOptions& options)
       : gen_(gen), cond_(cond), options_(options), tension_(options.diagonal_tension) {
     WordId null_id = 0;
-    for (const auto& s : cond) for (WordId w : s) null_id = std::max(null_id, w + 1);
+    for (const auto& s : cond)
+      for (WordId w : s) null_id = std::max(null_id, w + 1);
     offsets_.reserve(gen.size() + 1);
     std::size_t total = 0;
     for (std::size_t s = 0; s < gen.size(); ++s) {
@@ -68,7 +68,8 @@ class DirectionalAligner {
     num_cond_ = null_id + 1;
     // Uniform start t(f|e) = 1/|V_gen|, so the first E-step follows the alignment prior.
     WordId gen_vocab = 1;
-    for (const auto& s : gen) for (WordId w : s) gen_vocab = std::max(gen_vocab, w + 1);
+    for (const auto& s : gen)
+      for (WordId w : s) gen_vocab = std::max(gen_vocab, w + 1);
     prob_.assign(pair_cond_.size(), 1.0 / gen_vocab);
     if (options_.threads < 1) options_.threads = 1;
   }
@@ -113,10 +114,10 @@ class DirectionalAligner {
 
  private:
   struct Worker {
-    std::vector<double> counts;  // expected pair counts
-    double loglik = 0;           // corpus log-likelihood of this chunk
-    double emp_feat = 0;         // posterior expectation of the diagonal feature
-    double tokens = 0;           // generated tokens seen
+    std::vector<double> counts;                               // expected pair counts
+    double loglik = 0;                                        // corpus log-likelihood of this chunk
+    double emp_feat = 0;                                      // posterior expectation of the diagonal feature
+    double tokens = 0;                                        // generated tokens seen
     std::map<std::pair<int, int>, std::vector<double>> mass;  // (J, I) -> non-null mass per j
   };
 
@@ -161,8 +162,7 @@ class DirectionalAligner {
         }
       }
       if (mass) (*mass)[j] += nonnull;
-      if (best && argmax > 0)
-        best->emplace_back(reverse ? argmax - 1 : j, reverse ? j : argmax - 1);
+      if (best && argmax > 0) best->emplace_back(reverse ? argmax - 1 : j, reverse ? j : argmax - 1);
     }
     if (best) std::sort(best->begin(), best->end());
   }
@@ -170,8 +170,7 @@ class DirectionalAligner {
   void m_step(const std::vector<double>& counts) {
     std::vector<double> totals(num_cond_, 0.0);
     const bool vb = options_.variational_bayes;
-    for (std::size_t k = 0; k < counts.size(); ++k)
-      totals[pair_cond_[k]] += counts[k] + (vb ? options_.alpha : 0.0);
+    for (std::size_t k = 0; k < counts.size(); ++k) totals[pair_cond_[k]] += counts[k] + (vb ? options_.alpha : 0.0);
     for (std::size_t k = 0; k < counts.size(); ++k) {
       const double tot = totals[pair_cond_[k]];
       if (tot <= 0) {
@@ -190,8 +189,7 @@ class DirectionalAligner {
   // posterior feature expectation minus, per generated word, its non-null posterior mass
   // times the prior's feature expectation. fast_align uses the same 8 steps of size 20/tokens
   // but weights the model term by sentence counts instead of non-null mass.
-  void optimize_tension(double emp, const std::map<std::pair<int, int>, std::vector<double>>& mass,
-                        double tokens) {
+  void optimize_tension(double emp, const std::map<std::pair<int, int>, std::vector<double>>& mass, double tokens) {
     for (int step = 0; step < 8; ++step) {
       double model = 0;
       for (const auto& [key, v] : mass) {
@@ -226,11 +224,10 @@ class DirectionalAligner {
 }  // namespace
 
 DirectionalResult train_alignment(const std::vector<std::vector<WordId>>& source,
-                                  const std::vector<std::vector<WordId>>& target,
-                                  const AlignOptions& options, bool reverse, Progress* progress) {
+                                  const std::vector<std::vector<WordId>>& target, const AlignOptions& options,
+                                  bool reverse, Progress* progress) {
   if (source.size() != target.size())
-    fail<DataError>("alignment: {} source sentences but {} target sentences", source.size(),
-                    target.size());
+    fail<DataError>("alignment: {} source sentences but {} target sentences", source.size(), target.size());
   if (options.iterations < 1) fail<ConfigError>("alignment: iterations must be >= 1, got {}", options.iterations);
   if (options.p0 < 0 || options.p0 >= 1) fail<ConfigError>("alignment: p0 must be in [0,1), got {}", options.p0);
   const auto& gen = reverse ? target : source;
@@ -238,8 +235,7 @@ DirectionalResult train_alignment(const std::vector<std::vector<WordId>>& source
   DirectionalAligner aligner(gen, cond, options);
   DirectionalResult result;
   result.alignments.assign(source.size(), {});
-  if (progress)
-    progress->begin(fmt::format("align {}", reverse ? "reverse" : "forward"), options.iterations, "iter");
+  if (progress) progress->begin(fmt::format("align {}", reverse ? "reverse" : "forward"), options.iterations, "iter");
   for (int it = 0; it < options.iterations; ++it) {
     const bool last = it + 1 == options.iterations;
     result.log_likelihoods.push_back(aligner.iterate(last ? &result.alignments : nullptr, reverse));
@@ -247,8 +243,8 @@ DirectionalResult train_alignment(const std::vector<std::vector<WordId>>& source
   }
   result.final_tension = aligner.tension();
   if (progress)
-    progress->end(fmt::format("log-likelihood {:.1f}, tension {:.2f}", result.log_likelihoods.back(),
-                              result.final_tension));
+    progress->end(
+        fmt::format("log-likelihood {:.1f}, tension {:.2f}", result.log_likelihoods.back(), result.final_tension));
   return result;
 }
 
@@ -278,8 +274,7 @@ Alignment parse_pharaoh(const std::string& text) {
       std::size_t used1 = 0, used2 = 0;
       const int s = std::stoi(item.substr(0, dash), &used1);
       const int t = std::stoi(item.substr(dash + 1), &used2);
-      if (used1 != dash || used2 != item.size() - dash - 1 || s < 0 || t < 0)
-        throw std::invalid_argument(item);
+      if (used1 != dash || used2 != item.size() - dash - 1 || s < 0 || t < 0) throw std::invalid_argument(item);
       out.emplace_back(s, t);
     } catch (const std::exception&) {
       fail<DataError>("malformed alignment link '{}' in '{}' (expected SRC-TGT)", item, text);

@@ -37,18 +37,17 @@ struct AlignOptions {
 
 // Result of training one direction.
 struct DirectionalResult {
-  std::vector<Alignment> alignments;      // Viterbi links per sentence, as (source, target)
-  std::vector<double> log_likelihoods;    // per-iteration corpus log-likelihood (natural log)
-  double final_tension = 0;               // lambda after the last iteration (fast_align model)
+  std::vector<Alignment> alignments;    // Viterbi links per sentence, as (source, target)
+  std::vector<double> log_likelihoods;  // per-iteration corpus log-likelihood (natural log)
+  double final_tension = 0;             // lambda after the last iteration (fast_align model)
 };
 
 // Trains one direction. With reverse == false each source word chooses one target word
 // (or null), as fast_align does without -r; with reverse == true each target word chooses
 // a source word. Sentence pairs where either side is empty get no links.
 DirectionalResult train_alignment(const std::vector<std::vector<WordId>>& source,
-                                  const std::vector<std::vector<WordId>>& target,
-                                  const AlignOptions& options, bool reverse,
-                                  Progress* progress = nullptr);
+                                  const std::vector<std::vector<WordId>>& target, const AlignOptions& options,
+                                  bool reverse, Progress* progress = nullptr);
 
 // Pharaoh format: "0-0 1-2 ..." (source-target), sorted.
 std::string format_pharaoh(const Alignment& alignment);

@@ -21,11 +21,16 @@ Symmetrization parse_symmetrization(const std::string& name) {
 
 std::string symmetrization_name(Symmetrization method) {
   switch (method) {
-    case Symmetrization::kIntersect: return "intersect";
-    case Symmetrization::kUnion: return "union";
-    case Symmetrization::kGrowDiag: return "grow-diag";
-    case Symmetrization::kGrowDiagFinal: return "grow-diag-final";
-    case Symmetrization::kGrowDiagFinalAnd: return "grow-diag-final-and";
+    case Symmetrization::kIntersect:
+      return "intersect";
+    case Symmetrization::kUnion:
+      return "union";
+    case Symmetrization::kGrowDiag:
+      return "grow-diag";
+    case Symmetrization::kGrowDiagFinal:
+      return "grow-diag-final";
+    case Symmetrization::kGrowDiagFinalAnd:
+      return "grow-diag-final-and";
   }
   return "?";
 }
@@ -50,8 +55,8 @@ void fill(Grid& g, const Alignment& links, const char* which) {
 
 }  // namespace
 
-Alignment symmetrize(const Alignment& forward, const Alignment& reverse, int source_length,
-                     int target_length, Symmetrization method) {
+Alignment symmetrize(const Alignment& forward, const Alignment& reverse, int source_length, int target_length,
+                     Symmetrization method) {
   const int I = source_length, J = target_length;
   Grid f(I, J), r(I, J), a(I, J);
   fill(f, forward, "forward");
@@ -69,8 +74,7 @@ Alignment symmetrize(const Alignment& forward, const Alignment& reverse, int sou
   if (method != Symmetrization::kIntersect && method != Symmetrization::kUnion) {
     // grow-diag: repeatedly add union points neighbouring (incl. diagonally) an existing
     // point when one of their words is still unaligned.
-    static const int kNeighbours[8][2] = {{-1, 0}, {0, -1}, {1, 0}, {0, 1},
-                                          {-1, -1}, {-1, 1}, {1, -1}, {1, 1}};
+    static const int kNeighbours[8][2] = {{-1, 0}, {0, -1}, {1, 0}, {0, 1}, {-1, -1}, {-1, 1}, {1, -1}, {1, 1}};
     bool added = true;
     while (added) {
       added = false;
@@ -95,8 +99,7 @@ Alignment symmetrize(const Alignment& forward, const Alignment& reverse, int sou
         for (int i = 0; i < I; ++i)
           for (int j = 0; j < J; ++j) {
             if (!g->at(i, j) || a.at(i, j)) continue;
-            const bool ok = both ? (!src_aligned[i] && !tgt_aligned[j])
-                                 : (!src_aligned[i] || !tgt_aligned[j]);
+            const bool ok = both ? (!src_aligned[i] && !tgt_aligned[j]) : (!src_aligned[i] || !tgt_aligned[j]);
             if (ok) add(i, j);
           }
     }

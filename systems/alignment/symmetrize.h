@@ -17,7 +17,7 @@ std::string symmetrization_name(Symmetrization method);
 
 // Combines the links of both directions (both given as (source, target) pairs) of a sentence
 // pair with `source_length` and `target_length` tokens. Links outside the lengths are a DataError.
-Alignment symmetrize(const Alignment& forward, const Alignment& reverse, int source_length,
-                     int target_length, Symmetrization method);
+Alignment symmetrize(const Alignment& forward, const Alignment& reverse, int source_length, int target_length,
+                     Symmetrization method);
 
 }  // namespace mtbench::alignment

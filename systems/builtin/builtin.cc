@@ -19,10 +19,10 @@ void register_builtin_translators() {
     [[maybe_unused]] auto& registry = TranslatorRegistry::instance();
     // Built-in systems are added here as their issues land (one line each).
     registry.add(external::external_translator_entry());
-    registry.add(pb::phrase_based_translator_entry());
+    registry.add(phrase_based::phrase_based_translator_entry());
     registry.add(rule_based::rule_based_translator_entry());
 #ifdef MTBENCH_HAVE_TORCH
-    registry.add(rnn::rnn_attention_translator_entry());
+    registry.add(rnn_attention::rnn_attention_translator_entry());
     registry.add(transformer::transformer_translator_entry());
 #endif
   });

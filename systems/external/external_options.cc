@@ -8,14 +8,17 @@ const OptionTable<ExternalOptions>& external_option_table() {
   static const OptionTable<ExternalOptions> table = [] {
     using O = ExternalOptions;
     OptionTable<O> t("external");
-    t.add<std::string>("command", [](O& o) -> std::string& { return o.command; },
-                       "a line filter run through /bin/sh -c: sources on stdin, one translation per line out")
+    t.add<std::string>(
+         "command", [](O& o) -> std::string& { return o.command; },
+         "a line filter run through /bin/sh -c: sources on stdin, one translation per line out")
         .omit_when_empty();
-    t.add<std::string>("outputs", [](O& o) -> std::string& { return o.outputs; },
-                       "a file of pre-computed translations (plain or gzip), one per input line")
+    t.add<std::string>(
+         "outputs", [](O& o) -> std::string& { return o.outputs; },
+         "a file of pre-computed translations (plain or gzip), one per input line")
         .omit_when_empty();
-    t.add<double>("timeout_seconds", [](O& o) -> double& { return o.timeout_seconds; },
-                  "wall-clock limit of one command run, 0 = none", at_least(0.0));
+    t.add<double>(
+        "timeout_seconds", [](O& o) -> double& { return o.timeout_seconds; },
+        "wall-clock limit of one command run, 0 = none", at_least(0.0));
     return t;
   }();
   return table;
@@ -30,6 +33,8 @@ ExternalOptions parse_external_options(const std::string& yaml, const std::strin
   return options;
 }
 
-std::string to_yaml(const ExternalOptions& options) { return external_option_table().to_yaml(options); }
+std::string to_yaml(const ExternalOptions& options) {
+  return external_option_table().to_yaml(options);
+}
 
 }  // namespace mtbench::external

@@ -60,10 +60,9 @@ void ExternalTranslator::train(const TrainData& /*data*/, const TrainOptions& op
   const std::string origin = options.config_origin.empty() ? "--config" : options.config_origin;
   configure(parse_external_options(options.config_yaml, origin), options.config_origin);
   if (options.progress) {
-    options.progress->log(options_.command.empty()
-                              ? fmt::format("external: {} pre-computed outputs from {}",
-                                            outputs_.size(), outputs_origin_)
-                              : fmt::format("external: command '{}'", options_.command));
+    options.progress->log(options_.command.empty() ? fmt::format("external: {} pre-computed outputs from {}",
+                                                                 outputs_.size(), outputs_origin_)
+                                                   : fmt::format("external: command '{}'", options_.command));
   }
 }
 
@@ -97,9 +96,8 @@ std::vector<Translation> ExternalTranslator::translate(const std::vector<std::st
     // Pre-computed outputs only make sense for the very inputs they were made for; the count
     // is the check we can do (pass the whole test set in one call).
     if (outputs_.size() != sources.size()) {
-      fail<DataError>(
-          "external system: the outputs file {} has {} lines but {} source segments were given",
-          outputs_origin_, outputs_.size(), sources.size());
+      fail<DataError>("external system: the outputs file {} has {} lines but {} source segments were given",
+                      outputs_origin_, outputs_.size(), sources.size());
     }
     lines = outputs_;
   } else {
@@ -113,25 +111,22 @@ std::vector<Translation> ExternalTranslator::translate(const std::vector<std::st
     }
     if (options.progress) options.progress->begin("external", sources.size(), "sent");
     CommandResult result = run_line_filter(options_.command, sources, options_.timeout_seconds);
-    const std::string stderr_tail =
-        result.error_output.size() > 2000
-            ? result.error_output.substr(result.error_output.size() - 2000)
-            : result.error_output;
+    const std::string stderr_tail = result.error_output.size() > 2000
+                                        ? result.error_output.substr(result.error_output.size() - 2000)
+                                        : result.error_output;
     if (result.exit_status != 0) {
-      fail("external system: command '{}' exited with status {}{}", options_.command,
-           result.exit_status, stderr_tail.empty() ? "" : "; its stderr: " + stderr_tail);
+      fail("external system: command '{}' exited with status {}{}", options_.command, result.exit_status,
+           stderr_tail.empty() ? "" : "; its stderr: " + stderr_tail);
     }
     if (result.lines.size() != sources.size()) {
-      fail<DataError>("external system: command '{}' wrote {} lines for {} input lines{}",
-                      options_.command, result.lines.size(), sources.size(),
-                      stderr_tail.empty() ? "" : "; its stderr: " + stderr_tail);
+      fail<DataError>("external system: command '{}' wrote {} lines for {} input lines{}", options_.command,
+                      result.lines.size(), sources.size(), stderr_tail.empty() ? "" : "; its stderr: " + stderr_tail);
     }
     for (std::size_t i = 0; i < result.lines.size(); ++i) {
       std::size_t offset = 0;
       if (!utf8::is_valid(result.lines[i], &offset)) {
-        fail<DataError>(
-            "external system: command '{}' wrote invalid UTF-8 on output line {} (byte {})",
-            options_.command, i + 1, offset + 1);
+        fail<DataError>("external system: command '{}' wrote invalid UTF-8 on output line {} (byte {})",
+                        options_.command, i + 1, offset + 1);
       }
     }
     lines = std::move(result.lines);

@@ -23,8 +23,7 @@ class ExternalTranslator final : public Translator {
   void load(const std::filesystem::path& dir) override;
   // Runs the command or returns the stored outputs; a line-count mismatch is a DataError
   // naming both counts and the command or file.
-  std::vector<Translation> translate(const std::vector<std::string>& sources,
-                                     const TranslateOptions& options) override;
+  std::vector<Translation> translate(const std::vector<std::string>& sources, const TranslateOptions& options) override;
 
   // Configures directly (what train() does with parsed YAML); for tests and the harness.
   void configure(const ExternalOptions& options, const std::string& origin);

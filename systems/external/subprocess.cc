@@ -89,8 +89,7 @@ int decode_status(int status) {
 CommandResult run_line_filter(const std::string& command, const std::vector<std::string>& input,
                               double timeout_seconds) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (pipe2(in_pipe, O_CLOEXEC) != 0)
-    fail("cannot create a pipe for '{}': {}", command, std::strerror(errno));
+  if (pipe2(in_pipe, O_CLOEXEC) != 0) fail("cannot create a pipe for '{}': {}", command, std::strerror(errno));
   if (pipe2(out_pipe, O_CLOEXEC) != 0) {
     ::close(in_pipe[0]), ::close(in_pipe[1]);
     fail("cannot create a pipe for '{}': {}", command, std::strerror(errno));
@@ -116,8 +115,7 @@ CommandResult run_line_filter(const std::string& command, const std::vector<std:
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setsigmask(&attr, &empty);
   posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   std::string shell = "/bin/sh", dash_c = "-c", command_copy = command;
   char* argv[] = {shell.data(), dash_c.data(), command_copy.data(), nullptr};
   pid_t pid = -1;
@@ -134,9 +132,8 @@ CommandResult run_line_filter(const std::string& command, const std::vector<std:
 
   std::thread writer(write_input, in_pipe[1], std::cref(input));
   const bool limited = timeout_seconds > 0;
-  const auto deadline =
-      Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                         std::chrono::duration<double>(limited ? timeout_seconds : 0));
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(limited ? timeout_seconds : 0));
   std::string out_text, err_text;
   int fds[2] = {out_pipe[0], err_pipe[0]};
   bool timed_out = false;
@@ -149,8 +146,7 @@ CommandResult run_line_filter(const std::string& command, const std::vector<std:
     }
     int wait_ms = -1;
     if (limited) {
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) {
         timed_out = true;
         break;
@@ -189,8 +185,8 @@ CommandResult run_line_filter(const std::string& command, const std::vector<std:
   close_fd(fds[1]);
   writer.join();
   if (timed_out) {
-    fail("command '{}' did not finish within {} s (timeout_seconds); it was killed{}", command,
-         timeout_seconds, err_text.empty() ? "" : "; its stderr: " + err_text.substr(0, 2000));
+    fail("command '{}' did not finish within {} s (timeout_seconds); it was killed{}", command, timeout_seconds,
+         err_text.empty() ? "" : "; its stderr: " + err_text.substr(0, 2000));
   }
   CommandResult result;
   result.lines = split_lines(out_text);

@@ -24,8 +24,8 @@
 
 #include "base/error.h"
 #include "base/text_file.h"
-#include "systems/lm/ngram_table.h"
 #include "systems/lm/ngram_lm.h"
+#include "systems/lm/ngram_table.h"
 
 namespace mtbench::lm {
 
@@ -45,7 +45,9 @@ struct OrderData {
   std::vector<float> prob;             // interpolated probability (not log)
 };
 
-bool is_delimiter(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0'; }
+bool is_delimiter(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
+}
 
 // Chen & Goodman eq. 26, computed in float like lmplz's adjust_counts.cc. Throws (or falls
 // back to lmplz's --discount_fallback values 0.5, 1, 1.5) when a count-of-count is zero or a
@@ -54,21 +56,23 @@ Discount compute_discount(const std::array<std::uint64_t, 5>& n, int order, bool
   for (int j = 1; j <= 3; ++j) {
     if (n[j] == 0) {
       if (fallback) return {0.0f, 0.5f, 1.0f, 1.5f};
-      fail("could not calculate Kneser-Ney discounts for {}-grams with adjusted count {}: no {}-grams "
-           "with adjusted count {} were observed (small or artificial data? use --discount-fallback)",
-           order, j + 1, order, j);
+      fail(
+          "could not calculate Kneser-Ney discounts for {}-grams with adjusted count {}: no {}-grams "
+          "with adjusted count {} were observed (small or artificial data? use --discount-fallback)",
+          order, j + 1, order, j);
     }
   }
   Discount d{0.0f, 0.0f, 0.0f, 0.0f};
   const float y = static_cast<float>(n[1]) / static_cast<float>(n[1] + 2.0 * n[2]);
   for (int j = 1; j <= 3; ++j) {
-    d[j] = static_cast<float>(j) -
-           static_cast<float>(j + 1) * y * static_cast<float>(n[j + 1]) / static_cast<float>(n[j]);
+    d[j] =
+        static_cast<float>(j) - static_cast<float>(j + 1) * y * static_cast<float>(n[j + 1]) / static_cast<float>(n[j]);
     if (d[j] < 0.0f || d[j] > static_cast<float>(j)) {
       if (fallback) return {0.0f, 0.5f, 1.0f, 1.5f};
-      fail("{}-gram discount D{} = {} is out of range [0, {}] (counts-of-counts n1..n4 = {} {} {} {}; "
-           "use --discount-fallback)",
-           order, j, d[j], j, n[1], n[2], n[3], n[4]);
+      fail(
+          "{}-gram discount D{} = {} is out of range [0, {}] (counts-of-counts n1..n4 = {} {} {} {}; "
+          "use --discount-fallback)",
+          order, j, d[j], j, n[1], n[2], n[3], n[4]);
     }
   }
   return d;
@@ -226,8 +230,10 @@ std::string estimate_arpa_text(const std::vector<std::string>& sentences, const 
       const float discounted = static_cast<float>(c) - d[std::min<std::uint64_t>(c, 3)];
       u[e] = discounted / static_cast<float>(denominator[ctx[e]]);
     }
-    if (k == 1) unigram_gamma = gamma[0];
-    else data[k - 2].gamma = std::move(gamma);
+    if (k == 1)
+      unigram_gamma = gamma[0];
+    else
+      data[k - 2].gamma = std::move(gamma);
   }
 
   // 5. Interpolation, lowest order first. The uniform distribution covers the vocabulary

@@ -61,8 +61,7 @@ PerplexityReport evaluate(const Model& model, const std::vector<std::string>& se
 std::string format_perplexity_report(const PerplexityReport& report) {
   // KenLM prints doubles through an iostream with the default precision 6, i.e. %g.
   return fmt::format("Perplexity including OOVs:\t{:g}\nPerplexity excluding OOVs:\t{:g}\nOOVs:\t{}\nTokens:\t{}\n",
-                     report.perplexity_including_oovs, report.perplexity_excluding_oovs, report.oovs,
-                     report.tokens);
+                     report.perplexity_including_oovs, report.perplexity_excluding_oovs, report.oovs, report.tokens);
 }
 
 }  // namespace mtbench::lm

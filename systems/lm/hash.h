@@ -23,13 +23,19 @@ inline std::uint64_t fmix64(std::uint64_t x) {
   return x;
 }
 // Hash of an n-gram built from its last word backwards: key(w) then extend(key, previous word).
-inline std::uint64_t start_key(WordIndex w) { return fmix64(static_cast<std::uint64_t>(w) + 0x9E3779B97F4A7C15ULL); }
+inline std::uint64_t start_key(WordIndex w) {
+  return fmix64(static_cast<std::uint64_t>(w) + 0x9E3779B97F4A7C15ULL);
+}
 inline std::uint64_t extend_key(std::uint64_t key, WordIndex w) {
   return fmix64(key ^ ((static_cast<std::uint64_t>(w) + 1) * 0xC2B2AE3D27D4EB4FULL));
 }
-inline std::uint64_t nonzero(std::uint64_t key) { return key == 0 ? 1 : key; }
+inline std::uint64_t nonzero(std::uint64_t key) {
+  return key == 0 ? 1 : key;
+}
 
-inline bool has_extension(float backoff) { return !(backoff == 0.0f && std::signbit(backoff)); }
+inline bool has_extension(float backoff) {
+  return !(backoff == 0.0f && std::signbit(backoff));
+}
 
 struct Entry {
   std::uint64_t key = 0;  // 0 = empty slot
@@ -109,6 +115,5 @@ class VocabIndex {
   std::vector<std::uint32_t> slots_;  // word index + 1, 0 = empty
   std::size_t mask_ = 0;
 };
-
 
 }  // namespace mtbench::lm::detail

@@ -121,11 +121,11 @@ ArpaModel::ArpaModel(std::string_view text, const std::string& name) {
     const std::size_t eq = line.find('=');
     int k = 0;
     std::uint64_t count = 0;
-    if (eq == std::string_view::npos ||
-        std::from_chars(line.data() + 6, line.data() + eq, k).ptr != line.data() + eq ||
+    if (eq == std::string_view::npos || std::from_chars(line.data() + 6, line.data() + eq, k).ptr != line.data() + eq ||
         std::from_chars(line.data() + eq + 1, line.data() + line.size(), count).ptr != line.data() + line.size())
       bad("expected \"ngram N=COUNT\"");
-    if (k != static_cast<int>(counts_.size()) + 1) bad(fmt::format("expected the count of order {}", counts_.size() + 1));
+    if (k != static_cast<int>(counts_.size()) + 1)
+      bad(fmt::format("expected the count of order {}", counts_.size() + 1));
     counts_.push_back(count);
   }
   order_ = static_cast<int>(counts_.size());
@@ -210,7 +210,7 @@ float ArpaModel::score(const State& in, WordIndex word, State* out) const {
   float prob = unigram_prob_[word];
   next.words[0] = word;
   next.backoffs[0] = unigram_backoff_[word];
-  int matched = 1;                                     // length of the longest n-gram found
+  int matched = 1;                                           // length of the longest n-gram found
   int extendable = has_extension(next.backoffs[0]) ? 1 : 0;  // state length so far
   const int context = std::min<int>(in.length, order_ - 1);
   std::uint64_t key = start_key(word);

@@ -17,11 +17,11 @@ using WordIndex = std::uint32_t;
 
 // Options of estimate_arpa (lmplz flags in parentheses).
 struct EstimateOptions {
-  int order = 3;                          // n-gram order, 2..6 (-o)
-  bool interpolate_unigrams = true;       // lmplz's default: interpolate unigrams with uniform
-  std::vector<std::string> extra_vocab;   // words to include with zero count (rarely needed)
-  bool discount_fallback = false;         // use D = 0.5, 1, 1.5 when counts-of-counts make the
-                                          // discounts undefined (--discount_fallback)
+  int order = 3;                         // n-gram order, 2..6 (-o)
+  bool interpolate_unigrams = true;      // lmplz's default: interpolate unigrams with uniform
+  std::vector<std::string> extra_vocab;  // words to include with zero count (rarely needed)
+  bool discount_fallback = false;        // use D = 0.5, 1, 1.5 when counts-of-counts make the
+                                         // discounts undefined (--discount_fallback)
 };
 
 // What estimation produced besides the ARPA text (lmplz prints the same statistics).
@@ -32,8 +32,8 @@ struct EstimateStats {
 };
 
 // Estimates a model and returns the ARPA text (what estimate_arpa writes).
-std::string estimate_arpa_text(const std::vector<std::string>& sentences,
-                               const EstimateOptions& options, EstimateStats* stats = nullptr);
+std::string estimate_arpa_text(const std::vector<std::string>& sentences, const EstimateOptions& options,
+                               EstimateStats* stats = nullptr);
 
 // Estimates a model from tokenized sentences (tokens separated by spaces) and writes ARPA text
 // atomically. Throws ConfigError on an order out of range, DataError on empty input or a

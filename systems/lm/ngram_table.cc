@@ -8,7 +8,9 @@ namespace mtbench::lm {
 
 using detail::fmix64;
 
-NgramTable::NgramTable(int order) : order_(order) { rehash(64); }
+NgramTable::NgramTable(int order) : order_(order) {
+  rehash(64);
+}
 
 std::uint64_t NgramTable::hash_words(const WordIndex* words) const {
   std::uint64_t h = 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(order_);

@@ -8,18 +8,15 @@
 
 namespace mtbench::neural {
 
-std::vector<std::vector<std::size_t>> make_batches(const std::vector<Example>& examples,
-                                                   const BatchingOptions& options, std::uint64_t seed,
-                                                   std::int64_t epoch) {
+std::vector<std::vector<std::size_t>> make_batches(const std::vector<Example>& examples, const BatchingOptions& options,
+                                                   std::uint64_t seed, std::int64_t epoch) {
   if (options.max_tokens < 1 || options.max_sentences < 1)
     fail<ConfigError>("batching: max_tokens ({}) and max_sentences ({}) must be >= 1", options.max_tokens,
                       options.max_sentences);
   std::vector<std::size_t> order(examples.size());
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 rng(seed * 1000003ULL + static_cast<std::uint64_t>(epoch) * 7919ULL + 17ULL);
-  auto len = [&](std::size_t i) {
-    return std::max(examples[i].source.size(), examples[i].target.size() + 1);
-  };
+  auto len = [&](std::size_t i) { return std::max(examples[i].source.size(), examples[i].target.size() + 1); };
   if (options.shuffle) std::shuffle(order.begin(), order.end(), rng);
   // Pools: roughly pool_batches batches of an average length each, sorted by length inside.
   std::size_t pool = examples.size();
@@ -97,8 +94,8 @@ std::pair<torch::Tensor, torch::Tensor> pad_sources(const std::vector<const std:
                                                     const SpecialIds& ids, const torch::Device& device) {
   std::size_t len = 1;
   for (const auto* s : sources) len = std::max(len, s->size());
-  auto src = torch::full({static_cast<std::int64_t>(sources.size()), static_cast<std::int64_t>(len)}, ids.pad,
-                         torch::kInt64);
+  auto src =
+      torch::full({static_cast<std::int64_t>(sources.size()), static_cast<std::int64_t>(len)}, ids.pad, torch::kInt64);
   auto a = src.accessor<std::int64_t, 2>();
   auto lengths = torch::zeros({static_cast<std::int64_t>(sources.size())}, torch::kInt64);
   for (std::size_t r = 0; r < sources.size(); ++r) {
@@ -111,7 +108,7 @@ std::pair<torch::Tensor, torch::Tensor> pad_sources(const std::vector<const std:
 
 torch::Tensor padding_mask(const torch::Tensor& lengths, std::int64_t max_len) {
   auto positions = torch::arange(max_len, lengths.options()).unsqueeze(0);  // [1, max_len]
-  return positions < lengths.unsqueeze(1);                                   // [batch, max_len]
+  return positions < lengths.unsqueeze(1);                                  // [batch, max_len]
 }
 
 }  // namespace mtbench::neural

@@ -22,30 +22,29 @@ struct Example {
 
 // How batches are formed.
 struct BatchingOptions {
-  int max_tokens = 4000;      // budget: sentences * max(padded source, padded target + 1) per batch
-  int max_sentences = 512;    // cap on sentences per batch
-  int pool_batches = 100;     // length sorting happens inside pools of this many batches
-  bool shuffle = true;        // shuffle pools and batch order (false: input order, for evaluation)
+  int max_tokens = 4000;    // budget: sentences * max(padded source, padded target + 1) per batch
+  int max_sentences = 512;  // cap on sentences per batch
+  int pool_batches = 100;   // length sorting happens inside pools of this many batches
+  bool shuffle = true;      // shuffle pools and batch order (false: input order, for evaluation)
 };
 
 // Indices of `examples` per batch for one epoch.
-std::vector<std::vector<std::size_t>> make_batches(const std::vector<Example>& examples,
-                                                   const BatchingOptions& options, std::uint64_t seed,
-                                                   std::int64_t epoch);
+std::vector<std::vector<std::size_t>> make_batches(const std::vector<Example>& examples, const BatchingOptions& options,
+                                                   std::uint64_t seed, std::int64_t epoch);
 
 // A padded batch on a device.
 struct Batch {
-  torch::Tensor source;         // [batch, src_len] int64, pad-filled
-  torch::Tensor source_mask;    // [batch, src_len] bool, true at real tokens
-  torch::Tensor target_in;      // [batch, tgt_len] bos + target (decoder input, teacher forcing)
-  torch::Tensor target_out;     // [batch, tgt_len] target + eos (what is predicted), pad-filled
+  torch::Tensor source;            // [batch, src_len] int64, pad-filled
+  torch::Tensor source_mask;       // [batch, src_len] bool, true at real tokens
+  torch::Tensor target_in;         // [batch, tgt_len] bos + target (decoder input, teacher forcing)
+  torch::Tensor target_out;        // [batch, tgt_len] target + eos (what is predicted), pad-filled
   std::int64_t source_tokens = 0;  // real source tokens
   std::int64_t target_tokens = 0;  // predicted tokens (target + eos)
 };
 
 // Pads the selected examples into tensors on `device`.
-Batch collate(const std::vector<Example>& examples, const std::vector<std::size_t>& indices,
-              const SpecialIds& ids, const torch::Device& device);
+Batch collate(const std::vector<Example>& examples, const std::vector<std::size_t>& indices, const SpecialIds& ids,
+              const torch::Device& device);
 
 // Pads source sequences alone (for translation): [batch, max_len] ids and mask.
 std::pair<torch::Tensor, torch::Tensor> pad_sources(const std::vector<const std::vector<std::int64_t>*>& sources,

@@ -47,8 +47,8 @@ void load_archive(torch::serialize::InputArchive& archive, const std::filesystem
 
 }  // namespace
 
-void save_checkpoint(const std::filesystem::path& path, const torch::nn::Module& module, torch::optim::Optimizer* optimizer,
-                     const std::string& meta_json) {
+void save_checkpoint(const std::filesystem::path& path, const torch::nn::Module& module,
+                     torch::optim::Optimizer* optimizer, const std::string& meta_json) {
   torch::serialize::OutputArchive archive;
   torch::serialize::OutputArchive model_archive;
   module.save(model_archive);
@@ -82,7 +82,8 @@ std::string load_checkpoint(const std::filesystem::path& path, torch::nn::Module
     for (const auto& [name, shape] : shapes)
       if (loaded[name].sizes().vec() != shape)
         fail<DataError>("{}: parameter '{}' has shape {} in the checkpoint but {} in the model", path.string(), name,
-                        fmt::format("{}", fmt::join(loaded[name].sizes().vec(), "x")), fmt::format("{}", fmt::join(shape, "x")));
+                        fmt::format("{}", fmt::join(loaded[name].sizes().vec(), "x")),
+                        fmt::format("{}", fmt::join(shape, "x")));
     if (optimizer) {
       torch::serialize::InputArchive optimizer_archive;
       if (!archive.try_read("optimizer", optimizer_archive))

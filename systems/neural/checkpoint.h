@@ -12,8 +12,8 @@
 namespace mtbench::neural {
 
 // Writes `module` (and `optimizer` when not null), the RNG state and `meta_json` to `path`.
-void save_checkpoint(const std::filesystem::path& path, const torch::nn::Module& module, torch::optim::Optimizer* optimizer,
-                     const std::string& meta_json);
+void save_checkpoint(const std::filesystem::path& path, const torch::nn::Module& module,
+                     torch::optim::Optimizer* optimizer, const std::string& meta_json);
 
 // Reads a checkpoint into `module` (and `optimizer` when not null; Error if the file has none),
 // restores the RNG state when `restore_rng`, and returns the meta JSON. Parameters are moved

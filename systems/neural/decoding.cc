@@ -89,8 +89,8 @@ std::vector<Hypothesis> greedy_decode(EncoderDecoder& model, const torch::Tensor
       h.tokens.push_back(tok);
     }
     h.log_prob = all_lp[b].item<double>();
-    h.score = h.log_prob / length_normalizer(static_cast<double>(h.tokens.size() + (eos ? 1 : 0)),
-                                             options.length_penalty);
+    h.score =
+        h.log_prob / length_normalizer(static_cast<double>(h.tokens.size() + (eos ? 1 : 0)), options.length_penalty);
     if (all_attention.defined()) {
       auto a = all_attention[b].slice(0, 0, rows).contiguous();
       h.attention.assign(a.data_ptr<float>(), a.data_ptr<float>() + a.numel());
@@ -113,8 +113,7 @@ std::vector<std::vector<Hypothesis>> beam_search(EncoderDecoder& model, const to
   constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
   DecoderState state = model.start(source, source_mask);
-  state.select(torch::arange(batch, torch::TensorOptions().dtype(torch::kInt64).device(device))
-                   .repeat_interleave(k));
+  state.select(torch::arange(batch, torch::TensorOptions().dtype(torch::kInt64).device(device)).repeat_interleave(k));
   std::vector<std::int64_t> active(static_cast<std::size_t>(batch));  // sentence of each k-row block
   for (std::int64_t b = 0; b < batch; ++b) active[static_cast<std::size_t>(b)] = b;
   std::vector<std::vector<std::int64_t>> row_tokens(static_cast<std::size_t>(batch * k));
@@ -141,8 +140,7 @@ std::vector<std::vector<Hypothesis>> beam_search(EncoderDecoder& model, const to
     torch::Tensor step_attention;
     if (options.attention && out.attention.defined()) step_attention = out.attention.to(torch::kFloat32);
 
-    auto finalize = [&](std::int64_t sentence, std::int64_t row, std::vector<std::int64_t> toks, double lp,
-                        bool eos) {
+    auto finalize = [&](std::int64_t sentence, std::int64_t row, std::vector<std::int64_t> toks, double lp, bool eos) {
       Hypothesis h;
       h.tokens = std::move(toks);
       h.log_prob = lp;
@@ -194,7 +192,8 @@ std::vector<std::vector<Hypothesis>> beam_search(EncoderDecoder& model, const to
         std::nth_element(scores.begin(), scores.begin() + (k - 1), scores.end(), std::greater<>());
         const double kth = scores[static_cast<std::size_t>(k - 1)];
         const double best_live = live_scores.front();
-        const auto current_len = static_cast<double>(row_tokens[static_cast<std::size_t>(live.front().first)].size() + 1);
+        const auto current_len =
+            static_cast<double>(row_tokens[static_cast<std::size_t>(live.front().first)].size() + 1);
         const double bound = best_live / std::max(length_normalizer(current_len, alpha),
                                                   length_normalizer(static_cast<double>(limit), alpha));
         stop = bound <= kth;
@@ -230,7 +229,8 @@ std::vector<std::vector<Hypothesis>> beam_search(EncoderDecoder& model, const to
   std::vector<std::vector<Hypothesis>> result(static_cast<std::size_t>(batch));
   for (std::int64_t b = 0; b < batch; ++b) {
     auto& done = finished[static_cast<std::size_t>(b)];
-    std::stable_sort(done.begin(), done.end(), [](const Hypothesis& x, const Hypothesis& y) { return x.score > y.score; });
+    std::stable_sort(done.begin(), done.end(),
+                     [](const Hypothesis& x, const Hypothesis& y) { return x.score > y.score; });
     if (static_cast<int>(done.size()) > options.nbest) done.resize(static_cast<std::size_t>(options.nbest));
     result[static_cast<std::size_t>(b)] = std::move(done);
   }

@@ -31,11 +31,11 @@ struct DecodeOptions {
 
 // One decoded hypothesis.
 struct Hypothesis {
-  std::vector<std::int64_t> tokens;  // target ids, without bos/eos
-  double log_prob = 0;               // sum of token log-probabilities (including </s> when produced)
-  double score = 0;                  // log_prob / length penalty (what beam search ranks)
-  std::vector<float> attention;      // row-major [steps, attention_columns] if requested (steps =
-                                     // tokens.size() + 1 when </s> was produced)
+  std::vector<std::int64_t> tokens;    // target ids, without bos/eos
+  double log_prob = 0;                 // sum of token log-probabilities (including </s> when produced)
+  double score = 0;                    // log_prob / length penalty (what beam search ranks)
+  std::vector<float> attention;        // row-major [steps, attention_columns] if requested (steps =
+                                       // tokens.size() + 1 when </s> was produced)
   std::int64_t attention_columns = 0;  // the batch's padded source length (columns of attention)
 };
 

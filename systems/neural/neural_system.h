@@ -13,7 +13,8 @@
 
 namespace mtbench::neural {
 
-template <typename Options, typename Network, Options (*parse)(const std::string&, const std::string&, const std::string&),
+template <typename Options, typename Network,
+          Options (*parse)(const std::string&, const std::string&, const std::string&),
           std::string (*to_yaml)(const Options&)>
 class NeuralSystem : public NeuralTranslator {
  public:
@@ -39,8 +40,8 @@ class NeuralSystem : public NeuralTranslator {
     return *network_;
   }
 
-  Options options_;            // as trained or loaded
-  Network network_{nullptr};   // the network (null before train/load)
+  Options options_;           // as trained or loaded
+  Network network_{nullptr};  // the network (null before train/load)
 
  private:
   std::string options_file_;  // e.g. "rnn.yaml"

@@ -101,9 +101,11 @@ DecodeOptions translate_decode_options(const DecodeOptions& defaults, const Tran
 
 }  // namespace
 
-std::vector<std::vector<Hypothesis>> decode_sorted(EncoderDecoder& model, const std::vector<std::vector<std::int64_t>>& sources,
-                                                   const DecodeOptions& options, int batch_size, const torch::Device& device,
-                                                   Progress* progress, const BatchDone& batch_done) {
+std::vector<std::vector<Hypothesis>> decode_sorted(EncoderDecoder& model,
+                                                   const std::vector<std::vector<std::int64_t>>& sources,
+                                                   const DecodeOptions& options, int batch_size,
+                                                   const torch::Device& device, Progress* progress,
+                                                   const BatchDone& batch_done) {
   model.module().eval();
   torch::NoGradGuard no_grad;
   std::vector<std::size_t> order(sources.size());
@@ -168,14 +170,13 @@ void NeuralTranslator::train(const TrainData& data, const TrainOptions& options)
                            describe_network(), device.str()));
   Trainer trainer(*network_, t, options.model_dir, device, options.seed, &progress);
   const auto result = trainer.train(encoded.train, encoded.dev, hooks, options.resume);
-  progress.log(fmt::format("trained {} updates in {} ({:.0f} target tokens/s), best dev loss {:.3f}, dev BLEU {:.2f}{}; "
-                           "stopped by {}",
-                           result.steps, format_duration(result.seconds), result.tokens_per_second,
-                           result.best_dev_loss, result.best_dev_bleu,
-                           result.averaged_checkpoints > 0
-                               ? fmt::format(" (average of {} checkpoints)", result.averaged_checkpoints)
-                               : "",
-                           result.stop_reason));
+  progress.log(fmt::format(
+      "trained {} updates in {} ({:.0f} target tokens/s), best dev loss {:.3f}, dev BLEU {:.2f}{}; "
+      "stopped by {}",
+      result.steps, format_duration(result.seconds), result.tokens_per_second, result.best_dev_loss,
+      result.best_dev_bleu,
+      result.averaged_checkpoints > 0 ? fmt::format(" (average of {} checkpoints)", result.averaged_checkpoints) : "",
+      result.stop_reason));
 }
 
 void NeuralTranslator::save(const std::filesystem::path& dir) const {
@@ -188,7 +189,8 @@ void NeuralTranslator::save(const std::filesystem::path& dir) const {
 
 void NeuralTranslator::load(const std::filesystem::path& dir) {
   const auto config = dir / options_file();
-  if (!std::filesystem::exists(config)) fail("{}: missing (no {} model in {})", config.string(), info().name, dir.string());
+  if (!std::filesystem::exists(config))
+    fail("{}: missing (no {} model in {})", config.string(), info().name, dir.string());
   set_options(read_file(config), "", config.string());
   vocab_ = Vocabulary::load(dir);
   build(torch::kCPU);

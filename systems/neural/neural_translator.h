@@ -66,9 +66,9 @@ class NeuralTranslator : public Translator {
  private:
   void build(const torch::Device& device);
 
-  Vocabulary vocab_;                    // subword model(s)
-  EncoderDecoder* network_ = nullptr;   // owned by the system; null before train/load
-  torch::Device device_{torch::kCPU};   // where network_ lives
+  Vocabulary vocab_;                   // subword model(s)
+  EncoderDecoder* network_ = nullptr;  // owned by the system; null before train/load
+  torch::Device device_{torch::kCPU};  // where network_ lives
 };
 
 // Decodes id sequences in batches of `batch_size`, longest first (little padding, memory

@@ -13,14 +13,19 @@
 #include "base/error.h"
 #include "base/progress.h"
 #include "systems/neural/checkpoint.h"
+#include "systems/training_log.h"
 
 namespace mtbench::neural {
+
+namespace k = training_log_keys;
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) { g_interrupted.store(true); }
+extern "C" void on_sigint(int) {
+  g_interrupted.store(true);
+}
 
 // Installs the SIGINT handler for the scope of a training run (Ctrl-C: checkpoint, then exit).
 class InterruptGuard {
@@ -35,7 +40,9 @@ class InterruptGuard {
   void (*previous_)(int) = SIG_DFL;
 };
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 }  // namespace
 
@@ -62,10 +69,17 @@ struct Trainer::State {
   double elapsed = 0;               // seconds of earlier runs (resume)
 
   nlohmann::json to_json() const {
-    return {{"step", step},           {"epoch", epoch},         {"batch_in_epoch", batch_in_epoch},
-            {"plateau_lr", plateau_lr}, {"has_best", has_best}, {"best_metric", best_metric},
-            {"best_dev_loss", best_dev_loss}, {"best_dev_bleu", best_dev_bleu},
-            {"bad_validations", bad_validations}, {"plateau_bad", plateau_bad}, {"elapsed", elapsed}};
+    return {{"step", step},
+            {"epoch", epoch},
+            {"batch_in_epoch", batch_in_epoch},
+            {"plateau_lr", plateau_lr},
+            {"has_best", has_best},
+            {"best_metric", best_metric},
+            {"best_dev_loss", best_dev_loss},
+            {"best_dev_bleu", best_dev_bleu},
+            {"bad_validations", bad_validations},
+            {"plateau_bad", plateau_bad},
+            {"elapsed", elapsed}};
   }
   void from_json(const nlohmann::json& j) {
     step = j.at("step");
@@ -92,10 +106,10 @@ Trainer::Trainer(EncoderDecoder& model, TrainerOptions options, std::filesystem:
       progress_(progress),
       ids_(ids),
       state_(std::make_unique<State>()) {
-  optimizer_ = std::make_unique<torch::optim::Adam>(
-      model_.module().parameters(), torch::optim::AdamOptions(options_.learning_rate)
-                                        .betas({options_.adam_beta1, options_.adam_beta2})
-                                        .eps(options_.adam_eps));
+  optimizer_ = std::make_unique<torch::optim::Adam>(model_.module().parameters(),
+                                                    torch::optim::AdamOptions(options_.learning_rate)
+                                                        .betas({options_.adam_beta1, options_.adam_beta2})
+                                                        .eps(options_.adam_eps));
   state_->plateau_lr = options_.learning_rate;
 }
 
@@ -106,8 +120,7 @@ double Trainer::scheduled_learning_rate() const {
 }
 
 void Trainer::set_learning_rate(double lr) {
-  for (auto& group : optimizer_->param_groups())
-    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+  for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
 }
 
 double Trainer::update(const Batch& batch) {
@@ -166,9 +179,12 @@ void Trainer::average_last(const std::vector<Example>& dev, const TrainerHooks& 
   // Averaging usually helps (Vaswani et al. 2017, 6.1) but is checked on dev rather than assumed:
   // with early stopping the last N models can lie well past the best one.
   const bool keep = metric >= state_->best_metric;
-  log_line(nlohmann::json({{"type", "average"}, {"step", state_->step}, {"checkpoints", n}, {"dev_loss", dev_loss},
-                           {"dev_bleu", bleu}, {"kept", keep}})
-               .dump());
+  log_line(nlohmann::json({{k::kType, "average"},
+                           {k::kStep, state_->step},
+                           {"checkpoints", n},
+                           {k::kDevLoss, dev_loss},
+                           {k::kDevBleu, bleu},
+                           {"kept", keep}}));
   if (progress_)
     progress_->log(fmt::format("average of the last {} checkpoints: dev loss {:.3f}{}; {}", n, dev_loss,
                                use_bleu ? fmt::format(", dev BLEU {:.2f}", bleu) : "",
@@ -183,10 +199,8 @@ void Trainer::average_last(const std::vector<Example>& dev, const TrainerHooks& 
   }
 }
 
-void Trainer::log_line(const std::string& json) {
-  std::ofstream out(dir_ / "training_log.jsonl", std::ios::app);
-  out << json << '\n';
-  if (!out) fail("cannot append to {}", (dir_ / "training_log.jsonl").string());
+void Trainer::log_line(const nlohmann::json& line) {
+  append_training_log(dir_, line);
 }
 
 TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<Example>& dev,
@@ -196,12 +210,15 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
   const auto last_path = dir_ / "checkpoints" / "last.pt";
   const auto best_path = dir_ / "checkpoints" / "best.pt";
   if (resume && std::filesystem::exists(last_path)) {
-    state_->from_json(nlohmann::json::parse(load_checkpoint(last_path, model_.module(), optimizer_.get(), true, device_)));
-    if (progress_) progress_->log(fmt::format("resuming from {} at step {} (epoch {}, batch {})", last_path.string(),
-                                              state_->step, state_->epoch + 1, state_->batch_in_epoch));
+    state_->from_json(
+        nlohmann::json::parse(load_checkpoint(last_path, model_.module(), optimizer_.get(), true, device_)));
+    if (progress_)
+      progress_->log(fmt::format("resuming from {} at step {} (epoch {}, batch {})", last_path.string(), state_->step,
+                                 state_->epoch + 1, state_->batch_in_epoch));
   } else {
-    if (resume && progress_) progress_->log(fmt::format("no checkpoint at {}: starting from scratch", last_path.string()));
-    std::filesystem::remove(dir_ / "training_log.jsonl");
+    if (resume && progress_)
+      progress_->log(fmt::format("no checkpoint at {}: starting from scratch", last_path.string()));
+    clear_training_log(dir_);
     std::filesystem::remove(best_path);
     std::filesystem::remove(dir_ / "checkpoints" / "average.pt");
     for (const auto& old : step_checkpoints(dir_)) std::filesystem::remove(old);
@@ -220,7 +237,7 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
 
   auto elapsed = [&] { return state_->elapsed + seconds_since(start); };
   std::int64_t last_validated = -1;  // step of the latest validation (never twice at one step)
-  auto validate = [&]() -> bool {  // returns true when patience ran out
+  auto validate = [&]() -> bool {    // returns true when patience ran out
     if (dev.empty()) return false;
     last_validated = state_->step;
     const double dev_loss = evaluate_loss(dev);
@@ -243,12 +260,12 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
       }
     }
     keep_step_checkpoint();
-    nlohmann::json line = {{"type", "valid"}, {"step", state_->step}, {"epoch", state_->epoch + 1},
-                           {"dev_loss", dev_loss}, {"dev_ppl", std::exp(dev_loss)},
-                           {"lr", scheduled_learning_rate()}, {"best", improved},
-                           {"elapsed_s", elapsed()}};
-    if (use_bleu) line["dev_bleu"] = bleu;
-    log_line(line.dump());
+    nlohmann::json line = {
+        {k::kType, "valid"},     {k::kStep, state_->step},        {k::kEpoch, state_->epoch + 1},
+        {k::kDevLoss, dev_loss}, {"dev_ppl", std::exp(dev_loss)}, {k::kLearningRate, scheduled_learning_rate()},
+        {"best", improved},      {k::kElapsed, elapsed()}};
+    if (use_bleu) line[k::kDevBleu] = bleu;
+    log_line(line);
     if (progress_)
       progress_->log(fmt::format("step {} epoch {}: dev loss {:.3f} (ppl {:.1f}){}{}", state_->step, state_->epoch + 1,
                                  dev_loss, std::exp(dev_loss), use_bleu ? fmt::format(", dev BLEU {:.2f}", bleu) : "",
@@ -271,8 +288,7 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
     const auto batches = make_batches(train, options_.batching, seed_, state_->epoch);
     bool patience_out = false;
     while (state_->batch_in_epoch < static_cast<std::int64_t>(batches.size())) {
-      const Batch batch =
-          collate(train, batches[static_cast<std::size_t>(state_->batch_in_epoch)], ids_, device_);
+      const Batch batch = collate(train, batches[static_cast<std::size_t>(state_->batch_in_epoch)], ids_, device_);
       const auto t0 = Clock::now();
       const double lr = scheduled_learning_rate();
       const double loss = update(batch);
@@ -289,11 +305,14 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
       ++window_steps;
       if (progress_) progress_->advance(static_cast<std::uint64_t>(batch.target_tokens));
       if (state_->step % options_.log_every == 0) {
-        log_line(nlohmann::json({{"type", "train"}, {"step", state_->step}, {"epoch", state_->epoch + 1},
-                                 {"loss", window_loss / static_cast<double>(window_tokens)}, {"lr", lr},
-                                 {"tokens_per_s", static_cast<double>(window_tokens) / std::max(1e-9, window_seconds)},
-                                 {"elapsed_s", elapsed()}})
-                     .dump());
+        log_line(
+            nlohmann::json({{k::kType, "train"},
+                            {k::kStep, state_->step},
+                            {k::kEpoch, state_->epoch + 1},
+                            {k::kLoss, window_loss / static_cast<double>(window_tokens)},
+                            {k::kLearningRate, lr},
+                            {k::kTokensPerSecond, static_cast<double>(window_tokens) / std::max(1e-9, window_seconds)},
+                            {k::kElapsed, elapsed()}}));
         window_loss = window_seconds = 0;
         window_steps = window_tokens = 0;
       }
@@ -308,9 +327,12 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
         patience_out = validate();
         checkpoint_last();
       }
-      if (patience_out) stop = "patience";
-      else if (options_.max_steps > 0 && state_->step >= options_.max_steps) stop = "max_steps";
-      else if (options_.max_minutes > 0 && elapsed() >= options_.max_minutes * 60) stop = "max_minutes";
+      if (patience_out)
+        stop = "patience";
+      else if (options_.max_steps > 0 && state_->step >= options_.max_steps)
+        stop = "max_steps";
+      else if (options_.max_minutes > 0 && elapsed() >= options_.max_minutes * 60)
+        stop = "max_minutes";
       if (!stop.empty()) break;
     }
     if (state_->batch_in_epoch >= static_cast<std::int64_t>(batches.size())) {
@@ -335,9 +357,11 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
   result.seconds = elapsed();
   result.early_stopped = stop == "patience";
   result.stop_reason = stop;
-  log_line(nlohmann::json({{"type", "end"}, {"step", state_->step}, {"stop", stop},
-                           {"tokens_per_s", result.tokens_per_second}, {"elapsed_s", result.seconds}})
-               .dump());
+  log_line(nlohmann::json({{k::kType, "end"},
+                           {k::kStep, state_->step},
+                           {"stop", stop},
+                           {k::kTokensPerSecond, result.tokens_per_second},
+                           {k::kElapsed, result.seconds}}));
   return result;
 }
 

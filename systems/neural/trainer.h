@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "systems/neural/batching.h"
 #include "systems/neural/encoder_decoder.h"
@@ -31,22 +32,22 @@ namespace mtbench::neural {
 
 // Callbacks into the system.
 struct TrainerHooks {
-  std::function<double()> dev_bleu;  // BLEU of the current model on the dev set (empty = none)
+  std::function<double()> dev_bleu;                // BLEU of the current model on the dev set (empty = none)
   std::function<void(std::int64_t)> after_update;  // called with the step number after each update
 };
 
 // What a training run did.
 struct TrainResult {
-  std::int64_t steps = 0;            // updates done in total (including resumed ones)
-  std::int64_t epochs = 0;           // completed epochs
-  double last_loss = 0;              // training loss per token of the last update
-  double best_dev_loss = 0;          // dev cross-entropy per token at the best validation
-  double best_dev_bleu = 0;          // dev BLEU at the best validation (0 without dev BLEU)
-  double tokens_per_second = 0;      // target tokens per second over this run's updates
-  double seconds = 0;                // wall time including resumed runs
-  bool early_stopped = false;        // patience ran out
-  std::string stop_reason;           // "max_epochs", "max_steps", "max_minutes", "patience"
-  int averaged_checkpoints = 0;      // models averaged into the final one (0 = best single model)
+  std::int64_t steps = 0;        // updates done in total (including resumed ones)
+  std::int64_t epochs = 0;       // completed epochs
+  double last_loss = 0;          // training loss per token of the last update
+  double best_dev_loss = 0;      // dev cross-entropy per token at the best validation
+  double best_dev_bleu = 0;      // dev BLEU at the best validation (0 without dev BLEU)
+  double tokens_per_second = 0;  // target tokens per second over this run's updates
+  double seconds = 0;            // wall time including resumed runs
+  bool early_stopped = false;    // patience ran out
+  std::string stop_reason;       // "max_epochs", "max_steps", "max_minutes", "patience"
+  int averaged_checkpoints = 0;  // models averaged into the final one (0 = best single model)
 };
 
 // Training loss summed over the non-padding tokens: cross-entropy against the target
@@ -75,22 +76,22 @@ class Trainer {
   void set_learning_rate(double lr);
   double scheduled_learning_rate() const;
   void write_checkpoint(const std::filesystem::path& path, bool with_optimizer);
-  void log_line(const std::string& json);
+  void log_line(const nlohmann::json& line);  // appends to training_log.jsonl (systems/training_log.h)
   // Saves the current model as checkpoints/step-N.pt and removes all but the newest kept ones.
   void keep_step_checkpoint();
   // Replaces the model with the mean of the last options_.average_checkpoints step checkpoints
   // when that is at least as good on dev as the best single model.
   void average_last(const std::vector<Example>& dev, const TrainerHooks& hooks, bool use_bleu, TrainResult& result);
 
-  EncoderDecoder& model_;                         // trained in place
-  TrainerOptions options_;                        // as given
-  std::filesystem::path dir_;                     // model directory
-  torch::Device device_;                          // where tensors live
-  std::uint64_t seed_;                            // data order and initialisation seed
-  Progress* progress_;                            // may be null
-  SpecialIds ids_;                                // pad/bos/eos
-  std::unique_ptr<torch::optim::Adam> optimizer_; // over model_.module().parameters()
-  std::unique_ptr<State> state_;                  // position, schedule and best-so-far
+  EncoderDecoder& model_;                          // trained in place
+  TrainerOptions options_;                         // as given
+  std::filesystem::path dir_;                      // model directory
+  torch::Device device_;                           // where tensors live
+  std::uint64_t seed_;                             // data order and initialisation seed
+  Progress* progress_;                             // may be null
+  SpecialIds ids_;                                 // pad/bos/eos
+  std::unique_ptr<torch::optim::Adam> optimizer_;  // over model_.module().parameters()
+  std::unique_ptr<State> state_;                   // position, schedule and best-so-far
 };
 
 }  // namespace mtbench::neural

@@ -5,8 +5,8 @@
 namespace mtbench::neural {
 namespace {
 
-SubwordModel train_model(const std::vector<std::string>& sentences, const VocabularyOptions& options,
-                         unsigned seed, int threads) {
+SubwordModel train_model(const std::vector<std::string>& sentences, const VocabularyOptions& options, unsigned seed,
+                         int threads) {
   SubwordOptions so;
   so.model_type = options.model_type;
   so.vocab_size = options.vocab_size;
@@ -22,7 +22,9 @@ SubwordModel train_model(const std::vector<std::string>& sentences, const Vocabu
   return SubwordModel::train(sentences, so);
 }
 
-std::vector<std::int64_t> to_ids(const std::vector<int>& ids) { return {ids.begin(), ids.end()}; }
+std::vector<std::int64_t> to_ids(const std::vector<int>& ids) {
+  return {ids.begin(), ids.end()};
+}
 
 }  // namespace
 
@@ -66,8 +68,8 @@ Vocabulary Vocabulary::load(const std::filesystem::path& dir) {
   const SpecialIds ids;
   for (const auto* m : {&v.source_, &v.target_}) {
     if (m->unk_id() != ids.unk || m->bos_id() != ids.bos || m->eos_id() != ids.eos || m->pad_id() != ids.pad)
-      fail<DataError>("{}: subword model has special ids unk={} bos={} eos={} pad={}, expected 0 1 2 3",
-                      dir.string(), m->unk_id(), m->bos_id(), m->eos_id(), m->pad_id());
+      fail<DataError>("{}: subword model has special ids unk={} bos={} eos={} pad={}, expected 0 1 2 3", dir.string(),
+                      m->unk_id(), m->bos_id(), m->eos_id(), m->pad_id());
   }
   return v;
 }
@@ -89,7 +91,9 @@ std::vector<std::int64_t> Vocabulary::encode_target(const std::string& text) con
   return to_ids(target_.encode_ids(text));
 }
 
-std::vector<std::string> Vocabulary::source_pieces(const std::string& text) const { return source_.encode(text); }
+std::vector<std::string> Vocabulary::source_pieces(const std::string& text) const {
+  return source_.encode(text);
+}
 
 std::vector<std::string> Vocabulary::target_pieces(const std::vector<std::int64_t>& ids) const {
   std::vector<std::string> out;

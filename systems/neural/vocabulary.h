@@ -22,10 +22,10 @@ struct SpecialIds {
 
 // How subword vocabularies are trained.
 struct VocabularyOptions {
-  bool joint = true;                // one model for source and target (shared pieces)
-  int vocab_size = 8000;            // pieces per model (an upper bound on small corpora)
-  std::string model_type = "bpe";   // SentencePiece model type: "bpe" or "unigram"
-  std::size_t max_sentences = 0;    // sentences sampled per model for training, 0 = all
+  bool joint = true;               // one model for source and target (shared pieces)
+  int vocab_size = 8000;           // pieces per model (an upper bound on small corpora)
+  std::string model_type = "bpe";  // SentencePiece model type: "bpe" or "unigram"
+  std::size_t max_sentences = 0;   // sentences sampled per model for training, 0 = all
 };
 
 class Vocabulary {
@@ -54,9 +54,9 @@ class Vocabulary {
   static SpecialIds special() { return {}; }
 
  private:
-  bool joint_ = true;     // source_ and target_ are the same model
-  SubwordModel source_;   // source-side model
-  SubwordModel target_;   // target-side model (a copy of source_ when joint_)
+  bool joint_ = true;    // source_ and target_ are the same model
+  SubwordModel source_;  // source-side model
+  SubwordModel target_;  // target-side model (a copy of source_ when joint_)
 };
 
 }  // namespace mtbench::neural

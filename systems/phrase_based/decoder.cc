@@ -15,38 +15,38 @@
 #include "base/progress.h"
 #include "systems/phrase_based/reordering.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 namespace {
 
 constexpr double kLn10 = 2.302585092994046;  // LM log10 -> natural log, as Moses does
-constexpr int kMaxWords = 256;                // coverage bits; longer inputs are split
+constexpr int kMaxWords = 256;               // coverage bits; longer inputs are split
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 using Coverage = std::bitset<kMaxWords>;
 
 // A translation option: one phrase pair applied to one source span.
 struct Option {
-  int begin = 0, end = 0;                  // source span
-  const PhraseEntry* entry = nullptr;      // null for an unknown word passed through
-  std::string unknown_word;                // the passed-through word
-  std::vector<lm::WordIndex> lm_words;     // target words as LM indices
-  FeatureVector local{};                   // phrase-local feature values
-  std::array<float, 6> reordering{};       // ln p(orientation), previous M,S,D, next M,S,D
-  double local_score = 0;                  // weighted local features
-  double estimate = 0;                     // local score + weighted context-free LM estimate
+  int begin = 0, end = 0;               // source span
+  const PhraseEntry* entry = nullptr;   // null for an unknown word passed through
+  std::string unknown_word;             // the passed-through word
+  std::vector<lm::WordIndex> lm_words;  // target words as LM indices
+  FeatureVector local{};                // phrase-local feature values
+  std::array<float, 6> reordering{};    // ln p(orientation), previous M,S,D, next M,S,D
+  double local_score = 0;               // weighted local features
+  double estimate = 0;                  // local score + weighted context-free LM estimate
 };
 
 struct Hyp {
-  const Hyp* prev = nullptr;        // predecessor (null for the empty hypothesis)
-  const Option* option = nullptr;   // last phrase applied
-  Coverage coverage;                // covered source words
-  int covered = 0;                  // number of covered words
+  const Hyp* prev = nullptr;          // predecessor (null for the empty hypothesis)
+  const Option* option = nullptr;     // last phrase applied
+  Coverage coverage;                  // covered source words
+  int covered = 0;                    // number of covered words
   int last_begin = -1, last_end = 0;  // source span of the last phrase (-1, 0 at the start)
-  lm::State lm_state;               // LM context after this hypothesis
-  double score = 0;                 // weighted score so far
-  double future = 0;                // future-cost estimate of the uncovered words
-  FeatureVector features{};         // feature values so far
-  std::vector<const Hyp*> arcs;     // worse hypotheses recombined into this one (n-best)
-  bool complete = false;            // all words covered (end-of-sentence scores included)
+  lm::State lm_state;                 // LM context after this hypothesis
+  double score = 0;                   // weighted score so far
+  double future = 0;                  // future-cost estimate of the uncovered words
+  FeatureVector features{};           // feature values so far
+  std::vector<const Hyp*> arcs;       // worse hypotheses recombined into this one (n-best)
+  bool complete = false;              // all words covered (end-of-sentence scores included)
   double total() const { return score + future; }
 };
 
@@ -89,8 +89,13 @@ class SentenceDecoder {
   SentenceDecoder(const PhraseTable& table, const lm::Model* lm, const DecoderOptions& options,
                   const std::vector<lm::WordIndex>& lm_index, const std::vector<double>& weights,
                   const std::vector<std::string>& source)
-      : table_(table), lm_(lm), options_(options), lm_index_(lm_index), weights_(weights),
-        source_(source), n_(static_cast<int>(source.size())) {}
+      : table_(table),
+        lm_(lm),
+        options_(options),
+        lm_index_(lm_index),
+        weights_(weights),
+        source_(source),
+        n_(static_cast<int>(source.size())) {}
 
   DecodeResult run() {
     DecodeResult result;
@@ -242,8 +247,7 @@ class SentenceDecoder {
     keep_arcs_ = options_.nbest > 0;
     const bool lexicalized = options_.lexicalized_reordering;
     std::vector<Stack> stacks;
-    for (int i = 0; i <= n_; ++i)
-      stacks.emplace_back(64, RecombineHash{lexicalized}, RecombineEqual{lexicalized});
+    for (int i = 0; i <= n_; ++i) stacks.emplace_back(64, RecombineHash{lexicalized}, RecombineEqual{lexicalized});
     std::vector<double> best_total(n_ + 1, kNegInf);
     Hyp& start = arena_.emplace_back();
     start.lm_state = lm_ ? lm_->begin_sentence_state() : lm::State{};
@@ -349,9 +353,9 @@ class SentenceDecoder {
   void nbest(DecodeResult& result) {
     struct Path {
       std::vector<const Hyp*> nodes;  // from the final hypothesis backwards
-      std::size_t min_pos;             // replacements allowed at positions >= min_pos
-      double score;                    // total score
-      FeatureVector features;          // total features
+      std::size_t min_pos;            // replacements allowed at positions >= min_pos
+      double score;                   // total score
+      FeatureVector features;         // total features
     };
     auto chain = [](const Hyp* h) {
       std::vector<const Hyp*> v;
@@ -363,9 +367,8 @@ class SentenceDecoder {
     queue.push({chain(final_), 0, final_->score, final_->features});
     std::unordered_set<std::string> seen;
     const std::size_t max_pops = static_cast<std::size_t>(options_.nbest) * 20;
-    for (std::size_t pops = 0; !queue.empty() && pops < max_pops &&
-                               result.nbest.size() < static_cast<std::size_t>(options_.nbest);
-         ++pops) {
+    for (std::size_t pops = 0;
+         !queue.empty() && pops < max_pops && result.nbest.size() < static_cast<std::size_t>(options_.nbest); ++pops) {
       Path p = queue.top();
       queue.pop();
       Derivation d = derivation(p.nodes);
@@ -383,8 +386,7 @@ class SentenceDecoder {
           q.nodes.insert(q.nodes.end(), rest.begin(), rest.end());
           q.min_pos = k;
           q.score = p.score - node->score + arc->score;
-          for (int f = 0; f < kNumFeatures; ++f)
-            q.features[f] = p.features[f] - node->features[f] + arc->features[f];
+          for (int f = 0; f < kNumFeatures; ++f) q.features[f] = p.features[f] - node->features[f] + arc->features[f];
           queue.push(std::move(q));
         }
       }
@@ -397,14 +399,14 @@ class SentenceDecoder {
   const std::vector<lm::WordIndex>& lm_index_;
   const std::vector<double>& weights_;
   const std::vector<std::string>& source_;
-  const int n_;                                   // source length
+  const int n_;                                       // source length
   std::vector<std::vector<Option>> options_by_span_;  // [b * (n+1) + e]
-  std::vector<double> fc_;                        // future cost per span
-  std::deque<Hyp> arena_;                         // all hypotheses of this sentence
-  const Hyp* final_ = nullptr;                    // best complete hypothesis
-  lm::WordIndex end_of_sentence_ = 0;             // index of </s>
-  bool keep_arcs_ = false;                        // record recombined hypotheses
-  Hyp scratch_;                                   // the expansion being considered
+  std::vector<double> fc_;                            // future cost per span
+  std::deque<Hyp> arena_;                             // all hypotheses of this sentence
+  const Hyp* final_ = nullptr;                        // best complete hypothesis
+  lm::WordIndex end_of_sentence_ = 0;                 // index of </s>
+  bool keep_arcs_ = false;                            // record recombined hypotheses
+  Hyp scratch_;                                       // the expansion being considered
 };
 
 }  // namespace
@@ -419,7 +421,8 @@ Decoder::Decoder(const PhraseTable& table, const lm::Model* lm, DecoderOptions o
 
 DecodeResult Decoder::decode(const std::vector<std::string>& source, const std::vector<double>& weights) const {
   if (weights.size() != static_cast<std::size_t>(kNumFeatures))
-    fail<ConfigError>("decoder: {} weights given, {} features expected", weights.size(), static_cast<int>(kNumFeatures));
+    fail<ConfigError>("decoder: {} weights given, {} features expected", weights.size(),
+                      static_cast<int>(kNumFeatures));
   if (source.size() <= static_cast<std::size_t>(kMaxWords))
     return SentenceDecoder(table_, lm_, options_, lm_index_, weights, source).run();
   // Very long inputs: decode consecutive chunks independently and concatenate.
@@ -470,4 +473,4 @@ std::vector<DecodeResult> Decoder::decode_all(const std::vector<std::vector<std:
   return results;
 }
 
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

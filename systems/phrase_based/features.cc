@@ -1,12 +1,12 @@
 #include "systems/phrase_based/features.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 
 const std::vector<std::string>& feature_names() {
   static const std::vector<std::string> names = {
-      "LM0",    "Distortion0", "LexReo0_0", "LexReo0_1", "LexReo0_2", "LexReo0_3",
-      "LexReo0_4", "LexReo0_5", "WordPenalty0", "PhrasePenalty0", "TM0_0", "TM0_1",
-      "TM0_2",  "TM0_3",       "UnknownWordPenalty0"};
+      "LM0",       "Distortion0", "LexReo0_0", "LexReo0_1",    "LexReo0_2",
+      "LexReo0_3", "LexReo0_4",   "LexReo0_5", "WordPenalty0", "PhrasePenalty0",
+      "TM0_0",     "TM0_1",       "TM0_2",     "TM0_3",        "UnknownWordPenalty0"};
   return names;
 }
 
@@ -14,7 +14,9 @@ std::vector<double> default_weights() {
   return {0.5, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, -1.0, 0.2, 0.2, 0.2, 0.2, 0.2, -100.0};
 }
 
-bool feature_tunable(int feature) { return feature != kUnknown; }
+bool feature_tunable(int feature) {
+  return feature != kUnknown;
+}
 
 double dot(const std::vector<double>& weights, const FeatureVector& features) {
   double s = 0;
@@ -22,4 +24,4 @@ double dot(const std::vector<double>& weights, const FeatureVector& features) {
   return s;
 }
 
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

@@ -8,24 +8,24 @@
 #include <string>
 #include <vector>
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 
 enum Feature : int {
-  kLm = 0,          // language model, natural log of the product of n-gram probabilities
-  kDistortion,      // distance-based distortion, -sum |jump|
-  kLrPrevMono,      // lexicalized reordering (msd-bidirectional-fe), ln p(orientation) ...
+  kLm = 0,      // language model, natural log of the product of n-gram probabilities
+  kDistortion,  // distance-based distortion, -sum |jump|
+  kLrPrevMono,  // lexicalized reordering (msd-bidirectional-fe), ln p(orientation) ...
   kLrPrevSwap,
   kLrPrevDisc,
   kLrNextMono,
   kLrNextSwap,
   kLrNextDisc,
-  kWordPenalty,     // -(number of target words), Moses' convention
-  kPhrasePenalty,   // number of phrases
-  kTmPfe,           // ln p(f|e)
-  kTmLexFe,         // ln lex(f|e)
-  kTmPef,           // ln p(e|f)
-  kTmLexEf,         // ln lex(e|f)
-  kUnknown,         // number of source words passed through untranslated
+  kWordPenalty,    // -(number of target words), Moses' convention
+  kPhrasePenalty,  // number of phrases
+  kTmPfe,          // ln p(f|e)
+  kTmLexFe,        // ln lex(f|e)
+  kTmPef,          // ln p(e|f)
+  kTmLexEf,        // ln lex(e|f)
+  kUnknown,        // number of source words passed through untranslated
   kNumFeatures
 };
 
@@ -44,4 +44,4 @@ bool feature_tunable(int feature);
 
 double dot(const std::vector<double>& weights, const FeatureVector& features);
 
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <thread>
 #include <cmath>
 #include <limits>
 #include <random>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -14,7 +14,7 @@
 #include "base/error.h"
 #include "base/progress.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 namespace {
 
 // Reference n-gram counts (n = 1..4) of one sentence, keyed by the words joined with '\x01'.
@@ -56,7 +56,9 @@ void add(Totals& t, const BleuStats& s, double sign = 1) {
   for (int k = 0; k < 10; ++k) t[k] += sign * s[k];
 }
 
-double score(const std::vector<double>& w, const FeatureVector& f) { return dot(w, f); }
+double score(const std::vector<double>& w, const FeatureVector& f) {
+  return dot(w, f);
+}
 
 // Corpus BLEU when each sentence takes its best candidate under `w`.
 double evaluate(const std::vector<std::vector<Candidate>>& nbest, const std::vector<double>& w) {
@@ -67,7 +69,10 @@ double evaluate(const std::vector<std::vector<Candidate>>& nbest, const std::vec
     double best_score = score(w, best->features);
     for (const auto& c : list) {
       const double s = score(w, c.features);
-      if (s > best_score) { best_score = s; best = &c; }
+      if (s > best_score) {
+        best_score = s;
+        best = &c;
+      }
     }
     add(t, best->stats);
   }
@@ -77,10 +82,16 @@ double evaluate(const std::vector<std::vector<Candidate>>& nbest, const std::vec
 // Och's line search along w + gamma d: the upper envelope of every sentence's lines
 // score_c(gamma) = w.f_c + gamma d.f_c changes the chosen candidate only at finitely many
 // gammas; BLEU is piecewise constant in between. Returns the best gamma and its BLEU.
-std::pair<double, double> line_search(const std::vector<std::vector<Candidate>>& nbest,
-                                      const std::vector<double>& w, const std::vector<double>& d) {
-  struct Line { double a, b, x; int c; };
-  struct Event { double x; int s, from, to; };
+std::pair<double, double> line_search(const std::vector<std::vector<Candidate>>& nbest, const std::vector<double>& w,
+                                      const std::vector<double>& d) {
+  struct Line {
+    double a, b, x;
+    int c;
+  };
+  struct Event {
+    double x;
+    int s, from, to;
+  };
   std::vector<Event> events;
   std::vector<int> chosen(nbest.size(), -1);
   Totals totals{};
@@ -91,9 +102,8 @@ std::pair<double, double> line_search(const std::vector<std::vector<Candidate>>&
     lines.clear();
     for (std::size_t c = 0; c < list.size(); ++c)
       lines.push_back({score(w, list[c].features), score(d, list[c].features), 0, static_cast<int>(c)});
-    std::sort(lines.begin(), lines.end(), [](const Line& p, const Line& q) {
-      return p.b != q.b ? p.b < q.b : p.a > q.a;
-    });
+    std::sort(lines.begin(), lines.end(),
+              [](const Line& p, const Line& q) { return p.b != q.b ? p.b < q.b : p.a > q.a; });
     hull.clear();
     for (const Line& l : lines) {
       if (!hull.empty() && hull.back().b == l.b) continue;  // parallel and not higher
@@ -101,8 +111,12 @@ std::pair<double, double> line_search(const std::vector<std::vector<Candidate>>&
       cur.x = -std::numeric_limits<double>::infinity();
       while (!hull.empty()) {
         const double x = (hull.back().a - cur.a) / (cur.b - hull.back().b);
-        if (x <= hull.back().x) hull.pop_back();
-        else { cur.x = x; break; }
+        if (x <= hull.back().x)
+          hull.pop_back();
+        else {
+          cur.x = x;
+          break;
+        }
       }
       hull.push_back(cur);
     }
@@ -137,9 +151,11 @@ std::pair<double, double> line_search(const std::vector<std::vector<Candidate>>&
 
 std::vector<double> normalized(std::vector<double> w) {
   double norm = 0;
-  for (int k = 0; k < kNumFeatures; ++k) if (feature_tunable(k)) norm += std::fabs(w[k]);
+  for (int k = 0; k < kNumFeatures; ++k)
+    if (feature_tunable(k)) norm += std::fabs(w[k]);
   if (norm > 0)
-    for (int k = 0; k < kNumFeatures; ++k) if (feature_tunable(k)) w[k] /= norm;
+    for (int k = 0; k < kNumFeatures; ++k)
+      if (feature_tunable(k)) w[k] /= norm;
   return w;
 }
 
@@ -160,9 +176,8 @@ double bleu_from_stats(const std::array<double, 10>& s) {
   return std::exp(log_p + bp);
 }
 
-std::vector<double> optimize_weights(const std::vector<std::vector<Candidate>>& nbest,
-                                     const std::vector<double>& start, const OptimizeOptions& options,
-                                     double* best_bleu) {
+std::vector<double> optimize_weights(const std::vector<std::vector<Candidate>>& nbest, const std::vector<double>& start,
+                                     const OptimizeOptions& options, double* best_bleu) {
   if (start.size() != static_cast<std::size_t>(kNumFeatures))
     fail<ConfigError>("MERT: {} start weights, {} features", start.size(), static_cast<int>(kNumFeatures));
   // Each restart has its own generator (seed + restart), so results do not depend on threads.
@@ -174,7 +189,8 @@ std::vector<double> optimize_weights(const std::vector<std::vector<Candidate>>& 
     std::uniform_real_distribution<double> uniform(-1.0, 1.0);
     std::vector<double> w = start;
     if (restart > 0)
-      for (int k = 0; k < kNumFeatures; ++k) if (feature_tunable(k)) w[k] = uniform(rng);
+      for (int k = 0; k < kNumFeatures; ++k)
+        if (feature_tunable(k)) w[k] = uniform(rng);
     double current = evaluate(nbest, w);
     for (int round = 0; round < 100; ++round) {
       std::vector<std::vector<double>> directions;
@@ -186,7 +202,8 @@ std::vector<double> optimize_weights(const std::vector<std::vector<Candidate>>& 
       }
       for (int r = 0; r < options.random_directions; ++r) {
         std::vector<double> d(kNumFeatures, 0.0);
-        for (int k = 0; k < kNumFeatures; ++k) if (feature_tunable(k)) d[k] = uniform(rng);
+        for (int k = 0; k < kNumFeatures; ++k)
+          if (feature_tunable(k)) d[k] = uniform(rng);
         directions.push_back(d);
       }
       double round_best = current, round_gamma = 0;
@@ -262,8 +279,9 @@ MertResult run_mert(const NBestDecoder& decode, const std::vector<std::vector<st
       best_dev = dev;
       result.weights = weights;
     }
-    if (progress) progress->log(fmt::format("MERT iteration {}: dev BLEU {:.2f} (tokenized), {} new candidates",
-                                            it + 1, 100 * dev, fresh));
+    if (progress)
+      progress->log(
+          fmt::format("MERT iteration {}: dev BLEU {:.2f} (tokenized), {} new candidates", it + 1, 100 * dev, fresh));
     if (fresh == 0 || it + 1 == options.iterations) {
       if (progress) progress->advance();
       break;
@@ -279,4 +297,4 @@ MertResult run_mert(const NBestDecoder& decode, const std::vector<std::vector<st
   return result;
 }
 
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

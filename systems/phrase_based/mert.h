@@ -23,7 +23,7 @@ namespace mtbench {
 class Progress;
 }
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 
 // BLEU sufficient statistics of one candidate: hyp length, ref length, then matches and
 // totals for n = 1..4.
@@ -40,24 +40,23 @@ struct Candidate {
 
 // Options of the inner optimization.
 struct OptimizeOptions {
-  int random_restarts = 10;     // extra random starting points
-  int random_directions = 4;    // random directions per round besides the coordinate axes
-  std::uint64_t seed = 1234;    // for restarts and directions
-  double epsilon = 1e-6;        // minimum BLEU gain to continue
-  int threads = 1;              // restarts optimized in parallel
+  int random_restarts = 10;   // extra random starting points
+  int random_directions = 4;  // random directions per round besides the coordinate axes
+  std::uint64_t seed = 1234;  // for restarts and directions
+  double epsilon = 1e-6;      // minimum BLEU gain to continue
+  int threads = 1;            // restarts optimized in parallel
 };
 
 // Optimizes weights on fixed n-best lists starting from `start` (non-tunable features keep
 // their weight). Returns the best weights found; `best_bleu` receives its BLEU (0..1).
-std::vector<double> optimize_weights(const std::vector<std::vector<Candidate>>& nbest,
-                                     const std::vector<double>& start, const OptimizeOptions& options,
-                                     double* best_bleu = nullptr);
+std::vector<double> optimize_weights(const std::vector<std::vector<Candidate>>& nbest, const std::vector<double>& start,
+                                     const OptimizeOptions& options, double* best_bleu = nullptr);
 
 // Options of the outer loop.
 struct MertOptions {
-  int iterations = 6;          // decoding iterations at most
-  int nbest = 100;             // n-best list size per decoding
-  OptimizeOptions optimize;    // inner optimization
+  int iterations = 6;        // decoding iterations at most
+  int nbest = 100;           // n-best list size per decoding
+  OptimizeOptions optimize;  // inner optimization
 };
 
 // The decoder as MERT sees it: n-best lists (target tokens + features) of every dev sentence.
@@ -68,14 +67,13 @@ struct NBestEntry {
 using NBestDecoder = std::function<std::vector<std::vector<NBestEntry>>(const std::vector<double>& weights)>;
 
 struct MertResult {
-  std::vector<double> weights;            // best weights found
-  std::vector<double> dev_bleu;           // BLEU (0..1) of the 1-best output at each decoding
-  std::vector<double> optimized_bleu;     // BLEU on the merged n-best lists after each optimization
+  std::vector<double> weights;         // best weights found
+  std::vector<double> dev_bleu;        // BLEU (0..1) of the 1-best output at each decoding
+  std::vector<double> optimized_bleu;  // BLEU on the merged n-best lists after each optimization
 };
 
 // Runs MERT; `references` are the tokenized dev references (one per sentence).
 MertResult run_mert(const NBestDecoder& decode, const std::vector<std::vector<std::string>>& references,
-                    const std::vector<double>& start, const MertOptions& options,
-                    Progress* progress = nullptr);
+                    const std::vector<double>& start, const MertOptions& options, Progress* progress = nullptr);
 
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

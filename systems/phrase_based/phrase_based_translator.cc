@@ -11,14 +11,15 @@
 #include "base/progress.h"
 #include "base/text_file.h"
 #include "corpus/tokenizer.h"
-#include "systems/phrase_based/word_alignment.h"
 #include "systems/phrase_based/mert.h"
+#include "systems/phrase_based/word_alignment.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 namespace {
 
-std::vector<std::vector<std::string>> prepare_all(const std::vector<std::string>& raw, int threads,
-                                                  const std::function<std::vector<std::string>(const std::string&)>& f) {
+std::vector<std::vector<std::string>> prepare_all(
+    const std::vector<std::string>& raw, int threads,
+    const std::function<std::vector<std::string>(const std::string&)>& f) {
   std::vector<std::vector<std::string>> out(raw.size());
   std::vector<std::thread> pool;
   threads = std::max(1, threads);
@@ -30,7 +31,9 @@ std::vector<std::vector<std::string>> prepare_all(const std::vector<std::string>
   return out;
 }
 
-std::string join(const std::vector<std::string>& tokens) { return join_tokens(tokens); }
+std::string join(const std::vector<std::string>& tokens) {
+  return join_tokens(tokens);
+}
 
 }  // namespace
 
@@ -41,8 +44,9 @@ SystemInfo PhraseBasedTranslator::static_info() {
   info.era = "1993-2003";
   info.year = 2003;
   info.paradigm = "statistical";
-  info.citation = "Koehn, Och & Marcu (2003), Statistical Phrase-Based Translation, NAACL; Brown et al. (1993); "
-                  "Och (2003), Minimum Error Rate Training";
+  info.citation =
+      "Koehn, Och & Marcu (2003), Statistical Phrase-Based Translation, NAACL; Brown et al. (1993); "
+      "Och (2003), Minimum Error Rate Training";
   info.description =
       "Moses-style pipeline: IBM-model word alignment (fast_align), grow-diag-final-and, phrase table with "
       "lexicalized reordering, Kneser-Ney n-gram LM, log-linear model tuned by MERT, stack decoding.";
@@ -119,8 +123,10 @@ void PhraseBasedTranslator::train(const TrainData& data, const TrainOptions& opt
   progress.advance();
   auto normalize_case = [&](std::vector<std::vector<std::string>>& side, const Truecaser& tc) {
     for (auto& tokens : side) {
-      if (options_.casing == "lowercase") for (auto& t : tokens) t = to_lower(t);
-      else tokens = tc.truecase(tokens);
+      if (options_.casing == "lowercase")
+        for (auto& t : tokens) t = to_lower(t);
+      else
+        tokens = tc.truecase(tokens);
     }
   };
   normalize_case(src_tok, source_truecaser_);
@@ -137,7 +143,9 @@ void PhraseBasedTranslator::train(const TrainData& data, const TrainOptions& opt
     const auto& t = tgt_tok[i];
     if (!t.empty()) lm_text.push_back(join(t));
     if (s.empty() || t.empty()) continue;
-    if (static_cast<int>(s.size()) > options_.max_sentence_length || static_cast<int>(t.size()) > options_.max_sentence_length) continue;
+    if (static_cast<int>(s.size()) > options_.max_sentence_length ||
+        static_cast<int>(t.size()) > options_.max_sentence_length)
+      continue;
     if (s.size() > 9 * t.size() || t.size() > 9 * s.size()) continue;
     std::vector<WordId> si, ti;
     for (const auto& w : s) si.push_back(sv.add(w));
@@ -273,9 +281,12 @@ void PhraseBasedTranslator::load(const std::filesystem::path& dir) {
   // The saved YAML holds the languages plus the typed options.
   std::string yaml;
   for (const auto& line : read_lines(dir / "phrase-based.yaml")) {
-    if (line.rfind("source_lang: ", 0) == 0) source_lang_ = line.substr(13);
-    else if (line.rfind("target_lang: ", 0) == 0) target_lang_ = line.substr(13);
-    else yaml += line + "\n";
+    if (line.rfind("source_lang: ", 0) == 0)
+      source_lang_ = line.substr(13);
+    else if (line.rfind("target_lang: ", 0) == 0)
+      target_lang_ = line.substr(13);
+    else
+      yaml += line + "\n";
   }
   options_ = parse_phrase_based_options(yaml, "", (dir / "phrase-based.yaml").string());
   table_ = PhraseTable::load(dir / "phrase-table.bin");
@@ -304,4 +315,4 @@ void PhraseBasedTranslator::load(const std::filesystem::path& dir) {
   make_decoder();
 }
 
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

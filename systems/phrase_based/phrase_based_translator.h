@@ -12,14 +12,14 @@
 #include <vector>
 
 #include "corpus/truecaser.h"
-#include "systems/phrase_based/decoder.h"
 #include "systems/lm/ngram_lm.h"
+#include "systems/phrase_based/decoder.h"
 #include "systems/phrase_based/options.h"
 #include "systems/phrase_based/phrase_table.h"
 #include "systems/registry.h"
 #include "systems/translator.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 
 class PhraseBasedTranslator : public Translator {
  public:
@@ -28,8 +28,7 @@ class PhraseBasedTranslator : public Translator {
   void train(const TrainData& data, const TrainOptions& options) override;
   void save(const std::filesystem::path& dir) const override;
   void load(const std::filesystem::path& dir) override;
-  std::vector<Translation> translate(const std::vector<std::string>& sources,
-                                     const TranslateOptions& options) override;
+  std::vector<Translation> translate(const std::vector<std::string>& sources, const TranslateOptions& options) override;
 
   const std::vector<double>& weights() const { return weights_; }
   const PhraseTable& phrase_table() const { return table_; }
@@ -41,19 +40,19 @@ class PhraseBasedTranslator : public Translator {
   std::string finish(const std::vector<std::string>& tokens) const;
   void make_decoder();
 
-  PhraseBasedOptions options_;             // system options (saved)
-  std::string source_lang_ = "de";         // tokenizer language of the source
-  std::string target_lang_ = "en";         // tokenizer language of the target
-  Truecaser source_truecaser_;             // source-side casing model
-  Truecaser target_truecaser_;             // target-side casing model (recasing output)
-  PhraseTable table_;                      // phrase pairs with scores and reordering
-  std::string arpa_;                       // language model as ARPA text
-  std::unique_ptr<lm::Model> lm_;          // loaded language model
+  PhraseBasedOptions options_;                       // system options (saved)
+  std::string source_lang_ = "de";                   // tokenizer language of the source
+  std::string target_lang_ = "en";                   // tokenizer language of the target
+  Truecaser source_truecaser_;                       // source-side casing model
+  Truecaser target_truecaser_;                       // target-side casing model (recasing output)
+  PhraseTable table_;                                // phrase pairs with scores and reordering
+  std::string arpa_;                                 // language model as ARPA text
+  std::unique_ptr<lm::Model> lm_;                    // loaded language model
   std::vector<double> weights_ = default_weights();  // log-linear weights
-  std::unique_ptr<Decoder> decoder_;       // built after train/load
+  std::unique_ptr<Decoder> decoder_;                 // built after train/load
 };
 
 // The registry entry of the built-in "phrase-based" system.
 TranslatorEntry phrase_based_translator_entry();
 
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

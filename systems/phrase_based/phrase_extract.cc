@@ -4,10 +4,10 @@
 
 #include "base/error.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 
-std::vector<PhraseSpan> extract_phrases(const Alignment& alignment, int source_length,
-                                        int target_length, const ExtractOptions& options) {
+std::vector<PhraseSpan> extract_phrases(const Alignment& alignment, int source_length, int target_length,
+                                        const ExtractOptions& options) {
   const int I = source_length, J = target_length, max_len = options.max_phrase_length;
   std::vector<char> linked(static_cast<std::size_t>(I) * J, 0);
   std::vector<int> src_links(I, 0);
@@ -58,4 +58,4 @@ std::vector<PhraseSpan> extract_phrases(const Alignment& alignment, int source_l
   return out;
 }
 
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

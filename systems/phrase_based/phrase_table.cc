@@ -12,7 +12,7 @@
 #include "base/progress.h"
 #include "base/text_file.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 namespace {
 
 inline std::uint64_t pack(std::uint32_t a, std::uint32_t b) {
@@ -21,11 +21,11 @@ inline std::uint64_t pack(std::uint32_t a, std::uint32_t b) {
 
 // Statistics of one phrase pair over the corpus.
 struct PairStats {
-  double count = 0;          // occurrences
-  double lex_f_given_e = 0;  // max lexical weighting lex(f|e) over occurrences
-  double lex_e_given_f = 0;  // max lexical weighting lex(e|f) over occurrences
+  double count = 0;                 // occurrences
+  double lex_f_given_e = 0;         // max lexical weighting lex(f|e) over occurrences
+  double lex_e_given_f = 0;         // max lexical weighting lex(e|f) over occurrences
   OrientationCounts orientation{};  // msd counts, previous then next
-  Alignment alignment;       // links of the first occurrence, phrase-relative
+  Alignment alignment;              // links of the first occurrence, phrase-relative
 };
 
 // Word translation tables w(e|f) and w(f|e) from the alignments (Koehn et al. 2003 §3.3),
@@ -45,8 +45,8 @@ struct LexicalTable {
 };
 
 LexicalTable lexical_table(const std::vector<std::vector<WordId>>& source,
-                           const std::vector<std::vector<WordId>>& target,
-                           const std::vector<Alignment>& alignments, std::size_t vs, std::size_t vt) {
+                           const std::vector<std::vector<WordId>>& target, const std::vector<Alignment>& alignments,
+                           std::size_t vs, std::size_t vt) {
   LexicalTable lex;
   lex.f_null = static_cast<WordId>(vs);
   lex.e_null = static_cast<WordId>(vt);
@@ -63,8 +63,10 @@ LexicalTable lexical_table(const std::vector<std::vector<WordId>>& source,
       add(source[k][s], target[k][t]);
       fa[s] = ea[t] = 1;
     }
-    for (std::size_t s = 0; s < fa.size(); ++s) if (!fa[s]) add(source[k][s], lex.e_null);
-    for (std::size_t t = 0; t < ea.size(); ++t) if (!ea[t]) add(lex.f_null, target[k][t]);
+    for (std::size_t s = 0; s < fa.size(); ++s)
+      if (!fa[s]) add(source[k][s], lex.e_null);
+    for (std::size_t t = 0; t < ea.size(); ++t)
+      if (!ea[t]) add(lex.f_null, target[k][t]);
   }
   return lex;
 }
@@ -115,18 +117,16 @@ void get_vocab(Reader& r, Vocab& v) {
 }  // namespace
 
 PhraseTable PhraseTable::build(const std::vector<std::vector<WordId>>& source,
-                               const std::vector<std::vector<WordId>>& target,
-                               const std::vector<Alignment>& alignments, const Vocab& source_vocab,
-                               const Vocab& target_vocab, const PhraseTableOptions& options,
+                               const std::vector<std::vector<WordId>>& target, const std::vector<Alignment>& alignments,
+                               const Vocab& source_vocab, const Vocab& target_vocab, const PhraseTableOptions& options,
                                Progress* progress) {
   if (source.size() != target.size() || source.size() != alignments.size())
-    fail<DataError>("phrase table: {} source, {} target sentences and {} alignments", source.size(),
-                    target.size(), alignments.size());
+    fail<DataError>("phrase table: {} source, {} target sentences and {} alignments", source.size(), target.size(),
+                    alignments.size());
   PhraseTable table;
   table.source_vocab_ = source_vocab;
   table.target_vocab_ = target_vocab;
-  const LexicalTable lex =
-      lexical_table(source, target, alignments, source_vocab.size(), target_vocab.size());
+  const LexicalTable lex = lexical_table(source, target, alignments, source_vocab.size(), target_vocab.size());
 
   std::unordered_map<std::string, std::uint32_t> src_ids, tgt_ids;
   std::vector<const std::string*> src_keys, tgt_keys;
@@ -153,13 +153,19 @@ PhraseTable PhraseTable::build(const std::vector<std::vector<WordId>>& source,
       // lex(e|f,a): per target word, the mean of w(e|f) over its links (NULL if unaligned).
       double lex_ef = 1, lex_fe = 1;
       for (int t = sp.target_begin; t < sp.target_end; ++t) {
-        if (e_links[t].empty()) { lex_ef *= lex.e_given_f(lex.f_null, e[t]); continue; }
+        if (e_links[t].empty()) {
+          lex_ef *= lex.e_given_f(lex.f_null, e[t]);
+          continue;
+        }
         double sum = 0;
         for (int s : e_links[t]) sum += lex.e_given_f(f[s], e[t]);
         lex_ef *= sum / e_links[t].size();
       }
       for (int s = sp.source_begin; s < sp.source_end; ++s) {
-        if (f_links[s].empty()) { lex_fe *= lex.f_given_e(f[s], lex.e_null); continue; }
+        if (f_links[s].empty()) {
+          lex_fe *= lex.f_given_e(f[s], lex.e_null);
+          continue;
+        }
         double sum = 0;
         for (int t : f_links[s]) sum += lex.f_given_e(f[s], e[t]);
         lex_fe *= sum / f_links[s].size();
@@ -204,10 +210,9 @@ PhraseTable PhraseTable::build(const std::vector<std::vector<WordId>>& source,
       const std::string& tk = *tgt_keys[tid];
       entry.target.resize(tk.size() / sizeof(WordId));
       std::memcpy(entry.target.data(), tk.data(), tk.size());
-      entry.scores = {static_cast<float>(std::log(st->count / tgt_count[tid])),
-                      static_cast<float>(std::log(st->lex_f_given_e)),
-                      static_cast<float>(std::log(st->count / src_count[sid])),
-                      static_cast<float>(std::log(st->lex_e_given_f))};
+      entry.scores = {
+          static_cast<float>(std::log(st->count / tgt_count[tid])), static_cast<float>(std::log(st->lex_f_given_e)),
+          static_cast<float>(std::log(st->count / src_count[sid])), static_cast<float>(std::log(st->lex_e_given_f))};
       entry.reordering = reordering_log_probs(st->orientation, options.reordering_smoothing);
       entry.alignment = st->alignment;
       entry.count = static_cast<float>(st->count);
@@ -293,12 +298,14 @@ PhraseTable PhraseTable::load(const std::filesystem::path& path) {
   for (std::uint64_t i = 0; i < n; ++i) {
     const auto len = r.count(1000);
     std::vector<WordId> src(len);
-    for (auto& w : src) if ((w = r.get<WordId>()) >= vs) fail<DataError>("{}: source word id {} out of range", path.string(), w);
+    for (auto& w : src)
+      if ((w = r.get<WordId>()) >= vs) fail<DataError>("{}: source word id {} out of range", path.string(), w);
     auto& entries = table.table_[key(src.data(), static_cast<int>(len))];
     entries.resize(r.count(1u << 24));
     for (auto& e : entries) {
       e.target.resize(r.count(1000));
-      for (auto& w : e.target) if ((w = r.get<WordId>()) >= vt) fail<DataError>("{}: target word id {} out of range", path.string(), w);
+      for (auto& w : e.target)
+        if ((w = r.get<WordId>()) >= vt) fail<DataError>("{}: target word id {} out of range", path.string(), w);
       for (float& s : e.scores) s = r.get<float>();
       for (float& s : e.reordering) s = r.get<float>();
       e.count = r.get<float>();
@@ -309,12 +316,12 @@ PhraseTable PhraseTable::load(const std::filesystem::path& path) {
       }
     }
   }
-  if (r.pos != data.size()) fail<DataError>("{}: {} trailing bytes after the phrase table", path.string(), data.size() - r.pos);
+  if (r.pos != data.size())
+    fail<DataError>("{}: {} trailing bytes after the phrase table", path.string(), data.size() - r.pos);
   return table;
 }
 
-void PhraseTable::dump_text(const std::filesystem::path& phrase_table,
-                            const std::filesystem::path& reordering) const {
+void PhraseTable::dump_text(const std::filesystem::path& phrase_table, const std::filesystem::path& reordering) const {
   std::vector<std::pair<std::string, const std::vector<PhraseEntry>*>> rows;
   for (const auto& [k, v] : table_) {
     std::string src;
@@ -346,4 +353,4 @@ void PhraseTable::dump_text(const std::filesystem::path& phrase_table,
   if (!reordering.empty()) write_lines_atomic(reordering, rt);
 }
 
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

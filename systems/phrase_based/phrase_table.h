@@ -13,38 +13,37 @@
 #include <unordered_map>
 #include <vector>
 
-#include "systems/phrase_based/word_alignment.h"
 #include "systems/phrase_based/phrase_extract.h"
+#include "systems/phrase_based/word_alignment.h"
 
 namespace mtbench {
 class Progress;
 }
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 
 // Options of phrase-table construction.
 struct PhraseTableOptions {
-  int max_phrase_length = 7;        // maximum words per side
-  int max_targets_per_source = 30;  // keep the best k targets per source phrase by p(e|f) (0 = all)
+  int max_phrase_length = 7;          // maximum words per side
+  int max_targets_per_source = 30;    // keep the best k targets per source phrase by p(e|f) (0 = all)
   double reordering_smoothing = 0.5;  // additive smoothing of orientation counts
 };
 
 // One target phrase of a source phrase.
 struct PhraseEntry {
-  std::vector<WordId> target;        // target words (target vocabulary ids)
-  std::array<float, 4> scores{};     // ln p(f|e), ln lex(f|e), ln p(e|f), ln lex(e|f)
+  std::vector<WordId> target;         // target words (target vocabulary ids)
+  std::array<float, 4> scores{};      // ln p(f|e), ln lex(f|e), ln p(e|f), ln lex(e|f)
   std::array<float, 6> reordering{};  // ln p(orientation): previous M,S,D, next M,S,D
-  Alignment alignment;               // links of its first occurrence, relative to the phrases
-  float count = 0;                   // joint count c(f, e)
+  Alignment alignment;                // links of its first occurrence, relative to the phrases
+  float count = 0;                    // joint count c(f, e)
 };
 
 class PhraseTable {
  public:
   // Builds the table from word-ids and symmetrized alignments.
   static PhraseTable build(const std::vector<std::vector<WordId>>& source,
-                           const std::vector<std::vector<WordId>>& target,
-                           const std::vector<Alignment>& alignments, const Vocab& source_vocab,
-                           const Vocab& target_vocab, const PhraseTableOptions& options,
+                           const std::vector<std::vector<WordId>>& target, const std::vector<Alignment>& alignments,
+                           const Vocab& source_vocab, const Vocab& target_vocab, const PhraseTableOptions& options,
                            Progress* progress = nullptr);
 
   // Targets of the source phrase `words[0..length)` (source ids), or nullptr.
@@ -62,8 +61,7 @@ class PhraseTable {
   // Moses text format "src ||| tgt ||| p(f|e) lex(f|e) p(e|f) lex(e|f) ||| align ||| count",
   // probabilities (not logs), sorted by source phrase; reordering likewise as
   // "src ||| tgt ||| 6 probabilities" when `reordering` is given.
-  void dump_text(const std::filesystem::path& phrase_table,
-                 const std::filesystem::path& reordering = {}) const;
+  void dump_text(const std::filesystem::path& phrase_table, const std::filesystem::path& reordering = {}) const;
 
   // Adds an entry by hand (tests, small hand-made models); words are added to the vocabularies.
   void add(const std::vector<std::string>& source, const std::vector<std::string>& target,
@@ -73,10 +71,10 @@ class PhraseTable {
   static std::string key(const WordId* words, int length) {
     return std::string(reinterpret_cast<const char*>(words), sizeof(WordId) * length);
   }
-  Vocab source_vocab_;                                         // source words
-  Vocab target_vocab_;                                         // target words
+  Vocab source_vocab_;                                               // source words
+  Vocab target_vocab_;                                               // target words
   std::unordered_map<std::string, std::vector<PhraseEntry>> table_;  // source key -> targets
-  int max_source_length_ = 0;                                  // longest source phrase
+  int max_source_length_ = 0;                                        // longest source phrase
 };
 
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

@@ -10,7 +10,7 @@
 
 #include "systems/phrase_based/word_alignment.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 
 enum class Orientation : std::uint8_t { kMonotone = 0, kSwap = 1, kDiscontinuous = 2 };
 
@@ -22,8 +22,8 @@ struct PhraseOrientations {
   Orientation previous;  // M if (sb-1, tb-1) is linked (or sb = tb = 0), S if (se, tb-1), else D
   Orientation next;      // M if (se, te) is linked (or the pair ends both sentences), S if (sb-1, te), else D
 };
-PhraseOrientations phrase_orientations(const std::vector<char>& linked, int source_length,
-                                       int target_length, int sb, int se, int tb, int te);
+PhraseOrientations phrase_orientations(const std::vector<char>& linked, int source_length, int target_length, int sb,
+                                       int se, int tb, int te);
 
 // Decoding-time orientation of a phrase covering source [begin, end) applied right after a
 // phrase covering [prev_begin, prev_end) (prev_end = 0, prev_begin = -1 at sentence start).
@@ -42,4 +42,4 @@ inline float distortion_feature(int prev_end, int begin) {
   return -static_cast<float>(begin > prev_end ? begin - prev_end : prev_end - begin);
 }
 
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

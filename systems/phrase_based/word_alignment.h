@@ -6,10 +6,10 @@
 #include "systems/alignment/symmetrize.h"
 #include "systems/alignment/vocab.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 
-using alignment::AlignModel;
 using alignment::Alignment;
+using alignment::AlignModel;
 using alignment::AlignOptions;
 using alignment::DirectionalResult;
 using alignment::format_pharaoh;
@@ -22,4 +22,4 @@ using alignment::train_alignment;
 using alignment::Vocab;
 using alignment::WordId;
 
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

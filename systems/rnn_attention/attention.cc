@@ -2,7 +2,7 @@
 
 #include "base/error.h"
 
-namespace mtbench::rnn {
+namespace mtbench::rnn_attention {
 
 AttentionImpl::AttentionImpl(std::string kind, int query_dim, int memory_dim, int attention_dim)
     : kind_(std::move(kind)) {
@@ -26,8 +26,7 @@ torch::Tensor AttentionImpl::keys(const torch::Tensor& memory) {
 }
 
 std::pair<torch::Tensor, torch::Tensor> AttentionImpl::forward(const torch::Tensor& query, const torch::Tensor& keys,
-                                                               const torch::Tensor& memory,
-                                                               const torch::Tensor& mask) {
+                                                               const torch::Tensor& memory, const torch::Tensor& mask) {
   TORCH_CHECK(query.dim() == 2 && keys.dim() == 3 && memory.dim() == 3 && mask.dim() == 2,
               "attention: expected query [B, d], keys/memory [B, S, d], mask [B, S]");
   torch::Tensor scores;  // [batch, src_len]
@@ -37,9 +36,9 @@ std::pair<torch::Tensor, torch::Tensor> AttentionImpl::forward(const torch::Tens
     scores = torch::bmm(keys, query.unsqueeze(2)).squeeze(2);
   }
   scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
-  auto weights = torch::softmax(scores, 1);                           // [batch, src_len]
+  auto weights = torch::softmax(scores, 1);                            // [batch, src_len]
   auto context = torch::bmm(weights.unsqueeze(1), memory).squeeze(1);  // [batch, memory_dim]
   return {context, weights};
 }
 
-}  // namespace mtbench::rnn
+}  // namespace mtbench::rnn_attention

@@ -15,7 +15,7 @@
 
 #include <torch/torch.h>
 
-namespace mtbench::rnn {
+namespace mtbench::rnn_attention {
 
 class AttentionImpl : public torch::nn::Module {
  public:
@@ -35,11 +35,11 @@ class AttentionImpl : public torch::nn::Module {
   const std::string& kind() const { return kind_; }
 
  private:
-  std::string kind_;         // scoring function
+  std::string kind_;                  // scoring function
   torch::nn::Linear query_{nullptr};  // W (bahdanau; with the bias of the tanh layer)
   torch::nn::Linear key_{nullptr};    // U (bahdanau) or W_a (general); unused for dot
   torch::nn::Linear v_{nullptr};      // v (bahdanau)
 };
 TORCH_MODULE(Attention);
 
-}  // namespace mtbench::rnn
+}  // namespace mtbench::rnn_attention

@@ -2,7 +2,7 @@
 
 #include "base/error.h"
 
-namespace mtbench::rnn {
+namespace mtbench::rnn_attention {
 
 RnnModelImpl::RnnModelImpl(const RnnModelOptions& o) : options_(o) {
   if (o.source_vocab < 4 || o.target_vocab < 4 || o.embedding_dim < 1 || o.encoder_dim < 1 || o.decoder_dim < 1 ||
@@ -16,7 +16,8 @@ RnnModelImpl::RnnModelImpl(const RnnModelOptions& o) : options_(o) {
   target_embedding_ = register_module(
       "target_embedding", torch::nn::Embedding(torch::nn::EmbeddingOptions(o.target_vocab, o.embedding_dim)));
   encoder_ = register_module(
-      "encoder", torch::nn::GRU(torch::nn::GRUOptions(o.embedding_dim, o.encoder_dim).batch_first(true).bidirectional(true)));
+      "encoder",
+      torch::nn::GRU(torch::nn::GRUOptions(o.embedding_dim, o.encoder_dim).batch_first(true).bidirectional(true)));
   init_state_ = register_module("init_state", torch::nn::Linear(o.encoder_dim, o.decoder_dim));
   attention_ = register_module("attention", Attention(o.attention, o.decoder_dim, memory, o.attention_dim));
   gate_embedding_ = register_module("gate_embedding", torch::nn::Linear(o.embedding_dim, 3 * o.decoder_dim));
@@ -49,8 +50,8 @@ RnnModelImpl::Encoded RnnModelImpl::encode(const torch::Tensor& source, const to
   auto [packed_out, last] = encoder_->forward_with_packed_input(packed);  // last: [2, batch, enc]
   auto memory = std::get<0>(torch::nn::utils::rnn::pad_packed_sequence(packed_out, /*batch_first=*/true, 0.0, src_len));
   Encoded e;
-  e.memory = memory;                                   // [batch, src_len, 2 enc]
-  e.keys = attention_->keys(memory);                   // [batch, src_len, key]
+  e.memory = memory;                                     // [batch, src_len, 2 enc]
+  e.keys = attention_->keys(memory);                     // [batch, src_len, key]
   e.state = torch::tanh(init_state_->forward(last[1]));  // <-h_1: the backward GRU's final state
   return e;
 }
@@ -90,7 +91,7 @@ std::pair<torch::Tensor, torch::Tensor> RnnModelImpl::forward_with_attention(con
   TORCH_CHECK(target_in.dim() == 2 && target_in.size(0) == source.size(0), "target_in must be [batch, tgt_len]");
   Encoded e = encode(source, source_mask);
   auto embedded = dropout_->forward(target_embedding_->forward(target_in));  // [batch, tgt_len, emb]
-  auto input_gates = gate_embedding_->forward(embedded);                    // [batch, tgt_len, 3 dec]
+  auto input_gates = gate_embedding_->forward(embedded);                     // [batch, tgt_len, 3 dec]
   std::vector<torch::Tensor> states, contexts, weights;
   auto state = e.state;
   for (std::int64_t t = 0; t < target_in.size(1); ++t) {
@@ -120,10 +121,10 @@ neural::DecoderState RnnModelImpl::start(const torch::Tensor& source, const torc
 neural::StepOutput RnnModelImpl::step(const torch::Tensor& previous, neural::DecoderState& state) {
   TORCH_CHECK(state.tensors.size() == 3, "rnn-attention: not a decoder state of this model");
   auto embedded = dropout_->forward(target_embedding_->forward(previous));  // [batch, emb]
-  auto [s, c, w] = cell(gate_embedding_->forward(embedded), state.tensors[0], state.tensors[2], state.tensors[1],
-                        state.source_mask);
+  auto [s, c, w] =
+      cell(gate_embedding_->forward(embedded), state.tensors[0], state.tensors[2], state.tensors[1], state.source_mask);
   state.tensors[0] = s;
   return {torch::log_softmax(readout(s, embedded, c), 1), w};
 }
 
-}  // namespace mtbench::rnn
+}  // namespace mtbench::rnn_attention

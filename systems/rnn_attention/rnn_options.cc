@@ -2,29 +2,36 @@
 
 #include "base/error.h"
 
-namespace mtbench::rnn {
+namespace mtbench::rnn_attention {
 
 const OptionTable<RnnOptions>& rnn_option_table() {
   static const OptionTable<RnnOptions> table = [] {
     using O = RnnOptions;
     OptionTable<O> t("rnn-attention");
-    t.add<int>("embedding_dim", [](O& o) -> int& { return o.model.embedding_dim; },
-               "m: word embedding size (paper: 620)", at_least(1));
-    t.add<int>("encoder_dim", [](O& o) -> int& { return o.model.encoder_dim; },
-               "n: GRU units per encoder direction (paper: 1000)", at_least(1));
-    t.add<int>("decoder_dim", [](O& o) -> int& { return o.model.decoder_dim; },
-               "GRU units of the decoder (paper: 1000)", at_least(1));
-    t.add<int>("attention_dim", [](O& o) -> int& { return o.model.attention_dim; },
-               "n': hidden size of the alignment model (paper: 1000)", at_least(1));
-    t.add<int>("output_dim", [](O& o) -> int& { return o.model.output_dim; },
-               "l: deep output size after maxout (paper: 500)", at_least(1));
-    t.add<bool>("deep_output", [](O& o) -> bool& { return o.model.deep_output; },
-                "maxout deep output (appendix A.2.2) or a tanh readout");
-    t.add<std::string>("attention", [](O& o) -> std::string& { return o.model.attention; },
-                       "bahdanau (additive, the paper), general or dot (Luong et al. 2015)",
-                       one_of({"bahdanau", "general", "dot"}));
-    t.add<double>("dropout", [](O& o) -> double& { return o.model.dropout; }, "dropout rate (the paper: none)",
-                  in_range(0.0, 1.0, false));
+    t.add<int>(
+        "embedding_dim", [](O& o) -> int& { return o.model.embedding_dim; }, "m: word embedding size (paper: 620)",
+        at_least(1));
+    t.add<int>(
+        "encoder_dim", [](O& o) -> int& { return o.model.encoder_dim; },
+        "n: GRU units per encoder direction (paper: 1000)", at_least(1));
+    t.add<int>(
+        "decoder_dim", [](O& o) -> int& { return o.model.decoder_dim; }, "GRU units of the decoder (paper: 1000)",
+        at_least(1));
+    t.add<int>(
+        "attention_dim", [](O& o) -> int& { return o.model.attention_dim; },
+        "n': hidden size of the alignment model (paper: 1000)", at_least(1));
+    t.add<int>(
+        "output_dim", [](O& o) -> int& { return o.model.output_dim; }, "l: deep output size after maxout (paper: 500)",
+        at_least(1));
+    t.add<bool>(
+        "deep_output", [](O& o) -> bool& { return o.model.deep_output; },
+        "maxout deep output (appendix A.2.2) or a tanh readout");
+    t.add<std::string>(
+        "attention", [](O& o) -> std::string& { return o.model.attention; },
+        "bahdanau (additive, the paper), general or dot (Luong et al. 2015)", one_of({"bahdanau", "general", "dot"}));
+    t.add<double>(
+        "dropout", [](O& o) -> double& { return o.model.dropout; }, "dropout rate (the paper: none)",
+        in_range(0.0, 1.0, false));
     t.include(neural::common_option_table(), [](O& o) -> neural::CommonOptions& { return o.common; });
     return t;
   }();
@@ -57,6 +64,8 @@ RnnOptions parse_rnn_options(const std::string& yaml, const std::string& preset,
   return o;
 }
 
-std::string rnn_options_yaml(const RnnOptions& o) { return rnn_option_table().to_yaml(o); }
+std::string rnn_options_yaml(const RnnOptions& o) {
+  return rnn_option_table().to_yaml(o);
+}
 
-}  // namespace mtbench::rnn
+}  // namespace mtbench::rnn_attention

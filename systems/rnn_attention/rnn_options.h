@@ -13,12 +13,12 @@
 #include "systems/neural/trainer_options.h"
 #include "systems/rnn_attention/rnn_model.h"
 
-namespace mtbench::rnn {
+namespace mtbench::rnn_attention {
 
 // Everything configurable.
 struct RnnOptions {
-  RnnModelOptions model;          // architecture (vocabulary sizes filled in after training BPE)
-  neural::CommonOptions common;   // vocabulary, training loop, decoding
+  RnnModelOptions model;         // architecture (vocabulary sizes filled in after training BPE)
+  neural::CommonOptions common;  // vocabulary, training loop, decoding
 };
 
 // Every option, declared once: key, member, help, validator (base/option_table.h).
@@ -31,4 +31,4 @@ RnnOptions parse_rnn_options(const std::string& yaml, const std::string& preset,
 // YAML text of every option (round-trips through parse_rnn_options).
 std::string rnn_options_yaml(const RnnOptions& options);
 
-}  // namespace mtbench::rnn
+}  // namespace mtbench::rnn_attention

@@ -4,7 +4,7 @@
 
 #include "systems/rnn_attention/word_attention.h"
 
-namespace mtbench::rnn {
+namespace mtbench::rnn_attention {
 
 SystemInfo RnnAttentionTranslator::static_info() {
   SystemInfo info;
@@ -38,4 +38,4 @@ Explanation RnnAttentionTranslator::explain(std::size_t, const std::string& sour
                                best.attention, best.attention_columns);
 }
 
-}  // namespace mtbench::rnn
+}  // namespace mtbench::rnn_attention

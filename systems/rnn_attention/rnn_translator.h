@@ -12,10 +12,9 @@
 #include "systems/rnn_attention/rnn_model.h"
 #include "systems/rnn_attention/rnn_options.h"
 
-namespace mtbench::rnn {
+namespace mtbench::rnn_attention {
 
-class RnnAttentionTranslator
-    : public neural::NeuralSystem<RnnOptions, RnnModel, parse_rnn_options, rnn_options_yaml> {
+class RnnAttentionTranslator : public neural::NeuralSystem<RnnOptions, RnnModel, parse_rnn_options, rnn_options_yaml> {
  public:
   RnnAttentionTranslator() : NeuralSystem("rnn.yaml") {}
   static SystemInfo static_info();
@@ -32,4 +31,4 @@ TranslatorEntry rnn_attention_translator_entry();
 
 using neural::resolve_device;
 
-}  // namespace mtbench::rnn
+}  // namespace mtbench::rnn_attention

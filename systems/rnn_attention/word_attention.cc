@@ -1,6 +1,6 @@
 #include "systems/rnn_attention/word_attention.h"
 
-namespace mtbench::rnn {
+namespace mtbench::rnn_attention {
 namespace {
 const std::string kWordStart = "\xE2\x96\x81";  // U+2581 LOWER ONE EIGHTH BLOCK
 }
@@ -70,4 +70,4 @@ Explanation attention_explanation(const std::vector<std::string>& source_pieces,
   return e;
 }
 
-}  // namespace mtbench::rnn
+}  // namespace mtbench::rnn_attention

@@ -11,7 +11,7 @@
 
 #include "systems/explanation.h"
 
-namespace mtbench::rnn {
+namespace mtbench::rnn_attention {
 
 // Word index of each piece (0-based) and the words themselves.
 std::vector<int> word_groups(const std::vector<std::string>& pieces, std::vector<std::string>* words);
@@ -23,4 +23,4 @@ Explanation attention_explanation(const std::vector<std::string>& source_pieces,
                                   const std::vector<std::string>& target_pieces, const std::vector<float>& attention,
                                   std::int64_t columns);
 
-}  // namespace mtbench::rnn
+}  // namespace mtbench::rnn_attention

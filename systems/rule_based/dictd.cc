@@ -24,13 +24,20 @@ std::string strip_brackets(std::string_view text, bool parentheses) {
   std::string out;
   int angle = 0, square = 0, round = 0;
   for (char c : text) {
-    if (c == '<') ++angle;
-    else if (c == '[') ++square;
-    else if (c == '(' && parentheses) ++round;
-    else if (c == '>' && angle > 0) --angle;
-    else if (c == ']' && square > 0) --square;
-    else if (c == ')' && round > 0) --round;
-    else if (angle == 0 && square == 0 && round == 0) out += c;
+    if (c == '<')
+      ++angle;
+    else if (c == '[')
+      ++square;
+    else if (c == '(' && parentheses)
+      ++round;
+    else if (c == '>' && angle > 0)
+      --angle;
+    else if (c == ']' && square > 0)
+      --square;
+    else if (c == ')' && round > 0)
+      --round;
+    else if (angle == 0 && square == 0 && round == 0)
+      out += c;
   }
   return out;
 }
@@ -56,8 +63,8 @@ void parse_grammar(std::string_view grammar, DictEntry& entry) {
       if (entry.gender.empty()) entry.gender = item;
     } else if (item == "pl") {
       entry.plural = true;
-    } else if (item == "n" || item == "v" || item == "adj" || item == "adv" || item == "art" ||
-               item == "pron" || item == "prep" || item == "conj" || item == "num" || item == "int") {
+    } else if (item == "n" || item == "v" || item == "adj" || item == "adv" || item == "art" || item == "pron" ||
+               item == "prep" || item == "conj" || item == "num" || item == "int") {
       if (entry.pos.empty()) entry.pos = item;
     }
   }
@@ -99,7 +106,9 @@ std::vector<DictdIndexEntry> read_dictd_index(const std::filesystem::path& path)
   return entries;
 }
 
-std::string read_dictd_body(const std::filesystem::path& path) { return read_file(path); }
+std::string read_dictd_body(const std::filesystem::path& path) {
+  return read_file(path);
+}
 
 std::vector<std::string> clean_translations(std::string_view line) {
   // Split on top-level commas and semicolons first (parenthesised text may hold commas).

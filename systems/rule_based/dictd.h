@@ -23,7 +23,7 @@ namespace mtbench::rule_based {
 
 // One line of a dictd .index file.
 struct DictdIndexEntry {
-  std::string headword;     // as written in the index (FreeDict: lowercased)
+  std::string headword;      // as written in the index (FreeDict: lowercased)
   std::uint64_t offset = 0;  // byte offset of the entry in the uncompressed .dict body
   std::uint64_t length = 0;  // byte length of the entry
 };

@@ -7,7 +7,9 @@
 namespace mtbench::rule_based::english {
 namespace {
 
-bool vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+bool vowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
 
 // Splits "look at" into "look" and " at".
 std::pair<std::string, std::string> head_rest(std::string_view phrase) {

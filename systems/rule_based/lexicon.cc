@@ -69,7 +69,9 @@ bool contains_ci(const std::vector<std::string>& items, const std::string& lower
 
 }  // namespace
 
-void Lexicon::add(LexEntry entry) { entries_.push_back(std::move(entry)); }
+void Lexicon::add(LexEntry entry) {
+  entries_.push_back(std::move(entry));
+}
 
 void Lexicon::finalize() {
   std::vector<std::string> keys(entries_.size());

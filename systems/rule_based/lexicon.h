@@ -72,7 +72,7 @@ class Lexicon {
  private:
   std::vector<LexEntry> entries_;  // sorted by key after finalize(), sense order kept
   std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>> index_;  // key -> [begin, end)
-  std::unordered_map<std::string, std::uint32_t> counts_;  // English word -> training count
+  std::unordered_map<std::string, std::uint32_t> counts_;                           // English word -> training count
 };
 
 }  // namespace mtbench::rule_based

@@ -49,7 +49,8 @@ std::string tag_for_pos(const std::string& pos) {
   return "ADV";
 }
 
-std::vector<const LexEntry*> GermanAnalyzer::entries_for(const std::string& key, bool noun, const std::string& pos) const {
+std::vector<const LexEntry*> GermanAnalyzer::entries_for(const std::string& key, bool noun,
+                                                         const std::string& pos) const {
   std::vector<const LexEntry*> out;
   auto [b, e] = lexicon_.lookup(key);
   for (const LexEntry* p = b; p != e; ++p) {
@@ -66,7 +67,8 @@ Analysis GermanAnalyzer::analyze(const std::string& token, bool sentence_initial
   return analyze_word(token, sentence_initial, before_noun, 0);
 }
 
-Analysis GermanAnalyzer::analyze_word(const std::string& token, bool sentence_initial, bool before_noun, int depth) const {
+Analysis GermanAnalyzer::analyze_word(const std::string& token, bool sentence_initial, bool before_noun,
+                                      int depth) const {
   Analysis out;
   if (is_punctuation(token) || is_number(token)) {
     out.tag = is_number(token) ? "NUM" : "PUNCT";
@@ -88,16 +90,19 @@ Analysis GermanAnalyzer::analyze_word(const std::string& token, bool sentence_in
     return out;
   }
   // Hyphenated words ("blau-weißes", "Giants-Trikot"): translate the parts.
-  if (const std::size_t dash = token.find('-'); dash != std::string::npos && dash > 0 && dash + 1 < token.size() &&
-                                                depth < 2) {
+  if (const std::size_t dash = token.find('-');
+      dash != std::string::npos && dash > 0 && dash + 1 < token.size() && depth < 2) {
     std::vector<std::string> parts;
     Analysis last;
     for (const std::string& part : split(token, '-')) {
       if (part.empty()) continue;
       last = analyze_word(part, false, false, depth + 1);
-      if (last.has_fixed_target) parts.push_back(last.fixed_target);
-      else if (last.tag == "N") parts.push_back(noun_target(lexicon_, last));
-      else parts.push_back(choose_sense(lexicon_, last.entries, "").target);
+      if (last.has_fixed_target)
+        parts.push_back(last.fixed_target);
+      else if (last.tag == "N")
+        parts.push_back(noun_target(lexicon_, last));
+      else
+        parts.push_back(choose_sense(lexicon_, last.entries, "").target);
     }
     out = last;
     out.fixed_target = join(parts, last.tag == "ADJ" ? "-" : " ");
@@ -136,7 +141,9 @@ Analysis GermanAnalyzer::analyze_word(const std::string& token, bool sentence_in
     const SenseChoice best = choose_sense(lexicon_, direct, noun ? "n" : "");
     out.tag = noun ? "N" : tag_for_pos(best.pos);
     out.entries = direct;
-    out.lemma = best.entry && !best.entry->lemma.empty() ? best.entry->lemma : best.entry ? best.entry->headword : token;
+    out.lemma = best.entry && !best.entry->lemma.empty() ? best.entry->lemma
+                : best.entry                             ? best.entry->headword
+                                                         : token;
     out.plural = noun && best.entry && best.entry->plural;
     if (out.tag == "VFIN") {
       if (best.entry && !best.entry->lemma.empty()) {

@@ -14,14 +14,14 @@ namespace mtbench::rule_based {
 
 // The analysis of one source token.
 struct Analysis {
-  std::string tag;                        // transfer tag (N, VFIN, ADJ, PREP, UNK, ...)
-  std::string lemma;                      // German lemma looked up ("" when unknown)
-  std::string features;                   // "3sg pres", "pl pres", "inflected", ...
-  bool plural = false;                    // plural noun or verb form
-  std::string fixed_target;               // set for closed-class words and compounds
-  bool has_fixed_target = false;          // fixed_target is final (may be empty)
-  std::vector<const LexEntry*> entries;   // candidate lexicon entries for sense selection
-  std::string how;                        // "rule file", "direct", "inflected form of X", "suffix -t", "compound A+B"
+  std::string tag;                       // transfer tag (N, VFIN, ADJ, PREP, UNK, ...)
+  std::string lemma;                     // German lemma looked up ("" when unknown)
+  std::string features;                  // "3sg pres", "pl pres", "inflected", ...
+  bool plural = false;                   // plural noun or verb form
+  std::string fixed_target;              // set for closed-class words and compounds
+  bool has_fixed_target = false;         // fixed_target is final (may be empty)
+  std::vector<const LexEntry*> entries;  // candidate lexicon entries for sense selection
+  std::string how;                       // "rule file", "direct", "inflected form of X", "suffix -t", "compound A+B"
 };
 
 class GermanAnalyzer {

@@ -1,8 +1,7 @@
 #include "systems/rule_based/rule_based_translator.h"
 
-#include <thread>
 #include <unistd.h>
-
+#include <thread>
 
 #include "base/error.h"
 #include "base/progress.h"
@@ -42,14 +41,19 @@ const OptionTable<RuleBasedOptions>& rule_based_option_table() {
   static const OptionTable<RuleBasedOptions> table = [] {
     using O = RuleBasedOptions;
     OptionTable<O> t("rule-based");
-    t.add<std::string>("lexicon", [](O& o) -> std::string& { return o.lexicon; },
-                       "freedict, georgetown (a 1954-sized demonstration) or a path to a TSV lexicon");
-    t.add<std::string>("dictd_index", [](O& o) -> std::string& { return o.dictd_index; }, "FreeDict index file");
-    t.add<std::string>("dictd_dict", [](O& o) -> std::string& { return o.dictd_dict; }, "FreeDict body (.dict.dz)");
-    t.add<std::string>("rules", [](O& o) -> std::string& { return o.rules; },
-                       "rule file; empty = data/de-en.rules (georgetown.rules with lexicon: georgetown)");
-    t.add<bool>("target_counts", [](O& o) -> bool& { return o.target_counts; },
-                "count English words of the training target for sense selection");
+    t.add<std::string>(
+        "lexicon", [](O& o) -> std::string& { return o.lexicon; },
+        "freedict, georgetown (a 1954-sized demonstration) or a path to a TSV lexicon");
+    t.add<std::string>(
+        "dictd_index", [](O& o) -> std::string& { return o.dictd_index; }, "FreeDict index file");
+    t.add<std::string>(
+        "dictd_dict", [](O& o) -> std::string& { return o.dictd_dict; }, "FreeDict body (.dict.dz)");
+    t.add<std::string>(
+        "rules", [](O& o) -> std::string& { return o.rules; },
+        "rule file; empty = data/de-en.rules (georgetown.rules with lexicon: georgetown)");
+    t.add<bool>(
+        "target_counts", [](O& o) -> bool& { return o.target_counts; },
+        "count English words of the training target for sense selection");
     return t;
   }();
   return table;
@@ -75,7 +79,8 @@ std::filesystem::path find_rule_data(const std::string& name) {
     if (std::filesystem::exists(dir / name)) return std::filesystem::weakly_canonical(dir / name);
     tried.push_back((dir / name).string());
   }
-  fail<ConfigError>("rule-based data file '{}' not found (tried {}; set MTBENCH_RULE_DATA_DIR)", name, join(tried, ", "));
+  fail<ConfigError>("rule-based data file '{}' not found (tried {}; set MTBENCH_RULE_DATA_DIR)", name,
+                    join(tried, ", "));
 }
 
 SystemInfo RuleBasedTranslator::static_info() {
@@ -85,7 +90,9 @@ SystemInfo RuleBasedTranslator::static_info() {
   info.era = "1954";
   info.year = 1954;
   info.paradigm = "rule-based";
-  info.citation = "Dostert (1955), The Georgetown-I.B.M. experiment; Hutchins (2004), The Georgetown-IBM experiment demonstrated in January 1954";
+  info.citation =
+      "Dostert (1955), The Georgetown-I.B.M. experiment; Hutchins (2004), The Georgetown-IBM experiment demonstrated "
+      "in January 1954";
   info.description =
       "Bilingual dictionary (FreeDict deu-eng) with German morphology, deterministic sense selection and "
       "named structural transfer rules read from a rule file; no statistics beyond English word counts.";
@@ -114,8 +121,9 @@ void RuleBasedTranslator::train(const TrainData& data, const TrainOptions& optio
   const RuleBasedOptions opts = parse_rule_based_options(options.config_yaml, options.config_origin);
   Progress* progress = options.progress;
   const bool georgetown = opts.lexicon == "georgetown";
-  const std::filesystem::path rules_path =
-      !opts.rules.empty() ? std::filesystem::path(opts.rules) : find_rule_data(georgetown ? "georgetown.rules" : "de-en.rules");
+  const std::filesystem::path rules_path = !opts.rules.empty()
+                                               ? std::filesystem::path(opts.rules)
+                                               : find_rule_data(georgetown ? "georgetown.rules" : "de-en.rules");
   std::string rules_text = read_file(rules_path);
   RuleSet rules = parse_rules(rules_text, rules_path.string());
 
@@ -137,7 +145,8 @@ void RuleBasedTranslator::train(const TrainData& data, const TrainOptions& optio
     if (progress) progress->end(fmt::format("{} word types", counts.size()));
     lexicon.set_target_counts(std::move(counts));
   }
-  if (progress) progress->log(fmt::format("lexicon: {} entries; rules: {} structural", lexicon.size(), rules.rules.size()));
+  if (progress)
+    progress->log(fmt::format("lexicon: {} entries; rules: {} structural", lexicon.size(), rules.rules.size()));
   set_model(std::move(lexicon), std::move(rules), std::move(rules_text));
 }
 
@@ -209,9 +218,11 @@ Translation RuleBasedTranslator::translate_one(const std::string& source, bool e
   std::vector<TransferToken> tokens;
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i].first;
-    const bool initial = i == 0 || (tokens.back().tag == "PUNCT" && (tokens.back().source == "." || tokens.back().source == ":" ||
-                                                                      tokens.back().source == "\"" || tokens.back().source == "„"));
-    const bool before_noun = i + 1 < words.size() && starts_upper(words[i + 1].first) && !is_punctuation(words[i + 1].first);
+    const bool initial =
+        i == 0 || (tokens.back().tag == "PUNCT" && (tokens.back().source == "." || tokens.back().source == ":" ||
+                                                    tokens.back().source == "\"" || tokens.back().source == "„"));
+    const bool before_noun =
+        i + 1 < words.size() && starts_upper(words[i + 1].first) && !is_punctuation(words[i + 1].first);
     const Analysis a = analyzer.analyze(w, initial, before_noun);
     TransferToken t;
     t.id = static_cast<int>(i);
@@ -231,14 +242,17 @@ Translation RuleBasedTranslator::translate_one(const std::string& source, bool e
       t.target = c.target;
       pos = c.pos;
       note += "; " + c.note;
-      if (a.tag == "N" && a.plural && c.entry && !c.entry->plural && !(ends_with(t.target, "s") && !ends_with(t.target, "ss")))
+      if (a.tag == "N" && a.plural && c.entry && !c.entry->plural &&
+          !(ends_with(t.target, "s") && !ends_with(t.target, "ss")))
         t.target = english::plural(t.target);
       if (has_feature(a.features, "ing")) t.target = english::ing_form(t.target);
       if (c.entry && c.entry->plural) t.plural = true;
     }
     if (explain) {
       if (t.unknown) ex.unknown_words.push_back(w);
-      if (t.tag != "PUNCT") ex.lexicon.push_back({w, t.lemma, t.target, pos.empty() ? t.tag : pos, t.unknown ? "unknown: passed through" : note});
+      if (t.tag != "PUNCT")
+        ex.lexicon.push_back(
+            {w, t.lemma, t.target, pos.empty() ? t.tag : pos, t.unknown ? "unknown: passed through" : note});
     }
     tokens.push_back(std::move(t));
   }
@@ -281,7 +295,9 @@ Translation RuleBasedTranslator::translate_one(const std::string& source, bool e
   };
   hooks.progressive = [&](TransferToken& verb) {
     if (!has_feature(verb.features, "pres") || verb.target.empty()) return;
-    const char* be = has_feature(verb.features, "1sg") ? "am " : (verb.plural || has_feature(verb.features, "2sg")) ? "are " : "is ";
+    const char* be = has_feature(verb.features, "1sg")                    ? "am "
+                     : (verb.plural || has_feature(verb.features, "2sg")) ? "are "
+                                                                          : "is ";
     verb.target = be + english::ing_form(verb.target);
     verb.features += " prog";
   };

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "systems/rule_based/lexicon.h"
 #include "base/option_table.h"
 #include "systems/registry.h"
+#include "systems/rule_based/lexicon.h"
 #include "systems/rule_based/rule_file.h"
 #include "systems/translator.h"
 
@@ -21,10 +21,10 @@ namespace mtbench::rule_based {
 // System-specific options (YAML keys of the same names; unknown keys are a ConfigError).
 struct RuleBasedOptions {
   std::string lexicon = "freedict";  // "freedict", "georgetown", or a path to a TSV lexicon
-  std::string dictd_index = "/usr/share/dictd/freedict-deu-eng.index";    // FreeDict index
-  std::string dictd_dict = "/usr/share/dictd/freedict-deu-eng.dict.dz";   // FreeDict body
-  std::string rules;                 // rule file; "" = data/de-en.rules (georgetown.rules in that mode)
-  bool target_counts = true;         // count English words of the training target for sense selection
+  std::string dictd_index = "/usr/share/dictd/freedict-deu-eng.index";   // FreeDict index
+  std::string dictd_dict = "/usr/share/dictd/freedict-deu-eng.dict.dz";  // FreeDict body
+  std::string rules;          // rule file; "" = data/de-en.rules (georgetown.rules in that mode)
+  bool target_counts = true;  // count English words of the training target for sense selection
 };
 
 // Every option, declared once (base/option_table.h).

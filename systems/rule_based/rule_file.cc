@@ -22,7 +22,7 @@ std::vector<std::string> lex(const std::string& text, const std::string& where) 
     } else if (!quoted && (c == ' ' || c == '\t')) {
       if (!cur.empty()) out.push_back(cur), cur.clear();
     } else if (!quoted && (c == '(' || c == ')')) {
-      if (c == '(' ) {
+      if (c == '(') {
         cur += c;  // "label:(" stays one item
         out.push_back(cur), cur.clear();
       } else {
@@ -40,8 +40,8 @@ std::vector<std::string> lex(const std::string& text, const std::string& where) 
 }
 
 const std::set<std::string>& known_tags() {
-  static const std::set<std::string> tags = {"ART", "N",   "ADJ",  "ADV", "VFIN", "VINF", "VPART", "VAUX", "PREP",
-                                             "PRON", "REL", "SUB", "CONJ", "NUM", "PTK", "PUNCT", "UNK",  "INS"};
+  static const std::set<std::string> tags = {"ART",  "N",   "ADJ", "ADV",  "VFIN", "VINF", "VPART", "VAUX", "PREP",
+                                             "PRON", "REL", "SUB", "CONJ", "NUM",  "PTK",  "PUNCT", "UNK",  "INS"};
   return tags;
 }
 
@@ -67,7 +67,8 @@ class PatternParser {
       if (colon != std::string::npos && item[0] != '"') {
         label = item.substr(0, colon);
         item = item.substr(colon + 1);
-        if (label.empty() || rule.labels.count(label)) fail<DataError>("{}: empty or repeated label '{}'", where_, label);
+        if (label.empty() || rule.labels.count(label))
+          fail<DataError>("{}: empty or repeated label '{}'", where_, label);
       }
       if (item == "(") {
         open.emplace_back(label, static_cast<int>(rule.pattern.size()));
@@ -103,7 +104,8 @@ class PatternParser {
         for (const std::string& tag : element.values)
           if (!known_tags().count(tag)) fail<DataError>("{}: unknown tag or macro '{}'", where_, tag);
       }
-      if (!label.empty()) rule.labels[label] = {static_cast<int>(rule.pattern.size()), static_cast<int>(rule.pattern.size())};
+      if (!label.empty())
+        rule.labels[label] = {static_cast<int>(rule.pattern.size()), static_cast<int>(rule.pattern.size())};
       rule.pattern.push_back(std::move(element));
     }
     if (!open.empty()) fail<DataError>("{}: unclosed '('", where_);
@@ -129,14 +131,23 @@ void check_action(const std::vector<std::string>& a, const StructuralRule& rule,
       fail<DataError>("{}: action '{}' needs a \"quoted\" text", where, join(a, " "));
   };
   const std::string& op = a[0];
-  if (op == "move" && a.size() == 3) label(1), word(2, {"to-end", "to-start"});
-  else if (op == "move") label(1), word(2, {"after", "before"}), label(3);
-  else if (op == "insert") quoted(1), word(2, {"after", "before"}), label(3);
-  else if (op == "delete" || op == "progressive") label(1);
-  else if (op == "set") label(1), quoted(2);
-  else if (op == "tag") label(1), word(2, {"ART", "N", "ADJ", "ADV", "VFIN", "VINF", "VPART", "VAUX", "PREP", "PRON", "REL", "SUB", "CONJ", "PTK"});
-  else if (op == "reattach") label(1), word(2, {"to"}), label(3);
-  else fail<DataError>("{}: unknown action '{}'", where, op);
+  if (op == "move" && a.size() == 3)
+    label(1), word(2, {"to-end", "to-start"});
+  else if (op == "move")
+    label(1), word(2, {"after", "before"}), label(3);
+  else if (op == "insert")
+    quoted(1), word(2, {"after", "before"}), label(3);
+  else if (op == "delete" || op == "progressive")
+    label(1);
+  else if (op == "set")
+    label(1), quoted(2);
+  else if (op == "tag")
+    label(1), word(2, {"ART", "N", "ADJ", "ADV", "VFIN", "VINF", "VPART", "VAUX", "PREP", "PRON", "REL", "SUB", "CONJ",
+                       "PTK"});
+  else if (op == "reattach")
+    label(1), word(2, {"to"}), label(3);
+  else
+    fail<DataError>("{}: unknown action '{}'", where, op);
 }
 
 }  // namespace
@@ -182,7 +193,8 @@ RuleSet parse_rules(const std::string& text, const std::string& origin) {
       if (f.size() < 3) fail<DataError>("{}: expected 'contraction word word', got '{}'", where, line);
       set.contractions[lower(f[0])] = std::vector<std::string>(f.begin() + 1, f.end());
     } else if (section == "inflection") {
-      if (f.size() < 4 || f.size() > 5) fail<DataError>("{}: expected 'suffix replacement pos TAG [features]', got '{}'", where, line);
+      if (f.size() < 4 || f.size() > 5)
+        fail<DataError>("{}: expected 'suffix replacement pos TAG [features]', got '{}'", where, line);
       InflectionRule rule{f[0] == "-" ? "" : f[0], f[1] == "-" ? "" : f[1], f[2], f[3], f.size() > 4 ? f[4] : ""};
       if (!known_tags().count(rule.tag)) fail<DataError>("{}: unknown tag '{}'", where, rule.tag);
       set.inflections.push_back(rule);
@@ -221,6 +233,8 @@ RuleSet parse_rules(const std::string& text, const std::string& origin) {
   return set;
 }
 
-RuleSet load_rules(const std::filesystem::path& path) { return parse_rules(read_file(path), path.string()); }
+RuleSet load_rules(const std::filesystem::path& path) {
+  return parse_rules(read_file(path), path.string());
+}
 
 }  // namespace mtbench::rule_based

@@ -25,8 +25,8 @@ namespace mtbench::rule_based {
 
 // A closed-class word of the [words] section.
 struct WordRule {
-  std::string tag;     // transfer tag (ART, PREP, VAUX, ...)
-  std::string target;  // English words; empty = translated as nothing
+  std::string tag;      // transfer tag (ART, PREP, VAUX, ...)
+  std::string target;   // English words; empty = translated as nothing
   bool plural = false;  // marks plural agreement (sind, haben, die ... +pl)
 };
 
@@ -42,30 +42,30 @@ struct InflectionRule {
 // One element of a structural pattern.
 struct PatternElement {
   enum class Kind { kTag, kWord, kAny, kStart, kEnd };
-  Kind kind = Kind::kAny;             // what is tested
-  std::vector<std::string> values;    // alternatives (tags or lowercased words)
-  bool negated = false;               // !X: matches any token that X does not match
-  char quantifier = 0;                // 0 (exactly one), '?', '*', '+'
+  Kind kind = Kind::kAny;           // what is tested
+  std::vector<std::string> values;  // alternatives (tags or lowercased words)
+  bool negated = false;             // !X: matches any token that X does not match
+  char quantifier = 0;              // 0 (exactly one), '?', '*', '+'
 };
 
 // A structural transfer rule.
 struct StructuralRule {
-  std::string name;                                          // as written after "rule"
-  std::vector<PatternElement> pattern;                       // flattened elements
+  std::string name;                                             // as written after "rule"
+  std::vector<PatternElement> pattern;                          // flattened elements
   std::unordered_map<std::string, std::pair<int, int>> labels;  // label -> [first, last] element
-  std::vector<std::vector<std::string>> actions;             // each action as words ("move", "v", "after", "s")
-  int line = 0;                                              // line in the rule file
-  bool anchored = false;                                     // pattern starts with ^
+  std::vector<std::vector<std::string>> actions;                // each action as words ("move", "v", "after", "s")
+  int line = 0;                                                 // line in the rule file
+  bool anchored = false;                                        // pattern starts with ^
 };
 
 // Everything a rule file defines.
 struct RuleSet {
-  std::string origin;                                                 // file name, for messages
-  std::unordered_map<std::string, WordRule> words;                    // lowercased surface -> rule
+  std::string origin;                                                      // file name, for messages
+  std::unordered_map<std::string, WordRule> words;                         // lowercased surface -> rule
   std::unordered_map<std::string, std::vector<std::string>> contractions;  // "im" -> {"in", "dem"}
-  std::vector<InflectionRule> inflections;                            // tried in file order
-  std::vector<std::pair<std::string, std::string>> vowels;            // alternation: surface, lemma
-  std::vector<StructuralRule> rules;                                  // applied in file order
+  std::vector<InflectionRule> inflections;                                 // tried in file order
+  std::vector<std::pair<std::string, std::string>> vowels;                 // alternation: surface, lemma
+  std::vector<StructuralRule> rules;                                       // applied in file order
 };
 
 // Parses rule-file text; `origin` names it in error messages.

@@ -13,9 +13,9 @@ namespace {
 
 // Words that say nothing about a sense's fit ("to be", "sth.").
 bool function_word(const std::string& w) {
-  static const char* const kWords[] = {"to",   "be",  "a",    "an",   "the", "of",   "sth.", "sb.", "one's",
-                                       "oneself", "sth", "sb", "on",  "in",  "at",   "for",  "with", "up",
-                                       "out",  "off", "into", "from", "by",  "about", "get",  "have", "do"};
+  static const char* const kWords[] = {"to",      "be",  "a",    "an",   "the", "of",    "sth.", "sb.",  "one's",
+                                       "oneself", "sth", "sb",   "on",   "in",  "at",    "for",  "with", "up",
+                                       "out",     "off", "into", "from", "by",  "about", "get",  "have", "do"};
   for (const char* k : kWords)
     if (w == k) return true;
   return false;
@@ -52,7 +52,8 @@ SenseChoice choose_sense(const Lexicon& lexicon, const std::vector<const LexEntr
         ++words;
         std::uint32_t c = lexicon.target_count(w);
         if (e->pos == "v" && k == 0)
-          c = std::max({c, lexicon.target_count(english::ing_form(w)), lexicon.target_count(english::third_singular(w))});
+          c = std::max(
+              {c, lexicon.target_count(english::ing_form(w)), lexicon.target_count(english::third_singular(w))});
         if (e->pos == "n" && k + 1 == parts.size()) c = std::max(c, lexicon.target_count(english::plural(w)));
         any_count = std::min(any_count, c);
         if (!function_word(w)) count = std::min(count, c);

@@ -13,10 +13,10 @@ namespace mtbench::rule_based {
 
 // The chosen translation and why.
 struct SenseChoice {
-  std::string target;       // English text ("" when there was no candidate)
-  std::string pos;          // part of speech of the chosen entry
+  std::string target;               // English text ("" when there was no candidate)
+  std::string pos;                  // part of speech of the chosen entry
   const LexEntry* entry = nullptr;  // the chosen entry
-  std::string note;         // e.g. "pos v; corpus count 812; entry 3/12"
+  std::string note;                 // e.g. "pos v; corpus count 812; entry 3/12"
 };
 
 // Chooses among `entries`; `pos` ("" = any) restricts to entries with that part of speech

@@ -18,8 +18,12 @@ char32_t upper_cp(char32_t c) {
   return c;
 }
 
-bool is_upper_cp(char32_t c) { return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7); }
-bool is_lower_cp(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7); }
+bool is_upper_cp(char32_t c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7);
+}
+bool is_lower_cp(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7);
+}
 
 }  // namespace
 
@@ -70,8 +74,8 @@ bool is_punctuation(std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     const char32_t c = utf8::next(text, pos);
-    const bool ascii_punct = c < 0x80 && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-                                           (c >= 'A' && c <= 'Z') || c == ' ');
+    const bool ascii_punct =
+        c < 0x80 && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == ' ');
     const bool typographic = (c >= 0x2010 && c <= 0x201F) || c == 0xAB || c == 0xBB || c == 0x2026;
     if (!ascii_punct && !typographic) return false;
   }
@@ -81,8 +85,10 @@ bool is_punctuation(std::string_view text) {
 bool is_number(std::string_view text) {
   bool digit = false;
   for (char c : text) {
-    if (c >= '0' && c <= '9') digit = true;
-    else if (c != '.' && c != ',' && c != ':') return false;
+    if (c >= '0' && c <= '9')
+      digit = true;
+    else if (c != '.' && c != ',' && c != ':')
+      return false;
   }
   return digit;
 }

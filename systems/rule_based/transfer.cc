@@ -29,8 +29,12 @@ bool element_accepts(const PatternElement& e, const TransferToken& t) {
 class Matcher {
  public:
   Matcher(const StructuralRule& rule, const std::vector<TransferToken>& tokens, int clause_begin, int clause_end)
-      : rule_(rule), tokens_(tokens), begin_(clause_begin), end_(clause_end),
-        starts_(rule.pattern.size()), ends_(rule.pattern.size()) {}
+      : rule_(rule),
+        tokens_(tokens),
+        begin_(clause_begin),
+        end_(clause_end),
+        starts_(rule.pattern.size()),
+        ends_(rule.pattern.size()) {}
 
   bool match(int start) { return step(0, start); }
   // Token span [first, last) covered by a label.
@@ -96,7 +100,9 @@ std::string words_of(const std::vector<TransferToken>& tokens, const std::vector
   return "'" + join(words, " ") + "'";
 }
 
-std::string unquote(const std::string& s) { return s.substr(1, s.size() - 2); }
+std::string unquote(const std::string& s) {
+  return s.substr(1, s.size() - 2);
+}
 
 // Runs the actions of one match on `work`; false when an action cannot apply.
 bool run_actions(const StructuralRule& rule, const std::unordered_map<std::string, std::vector<int>>& ids,
@@ -170,8 +176,9 @@ bool run_actions(const StructuralRule& rule, const std::unordered_map<std::strin
         }
       }
       parts.push_back(op == "set" ? fmt::format("set {} to {}", words_of(work, first), a[2])
-                      : op == "tag" ? fmt::format("tagged {} as {}", words_of(work, first), a[2])
-                                    : fmt::format("{} -> '{}'", words_of(work, first), work[index_of(work, first[0])].target));
+                      : op == "tag"
+                          ? fmt::format("tagged {} as {}", words_of(work, first), a[2])
+                          : fmt::format("{} -> '{}'", words_of(work, first), work[index_of(work, first[0])].target));
     } else if (op == "reattach") {
       const std::vector<int>& verb = ids.at(a[3]);
       if (first.empty() || verb.empty() || !hooks.reattach) return false;

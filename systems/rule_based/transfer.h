@@ -14,15 +14,15 @@ namespace mtbench::rule_based {
 
 // One token during transfer.
 struct TransferToken {
-  int id = 0;                // unique id within the sentence (stable under moves)
-  int source_index = -1;     // index of the source token it came from (-1: inserted)
-  std::string source;        // source surface form (original case)
-  std::string lemma;         // German lemma used for lookup
-  std::string tag;           // transfer tag (N, VFIN, ...)
-  std::string target;        // English words (space separated; may be empty)
-  std::string features;      // "3sg", "pl", "prog", ... used by generation
-  bool plural = false;       // plural agreement
-  bool unknown = false;      // no lexicon entry: passed through
+  int id = 0;             // unique id within the sentence (stable under moves)
+  int source_index = -1;  // index of the source token it came from (-1: inserted)
+  std::string source;     // source surface form (original case)
+  std::string lemma;      // German lemma used for lookup
+  std::string tag;        // transfer tag (N, VFIN, ...)
+  std::string target;     // English words (space separated; may be empty)
+  std::string features;   // "3sg", "pl", "prog", ... used by generation
+  bool plural = false;    // plural agreement
+  bool unknown = false;   // no lexicon entry: passed through
 };
 
 // Hooks into the translator for actions that need the lexicon or English morphology.

@@ -37,7 +37,8 @@ torch::Tensor causal_bias(std::int64_t length, const torch::Device& device) {
 
 MultiHeadAttentionImpl::MultiHeadAttentionImpl(std::int64_t dim, std::int64_t heads, double dropout)
     : dim_(dim), heads_(heads), head_dim_(heads > 0 ? dim / heads : 0), dropout_(dropout) {
-  if (heads < 1 || dim % heads != 0) fail<ConfigError>("attention: model dimension {} is not divisible by {} heads", dim, heads);
+  if (heads < 1 || dim % heads != 0)
+    fail<ConfigError>("attention: model dimension {} is not divisible by {} heads", dim, heads);
   in_weight_ = register_parameter("in_weight", torch::empty({3 * dim, dim}));
   in_bias_ = register_parameter("in_bias", torch::zeros({3 * dim}));
   torch::nn::init::xavier_uniform_(in_weight_);
@@ -73,8 +74,8 @@ torch::Tensor MultiHeadAttentionImpl::attend(const torch::Tensor& q, const torch
   if (bias.defined()) scores = scores + bias;  // [batch, heads, q_len, k_len]
   auto probs = torch::softmax(scores, -1);
   if (weights) *weights = probs;
-  auto dropped = is_training() && dropout_ > 0 ? F::dropout(probs, F::DropoutFuncOptions().p(dropout_).training(true))
-                                               : probs;
+  auto dropped =
+      is_training() && dropout_ > 0 ? F::dropout(probs, F::DropoutFuncOptions().p(dropout_).training(true)) : probs;
   auto context = torch::matmul(dropped, v);  // [batch, heads, q_len, head_dim]
   context = context.transpose(1, 2).reshape({q.size(0), q.size(2), dim_});
   return out_(context);  // [batch, q_len, dim]

@@ -56,8 +56,8 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
 
   std::int64_t dim_, heads_, head_dim_;
   double dropout_;
-  torch::Tensor in_weight_;  // [3 dim, dim]: W_Q, W_K, W_V stacked (as torch's MultiheadAttention)
-  torch::Tensor in_bias_;    // [3 dim]
+  torch::Tensor in_weight_;         // [3 dim, dim]: W_Q, W_K, W_V stacked (as torch's MultiheadAttention)
+  torch::Tensor in_bias_;           // [3 dim]
   torch::nn::Linear out_{nullptr};  // W_O
 };
 TORCH_MODULE(MultiHeadAttention);

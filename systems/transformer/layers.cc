@@ -48,8 +48,8 @@ DecoderLayerImpl::DecoderLayerImpl(const LayerOptions& o) : options_(o) {
 
 torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& self_bias,
                                         const torch::Tensor& memory_keys, const torch::Tensor& memory_values,
-                                        const torch::Tensor& cross_bias, KeyValueCache* cache,
-                                        DecoderWeights* weights, std::int64_t group) {
+                                        const torch::Tensor& cross_bias, KeyValueCache* cache, DecoderWeights* weights,
+                                        std::int64_t group) {
   auto self_block = [&](const torch::Tensor& in) {
     auto [q, k, v] = self_attention_->project_qkv(in);  // [batch, heads, new, head_dim]
     if (cache) {
@@ -68,10 +68,13 @@ torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x, const torch::Ten
       return cross_attention_->attend(q, memory_keys, memory_values, cross_bias, weights ? &weights->cross : nullptr);
     const auto rows = q.size(0), heads = q.size(1), len = q.size(2), head_dim = q.size(3), groups = rows / group;
     // [groups, group, heads, len, hd] -> [groups, heads, group * len, hd]: a group's rows become query positions.
-    q = q.view({groups, group, heads, len, head_dim}).permute({0, 2, 1, 3, 4}).reshape({groups, heads, group * len, head_dim});
+    q = q.view({groups, group, heads, len, head_dim})
+            .permute({0, 2, 1, 3, 4})
+            .reshape({groups, heads, group * len, head_dim});
     auto out = cross_attention_->attend(q, memory_keys, memory_values, cross_bias, weights ? &weights->cross : nullptr);
     if (weights)  // [groups, heads, group * len, src] -> [rows, heads, len, src]
-      weights->cross = weights->cross.view({groups, heads, group, len, -1}).permute({0, 2, 1, 3, 4}).reshape({rows, heads, len, -1});
+      weights->cross =
+          weights->cross.view({groups, heads, group, len, -1}).permute({0, 2, 1, 3, 4}).reshape({rows, heads, len, -1});
     return out.view({groups, group, len, out.size(-1)}).reshape({rows, len, out.size(-1)});  // [rows, len, dim]
   };
   if (options_.pre_norm) {

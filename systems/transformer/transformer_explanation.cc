@@ -7,7 +7,9 @@
 namespace mtbench::transformer {
 namespace {
 
-float compact(float w) { return std::round(w * 1000.0f) / 1000.0f; }
+float compact(float w) {
+  return std::round(w * 1000.0f) / 1000.0f;
+}
 
 std::vector<std::string> numbered(std::int64_t n) {
   std::vector<std::string> out;
@@ -35,7 +37,8 @@ Explanation transformer_explanation(const RecordedAttention& r, std::int64_t max
   for (std::int64_t i = 0; i + 1 < steps; ++i) inputs.push_back(r.target_pieces[static_cast<std::size_t>(i)]);
 
   const auto cross_cell = [&](std::int64_t step, std::int64_t layer, std::int64_t head, std::int64_t col) {
-    return r.decoder_rows[static_cast<std::size_t>(step * r.columns + (layer * r.heads + head) * r.source_columns + col)];
+    return r
+        .decoder_rows[static_cast<std::size_t>(step * r.columns + (layer * r.heads + head) * r.source_columns + col)];
   };
   const auto self_cell = [&](std::int64_t step, std::int64_t layer, std::int64_t head, std::int64_t col) {
     return r.decoder_rows[static_cast<std::size_t>(step * r.columns + r.layers * r.heads * r.source_columns +
@@ -93,8 +96,8 @@ Explanation transformer_explanation(const RecordedAttention& r, std::int64_t max
     e.attention.push_back(std::move(m));
   }
   e.scores.emplace_back("attention_values_dropped_by_size_bound", 0);
-  std::int64_t full = r.heads * (r.layers * (steps * n + steps * steps)) + (encoder_layers > 0 ? encoder.size(1) : 0) *
-                                                                               encoder_layers * n * n;
+  std::int64_t full = r.heads * (r.layers * (steps * n + steps * steps)) +
+                      (encoder_layers > 0 ? encoder.size(1) : 0) * encoder_layers * n * n;
   e.scores.back().second = static_cast<double>(full - (max_values - budget));
   return e;
 }

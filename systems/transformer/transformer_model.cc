@@ -9,8 +9,8 @@ namespace mtbench::transformer {
 namespace F = torch::nn::functional;
 
 torch::Tensor sinusoidal_encoding(std::int64_t length, std::int64_t dim) {
-  auto position = torch::arange(length, torch::kFloat64).unsqueeze(1);           // [length, 1]
-  auto i2 = torch::arange(0, dim, 2, torch::kFloat64);                            // 2i
+  auto position = torch::arange(length, torch::kFloat64).unsqueeze(1);                       // [length, 1]
+  auto i2 = torch::arange(0, dim, 2, torch::kFloat64);                                       // 2i
   auto angle = position * torch::exp(i2 * (-std::log(10000.0) / static_cast<double>(dim)));  // pos / 10000^(2i/d)
   auto pe = torch::zeros({length, dim}, torch::kFloat64);
   pe.index_put_({torch::indexing::Slice(), torch::indexing::Slice(0, torch::indexing::None, 2)}, torch::sin(angle));
@@ -20,7 +20,8 @@ torch::Tensor sinusoidal_encoding(std::int64_t length, std::int64_t dim) {
 }
 
 TransformerModelImpl::TransformerModelImpl(const TransformerModelOptions& o) : options_(o) {
-  if (o.source_vocab < 1 || o.target_vocab < 1) fail("transformer: vocabulary sizes must be set before building the model");
+  if (o.source_vocab < 1 || o.target_vocab < 1)
+    fail("transformer: vocabulary sizes must be set before building the model");
   if (o.share_embeddings && o.source_vocab != o.target_vocab)
     fail<ConfigError>("transformer: share_embeddings needs one joint vocabulary, got {} source and {} target pieces",
                       o.source_vocab, o.target_vocab);
@@ -33,8 +34,8 @@ TransformerModelImpl::TransformerModelImpl(const TransformerModelOptions& o) : o
     return e;
   };
   source_embedding_ = register_module("source_embedding", make_embedding(o.source_vocab));
-  target_embedding_ = o.share_embeddings ? source_embedding_
-                                         : register_module("target_embedding", make_embedding(o.target_vocab));
+  target_embedding_ =
+      o.share_embeddings ? source_embedding_ : register_module("target_embedding", make_embedding(o.target_vocab));
   if (o.positional == "learned") {
     learned_positions_ = register_parameter("positions", torch::empty({o.max_positions, o.dim}));
     torch::NoGradGuard no_grad;
@@ -107,11 +108,13 @@ torch::Tensor TransformerModelImpl::forward(const torch::Tensor& source, const t
                                             const torch::Tensor& target_in) {
   if (source.dim() != 2 || source_mask.sizes() != source.sizes() || target_in.dim() != 2 ||
       target_in.size(0) != source.size(0))
-    fail("transformer: forward needs source [batch, src_len], mask of the same shape and target [batch, tgt_len]; got "
-         "{}, {}, {}", shape_of(source), shape_of(source_mask), shape_of(target_in));
-  const auto source_bias = padding_bias(source_mask);                   // [batch, 1, 1, src_len]
-  const auto memory = encode(source, source_bias, nullptr);              // [batch, src_len, dim]
-  auto x = embed(target_embedding_, target_in, 0);                       // [batch, tgt_len, dim]
+    fail(
+        "transformer: forward needs source [batch, src_len], mask of the same shape and target [batch, tgt_len]; got "
+        "{}, {}, {}",
+        shape_of(source), shape_of(source_mask), shape_of(target_in));
+  const auto source_bias = padding_bias(source_mask);                      // [batch, 1, 1, src_len]
+  const auto memory = encode(source, source_bias, nullptr);                // [batch, src_len, dim]
+  auto x = embed(target_embedding_, target_in, 0);                         // [batch, tgt_len, dim]
   const auto causal = causal_bias(target_in.size(1), target_in.device());  // [tgt_len, tgt_len]
   for (const auto& module : *decoder_layers_) {
     auto layer = module->as<DecoderLayer>();
@@ -195,9 +198,9 @@ neural::StepOutput TransformerModelImpl::step(const torch::Tensor& previous, neu
     x = embed(target_embedding_, previous.unsqueeze(1), t);  // [rows, 1, dim]
     for (std::size_t l = 0; l < layers; ++l) {
       KeyValueCache cache{state.tensors[2 + 2 * l], state.tensors[3 + 2 * l]};
-      x = (*decoder_layers_)[l]->as<DecoderLayer>()->forward(x, torch::Tensor(), selected_keys_[l],
-                                                             selected_values_[l], selected_bias_, &cache,
-                                                             recording_ ? &weights[l] : nullptr, group);
+      x = (*decoder_layers_)[l]->as<DecoderLayer>()->forward(x, torch::Tensor(), selected_keys_[l], selected_values_[l],
+                                                             selected_bias_, &cache, recording_ ? &weights[l] : nullptr,
+                                                             group);
       state.tensors[2 + 2 * l] = cache.keys;
       state.tensors[3 + 2 * l] = cache.values;
     }

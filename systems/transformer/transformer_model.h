@@ -28,22 +28,22 @@ namespace mtbench::transformer {
 
 // Architecture.
 struct TransformerModelOptions {
-  int source_vocab = 0;                  // source vocabulary size
-  int target_vocab = 0;                  // target vocabulary size
-  int dim = 256;                         // d_model (paper base: 512)
-  int heads = 4;                         // attention heads h (paper base: 8)
-  int ffn_dim = 1024;                    // d_ff (paper base: 2048)
-  int encoder_layers = 3;                // N for the encoder (paper: 6)
-  int decoder_layers = 3;                // N for the decoder (paper: 6)
-  double dropout = 0.1;                  // P_drop (paper base: 0.1)
-  double attention_dropout = 0.0;        // dropout on attention weights
-  double relu_dropout = 0.0;             // dropout inside the feed-forward block
-  std::string norm = "post";             // "post" (paper) or "pre" (Xiong et al. 2020)
+  int source_vocab = 0;                   // source vocabulary size
+  int target_vocab = 0;                   // target vocabulary size
+  int dim = 256;                          // d_model (paper base: 512)
+  int heads = 4;                          // attention heads h (paper base: 8)
+  int ffn_dim = 1024;                     // d_ff (paper base: 2048)
+  int encoder_layers = 3;                 // N for the encoder (paper: 6)
+  int decoder_layers = 3;                 // N for the decoder (paper: 6)
+  double dropout = 0.1;                   // P_drop (paper base: 0.1)
+  double attention_dropout = 0.0;         // dropout on attention weights
+  double relu_dropout = 0.0;              // dropout inside the feed-forward block
+  std::string norm = "post";              // "post" (paper) or "pre" (Xiong et al. 2020)
   std::string positional = "sinusoidal";  // "sinusoidal" or "learned"
-  int max_positions = 1024;              // learned encodings: table size (longer inputs reuse the last row)
-  bool share_embeddings = true;          // one embedding matrix for source and target (joint vocabulary)
-  bool tie_output = true;                // output projection = target embedding matrix
-  std::int64_t pad_id = 3;               // padding id of both vocabularies
+  int max_positions = 1024;               // learned encodings: table size (longer inputs reuse the last row)
+  bool share_embeddings = true;           // one embedding matrix for source and target (joint vocabulary)
+  bool tie_output = true;                 // output projection = target embedding matrix
+  std::int64_t pad_id = 3;                // padding id of both vocabularies
 };
 
 // Sinusoidal encodings PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(...): [length, dim].
@@ -80,7 +80,8 @@ class TransformerModelImpl : public torch::nn::Module, public neural::EncoderDec
  private:
   torch::Tensor embed(torch::nn::Embedding& table, const torch::Tensor& ids, std::int64_t first_position);
   // Encoder output [batch, src_len, dim]; fills `weights` (one per layer) when not null.
-  torch::Tensor encode(const torch::Tensor& source, const torch::Tensor& source_bias, std::vector<torch::Tensor>* weights);
+  torch::Tensor encode(const torch::Tensor& source, const torch::Tensor& source_bias,
+                       std::vector<torch::Tensor>* weights);
   torch::Tensor logits(const torch::Tensor& hidden);  // [..., dim] -> [..., target_vocab]
   // Cross-attention memory for the rows of a step: keys/values per layer and padding bias with
   // one entry per group of `*group` consecutive rows. `sentence` [rows] holds each row's
@@ -94,7 +95,7 @@ class TransformerModelImpl : public torch::nn::Module, public neural::EncoderDec
   torch::Tensor sinusoid_;                          // buffer [cached length, dim] (sinusoidal only)
   torch::nn::ModuleList encoder_layers_{nullptr}, decoder_layers_{nullptr};
   torch::nn::LayerNorm encoder_norm_{nullptr}, decoder_norm_{nullptr};  // pre-norm only
-  torch::nn::Linear output_{nullptr};                                     // untied output only
+  torch::nn::Linear output_{nullptr};                                   // untied output only
   torch::nn::Dropout dropout_{nullptr};
   bool incremental_ = true;
   bool recording_ = false;

@@ -8,31 +8,45 @@ const OptionTable<TransformerOptions>& transformer_option_table() {
   static const OptionTable<TransformerOptions> table = [] {
     using O = TransformerOptions;
     OptionTable<O> t("transformer");
-    t.add<int>("dim", [](O& o) -> int& { return o.model.dim; }, "d_model (paper base: 512)", at_least(1));
-    t.add<int>("heads", [](O& o) -> int& { return o.model.heads; }, "attention heads h (paper base: 8)", at_least(1));
-    t.add<int>("ffn_dim", [](O& o) -> int& { return o.model.ffn_dim; }, "d_ff (paper base: 2048)", at_least(1));
-    t.add<int>("encoder_layers", [](O& o) -> int& { return o.model.encoder_layers; }, "N of the encoder (paper: 6)",
-               at_least(1));
-    t.add<int>("decoder_layers", [](O& o) -> int& { return o.model.decoder_layers; }, "N of the decoder (paper: 6)",
-               at_least(1));
-    t.add<double>("dropout", [](O& o) -> double& { return o.model.dropout; }, "P_drop (paper base: 0.1)",
-                  in_range(0.0, 1.0, false));
-    t.add<double>("attention_dropout", [](O& o) -> double& { return o.model.attention_dropout; },
-                  "dropout on attention weights", in_range(0.0, 1.0, false));
-    t.add<double>("relu_dropout", [](O& o) -> double& { return o.model.relu_dropout; },
-                  "dropout inside the feed-forward block", in_range(0.0, 1.0, false));
-    t.add<std::string>("norm", [](O& o) -> std::string& { return o.model.norm; },
-                       "post (the paper) or pre (Xiong et al. 2020) layer normalisation", one_of({"post", "pre"}));
-    t.add<std::string>("positional", [](O& o) -> std::string& { return o.model.positional; },
-                       "sinusoidal (sec. 3.5) or learned positional encodings", one_of({"sinusoidal", "learned"}));
-    t.add<int>("max_positions", [](O& o) -> int& { return o.model.max_positions; },
-               "learned encodings: table size (longer inputs reuse the last row)", at_least(1));
-    t.add<bool>("share_embeddings", [](O& o) -> bool& { return o.model.share_embeddings; },
-                "one embedding matrix for source and target (needs joint_vocabulary)");
-    t.add<bool>("tie_output", [](O& o) -> bool& { return o.model.tie_output; },
-                "output projection = target embedding matrix (sec. 3.4)");
-    t.add<int>("explain_max_values", [](O& o) -> int& { return o.explain_max_values; },
-               "explanations: attention values kept per sentence (layers nearest the output first)", at_least(1));
+    t.add<int>(
+        "dim", [](O& o) -> int& { return o.model.dim; }, "d_model (paper base: 512)", at_least(1));
+    t.add<int>(
+        "heads", [](O& o) -> int& { return o.model.heads; }, "attention heads h (paper base: 8)", at_least(1));
+    t.add<int>(
+        "ffn_dim", [](O& o) -> int& { return o.model.ffn_dim; }, "d_ff (paper base: 2048)", at_least(1));
+    t.add<int>(
+        "encoder_layers", [](O& o) -> int& { return o.model.encoder_layers; }, "N of the encoder (paper: 6)",
+        at_least(1));
+    t.add<int>(
+        "decoder_layers", [](O& o) -> int& { return o.model.decoder_layers; }, "N of the decoder (paper: 6)",
+        at_least(1));
+    t.add<double>(
+        "dropout", [](O& o) -> double& { return o.model.dropout; }, "P_drop (paper base: 0.1)",
+        in_range(0.0, 1.0, false));
+    t.add<double>(
+        "attention_dropout", [](O& o) -> double& { return o.model.attention_dropout; }, "dropout on attention weights",
+        in_range(0.0, 1.0, false));
+    t.add<double>(
+        "relu_dropout", [](O& o) -> double& { return o.model.relu_dropout; }, "dropout inside the feed-forward block",
+        in_range(0.0, 1.0, false));
+    t.add<std::string>(
+        "norm", [](O& o) -> std::string& { return o.model.norm; },
+        "post (the paper) or pre (Xiong et al. 2020) layer normalisation", one_of({"post", "pre"}));
+    t.add<std::string>(
+        "positional", [](O& o) -> std::string& { return o.model.positional; },
+        "sinusoidal (sec. 3.5) or learned positional encodings", one_of({"sinusoidal", "learned"}));
+    t.add<int>(
+        "max_positions", [](O& o) -> int& { return o.model.max_positions; },
+        "learned encodings: table size (longer inputs reuse the last row)", at_least(1));
+    t.add<bool>(
+        "share_embeddings", [](O& o) -> bool& { return o.model.share_embeddings; },
+        "one embedding matrix for source and target (needs joint_vocabulary)");
+    t.add<bool>(
+        "tie_output", [](O& o) -> bool& { return o.model.tie_output; },
+        "output projection = target embedding matrix (sec. 3.4)");
+    t.add<int>(
+        "explain_max_values", [](O& o) -> int& { return o.explain_max_values; },
+        "explanations: attention values kept per sentence (layers nearest the output first)", at_least(1));
     t.include(neural::common_option_table(), [](O& o) -> neural::CommonOptions& { return o.common; });
     return t;
   }();
@@ -86,6 +100,8 @@ TransformerOptions parse_transformer_options(const std::string& yaml, const std:
   return o;
 }
 
-std::string transformer_options_yaml(const TransformerOptions& o) { return transformer_option_table().to_yaml(o); }
+std::string transformer_options_yaml(const TransformerOptions& o) {
+  return transformer_option_table().to_yaml(o);
+}
 
 }  // namespace mtbench::transformer

@@ -20,10 +20,10 @@ namespace mtbench::transformer {
 
 // Everything configurable.
 struct TransformerOptions {
-  TransformerModelOptions model;        // architecture (vocabulary sizes filled in after training BPE)
-  neural::CommonOptions common;         // vocabulary, training loop, decoding
-  int explain_max_values = 60000;       // explanations: attention values kept per sentence (the
-                                        // layers nearest the output are kept first)
+  TransformerModelOptions model;   // architecture (vocabulary sizes filled in after training BPE)
+  neural::CommonOptions common;    // vocabulary, training loop, decoding
+  int explain_max_values = 60000;  // explanations: attention values kept per sentence (the
+                                   // layers nearest the output are kept first)
 };
 
 // Every option, declared once: key, member, help, validator (base/option_table.h).

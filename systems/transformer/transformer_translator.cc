@@ -16,8 +16,9 @@ SystemInfo TransformerTranslator::static_info() {
   info.era = "2017";
   info.year = 2017;
   info.paradigm = "neural";
-  info.citation = "Vaswani, Shazeer, Parmar, Uszkoreit, Jones, Gomez, Kaiser & Polosukhin (2017), Attention Is All "
-                  "You Need, NeurIPS 2017";
+  info.citation =
+      "Vaswani, Shazeer, Parmar, Uszkoreit, Jones, Gomez, Kaiser & Polosukhin (2017), Attention Is All "
+      "You Need, NeurIPS 2017";
   info.description =
       "Encoder-decoder built from multi-head self- and cross-attention with sinusoidal positional encodings, over a "
       "joint BPE vocabulary with shared embeddings; noam schedule, label smoothing, checkpoint averaging, beam search "
@@ -57,7 +58,9 @@ void TransformerTranslator::begin_explaining(const std::vector<std::vector<std::
   };
 }
 
-void TransformerTranslator::end_explaining() { network_->set_recording(false); }
+void TransformerTranslator::end_explaining() {
+  network_->set_recording(false);
+}
 
 Explanation TransformerTranslator::explain(std::size_t index, const std::string& source,
                                            const neural::Hypothesis& best) {
@@ -76,8 +79,8 @@ Explanation TransformerTranslator::explain(std::size_t index, const std::string&
                        : 0;
   r.source_columns = r.encoder.defined() ? r.encoder.size(-1) : 0;
   torch::NoGradGuard no_grad;
-  r.positions = network_->positional_encoding(
-      std::max<std::int64_t>(static_cast<std::int64_t>(r.source_pieces.size()), steps));
+  r.positions =
+      network_->positional_encoding(std::max<std::int64_t>(static_cast<std::int64_t>(r.source_pieces.size()), steps));
   Explanation explanation = transformer_explanation(r, options_.explain_max_values);
   r = RecordedAttention();  // free as we go
   return explanation;

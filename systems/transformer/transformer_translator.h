@@ -2,8 +2,8 @@
 // The built-in "transformer" system (Vaswani et al. 2017, see transformer_model.h) over a
 // joint SentencePiece BPE vocabulary, trained with the shared neural loop (noam schedule,
 // label smoothing, checkpoint averaging) and decoded by batched beam search with cached
-// incremental state (systems/neural/neural_translator.h does both). Model directory: subword model, transformer.yaml (every option),
-// model.pt (weights), plus checkpoints/ and training_log.jsonl from training.
+// incremental state (systems/neural/neural_translator.h does both). Model directory: subword model, transformer.yaml
+// (every option), model.pt (weights), plus checkpoints/ and training_log.jsonl from training.
 
 #include <filesystem>
 #include <string>
@@ -11,14 +11,14 @@
 
 #include "systems/neural/neural_system.h"
 #include "systems/registry.h"
-#include "systems/transformer/transformer_model.h"
 #include "systems/transformer/transformer_explanation.h"
+#include "systems/transformer/transformer_model.h"
 #include "systems/transformer/transformer_options.h"
 
 namespace mtbench::transformer {
 
 class TransformerTranslator : public neural::NeuralSystem<TransformerOptions, TransformerModel,
-                                                           parse_transformer_options, transformer_options_yaml> {
+                                                          parse_transformer_options, transformer_options_yaml> {
  public:
   TransformerTranslator() : NeuralSystem("transformer.yaml") {}
   static SystemInfo static_info();

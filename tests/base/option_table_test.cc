@@ -9,23 +9,25 @@ namespace {
 using ::testing::HasSubstr;
 
 struct Inner {
-  int steps = 10;              // a nested struct's option
+  int steps = 10;             // a nested struct's option
   std::string mode = "fast";  // one of fast, slow
 };
 
 struct Opts {
-  int dim = 8;             // >= 1
-  double rate = 0.5;       // in [0, 1)
-  bool tied = true;        // a flag
-  std::string file;        // optional, omitted from YAML while empty
-  Inner inner;             // included table
+  int dim = 8;        // >= 1
+  double rate = 0.5;  // in [0, 1)
+  bool tied = true;   // a flag
+  std::string file;   // optional, omitted from YAML while empty
+  Inner inner;        // included table
 };
 
 const OptionTable<Inner>& inner_table() {
   static const OptionTable<Inner> t = [] {
     OptionTable<Inner> t("inner");
-    t.add<int>("steps", [](Inner& i) -> int& { return i.steps; }, "steps to run", at_least(0));
-    t.add<std::string>("mode", [](Inner& i) -> std::string& { return i.mode; }, "speed", one_of({"fast", "slow"}));
+    t.add<int>(
+        "steps", [](Inner& i) -> int& { return i.steps; }, "steps to run", at_least(0));
+    t.add<std::string>(
+        "mode", [](Inner& i) -> std::string& { return i.mode; }, "speed", one_of({"fast", "slow"}));
     return t;
   }();
   return t;
@@ -34,10 +36,15 @@ const OptionTable<Inner>& inner_table() {
 const OptionTable<Opts>& table() {
   static const OptionTable<Opts> t = [] {
     OptionTable<Opts> t("toy");
-    t.add<int>("dim", [](Opts& o) -> int& { return o.dim; }, "width", at_least(1));
-    t.add<double>("rate", [](Opts& o) -> double& { return o.rate; }, "rate", in_range(0.0, 1.0, false));
-    t.add<bool>("tied", [](Opts& o) -> bool& { return o.tied; }, "tie it");
-    t.add<std::string>("file", [](Opts& o) -> std::string& { return o.file; }, "a file").omit_when_empty();
+    t.add<int>(
+        "dim", [](Opts& o) -> int& { return o.dim; }, "width", at_least(1));
+    t.add<double>(
+        "rate", [](Opts& o) -> double& { return o.rate; }, "rate", in_range(0.0, 1.0, false));
+    t.add<bool>(
+        "tied", [](Opts& o) -> bool& { return o.tied; }, "tie it");
+    t.add<std::string>(
+         "file", [](Opts& o) -> std::string& { return o.file; }, "a file")
+        .omit_when_empty();
     t.include(inner_table(), [](Opts& o) -> Inner& { return o.inner; });
     return t;
   }();

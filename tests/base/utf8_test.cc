@@ -8,9 +8,9 @@ namespace {
 TEST(Utf8, AcceptsWellFormedText) {
   EXPECT_TRUE(utf8::is_valid(""));
   EXPECT_TRUE(utf8::is_valid("plain ASCII"));
-  EXPECT_TRUE(utf8::is_valid("Grüße, 象, \xF0\x9F\x98\x80"));                  // 2, 3 and 4 bytes
-  EXPECT_TRUE(utf8::is_valid("\xF4\x8F\xBF\xBF"));                              // U+10FFFF
-  EXPECT_TRUE(utf8::is_valid("\xED\x9F\xBF\xEE\x80\x80"));                      // U+D7FF, U+E000 around the surrogates
+  EXPECT_TRUE(utf8::is_valid("Grüße, 象, \xF0\x9F\x98\x80"));  // 2, 3 and 4 bytes
+  EXPECT_TRUE(utf8::is_valid("\xF4\x8F\xBF\xBF"));             // U+10FFFF
+  EXPECT_TRUE(utf8::is_valid("\xED\x9F\xBF\xEE\x80\x80"));     // U+D7FF, U+E000 around the surrogates
 }
 
 TEST(Utf8, RejectsMalformedSequencesAndReportsTheirOffset) {
@@ -19,15 +19,15 @@ TEST(Utf8, RejectsMalformedSequencesAndReportsTheirOffset) {
     std::size_t offset;
   };
   const std::vector<Case> cases = {
-      {"ab\xFF", 2},               // invalid byte
-      {"a\x80", 1},                // stray continuation byte
-      {"\xC0\xAF", 0},             // overlong '/'
-      {"xy\xE0\x80\xAF", 2},       // overlong 3-byte
-      {"\xF0\x80\x80\xAF", 0},     // overlong 4-byte
-      {"\xED\xA0\x80", 0},         // surrogate U+D800
-      {"\xF4\x90\x80\x80", 0},     // beyond U+10FFFF
-      {"ok \xE4\xB8", 3},          // truncated at the end
-      {"\xC3(", 0},                // continuation byte missing
+      {"ab\xFF", 2},            // invalid byte
+      {"a\x80", 1},             // stray continuation byte
+      {"\xC0\xAF", 0},          // overlong '/'
+      {"xy\xE0\x80\xAF", 2},    // overlong 3-byte
+      {"\xF0\x80\x80\xAF", 0},  // overlong 4-byte
+      {"\xED\xA0\x80", 0},      // surrogate U+D800
+      {"\xF4\x90\x80\x80", 0},  // beyond U+10FFFF
+      {"ok \xE4\xB8", 3},       // truncated at the end
+      {"\xC3(", 0},             // continuation byte missing
   };
   for (const auto& c : cases) {
     std::size_t offset = 999;

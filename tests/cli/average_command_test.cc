@@ -41,8 +41,8 @@ TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
   run = testing::run_mtbench("-q average '" + model.string() + "' --last 2", scratch.path());
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_TRUE(std::filesystem::exists(model / "model.pt.bak"));
-  run = testing::run_mtbench("-q translate --model '" + model.string() + "' < '" + (scratch / "train.de").string() + "'",
-                             scratch.path());
+  run = testing::run_mtbench(
+      "-q translate --model '" + model.string() + "' < '" + (scratch / "train.de").string() + "'", scratch.path());
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), static_cast<long>(de.size()));
 

@@ -37,18 +37,16 @@ class CorpusCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto val = testing::shared_file("corpora/multi30k/val.de.gz");
-    if (val.empty())
-      GTEST_SKIP() << "shared test data not found: corpora/multi30k (set MTBENCH_SHARED_DIR)";
+    if (val.empty()) GTEST_SKIP() << "shared test data not found: corpora/multi30k (set MTBENCH_SHARED_DIR)";
     mirror_file_dir_ = val.parent_path();
   }
 
   // Runs `mtbench ARGS` with the given environment assignments ("NAME=value ...").
   CommandRun mtbench(const std::string& args, const std::string& env = "") {
     const auto err_path = scratch_ / "stderr.txt";
-    const std::string command = "env -u MTBENCH_DATA_MIRROR -u MTBENCH_DATA_URL MTBENCH_HOME=" +
-                                quote((scratch_ / "home").string()) + " " + env + " " +
-                                quote(std::string(MTBENCH_BINARY_DIR) + "/mtbench") + " " + args +
-                                " 2>" + quote(err_path.string());
+    const std::string command =
+        "env -u MTBENCH_DATA_MIRROR -u MTBENCH_DATA_URL MTBENCH_HOME=" + quote((scratch_ / "home").string()) + " " +
+        env + " " + quote(std::string(MTBENCH_BINARY_DIR) + "/mtbench") + " " + args + " 2>" + quote(err_path.string());
     CommandRun run;
     FILE* pipe = ::popen(command.c_str(), "r");
     if (pipe == nullptr) return run;
@@ -60,13 +58,9 @@ class CorpusCommandTest : public ::testing::Test {
     run.err = slurp(err_path);
     return run;
   }
-  std::string mirror_env() const {
-    return "MTBENCH_DATA_MIRROR=" + quote(mirror_file_dir_.parent_path().string());
-  }
+  std::string mirror_env() const { return "MTBENCH_DATA_MIRROR=" + quote(mirror_file_dir_.parent_path().string()); }
   std::filesystem::path cache() const { return scratch_ / "home" / "datasets" / "multi30k"; }
-  std::string shared(const std::string& name) const {
-    return quote((mirror_file_dir_ / name).string());
-  }
+  std::string shared(const std::string& name) const { return quote((mirror_file_dir_ / name).string()); }
 
   testing::ScratchDir scratch_;
   std::filesystem::path mirror_file_dir_;  // ../shared/corpora/multi30k
@@ -75,8 +69,7 @@ class CorpusCommandTest : public ::testing::Test {
 std::vector<std::string> listing(const std::filesystem::path& dir) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-    names.push_back(entry.path().filename());
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) names.push_back(entry.path().filename());
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -89,8 +82,7 @@ TEST_F(CorpusCommandTest, GetWithMirrorFillsCacheAndListShowsIt) {
   for (const char* name : {"train.cs.gz", "val.fr.gz", "test_2016_flickr.de.gz"}) {
     EXPECT_TRUE(std::filesystem::exists(cache() / name)) << name;
   }
-  const CommandRun again =
-      mtbench("corpus get multi30k --split val --lang de");  // no mirror needed now
+  const CommandRun again = mtbench("corpus get multi30k --split val --lang de");  // no mirror needed now
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_NE(again.out.find("1 already cached"), std::string::npos) << again.out;
   const CommandRun path = mtbench("corpus path multi30k test_2016_flickr fr");
@@ -121,26 +113,21 @@ TEST_F(CorpusCommandTest, CorruptedMirrorFileIsRejected) {
     f.seekp(300);
     f.put('\x7f');
   }
-  const CommandRun run = mtbench("corpus get multi30k --split val --lang de --lang en --mirror " +
-                                 quote((scratch_ / "mirror").string()));
+  const CommandRun run =
+      mtbench("corpus get multi30k --split val --lang de --lang en --mirror " + quote((scratch_ / "mirror").string()));
   EXPECT_EQ(run.status, 1);
   EXPECT_EQ(run.err.rfind("mtbench: error: ", 0), 0u) << run.err;
   EXPECT_NE(run.err.find("checksum mismatch"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("val.en.gz"), std::string::npos) << run.err;
-  EXPECT_NE(run.err.find("14f7d25ddd868909a9213e361768460edcacdd6ab9d1e77b92560dc10c10dc28"),
-            std::string::npos);
-  EXPECT_EQ(listing(cache()),
-            std::vector<std::string>{"val.de.gz"});  // the intact file only, no temporary
+  EXPECT_NE(run.err.find("14f7d25ddd868909a9213e361768460edcacdd6ab9d1e77b92560dc10c10dc28"), std::string::npos);
+  EXPECT_EQ(listing(cache()), std::vector<std::string>{"val.de.gz"});  // the intact file only, no temporary
 }
 
 TEST_F(CorpusCommandTest, MissingSplitInMirrorIsAClearError) {
-  const CommandRun run =
-      mtbench("corpus get multi30k --split test_2017_flickr --lang de", mirror_env());
+  const CommandRun run = mtbench("corpus get multi30k --split test_2017_flickr --lang de", mirror_env());
   EXPECT_EQ(run.status, 1);
-  EXPECT_NE(run.err.find("test_2017_flickr (de) is not in the mirror"), std::string::npos)
-      << run.err;
-  EXPECT_NE(run.err.find((mirror_file_dir_ / "test_2017_flickr.de.gz").string()), std::string::npos)
-      << run.err;
+  EXPECT_NE(run.err.find("test_2017_flickr (de) is not in the mirror"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find((mirror_file_dir_ / "test_2017_flickr.de.gz").string()), std::string::npos) << run.err;
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});
 }
 
@@ -171,8 +158,8 @@ TEST_F(CorpusCommandTest, InfoOnGoodFiles) {
 }
 
 TEST_F(CorpusCommandTest, InfoOnRegisteredDatasetWithMosesTokens) {
-  const CommandRun run = mtbench(
-      "corpus info --corpus multi30k --pair de-en --split val --tokenize --json", mirror_env());
+  const CommandRun run =
+      mtbench("corpus info --corpus multi30k --pair de-en --split val --tokenize --json", mirror_env());
   ASSERT_EQ(run.status, 0) << run.err;
   const auto json = nlohmann::json::parse(run.out);
   EXPECT_EQ(json["tokenization"], "moses");
@@ -189,10 +176,8 @@ TEST_F(CorpusCommandTest, InfoOnRegisteredDatasetWithMosesTokens) {
 }
 
 TEST_F(CorpusCommandTest, InfoOnTsvWithCrlfAndNoFinalNewline) {
-  std::ofstream(scratch_ / "pairs.tsv", std::ios::binary)
-      << "ein Hund\ta dog\r\nzwei Katzen hier\ttwo cats";
-  const CommandRun run =
-      mtbench("corpus info --json --tsv " + quote((scratch_ / "pairs.tsv").string()));
+  std::ofstream(scratch_ / "pairs.tsv", std::ios::binary) << "ein Hund\ta dog\r\nzwei Katzen hier\ttwo cats";
+  const CommandRun run = mtbench("corpus info --json --tsv " + quote((scratch_ / "pairs.tsv").string()));
   ASSERT_EQ(run.status, 0) << run.err;
   const auto json = nlohmann::json::parse(run.out);
   EXPECT_EQ(json["source"]["segments"], 2);
@@ -202,18 +187,13 @@ TEST_F(CorpusCommandTest, InfoOnTsvWithCrlfAndNoFinalNewline) {
 }
 
 TEST_F(CorpusCommandTest, InfoRejectsMismatchedLineCounts) {
-  const CommandRun run =
-      mtbench("corpus info " + shared("val.de.gz") + " " + shared("test_2016_flickr.en.gz"));
+  const CommandRun run = mtbench("corpus info " + shared("val.de.gz") + " " + shared("test_2016_flickr.en.gz"));
   EXPECT_EQ(run.status, 1);
   EXPECT_EQ(run.out, "");
   EXPECT_EQ(run.err.rfind("mtbench: error: ", 0), 0u) << run.err;
   EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
-  EXPECT_NE(run.err.find((mirror_file_dir_ / "val.de.gz").string() + " has 1014 lines"),
-            std::string::npos)
-      << run.err;
-  EXPECT_NE(
-      run.err.find((mirror_file_dir_ / "test_2016_flickr.en.gz").string() + " has 1000 lines"),
-      std::string::npos)
+  EXPECT_NE(run.err.find((mirror_file_dir_ / "val.de.gz").string() + " has 1014 lines"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find((mirror_file_dir_ / "test_2016_flickr.en.gz").string() + " has 1000 lines"), std::string::npos)
       << run.err;
 }
 
@@ -221,17 +201,15 @@ TEST_F(CorpusCommandTest, InfoRejectsInvalidUtf8NamingFileAndLine) {
   std::ofstream(scratch_ / "src.txt") << "ein Hund\nzwei Hunde\ndrei\n";
   std::ofstream(scratch_ / "tgt.txt") << "a dog\ntwo dogs\nthr\xe9"
                                          "e\n";  // Latin-1 é
-  const CommandRun run = mtbench("corpus info " + quote((scratch_ / "src.txt").string()) + " " +
-                                 quote((scratch_ / "tgt.txt").string()));
+  const CommandRun run =
+      mtbench("corpus info " + quote((scratch_ / "src.txt").string()) + " " + quote((scratch_ / "tgt.txt").string()));
   EXPECT_EQ(run.status, 1);
-  EXPECT_NE(run.err.find((scratch_ / "tgt.txt").string() + ":3: invalid UTF-8"), std::string::npos)
-      << run.err;
+  EXPECT_NE(run.err.find((scratch_ / "tgt.txt").string() + ":3: invalid UTF-8"), std::string::npos) << run.err;
 }
 
 TEST_F(CorpusCommandTest, InfoNeedsExactlyOneInput) {
   EXPECT_EQ(mtbench("corpus info " + shared("val.de.gz")).status, 1);
-  const CommandRun run =
-      mtbench("corpus info " + quote((scratch_ / "nope.de").string()) + " " + shared("val.en.gz"));
+  const CommandRun run = mtbench("corpus info " + quote((scratch_ / "nope.de").string()) + " " + shared("val.en.gz"));
   EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("nope.de"), std::string::npos) << run.err;
 }
@@ -240,8 +218,7 @@ TEST_F(CorpusCommandTest, HelpOfEachSubcommandStandsAlone) {
   for (const char* sub : {"list", "get", "path", "info"}) {
     const CommandRun run = mtbench(std::string("corpus ") + sub + " --help");
     EXPECT_EQ(run.status, 0) << sub << run.err;
-    EXPECT_NE(run.out.find("Usage: mtbench corpus " + std::string(sub)), std::string::npos)
-        << run.out;
+    EXPECT_NE(run.out.find("Usage: mtbench corpus " + std::string(sub)), std::string::npos) << run.out;
     if (std::string(sub) == "get") {
       EXPECT_NE(run.out.find("MTBENCH_DATA_MIRROR"), std::string::npos) << run.out;
     }

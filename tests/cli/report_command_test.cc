@@ -43,10 +43,10 @@ TEST(ReportCommand, HtmlAndTablesElsewhere) {
   const fs::path run_dir = scratch / "run";
   fs::create_directories(run_dir);
   reports::save_run_results(reports::testing::sample_run(), run_dir);
-  const auto result = testing::run_mtbench(
-      "-q report '" + run_dir.string() + "' --html '" + (scratch / "out/r.html").string() +
-          "' --tables '" + (scratch / "tables").string() + "' --no-print --max-explained 1",
-      scratch.path());
+  const auto result =
+      testing::run_mtbench("-q report '" + run_dir.string() + "' --html '" + (scratch / "out/r.html").string() +
+                               "' --tables '" + (scratch / "tables").string() + "' --no-print --max-explained 1",
+                           scratch.path());
   ASSERT_EQ(result.status, 0) << result.err;
   EXPECT_EQ(result.out, "");
   EXPECT_TRUE(fs::exists(scratch / "out/r.html"));
@@ -54,14 +54,12 @@ TEST(ReportCommand, HtmlAndTablesElsewhere) {
   EXPECT_FALSE(fs::exists(run_dir / "report.html"));
   reports::HtmlReportOptions options;
   options.max_explained_segments = 1;
-  EXPECT_EQ(read_file(scratch / "out/r.html"),
-            reports::render_html_report(reports::testing::sample_run(), options));
+  EXPECT_EQ(read_file(scratch / "out/r.html"), reports::render_html_report(reports::testing::sample_run(), options));
 }
 
 TEST(ReportCommand, MissingOrInvalidRunDirectoryFailsClearly) {
   testing::ScratchDir scratch;
-  auto result =
-      testing::run_mtbench("report '" + (scratch / "nope").string() + "'", scratch.path());
+  auto result = testing::run_mtbench("report '" + (scratch / "nope").string() + "'", scratch.path());
   EXPECT_EQ(result.status, 1);
   EXPECT_THAT(result.err, HasSubstr("nope"));
   EXPECT_THAT(result.err, HasSubstr("does not exist"));

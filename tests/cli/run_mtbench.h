@@ -23,8 +23,7 @@ struct MtbenchRun {
 inline MtbenchRun run_mtbench(const std::string& args, const std::filesystem::path& scratch,
                               const std::string& env = "") {
   const std::filesystem::path err_file = scratch / "mtbench-stderr.txt";
-  const std::string command =
-      env + " '" MTBENCH_BINARY_DIR "/mtbench' " + args + " 2> '" + err_file.string() + "'";
+  const std::string command = env + " '" MTBENCH_BINARY_DIR "/mtbench' " + args + " 2> '" + err_file.string() + "'";
   MtbenchRun run;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return run;

@@ -16,14 +16,14 @@
 namespace {
 
 struct ProcessResult {
-  int rc = -1;         // exit status
-  std::string out;     // standard output
-  std::string err;     // standard error
+  int rc = -1;      // exit status
+  std::string out;  // standard output
+  std::string err;  // standard error
 };
 
 ProcessResult run_mtbench(const std::string& args) {
-  const std::string err_file = std::filesystem::temp_directory_path() /
-                               ("mtbench-score-test-" + std::to_string(::getpid()) + ".err");
+  const std::string err_file =
+      std::filesystem::temp_directory_path() / ("mtbench-score-test-" + std::to_string(::getpid()) + ".err");
   const std::string cmd = std::string(MTBENCH_BINARY_DIR) + "/mtbench score " + args + " 2>" + err_file;
   ProcessResult r;
   FILE* pipe = popen(cmd.c_str(), "r");
@@ -44,8 +44,8 @@ nlohmann::json golden(const std::string& relative) {
   return nlohmann::json::parse(in);
 }
 
-#define WMT17(var)                                        \
-  MTBENCH_REQUIRE_SHARED(var, "corpora/wmt17-en-de");     \
+#define WMT17(var)                                    \
+  MTBENCH_REQUIRE_SHARED(var, "corpora/wmt17-en-de"); \
   MTBENCH_REQUIRE_SHARED(var##_golden, "testdata/sacrebleu-2.6.0-wmt17.json")
 
 std::string file(const std::filesystem::path& dir, const std::string& system) {
@@ -55,8 +55,8 @@ std::string file(const std::filesystem::path& dir, const std::string& system) {
 TEST(ScoreCommand, SingleSystemJsonMatchesSacrebleu) {
   WMT17(dir);
   const auto g = golden("testdata/sacrebleu-2.6.0-wmt17.json")["systems"]["newstest2017.uedin-nmt.4722.en-de"];
-  const ProcessResult r = run_mtbench(file(dir, "newstest2017.ref.de") + " -i " + file(dir, "newstest2017.uedin-nmt.4722.en-de") +
-                    " -m ter chrf bleu -w 4");
+  const ProcessResult r = run_mtbench(file(dir, "newstest2017.ref.de") + " -i " +
+                                      file(dir, "newstest2017.uedin-nmt.4722.en-de") + " -m ter chrf bleu -w 4");
   ASSERT_EQ(r.rc, 0) << r.err;
   const auto out = nlohmann::json::parse(r.out);
   ASSERT_EQ(out.size(), 3u);  // sorted as sacreBLEU sorts: BLEU, chrF2, TER
@@ -72,20 +72,21 @@ TEST(ScoreCommand, SingleSystemJsonMatchesSacrebleu) {
   EXPECT_NEAR(out[2]["score"].get<double>(), g["ter"]["score"].get<double>(), 5e-5);
   EXPECT_EQ(out[2]["signature"], g["ter"]["signature"]);
   // sacreBLEU's exact layout: json.dumps(indent=1), default width 1.
-  const ProcessResult one = run_mtbench(file(dir, "newstest2017.ref.de") + " -i " + file(dir, "newstest2017.uedin-nmt.4722.en-de"));
+  const ProcessResult one =
+      run_mtbench(file(dir, "newstest2017.ref.de") + " -i " + file(dir, "newstest2017.uedin-nmt.4722.en-de"));
   EXPECT_EQ(one.out.substr(0, 38), "{\n \"name\": \"BLEU\",\n \"score\": 28.3,\n \"s");
 }
 
 TEST(ScoreCommand, TextOutputAndSacrebleuSingleDashOptions) {
   WMT17(dir);
   const auto g = golden("testdata/sacrebleu-2.6.0-wmt17.json")["systems"]["newstest2017.KIT.4950.en-de"];
-  const ProcessResult r = run_mtbench(file(dir, "newstest2017.ref.de") + " -i " + file(dir, "newstest2017.KIT.4950.en-de") +
-                    " -m bleu -tok intl -lc -w 2 -f text");
+  const ProcessResult r = run_mtbench(file(dir, "newstest2017.ref.de") + " -i " +
+                                      file(dir, "newstest2017.KIT.4950.en-de") + " -m bleu -tok intl -lc -w 2 -f text");
   ASSERT_EQ(r.rc, 0) << r.err;
   // Golden configs bleu.tok-intl and bleu.lc separately; combined, check the signature shape.
   EXPECT_NE(r.out.find("BLEU|nrefs:1|case:lc|eff:no|tok:intl|smooth:exp|version:2.6.0 = "), std::string::npos) << r.out;
-  const ProcessResult cf = run_mtbench(file(dir, "newstest2017.ref.de") + " -i " + file(dir, "newstest2017.KIT.4950.en-de") +
-                     " -m chrf -cw 2 -w 2 -f text -b");
+  const ProcessResult cf = run_mtbench(file(dir, "newstest2017.ref.de") + " -i " +
+                                       file(dir, "newstest2017.KIT.4950.en-de") + " -m chrf -cw 2 -w 2 -f text -b");
   ASSERT_EQ(cf.rc, 0) << cf.err;
   const std::string want = g["chrf++"]["text"].get<std::string>();  // "chrF2++ = 55.01"
   EXPECT_EQ(cf.out, want.substr(want.find("= ") + 2) + "\n");
@@ -94,8 +95,9 @@ TEST(ScoreCommand, TextOutputAndSacrebleuSingleDashOptions) {
 TEST(ScoreCommand, MultiReferenceMatchesSacrebleu) {
   WMT17(dir);
   const auto g = golden("testdata/sacrebleu-2.6.0-wmt17.json")["systems"]["newstest2017.KIT.4950.en-de"];
-  const ProcessResult r = run_mtbench(file(dir, "newstest2017.ref.de") + " " + file(dir, "newstest2017.online-A.0.en-de") + " -i " +
-                    file(dir, "newstest2017.KIT.4950.en-de") + " -w 4");
+  const ProcessResult r =
+      run_mtbench(file(dir, "newstest2017.ref.de") + " " + file(dir, "newstest2017.online-A.0.en-de") + " -i " +
+                  file(dir, "newstest2017.KIT.4950.en-de") + " -w 4");
   ASSERT_EQ(r.rc, 0) << r.err;
   const auto out = nlohmann::json::parse(r.out);
   EXPECT_NEAR(out["score"].get<double>(), g["bleu.2refs"]["score"].get<double>(), 5e-5);
@@ -132,8 +134,10 @@ TEST(ScoreCommand, PairedBootstrapJsonIsSacrebleus) {
   // The text table carries sacreBLEU's signatures with the test fields.
   const ProcessResult text = run_mtbench(args + " -f text");
   ASSERT_EQ(text.rc, 0) << text.err;
-  EXPECT_NE(text.out.find(" - BLEU       nrefs:1|bs:1000|seed:12345|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"),
-            std::string::npos) << text.out;
+  EXPECT_NE(
+      text.out.find(" - BLEU       nrefs:1|bs:1000|seed:12345|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"),
+      std::string::npos)
+      << text.out;
   EXPECT_NE(text.out.find("(p = 0.0160)*"), std::string::npos) << text.out;
 }
 
@@ -141,9 +145,10 @@ TEST(ScoreCommand, AllPairsAndSegmentScores) {
   WMT17(dir);
   mtbench::testing::ScratchDir scratch;
   const std::string jsonl = (scratch / "segments.jsonl").string();
-  const ProcessResult r = run_mtbench(file(dir, "newstest2017.ref.de") + " -m bleu chrf -pbs -pbsn 200 --all-pairs -i " +
-                    file(dir, "newstest2017.KIT.4950.en-de") + " " + file(dir, "newstest2017.uedin-nmt.4722.en-de") +
-                    " " + file(dir, "newstest2017.online-F.0.en-de") + " --segment-scores " + jsonl);
+  const ProcessResult r =
+      run_mtbench(file(dir, "newstest2017.ref.de") + " -m bleu chrf -pbs -pbsn 200 --all-pairs -i " +
+                  file(dir, "newstest2017.KIT.4950.en-de") + " " + file(dir, "newstest2017.uedin-nmt.4722.en-de") +
+                  " " + file(dir, "newstest2017.online-F.0.en-de") + " --segment-scores " + jsonl);
   ASSERT_EQ(r.rc, 0) << r.err;
   const auto out = nlohmann::json::parse(r.out);
   const auto& p = out["metrics"]["BLEU"]["p_values"];

@@ -21,8 +21,7 @@ const std::string kDicePluginDir = MTBENCH_BINARY_DIR "/tests/plugins/dice";
 
 TEST(SystemsCommand, ListsBuiltinsWithEraYearAndOrigin) {
   testing::ScratchDir scratch;
-  const testing::MtbenchRun run =
-      run_mtbench("systems < /dev/null", scratch.path(), "env -u MTBENCH_PLUGIN_PATH");
+  const testing::MtbenchRun run = run_mtbench("systems < /dev/null", scratch.path(), "env -u MTBENCH_PLUGIN_PATH");
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("NAME"));
   EXPECT_THAT(run.out, HasSubstr("external"));
@@ -57,8 +56,7 @@ TEST(SystemsCommand, OptionsListPresetsKeysValuesAndHelp) {
 
 TEST(SystemsCommand, ListsPluginFromPluginDirAndFromEnvironment) {
   testing::ScratchDir scratch;
-  testing::MtbenchRun run =
-      run_mtbench("--plugin-dir '" + kDicePluginDir + "' systems --json", scratch.path());
+  testing::MtbenchRun run = run_mtbench("--plugin-dir '" + kDicePluginDir + "' systems --json", scratch.path());
   ASSERT_EQ(run.status, 0) << run.err;
   const auto systems = nlohmann::json::parse(run.out);
   const nlohmann::json* dice = nullptr;
@@ -71,8 +69,7 @@ TEST(SystemsCommand, ListsPluginFromPluginDirAndFromEnvironment) {
   EXPECT_THAT(dice->at("origin").get<std::string>(), HasSubstr("/tests/plugins/dice/"));
   EXPECT_THAT(dice->at("citation").get<std::string>(), HasSubstr("Smadja"));
 
-  run = run_mtbench("systems", scratch.path(),
-                    "MTBENCH_PLUGIN_PATH='/nonexistent:" + kDicePluginDir + "'");
+  run = run_mtbench("systems", scratch.path(), "MTBENCH_PLUGIN_PATH='/nonexistent:" + kDicePluginDir + "'");
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("dice"));
   EXPECT_THAT(run.out, HasSubstr("Smadja"));
@@ -80,8 +77,8 @@ TEST(SystemsCommand, ListsPluginFromPluginDirAndFromEnvironment) {
 
 TEST(SystemsCommand, IncompatiblePluginIsOneClearErrorLine) {
   testing::ScratchDir scratch;
-  const testing::MtbenchRun run = run_mtbench(
-      "--plugin-dir '" MTBENCH_BINARY_DIR "/tests/plugins/bad_version' systems", scratch.path());
+  const testing::MtbenchRun run =
+      run_mtbench("--plugin-dir '" MTBENCH_BINARY_DIR "/tests/plugins/bad_version' systems", scratch.path());
   EXPECT_EQ(run.status, 1);
   EXPECT_THAT(run.err, HasSubstr("mtbench: error: plugin "));
   EXPECT_THAT(run.err, HasSubstr("plugin API version 999"));

@@ -32,10 +32,10 @@ TEST(TrainTranslateCommand, ExternalCommandEndToEnd) {
   write_lines_atomic(s / "train.de", {"ein Hund", "zwei Katzen"});
   write_lines_atomic(s / "train.en", {"a dog", "two cats"});
   write_file_atomic(s / "ext.yaml", "command: tr a-z A-Z\ntimeout_seconds: 30\n");
-  auto run = run_mtbench("-q train external --config " + q(s / "ext.yaml") + " --train-src " +
-                             q(s / "train.de") + " --train-tgt " + q(s / "train.en") +
-                             " --src-lang de --tgt-lang en --out " + q(s / "model"),
-                         s.path());
+  auto run =
+      run_mtbench("-q train external --config " + q(s / "ext.yaml") + " --train-src " + q(s / "train.de") +
+                      " --train-tgt " + q(s / "train.en") + " --src-lang de --tgt-lang en --out " + q(s / "model"),
+                  s.path());
   ASSERT_EQ(run.status, 0) << run.err;
   const auto manifest = manifest_of(s / "model");
   EXPECT_EQ(manifest.at("system"), "external");
@@ -51,8 +51,8 @@ TEST(TrainTranslateCommand, ExternalCommandEndToEnd) {
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_EQ(run.out, "EIN HUND\nZWEI KATZEN\n");
   // files, batches of one, explanations
-  run = run_mtbench("-q translate --model " + q(s / "model") + " -i " + q(s / "train.de") + " -o " +
-                        q(s / "hyp.en") + " --batch-size 1 --explain " + q(s / "explain.jsonl"),
+  run = run_mtbench("-q translate --model " + q(s / "model") + " -i " + q(s / "train.de") + " -o " + q(s / "hyp.en") +
+                        " --batch-size 1 --explain " + q(s / "explain.jsonl"),
                     s.path());
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_EQ(run.out, "");
@@ -67,17 +67,16 @@ TEST(TrainTranslateCommand, ExternalCommandEndToEnd) {
 
 TEST(TrainTranslateCommand, DicePluginEndToEndAndModelFindsItsPlugin) {
   testing::ScratchDir s;
-  write_lines_atomic(s / "train.de", {"der Hund", "der Hund schläft", "die Katze schläft",
-                                      "die Katze", "die Frau", "die Maus", "ein Hund"});
-  write_lines_atomic(s / "train.en", {"the dog", "the dog sleeps", "the cat sleeps", "the cat",
-                                      "the woman", "the mouse", "a dog"});
+  write_lines_atomic(s / "train.de", {"der Hund", "der Hund schläft", "die Katze schläft", "die Katze", "die Frau",
+                                      "die Maus", "ein Hund"});
+  write_lines_atomic(s / "train.en",
+                     {"the dog", "the dog sleeps", "the cat sleeps", "the cat", "the woman", "the mouse", "a dog"});
   write_file_atomic(s / "dice.yaml", "min_cooccurrence: 1\n");
-  auto run =
-      run_mtbench("-q --plugin-dir '" + kDicePluginDir + "' train dice --config " +
-                      q(s / "dice.yaml") + " --train-src " + q(s / "train.de") + " --train-tgt " +
-                      q(s / "train.en") + " --dev-src " + q(s / "train.de") + " --dev-tgt " +
-                      q(s / "train.en") + " --src-lang de --tgt-lang en --out " + q(s / "model"),
-                  s.path(), "env -u MTBENCH_PLUGIN_PATH");
+  auto run = run_mtbench("-q --plugin-dir '" + kDicePluginDir + "' train dice --config " + q(s / "dice.yaml") +
+                             " --train-src " + q(s / "train.de") + " --train-tgt " + q(s / "train.en") + " --dev-src " +
+                             q(s / "train.de") + " --dev-tgt " + q(s / "train.en") +
+                             " --src-lang de --tgt-lang en --out " + q(s / "model"),
+                         s.path(), "env -u MTBENCH_PLUGIN_PATH");
   ASSERT_EQ(run.status, 0) << run.err;
   const auto manifest = manifest_of(s / "model");
   EXPECT_EQ(manifest.at("system"), "dice");
@@ -98,16 +97,15 @@ TEST(TrainTranslateCommand, ErrorsAreOneClearLine) {
   write_file_atomic(s / "ext.yaml", "command: cat\n");
   const std::string files = " --train-src " + q(s / "a.de") + " --train-tgt " + q(s / "a.en");
 
-  auto run = run_mtbench(
-      "-q train no-such-system" + files + " --src-lang de --tgt-lang en --out " + q(s / "m"),
-      s.path());
+  auto run =
+      run_mtbench("-q train no-such-system" + files + " --src-lang de --tgt-lang en --out " + q(s / "m"), s.path());
   EXPECT_EQ(run.status, 1);
   EXPECT_THAT(run.err, HasSubstr("unknown system 'no-such-system'; valid systems: "));
   EXPECT_THAT(run.err, HasSubstr("external"));
 
-  run = run_mtbench("-q train external --config " + q(s / "ext.yaml") + files +
-                        " --src-lang de --tgt-lang en --out " + q(s / "m"),
-                    s.path());
+  run = run_mtbench(
+      "-q train external --config " + q(s / "ext.yaml") + files + " --src-lang de --tgt-lang en --out " + q(s / "m"),
+      s.path());
   EXPECT_EQ(run.status, 1);
   EXPECT_THAT(run.err, HasSubstr("a.de"));
   EXPECT_THAT(run.err, HasSubstr("a.en"));
@@ -116,15 +114,14 @@ TEST(TrainTranslateCommand, ErrorsAreOneClearLine) {
 
   write_file_atomic(s / "bad.yaml", "command: cat\ncomand: cat\n");
   write_lines_atomic(s / "a.en", {"x", "y", "z"});
-  run = run_mtbench("-q train external --config " + q(s / "bad.yaml") + files +
-                        " --src-lang de --tgt-lang en --out " + q(s / "m"),
-                    s.path());
+  run = run_mtbench(
+      "-q train external --config " + q(s / "bad.yaml") + files + " --src-lang de --tgt-lang en --out " + q(s / "m"),
+      s.path());
   EXPECT_EQ(run.status, 1);
   EXPECT_THAT(run.err, HasSubstr("unknown external option 'comand'"));
   EXPECT_THAT(run.err, HasSubstr("bad.yaml"));
 
-  run = run_mtbench(
-      "-q train external --config " + q(s / "ext.yaml") + files + " --out " + q(s / "m"), s.path());
+  run = run_mtbench("-q train external --config " + q(s / "ext.yaml") + files + " --out " + q(s / "m"), s.path());
   EXPECT_EQ(run.status, 1);
   EXPECT_THAT(run.err, HasSubstr("--src-lang and --tgt-lang are required"));
 
@@ -138,11 +135,11 @@ TEST(TrainTranslateCommand, ErrorsAreOneClearLine) {
 TEST(TrainTranslateCommand, CorpusAndPairUseTheDatasetRegistry) {
   MTBENCH_REQUIRE_SHARED(mirror, "corpora/multi30k/train.de.gz");
   testing::ScratchDir s;
-  const std::string env = "MTBENCH_HOME=" + q(s / "home") +
-                          " MTBENCH_DATA_MIRROR=" + q(mirror.parent_path().parent_path());
-  auto run = run_mtbench("-q --plugin-dir '" + kDicePluginDir +
-                             "' train dice --corpus multi30k --pair de-en --out " + q(s / "model"),
-                         s.path(), env);
+  const std::string env =
+      "MTBENCH_HOME=" + q(s / "home") + " MTBENCH_DATA_MIRROR=" + q(mirror.parent_path().parent_path());
+  auto run = run_mtbench(
+      "-q --plugin-dir '" + kDicePluginDir + "' train dice --corpus multi30k --pair de-en --out " + q(s / "model"),
+      s.path(), env);
   ASSERT_EQ(run.status, 0) << run.err;
   const auto manifest = manifest_of(s / "model");
   EXPECT_EQ(manifest.at("train_segments"), 29000);

@@ -34,7 +34,8 @@ metrics: [bleu, ter]
 significance: {bootstrap_samples: 50, randomization_trials: 0, all_pairs: false}
 train_sizes: [1000, 5000]
 seed: 7
-)", "/tmp/x/cfg.yaml");
+)",
+                                      "/tmp/x/cfg.yaml");
   EXPECT_EQ(c.source_lang, "fr");
   EXPECT_EQ(c.target_lang, "en");
   EXPECT_EQ(c.preset, "full");

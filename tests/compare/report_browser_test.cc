@@ -14,11 +14,11 @@
 #include <gtest/gtest.h>
 
 #include "base/text_file.h"
+#include "compare/analyze.h"
 #include "eval/bleu.h"
 #include "eval/chrf.h"
 #include "eval/significance.h"
 #include "eval/ter.h"
-#include "compare/analyze.h"
 #include "reports/html_report.h"
 #include "tests/test_util.h"
 
@@ -39,22 +39,19 @@ std::vector<std::string> head(const fs::path& path, std::size_t n) {
 // passed through (so it has unknown and untranslated words).
 std::string word_for_word(const std::string& source, nlohmann::json* explanation) {
   static const std::map<std::string, std::string> lexicon = {
-      {"ein", "a"},           {"eine", "a"},     {"einem", "a"},      {"einer", "a"},
-      {"der", "the"},         {"die", "the"},    {"das", "the"},      {"den", "the"},
-      {"dem", "the"},         {"und", "and"},    {"mit", "with"},     {"auf", "on"},
-      {"in", "in"},           {"im", "in the"},  {"ist", "is"},       {"Mann", "man"},
-      {"Frau", "woman"},      {"Hund", "dog"},   {"zwei", "two"},     {"drei", "three"},
-      {"spielt", "plays"},    {"sitzt", "sits"}, {"steht", "stands"}, {"Männer", "men"},
-      {"Kinder", "children"}, {"Junge", "boy"},  {"Mädchen", "girl"}, {"vor", "in front of"}};
+      {"ein", "a"},        {"eine", "a"},       {"einem", "a"},        {"einer", "a"},    {"der", "the"},
+      {"die", "the"},      {"das", "the"},      {"den", "the"},        {"dem", "the"},    {"und", "and"},
+      {"mit", "with"},     {"auf", "on"},       {"in", "in"},          {"im", "in the"},  {"ist", "is"},
+      {"Mann", "man"},     {"Frau", "woman"},   {"Hund", "dog"},       {"zwei", "two"},   {"drei", "three"},
+      {"spielt", "plays"}, {"sitzt", "sits"},   {"steht", "stands"},   {"Männer", "men"}, {"Kinder", "children"},
+      {"Junge", "boy"},    {"Mädchen", "girl"}, {"vor", "in front of"}};
   std::string out;
-  nlohmann::json lex = nlohmann::json::array(), unknown = nlohmann::json::array(),
-                 tokens = nlohmann::json::array();
+  nlohmann::json lex = nlohmann::json::array(), unknown = nlohmann::json::array(), tokens = nlohmann::json::array();
   for (const auto& word : eval::words_13a(source)) {
     tokens.push_back(word);
     auto it = lexicon.find(word);
     const std::string target = it == lexicon.end() ? word : it->second;
-    if (it == lexicon.end() && std::isalpha(static_cast<unsigned char>(word[0])))
-      unknown.push_back(word);
+    if (it == lexicon.end() && std::isalpha(static_cast<unsigned char>(word[0]))) unknown.push_back(word);
     lex.push_back({{"source", word},
                    {"lemma", word},
                    {"target", target},
@@ -80,8 +77,7 @@ std::vector<double> soft_diagonal(std::size_t rows, std::size_t cols, double sha
     double sum = 0;
     for (std::size_t j = 0; j < cols; ++j) {
       const double centre =
-          (static_cast<double>(i) + 0.5) * static_cast<double>(cols) / static_cast<double>(rows) +
-          shift;
+          (static_cast<double>(i) + 0.5) * static_cast<double>(cols) / static_cast<double>(rows) + shift;
       w[i * cols + j] = std::exp(-sharpness * std::pow(static_cast<double>(j) - centre, 2));
       sum += w[i * cols + j];
     }
@@ -90,15 +86,11 @@ std::vector<double> soft_diagonal(std::size_t rows, std::size_t cols, double sha
   return w;
 }
 
-nlohmann::json attention(const std::string& kind, int layer, int head,
-                         const std::vector<std::string>& rows,
+nlohmann::json attention(const std::string& kind, int layer, int head, const std::vector<std::string>& rows,
                          const std::vector<std::string>& cols) {
-  return {{"kind", kind},
-          {"layer", layer},
-          {"head", head},
-          {"row_tokens", rows},
-          {"col_tokens", cols},
-          {"weights", soft_diagonal(rows.size(), cols.size(), 0.3 + 0.4 * head, head - 1)}};
+  return {{"kind", kind},       {"layer", layer},
+          {"head", head},       {"row_tokens", rows},
+          {"col_tokens", cols}, {"weights", soft_diagonal(rows.size(), cols.size(), 0.3 + 0.4 * head, head - 1)}};
 }
 
 // Scores, intervals, significance and analyses of one test set, as the compare pipeline fills them.
@@ -109,8 +101,8 @@ void score(TestSetResults& t, const std::vector<std::string>& labels) {
   eval::Chrf chrf(chrf_options);
   eval::Ter ter;
   std::vector<const eval::Metric*> metrics = {&bleu, &chrf, &ter};
-  for (auto* m : {static_cast<eval::Metric*>(&bleu), static_cast<eval::Metric*>(&chrf),
-                  static_cast<eval::Metric*>(&ter)})
+  for (auto* m :
+       {static_cast<eval::Metric*>(&bleu), static_cast<eval::Metric*>(&chrf), static_cast<eval::Metric*>(&ter)})
     m->set_references(t.references);
   std::vector<std::vector<eval::StatsMatrix>> stats(labels.size());
   std::vector<std::vector<const eval::StatsMatrix*>> ptrs(labels.size());
@@ -126,8 +118,8 @@ void score(TestSetResults& t, const std::vector<std::string>& labels) {
     for (std::size_t s = 0; s < labels.size(); ++s) {
       actual.push_back(metrics[m]->score_from_stats(stats[s][m].sum()).score);
       const auto [mean, ci] = eval::estimate_ci(resamples[s][m]);
-      t.scores[labels[s]].push_back({metrics[m]->name(), actual[s], metrics[m]->signature(), "",
-                                     mean, ci, metrics[m]->higher_is_better()});
+      t.scores[labels[s]].push_back(
+          {metrics[m]->name(), actual[s], metrics[m]->signature(), "", mean, ci, metrics[m]->higher_is_better()});
       std::vector<double> sentence;
       for (std::size_t i = 0; i < stats[s][m].rows; ++i)
         sentence.push_back(metrics[m]->sentence_score_from_stats(stats[s][m].row(i)).score);
@@ -141,8 +133,8 @@ void score(TestSetResults& t, const std::vector<std::string>& labels) {
         if (i == j) {
           matrix.p_values[i].push_back(std::nullopt);
         } else {
-          matrix.p_values[i].push_back(eval::bootstrap_p_value(resamples[i][m], resamples[j][m],
-                                                               std::abs(actual[i] - actual[j])));
+          matrix.p_values[i].push_back(
+              eval::bootstrap_p_value(resamples[i][m], resamples[j][m], std::abs(actual[i] - actual[j])));
         }
       }
     }
@@ -160,8 +152,7 @@ RunResults realistic_run(const fs::path& multi30k, const fs::path& moses, const 
   r.train_size = 29000;
   for (const auto& line : head(multi30k / "train.en.gz", 29000))
     for (const auto& w : eval::words_13a(line)) ++r.train_word_counts[w];
-  auto system = [](std::string label, std::string name, int year, std::string paradigm,
-                   std::string citation) {
+  auto system = [](std::string label, std::string name, int year, std::string paradigm, std::string citation) {
     SystemResults s;
     s.label = std::move(label);
     s.system = std::move(name);
@@ -170,13 +161,10 @@ RunResults realistic_run(const fs::path& multi30k, const fs::path& moses, const 
     s.citation = std::move(citation);
     return s;
   };
-  r.systems = {
-      system("rule-based", "rule-based", 1954, "rule-based",
-             "Dostert 1955, Georgetown-IBM experiment"),
-      system("Moses", "external", 2007, "phrase-based",
-             "Koehn et al. 2007 (Moses output from shared data)"),
-      system("rnn-attention", "rnn-attention", 2014, "neural", "Bahdanau, Cho & Bengio 2014"),
-      system("transformer", "transformer", 2017, "neural", "Vaswani et al. 2017")};
+  r.systems = {system("rule-based", "rule-based", 1954, "rule-based", "Dostert 1955, Georgetown-IBM experiment"),
+               system("Moses", "external", 2007, "phrase-based", "Koehn et al. 2007 (Moses output from shared data)"),
+               system("rnn-attention", "rnn-attention", 2014, "neural", "Bahdanau, Cho & Bengio 2014"),
+               system("transformer", "transformer", 2017, "neural", "Vaswani et al. 2017")};
   r.systems[0].translate_seconds = 0.8;
   r.systems[0].sentences_per_second = 1250;
   r.systems[0].model_bytes = 40000;
@@ -195,10 +183,8 @@ RunResults realistic_run(const fs::path& multi30k, const fs::path& moses, const 
       const double x = step / 2000.0;
       r.systems[2 + k].training_log.push_back(
           {static_cast<std::uint64_t>(step), x * 10, 6.5 - 3.5 * std::sqrt(x) - k * 0.3,
-           step % 500 == 0 ? std::optional<double>(6.6 - 3.2 * std::sqrt(x) - k * 0.3)
-                           : std::nullopt,
-           step % 500 == 0 ? std::optional<double>(30 * std::sqrt(x) + 4 * k) : std::nullopt, 1e-3,
-           900.0});
+           step % 500 == 0 ? std::optional<double>(6.6 - 3.2 * std::sqrt(x) - k * 0.3) : std::nullopt,
+           step % 500 == 0 ? std::optional<double>(30 * std::sqrt(x) + 4 * k) : std::nullopt, 1e-3, 900.0});
     }
   }
   TestSetResults t;
@@ -236,10 +222,9 @@ RunResults realistic_run(const fs::path& multi30k, const fs::path& moses, const 
                          {"scores", {{"p(e|f)", -1.2}, {"lex(e|f)", -2.5}}}});
     }
     t.explanations["Moses"].push_back({{"source_tokens", src}, {"phrases", phrases}});
-    t.explanations["rnn-attention"].push_back(
-        {{"source_tokens", src},
-         {"target_tokens", rnn_tokens},
-         {"attention", {attention("bahdanau", 0, 0, rnn_tokens, src)}}});
+    t.explanations["rnn-attention"].push_back({{"source_tokens", src},
+                                               {"target_tokens", rnn_tokens},
+                                               {"attention", {attention("bahdanau", 0, 0, rnn_tokens, src)}}});
     nlohmann::json heads = nlohmann::json::array();
     for (int layer = 0; layer < 3; ++layer) {
       for (int h = 0; h < 4; ++h) {
@@ -306,14 +291,11 @@ std::string chromium_flags(const fs::path& profile) {
 }
 
 TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
-  if (!fs::exists(kChromium))
-    GTEST_SKIP() << kChromium << " not found: install Debian's chromium (scripts/setup.sh)";
+  if (!fs::exists(kChromium)) GTEST_SKIP() << kChromium << " not found: install Debian's chromium (scripts/setup.sh)";
   MTBENCH_REQUIRE_SHARED(multi30k, "corpora/multi30k/test_2016_flickr.de.gz");
   MTBENCH_REQUIRE_SHARED(moses, "corpora/multi30k-outputs/moses.test_2016_flickr.de-en.en");
-  const fs::path wmt17 =
-      mtbench::testing::shared_file("corpora/wmt17-en-de/newstest2017.ref.de.gz");
-  const RunResults run =
-      realistic_run(multi30k.parent_path(), moses, wmt17.empty() ? wmt17 : wmt17.parent_path());
+  const fs::path wmt17 = mtbench::testing::shared_file("corpora/wmt17-en-de/newstest2017.ref.de.gz");
+  const RunResults run = realistic_run(multi30k.parent_path(), moses, wmt17.empty() ? wmt17 : wmt17.parent_path());
 
   mtbench::testing::ScratchDir dir;
   const fs::path html = dir / "report.html";
@@ -324,9 +306,8 @@ TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
 
   const fs::path dom = dir / "dom.html";
   const std::string dump = "timeout 120 " + chromium_flags(dir / "profile1") +
-                           " --virtual-time-budget=15000 --dump-dom 'file://" + html.string() +
-                           "' > '" + dom.string() + "' 2> '" + (dir / "chromium1.log").string() +
-                           "'";
+                           " --virtual-time-budget=15000 --dump-dom 'file://" + html.string() + "' > '" + dom.string() +
+                           "' 2> '" + (dir / "chromium1.log").string() + "'";
   ASSERT_EQ(std::system(dump.c_str()), 0) << dump << "\n" << read_file(dir / "chromium1.log");
   const std::string page = read_file(dom);
   std::smatch html_tag;
@@ -342,8 +323,7 @@ TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
     const auto start = page.find("id=\"" + id + "-body\"");
     const auto end = page.find("</section>", start);
     ASSERT_NE(start, std::string::npos) << id;
-    EXPECT_EQ(page.substr(start, end - start).find("Rendering needs JavaScript"), std::string::npos)
-        << id;
+    EXPECT_EQ(page.substr(start, end - start).find("Rendering needs JavaScript"), std::string::npos) << id;
   }
   EXPECT_NE(page.find("<svg"), std::string::npos);
   EXPECT_NE(page.find("Georgetown"), std::string::npos);
@@ -351,9 +331,8 @@ TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
   const fs::path png = MTBENCH_BINARY_DIR "/report-screenshot.png";
   fs::remove(png);
   const std::string shot = "timeout 120 " + chromium_flags(dir / "profile2") +
-                           " --virtual-time-budget=15000 --window-size=1280,2000 --screenshot='" +
-                           png.string() + "' 'file://" + html.string() + "' > '" +
-                           (dir / "chromium2.log").string() + "' 2>&1";
+                           " --virtual-time-budget=15000 --window-size=1280,2000 --screenshot='" + png.string() +
+                           "' 'file://" + html.string() + "' > '" + (dir / "chromium2.log").string() + "' 2>&1";
   ASSERT_EQ(std::system(shot.c_str()), 0) << shot << "\n" << read_file(dir / "chromium2.log");
   ASSERT_TRUE(fs::exists(png));
   EXPECT_GT(fs::file_size(png), 20000u);
@@ -372,9 +351,8 @@ TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
     std::swap(wmt_first.tests[0], wmt_first.tests[1]);
     write_html_report(wmt_first, dir / "wmt.html");
     const std::string wmt_dump = "timeout 120 " + chromium_flags(dir / "profile3") +
-                                 " --virtual-time-budget=15000 --dump-dom 'file://" +
-                                 (dir / "wmt.html").string() + "' > '" +
-                                 (dir / "wmt-dom.html").string() + "' 2> /dev/null";
+                                 " --virtual-time-budget=15000 --dump-dom 'file://" + (dir / "wmt.html").string() +
+                                 "' > '" + (dir / "wmt-dom.html").string() + "' 2> /dev/null";
     ASSERT_EQ(std::system(wmt_dump.c_str()), 0) << wmt_dump;
     const std::string wmt_page = read_file(dir / "wmt-dom.html");
     ASSERT_TRUE(std::regex_search(wmt_page, html_tag, std::regex("<html[^>]*>")));
@@ -383,8 +361,7 @@ TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
         << wmt_page.substr(wmt_page.find("js-errors"), 2000);
     EXPECT_NE(wmt_page.find("uedin-nmt"), std::string::npos);
     if (const char* keep = std::getenv("MTBENCH_KEEP_REPORT"))
-      fs::copy_file(dir / "wmt.html", fs::path(keep) / "report-wmt-first.html",
-                    fs::copy_options::overwrite_existing);
+      fs::copy_file(dir / "wmt.html", fs::path(keep) / "report-wmt-first.html", fs::copy_options::overwrite_existing);
   }
 }
 

@@ -82,8 +82,7 @@ TEST(CorpusStats, CharactersCountCodePoints) {
 TEST(CorpusStats, Multi30kValGolden) {
   MTBENCH_REQUIRE_SHARED(de, "corpora/multi30k/val.de.gz");
   MTBENCH_REQUIRE_SHARED(en, "corpora/multi30k/val.en.gz");
-  const CorpusStats stats =
-      corpus_stats(load_parallel(de, en), kWhitespace, kWhitespace, "whitespace");
+  const CorpusStats stats = corpus_stats(load_parallel(de, en), kWhitespace, kWhitespace, "whitespace");
   EXPECT_EQ(stats.source.segments, 1014u);
   EXPECT_EQ(stats.source.tokens, 11567u);
   EXPECT_EQ(stats.source.types, 2739u);

@@ -36,8 +36,7 @@ TEST(Datasets, Multi30kHasEveryRawTask1File) {
   const DatasetFile* f = d.file("train", "de");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->name, "train.de.gz");
-  EXPECT_EQ(f->url,
-            "https://raw.githubusercontent.com/multi30k/dataset/master/data/task1/raw/train.de.gz");
+  EXPECT_EQ(f->url, "https://raw.githubusercontent.com/multi30k/dataset/master/data/task1/raw/train.de.gz");
   EXPECT_EQ(f->split, "train");
   EXPECT_EQ(f->language, "de");
   // Czech has no 2017 test sets; every other split x language exists.
@@ -104,8 +103,7 @@ TEST(Datasets, SelectFiles) {
   EXPECT_EQ(select_files(d, {{}, {}, true}).size(), 22u);
   // A split missing in one language is skipped when the language was not named...
   EXPECT_EQ(names(select_files(d, {{"test_2017_flickr"}, {}, false})),
-            (std::vector<std::string>{"test_2017_flickr.de.gz", "test_2017_flickr.en.gz",
-                                      "test_2017_flickr.fr.gz"}));
+            (std::vector<std::string>{"test_2017_flickr.de.gz", "test_2017_flickr.en.gz", "test_2017_flickr.fr.gz"}));
   EXPECT_EQ(names(select_files(d, {{}, {"cs"}, false})),
             (std::vector<std::string>{"train.cs.gz", "val.cs.gz", "test_2016_flickr.cs.gz"}));
   // ...but an error when both were named.

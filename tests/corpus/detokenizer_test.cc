@@ -87,18 +87,18 @@ TEST(Detokenizer, WhitespaceIsNormalised) {
 // Lines that do not come back are listed with the reason; each loses information in the
 // tokenizer itself (any Moses-compatible tokenizer gives identical tokens for both spellings).
 struct RoundTrip {
-  std::size_t lines = 0;                 // lines checked
-  std::size_t exact = 0;                 // lines that came back byte-identical
-  std::vector<std::string> failures;     // "file:line" of the others
-  std::vector<std::string> whitespace;   // "file:line" of failures that differ only in whitespace
+  std::size_t lines = 0;                // lines checked
+  std::size_t exact = 0;                // lines that came back byte-identical
+  std::vector<std::string> failures;    // "file:line" of the others
+  std::vector<std::string> whitespace;  // "file:line" of failures that differ only in whitespace
 };
 
 // Collapses runs of spaces, tabs and NBSP into one space and trims.
 std::string squeeze(const std::string& s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool nbsp = static_cast<unsigned char>(s[i]) == 0xC2 && i + 1 < s.size() &&
-                      static_cast<unsigned char>(s[i + 1]) == 0xA0;
+    const bool nbsp =
+        static_cast<unsigned char>(s[i]) == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0;
     if (s[i] == ' ' || s[i] == '\t' || nbsp) {
       if (nbsp) ++i;
       if (!out.empty() && out.back() != ' ') out += ' ';
@@ -134,13 +134,14 @@ RoundTrip round_trip(const std::string& lang, bool aggressive_and_escaped = fals
       if (!aggressive_and_escaped) std::cout << "  " << where << ": [" << lines[i] << "] => [" << back << "]\n";
     }
   }
-  std::cout << "round trip " << lang << (aggressive_and_escaped ? " (-a, escaped)" : "") << ": " << result.exact << "/" << result.lines << " exact ("
+  std::cout << "round trip " << lang << (aggressive_and_escaped ? " (-a, escaped)" : "") << ": " << result.exact << "/"
+            << result.lines << " exact ("
             << 100.0 * static_cast<double>(result.exact) / static_cast<double>(result.lines) << "%), "
             << result.whitespace.size() << " of the others differ only in whitespace\n";
   return result;
 }
 
-#define REQUIRE_MULTI30K(lang)                                                    \
+#define REQUIRE_MULTI30K(lang)                                                        \
   MTBENCH_REQUIRE_SHARED(test_file, "corpora/multi30k/test_2016_flickr." lang ".gz"); \
   MTBENCH_REQUIRE_SHARED(val_file, "corpora/multi30k/val." lang ".gz")
 

@@ -135,15 +135,13 @@ class TestHttpServer {
       if (redirects_.count(path)) location = redirects_[path];
     }
     if (!location.empty()) {
-      send_all(client, "HTTP/1.1 302 Found\r\nLocation: " + location +
-                           "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      send_all(client,
+               "HTTP/1.1 302 Found\r\nLocation: " + location + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
       return;
     }
     const auto file = root_ / path.substr(1);
-    if (missing || path.find("..") != std::string::npos ||
-        !std::filesystem::is_regular_file(file)) {
-      send_all(client,
-               "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found");
+    if (missing || path.find("..") != std::string::npos || !std::filesystem::is_regular_file(file)) {
+      send_all(client, "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found");
       return;
     }
     std::ifstream in(file, std::ios::binary);
@@ -184,20 +182,17 @@ std::string error_of(const std::function<void()>& f) {
 std::vector<std::string> listing(const std::filesystem::path& dir) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-    names.push_back(entry.path().filename());
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) names.push_back(entry.path().filename());
   std::sort(names.begin(), names.end());
   return names;
 }
 
 // A mirror in a scratch directory holding copies of some multi30k files.
-std::filesystem::path make_mirror(const testing::ScratchDir& scratch,
-                                  const std::filesystem::path& real_mirror,
+std::filesystem::path make_mirror(const testing::ScratchDir& scratch, const std::filesystem::path& real_mirror,
                                   const std::vector<std::string>& names) {
   const auto root = scratch / "mirror";
   std::filesystem::create_directories(root / "multi30k");
-  for (const auto& name : names)
-    std::filesystem::copy_file(real_mirror / name, root / "multi30k" / name);
+  for (const auto& name : names) std::filesystem::copy_file(real_mirror / name, root / "multi30k" / name);
   return root;
 }
 
@@ -214,8 +209,7 @@ class DownloadTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto val = testing::shared_file("corpora/multi30k/val.de.gz");
-    if (val.empty())
-      GTEST_SKIP() << "shared test data not found: corpora/multi30k (set MTBENCH_SHARED_DIR)";
+    if (val.empty()) GTEST_SKIP() << "shared test data not found: corpora/multi30k (set MTBENCH_SHARED_DIR)";
     real_mirror_ = val.parent_path();
     options_.home = scratch_ / "home";
     options_.progress = &quiet_;
@@ -243,25 +237,21 @@ TEST_F(DownloadTest, MirrorCopyFillsCacheAndIsReusedVerified) {
   EXPECT_EQ(listing(cache()), (std::vector<std::string>{"val.de.gz"}));
   EXPECT_EQ(cache_state(multi30k(), file("val", "de"), options_), CacheState::kValid);
   EXPECT_EQ(cache_state(multi30k(), file("val", "en"), options_), CacheState::kMissing);
-  EXPECT_EQ(fetch_dataset_file(multi30k(), file("val", "de"), options_).source,
-            FetchSource::kCache);
+  EXPECT_EQ(fetch_dataset_file(multi30k(), file("val", "de"), options_).source, FetchSource::kCache);
 }
 
 TEST_F(DownloadTest, CorruptedMirrorFileIsRejectedAndNotCached) {
-  options_.mirror =
-      make_mirror(scratch_, real_mirror_, {"val.de.gz", "val.en.gz", "test_2016_flickr.de.gz"});
+  options_.mirror = make_mirror(scratch_, real_mirror_, {"val.de.gz", "val.en.gz", "test_2016_flickr.de.gz"});
   flip_byte(options_.mirror / "multi30k" / "val.en.gz", 5000);
   const std::string actual = sha256_file(options_.mirror / "multi30k" / "val.en.gz");
-  const std::string message =
-      error_of([&] { fetch_dataset_file(multi30k(), file("val", "en"), options_); });
+  const std::string message = error_of([&] { fetch_dataset_file(multi30k(), file("val", "en"), options_); });
   EXPECT_NE(message.find("checksum mismatch"), std::string::npos) << message;
   EXPECT_NE(message.find("val.en.gz"), std::string::npos) << message;
   EXPECT_NE(message.find(file("val", "en").sha256), std::string::npos) << message;
   EXPECT_NE(message.find(actual), std::string::npos) << message;
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});  // no file, no temporary
   // The intact files of the same mirror still work.
-  EXPECT_EQ(fetch_dataset_file(multi30k(), file("val", "de"), options_).source,
-            FetchSource::kMirror);
+  EXPECT_EQ(fetch_dataset_file(multi30k(), file("val", "de"), options_).source, FetchSource::kMirror);
 }
 
 TEST_F(DownloadTest, MissingSplitInMirrorNamesDatasetSplitLanguageAndPath) {
@@ -271,8 +261,7 @@ TEST_F(DownloadTest, MissingSplitInMirrorNamesDatasetSplitLanguageAndPath) {
   EXPECT_NE(message.find("multi30k"), std::string::npos) << message;
   EXPECT_NE(message.find("test_2017_mscoco"), std::string::npos) << message;
   EXPECT_NE(message.find("(fr)"), std::string::npos) << message;
-  EXPECT_NE(message.find((real_mirror_ / "test_2017_mscoco.fr.gz").string()), std::string::npos)
-      << message;
+  EXPECT_NE(message.find((real_mirror_ / "test_2017_mscoco.fr.gz").string()), std::string::npos) << message;
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});
 }
 
@@ -281,8 +270,7 @@ TEST_F(DownloadTest, CorruptedCacheFileIsDetectedAndFetchedAgain) {
   const auto path = fetch_dataset_file(multi30k(), file("val", "fr"), options_).path;
   flip_byte(path, 100);
   EXPECT_EQ(cache_state(multi30k(), file("val", "fr"), options_), CacheState::kCorrupt);
-  EXPECT_EQ(fetch_dataset_file(multi30k(), file("val", "fr"), options_).source,
-            FetchSource::kMirror);
+  EXPECT_EQ(fetch_dataset_file(multi30k(), file("val", "fr"), options_).source, FetchSource::kMirror);
   EXPECT_EQ(sha256_file(path), file("val", "fr").sha256);
 }
 
@@ -303,8 +291,7 @@ TEST_F(DownloadTest, HttpDownloadFromLocalServer) {
   EXPECT_EQ(result.origin, server.base_url() + "/multi30k/test_2016_flickr.en.gz");
   EXPECT_EQ(sha256_file(result.path), file("test_2016_flickr", "en").sha256);
   EXPECT_EQ(read_lines(result.path).size(), 1000u);
-  EXPECT_EQ(fetch_dataset_file(multi30k(), file("test_2016_flickr", "en"), options_).source,
-            FetchSource::kCache);
+  EXPECT_EQ(fetch_dataset_file(multi30k(), file("test_2016_flickr", "en"), options_).source, FetchSource::kCache);
   EXPECT_EQ(server.requests(), (std::vector<std::string>{"/multi30k/test_2016_flickr.en.gz"}));
 }
 
@@ -312,8 +299,7 @@ TEST_F(DownloadTest, HttpRedirectsAreFollowed) {
   // Two hops, as GitHub's raw URLs may do: a relative 302 on the same server, then a 302 to
   // another server that holds the file.
   std::filesystem::create_directories(scratch_ / "served" / "multi30k");
-  std::filesystem::copy_file(real_mirror_ / "val.en.gz",
-                             scratch_ / "served" / "multi30k" / "val.en.gz");
+  std::filesystem::copy_file(real_mirror_ / "val.en.gz", scratch_ / "served" / "multi30k" / "val.en.gz");
   TestHttpServer origin(scratch_ / "served");
   TestHttpServer server(scratch_ / "nothing");
   server.redirect("/multi30k/val.en.gz", "/moved/val.en.gz");
@@ -321,8 +307,7 @@ TEST_F(DownloadTest, HttpRedirectsAreFollowed) {
   options_.base_url = server.base_url();
   const auto result = fetch_dataset_file(multi30k(), file("val", "en"), options_);
   EXPECT_EQ(sha256_file(result.path), file("val", "en").sha256);
-  EXPECT_EQ(server.requests(),
-            (std::vector<std::string>{"/multi30k/val.en.gz", "/moved/val.en.gz"}));
+  EXPECT_EQ(server.requests(), (std::vector<std::string>{"/multi30k/val.en.gz", "/moved/val.en.gz"}));
   EXPECT_EQ(origin.requests(), (std::vector<std::string>{"/multi30k/val.en.gz"}));
 }
 
@@ -333,8 +318,7 @@ TEST_F(DownloadTest, Http404IsAnErrorAndCachesNothing) {
       error_of([&] { fetch_dataset_file(multi30k(), file("test_2018_flickr", "cs"), options_); });
   EXPECT_NE(message.find("404"), std::string::npos) << message;
   EXPECT_NE(message.find("test_2018_flickr"), std::string::npos) << message;
-  EXPECT_NE(message.find(server.base_url() + "/multi30k/test_2018_flickr.cs.gz"), std::string::npos)
-      << message;
+  EXPECT_NE(message.find(server.base_url() + "/multi30k/test_2018_flickr.cs.gz"), std::string::npos) << message;
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});
 }
 
@@ -342,8 +326,7 @@ TEST_F(DownloadTest, InterruptedDownloadIsNeverTakenAsComplete) {
   TestHttpServer server(real_mirror_.parent_path());
   options_.base_url = server.base_url();
   server.truncate("/multi30k/val.de.gz", 10000);
-  const std::string message =
-      error_of([&] { fetch_dataset_file(multi30k(), file("val", "de"), options_); });
+  const std::string message = error_of([&] { fetch_dataset_file(multi30k(), file("val", "de"), options_); });
   EXPECT_NE(message.find("val.de.gz"), std::string::npos) << message;
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});
   EXPECT_EQ(cache_state(multi30k(), file("val", "de"), options_), CacheState::kMissing);
@@ -356,13 +339,10 @@ TEST_F(DownloadTest, StalledDownloadTimesOut) {
   // Few bytes first: curl averages speed over a window of seconds.
   server.stall("/multi30k/val.fr.gz", 100);
   const auto start = std::chrono::steady_clock::now();
-  const std::string message =
-      error_of([&] { fetch_dataset_file(multi30k(), file("val", "fr"), options_); });
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string message = error_of([&] { fetch_dataset_file(multi30k(), file("val", "fr"), options_); });
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_NE(message.find("val.fr.gz"), std::string::npos) << message;
-  EXPECT_NE(message.find("too slow"), std::string::npos)
-      << message;  // curl's CURLE_OPERATION_TIMEDOUT text
+  EXPECT_NE(message.find("too slow"), std::string::npos) << message;  // curl's CURLE_OPERATION_TIMEDOUT text
   EXPECT_LT(seconds, 10.0);
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});
 }
@@ -372,8 +352,7 @@ TEST_F(DownloadTest, CorruptedServedFileFailsChecksum) {
   flip_byte(root / "multi30k" / "val.de.gz", 1234);
   TestHttpServer server(root);
   options_.base_url = server.base_url();
-  const std::string message =
-      error_of([&] { fetch_dataset_file(multi30k(), file("val", "de"), options_); });
+  const std::string message = error_of([&] { fetch_dataset_file(multi30k(), file("val", "de"), options_); });
   EXPECT_NE(message.find("checksum mismatch"), std::string::npos) << message;
   EXPECT_NE(message.find(file("val", "de").sha256), std::string::npos) << message;
   EXPECT_EQ(listing(cache()), std::vector<std::string>{});

@@ -17,7 +17,7 @@ TEST(UnicodeNormalize, ComposesAndDecomposes) {
 }
 
 TEST(UnicodeNormalize, CompatibilityFormsFoldPresentationVariants) {
-  EXPECT_EQ(unicode_normalize("\xEF\xAC\x81le", UnicodeForm::kNFKC), "file");  // ﬁ ligature
+  EXPECT_EQ(unicode_normalize("\xEF\xAC\x81le", UnicodeForm::kNFKC), "file");     // ﬁ ligature
   EXPECT_EQ(unicode_normalize("Ｈｅｌｌｏ１２", UnicodeForm::kNFKC), "Hello12");  // full-width
   EXPECT_EQ(unicode_normalize("x²", UnicodeForm::kNFKC), "x2");
   EXPECT_EQ(unicode_normalize("x²", UnicodeForm::kNFC), "x²");
@@ -76,9 +76,21 @@ TEST(NormalizePunctuation, CommaAndPeriodAroundQuotesDependOnLanguage) {
 }
 
 TEST(NormalizePunctuation, NonBreakingSpaces) {
-  EXPECT_EQ(punct("Quoi\xC2\xA0? 1\xC2\xA0" "000 \xE2\x82\xAC", "fr"), "Quoi? 1,000 \xE2\x82\xAC");
-  EXPECT_EQ(punct("1\xC2\xA0" "000\xC2\xA0" "000", "en"), "1.000.000");
-  EXPECT_EQ(punct("1\xC2\xA0" "2\xC2\xA0" "3", "en"), "1.2\xC2\xA0" "3");  // Perl's matches do not overlap
+  EXPECT_EQ(punct("Quoi\xC2\xA0? 1\xC2\xA0"
+                  "000 \xE2\x82\xAC",
+                  "fr"),
+            "Quoi? 1,000 \xE2\x82\xAC");
+  EXPECT_EQ(punct("1\xC2\xA0"
+                  "000\xC2\xA0"
+                  "000",
+                  "en"),
+            "1.000.000");
+  EXPECT_EQ(punct("1\xC2\xA0"
+                  "2\xC2\xA0"
+                  "3",
+                  "en"),
+            "1.2\xC2\xA0"
+            "3");  // Perl's matches do not overlap
   EXPECT_EQ(punct("5\xC2\xA0%"), "5%");
 }
 

@@ -13,8 +13,8 @@ namespace {
 std::vector<std::string> small_corpus() {
   const std::vector<std::string> subjects = {"the man", "a woman", "two children", "the dog", "a tall player"};
   const std::vector<std::string> verbs = {"is walking", "plays", "watches", "is holding", "jumps over"};
-  const std::vector<std::string> objects = {"a red ball", "the green field", "some flowers", "the crowded street",
-                                            "an orange umbrella", "der große Hund"};
+  const std::vector<std::string> objects = {"a red ball",         "the green field",    "some flowers",
+                                            "the crowded street", "an orange umbrella", "der große Hund"};
   std::vector<std::string> out;
   for (const auto& s : subjects)
     for (const auto& v : verbs)

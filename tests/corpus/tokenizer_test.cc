@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "corpus/nonbreaking_prefixes.h"
 #include "base/text_file.h"
+#include "corpus/nonbreaking_prefixes.h"
 #include "tests/test_util.h"
 
 namespace mtbench {
@@ -53,7 +53,9 @@ TEST(Tokenizer, FrenchContractionsSplitLeft) {
   EXPECT_EQ(tok("Aujourd'hui, j'ai faim.", "fr"), "Aujourd' hui , j' ai faim .");
 }
 
-TEST(Tokenizer, SomaliKeepsGlottalStops) { EXPECT_EQ(tok("ka'a 'x'", "so"), "ka'a ' x '"); }
+TEST(Tokenizer, SomaliKeepsGlottalStops) {
+  EXPECT_EQ(tok("ka'a 'x'", "so"), "ka'a ' x '");
+}
 
 TEST(Tokenizer, OtherLanguagesSplitEveryApostrophe) {
   EXPECT_EQ(tok("Peter's Auto", "de"), "Peter ' s Auto");
@@ -98,7 +100,8 @@ TEST(Tokenizer, AggressiveHyphens) {
 }
 
 TEST(Tokenizer, EscapingLikeTokenizerPerlDefault) {
-  EXPECT_EQ(tok("a & b | <c> [d] \"e\"", "en", false, true), "a &amp; b &#124; &lt; c &gt; &#91; d &#93; &quot; e &quot;");
+  EXPECT_EQ(tok("a & b | <c> [d] \"e\"", "en", false, true),
+            "a &amp; b &#124; &lt; c &gt; &#91; d &#93; &quot; e &quot;");
   EXPECT_EQ(tok("don't", "en", false, true), "don &apos;t");
 }
 
@@ -113,8 +116,12 @@ TEST(Tokenizer, UrlsAndEmailsAreProtected) {
 }
 
 TEST(Tokenizer, WhitespaceAndControlCharacters) {
-  EXPECT_EQ(tok("  a\tb \r\n c\x01" "d  "), "a b cd");
-  EXPECT_EQ(tok("a\xc2\xa0" "b"), "a b");  // NBSP is whitespace to Perl's \s
+  EXPECT_EQ(tok("  a\tb \r\n c\x01"
+                "d  "),
+            "a b cd");
+  EXPECT_EQ(tok("a\xc2\xa0"
+                "b"),
+            "a b");  // NBSP is whitespace to Perl's \s
   EXPECT_EQ(tok(""), "");
   EXPECT_TRUE(MosesTokenizer().tokenize("   ").empty());
   EXPECT_EQ(split_whitespace(" a \t b  c "), (std::vector<std::string>{"a", "b", "c"}));
@@ -137,8 +144,8 @@ TEST(Tokenizer, SpeedOnMultiThirtyKTrain) {
   std::size_t tokens = 0;
   for (const auto& line : lines) tokens += tokenizer.tokenize(line).size();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "tokenized " << lines.size() << " lines (" << tokens << " tokens) in " << seconds << " s = "
-            << static_cast<double>(lines.size()) / seconds << " lines/s\n";
+  std::cout << "tokenized " << lines.size() << " lines (" << tokens << " tokens) in " << seconds
+            << " s = " << static_cast<double>(lines.size()) / seconds << " lines/s\n";
   EXPECT_EQ(lines.size(), 29000u);
   EXPECT_LT(seconds, 3.0);  // generous for a loaded CI machine; typically ~0.1 s
 }

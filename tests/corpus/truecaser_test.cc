@@ -15,7 +15,7 @@ using Tokens = std::vector<std::string>;
 TEST(ToLower, FullUnicodeCaseMapping) {
   EXPECT_EQ(to_lower("Hello WORLD"), "hello world");
   EXPECT_EQ(to_lower("ÄÖÜ Straße"), "äöü straße");
-  EXPECT_EQ(to_lower("ΟΔΟΣ"), "οδος");  // final sigma
+  EXPECT_EQ(to_lower("ΟΔΟΣ"), "οδος");    // final sigma
   EXPECT_EQ(to_lower("İ"), "i\xCC\x87");  // full mapping: i + COMBINING DOT ABOVE
   EXPECT_EQ(to_lower(""), "");
 }

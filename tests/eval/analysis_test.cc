@@ -29,19 +29,15 @@ TEST(AnalysisBuckets, RejectsUnsortedOrZeroEdges) {
 }
 
 TEST(AnalysisWords, Uses13aTokens) {
-  EXPECT_EQ(words_13a("A dog, running."),
-            (std::vector<std::string>{"A", "dog", ",", "running", "."}));
+  EXPECT_EQ(words_13a("A dog, running."), (std::vector<std::string>{"A", "dog", ",", "running", "."}));
 }
 
 TEST(AnalysisLength, BucketBleuEqualsCorpusBleuOfItsSegments) {
-  const std::vector<std::string> source = {"a b", "a b c d e f g h i j k l", "x y z",
-                                           "p q r s t u v w x y z z"};
-  const std::vector<std::string> ref = {
-      "the cat sat", "a long sentence about the small dog in the park today", "one two three",
-      "another long sentence with many many words in it"};
-  const std::vector<std::string> hyp = {"the cat sat",
-                                        "a long sentence about a big dog in the park",
-                                        "one two four", "another sentence with many words in it"};
+  const std::vector<std::string> source = {"a b", "a b c d e f g h i j k l", "x y z", "p q r s t u v w x y z z"};
+  const std::vector<std::string> ref = {"the cat sat", "a long sentence about the small dog in the park today",
+                                        "one two three", "another long sentence with many many words in it"};
+  const std::vector<std::string> hyp = {"the cat sat", "a long sentence about a big dog in the park", "one two four",
+                                        "another sentence with many words in it"};
   const auto buckets = bleu_by_source_length(source, {ref}, {hyp, ref}, {10});
   ASSERT_EQ(buckets.size(), 2u);
   EXPECT_EQ(buckets[0].label, "0-9");
@@ -112,8 +108,7 @@ TEST(AnalysisNgrams, SalienceOrdersByMatchRatio) {
 }
 
 TEST(AnalysisExamples, LargestSpreadFirst) {
-  const std::vector<std::vector<double>> scores = {
-      {10, 50, 30, 0}, {10, 0, 35, 90}, {12, 20, 30, 40}};
+  const std::vector<std::vector<double>> scores = {{10, 50, 30, 0}, {10, 0, 35, 90}, {12, 20, 30, 40}};
   EXPECT_EQ(most_different_segments(scores, 2), (std::vector<std::size_t>{3, 1}));
   EXPECT_EQ(most_different_segments(scores, 10).size(), 4u);
   EXPECT_TRUE(most_different_segments({}, 3).empty());
@@ -132,8 +127,7 @@ TEST(AnalysisCounts, LengthRatioAndUntranslatedWords) {
 }
 
 TEST(AnalysisSentenceBleu, MatchesMetricSentenceScore) {
-  const auto scores =
-      sentence_bleu({{"the cat sat on the mat", "hello"}}, {"the cat sat on a mat", "hello"});
+  const auto scores = sentence_bleu({{"the cat sat on the mat", "hello"}}, {"the cat sat on a mat", "hello"});
   ASSERT_EQ(scores.size(), 2u);
   EXPECT_DOUBLE_EQ(scores[1], 100.0);
   EXPECT_GT(scores[0], 0.0);

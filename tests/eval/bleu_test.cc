@@ -77,7 +77,8 @@ TEST(Bleu, StatisticsAndOffsets) {
   const std::vector<double> row(stats.row(0), stats.row(0) + 10);
   EXPECT_EQ(row, (std::vector<double>{6, 8, 4, 2, 1, 0, 6, 5, 4, 3}));
   // floor smoothing with value 0 gives 0; with the default 0.1 (None) sacreBLEU's value.
-  EXPECT_NEAR(raw_corpus_bleu({"am I am a character sequence"}, {{"I am a symbol string sequence a a"}}, 0.0), 0.0, 1e-8);
+  EXPECT_NEAR(raw_corpus_bleu({"am I am a character sequence"}, {{"I am a symbol string sequence a a"}}, 0.0), 0.0,
+              1e-8);
   EXPECT_NEAR(raw_corpus_bleu({"am I am a character sequence"}, {{"I am a symbol string sequence a a"}}, std::nullopt),
               0.1555722182, 1e-8);
 }
@@ -96,9 +97,9 @@ TEST(Bleu, DegenerateStatisticsScoreZero) {
     std::vector<double> correct, total;
     double sys_len, ref_len, offset;
   };
-  const Case cases[] = {{{0, 0, 0, 0}, {4, 4, 2, 1}, 0, 1, 0.0},     {{0, 0, 0, 0}, {10, 11, 12, 0}, 14, 10, 0.0},
-                        {{0, 0, 0, 0}, {0, 0, 0, 0}, 0, 0, 0.0},     {{6, 5, 4, 0}, {6, 5, 4, 3}, 6, 6, 0.0},
-                        {{0, 0, 0, 0}, {0, 0, 0, 0}, 0, 0, 0.1},     {{0, 0, 0, 0}, {0, 0, 0, 0}, 1, 5, 0.01}};
+  const Case cases[] = {{{0, 0, 0, 0}, {4, 4, 2, 1}, 0, 1, 0.0}, {{0, 0, 0, 0}, {10, 11, 12, 0}, 14, 10, 0.0},
+                        {{0, 0, 0, 0}, {0, 0, 0, 0}, 0, 0, 0.0}, {{6, 5, 4, 0}, {6, 5, 4, 3}, 6, 6, 0.0},
+                        {{0, 0, 0, 0}, {0, 0, 0, 0}, 0, 0, 0.1}, {{0, 0, 0, 0}, {0, 0, 0, 0}, 1, 5, 0.01}};
   for (const Case& c : cases) {
     BleuOptions o;
     o.smooth_method = "floor";
@@ -123,12 +124,18 @@ TEST(Bleu, SentenceScoresOfSacreBleu) {
     double expected;
   };
   const Case cases[] = {
-      {"exp", std::nullopt, false, "13a", 8.493},   {"none", std::nullopt, false, "13a", 0.0},
-      {"floor", std::nullopt, false, "13a", 4.51688}, {"floor", 0.1, false, "13a", 4.51688},
-      {"floor", 0.5, false, "13a", 10.10},          {"add-k", std::nullopt, false, "13a", 14.882},
-      {"add-k", 1, false, "13a", 14.882},           {"add-k", 2, false, "13a", 21.389},
-      {"exp", std::nullopt, false, "none", 7.347},  {"exp", std::nullopt, false, "intl", 8.493},
-      {"exp", std::nullopt, false, "char", 40.8759}, {"exp", std::nullopt, true, "char", 42.0267},
+      {"exp", std::nullopt, false, "13a", 8.493},
+      {"none", std::nullopt, false, "13a", 0.0},
+      {"floor", std::nullopt, false, "13a", 4.51688},
+      {"floor", 0.1, false, "13a", 4.51688},
+      {"floor", 0.5, false, "13a", 10.10},
+      {"add-k", std::nullopt, false, "13a", 14.882},
+      {"add-k", 1, false, "13a", 14.882},
+      {"add-k", 2, false, "13a", 21.389},
+      {"exp", std::nullopt, false, "none", 7.347},
+      {"exp", std::nullopt, false, "intl", 8.493},
+      {"exp", std::nullopt, false, "char", 40.8759},
+      {"exp", std::nullopt, true, "char", 42.0267},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.method + " " + c.tok);
@@ -158,7 +165,8 @@ TEST(Bleu, SignatureAndText) {
   Bleu bleu;
   bleu.set_references({{"a b c d"}});
   EXPECT_EQ(bleu.signature(), "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0");
-  EXPECT_EQ(bleu.corpus_score({"a b c d"}).text(), "BLEU = 100.00 100.0/100.0/100.0/100.0 (BP = 1.000 ratio = 1.000 hyp_len = 4 ref_len = 4)");
+  EXPECT_EQ(bleu.corpus_score({"a b c d"}).text(),
+            "BLEU = 100.00 100.0/100.0/100.0/100.0 (BP = 1.000 ratio = 1.000 hyp_len = 4 ref_len = 4)");
   BleuOptions o;
   o.lowercase = true;
   o.tokenize = "intl";
@@ -185,7 +193,8 @@ TEST(Bleu, MultipleReferencesSkipEmptyLines) {
   Bleu single;
   single.set_references({{"a dog barked loudly"}});
   const StatsMatrix one = single.segment_stats({"a dog barked"});
-  EXPECT_EQ(std::vector<double>(two.row(1), two.row(1) + two.width), std::vector<double>(one.row(0), one.row(0) + one.width));
+  EXPECT_EQ(std::vector<double>(two.row(1), two.row(1) + two.width),
+            std::vector<double>(one.row(0), one.row(0) + one.width));
   // Segment 0: clipped counts take the maximum over references, length the closest one.
   const double* row = two.row(0);
   EXPECT_EQ(row[0], 6);  // hyp_len

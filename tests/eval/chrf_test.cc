@@ -41,13 +41,17 @@ TEST(Chrf, EpsilonSmoothingCasesOfSacreBleu) {
       {{"a"}, {"a"}, 16.6667},
       {{"a b c"}, {"a b c"}, 50.0},
       {{"a b c"}, {"abc"}, 50.0},
-      {{" risk assessment must be made of those who are qualified and expertise in the sector - these are the scientists ."},
-       {"risk assessment has to be undertaken by those who are qualified and expert in that area - that is the scientists ."},
+      {{" risk assessment must be made of those who are qualified and expertise in the sector - these are the "
+        "scientists ."},
+       {"risk assessment has to be undertaken by those who are qualified and expert in that area - that is the "
+        "scientists ."},
        63.361730},
       {{" Die    Beziehung zwischen  Obama und Netanjahu ist nicht gerade  freundlich. "},
        {"Das Verhältnis zwischen Obama und Netanyahu ist nicht gerade freundschaftlich."},
        64.1302698},
-      {{"Niemand hat die Absicht, eine Mauer zu errichten"}, {"Niemand hat die Absicht, eine Mauer zu errichten"}, 100.0},
+      {{"Niemand hat die Absicht, eine Mauer zu errichten"},
+       {"Niemand hat die Absicht, eine Mauer zu errichten"},
+       100.0},
   };
   for (const Case& c : cases) EXPECT_NEAR(corpus_chrf(c.hyps, c.refs, beta3(true)), c.expected, 1e-4) << c.hyps[0];
 }
@@ -58,9 +62,8 @@ TEST(Chrf, EffectiveOrderCasesOfSacreBleu) {
     double expected;
   };
   const Case cases[] = {
-      {{"a"}, {"a"}, 100.0},         {{""}, {"reference"}, 0.0}, {{"a b c"}, {"a b c"}, 100.0},
-      {{"a b c"}, {"abc"}, 100.0},   {{""}, {"c"}, 0.0},         {{"a", "b"}, {"a", "c"}, 50.0},
-      {{"aa"}, {"ab"}, 25.0},
+      {{"a"}, {"a"}, 100.0}, {{""}, {"reference"}, 0.0},     {{"a b c"}, {"a b c"}, 100.0}, {{"a b c"}, {"abc"}, 100.0},
+      {{""}, {"c"}, 0.0},    {{"a", "b"}, {"a", "c"}, 50.0}, {{"aa"}, {"ab"}, 25.0},
   };
   for (const Case& c : cases) EXPECT_NEAR(corpus_chrf(c.hyps, c.refs, beta3(false)), c.expected, 1e-4) << c.hyps[0];
 }
@@ -70,11 +73,12 @@ TEST(Chrf, KeepWhitespaceCasesOfSacreBleu) {
                           {"Das Verhältnis zwischen Obama und Netanyahu ist nicht gerade freundschaftlich."},
                           beta3(false, true)),
               67.3481606, 1e-4);
-  EXPECT_NEAR(
-      corpus_chrf({"risk assessment must be made of those who are qualified and expertise in the sector - these are the scientists ."},
-                  {"risk assessment has to be undertaken by those who are qualified and expert in that area - that is the scientists ."},
-                  beta3(false, true)),
-      65.2414427, 1e-4);
+  EXPECT_NEAR(corpus_chrf({"risk assessment must be made of those who are qualified and expertise in the sector - "
+                           "these are the scientists ."},
+                          {"risk assessment has to be undertaken by those who are qualified and expert in that area - "
+                           "that is the scientists ."},
+                          beta3(false, true)),
+              65.2414427, 1e-4);
 }
 
 TEST(Chrf, SentenceCasesOfSacreBleu) {

@@ -166,12 +166,17 @@ class GoldenWmt17 : public ::testing::Test {
       }
     }
   }
-
 };
 
-TEST_F(GoldenWmt17, BleuCorpusScores) { check_corpus("bleu"); }
-TEST_F(GoldenWmt17, ChrfCorpusScores) { check_corpus("chrf"); }
-TEST_F(GoldenWmt17, TerCorpusScores) { check_corpus("ter"); }
+TEST_F(GoldenWmt17, BleuCorpusScores) {
+  check_corpus("bleu");
+}
+TEST_F(GoldenWmt17, ChrfCorpusScores) {
+  check_corpus("chrf");
+}
+TEST_F(GoldenWmt17, TerCorpusScores) {
+  check_corpus("ter");
+}
 
 TEST_F(GoldenWmt17, BleuSentenceScores) {
   BleuOptions options;

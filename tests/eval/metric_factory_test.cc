@@ -65,8 +65,9 @@ TEST(MetricFactory, ScoreValueEqualsTheCorpusScore) {
 // The all-pairs routine tests the baseline's pairs exactly as sacreBLEU's paired test does,
 // and every other pair with the same draws.
 TEST(AllPairs, BaselineRowEqualsThePairedTestAndTheMatrixIsSymmetric) {
-  const std::vector<std::string> refs = {"the cat sat on the mat", "a dog barks loudly", "it rains today",
-                                         "we eat fish", "the sun is hot", "birds can fly high"};
+  const std::vector<std::string> refs = {"the cat sat on the mat", "a dog barks loudly",
+                                         "it rains today",         "we eat fish",
+                                         "the sun is hot",         "birds can fly high"};
   const std::vector<std::vector<std::string>> systems = {
       {"the cat sat on a mat", "a dog barked", "it rains", "we eat a fish", "the sun is hot", "birds fly"},
       {"cat on mat", "dog barks", "it is raining today", "we eat fish", "sun hot", "birds can fly high"},

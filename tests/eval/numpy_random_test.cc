@@ -14,9 +14,8 @@ namespace {
 TEST(NumpyRandom, SeedSequenceMatchesNumpy) {
   // np.random.SeedSequence(42).generate_state(8) and generate_state(4, np.uint64).
   SeedSequence seq(42);
-  const std::vector<std::uint32_t> expected32 = {3444837047u, 2669555309u, 2046530742u,
-                                                 3581440988u, 1691623607u, 2099784219u,
-                                                 1184028159u, 862288241u};
+  const std::vector<std::uint32_t> expected32 = {3444837047u, 2669555309u, 2046530742u, 3581440988u,
+                                                 1691623607u, 2099784219u, 1184028159u, 862288241u};
   EXPECT_EQ(seq.generate_state32(8), expected32);
   const std::vector<std::uint64_t> expected64 = {11465652750463011511ull, 15382171918060459190ull,
                                                  9018504550953525431ull, 3703499796004394495ull};
@@ -29,10 +28,9 @@ TEST(NumpyRandom, SeedSequenceMatchesNumpy) {
 TEST(NumpyRandom, DefaultRngDocumentationExamples) {
   // numpy's quick start: default_rng(12345).random() draws (next64 >> 11) * 2^-53.
   Pcg64 rng(12345);
-  const double expected[] = {0.22733602246716966, 0.31675833970975287, 0.79736545733273412,
-                             0.67625467075097456, 0.391109550601909};
-  for (double want : expected)
-    EXPECT_EQ(static_cast<double>(rng.next64() >> 11) * (1.0 / 9007199254740992.0), want);
+  const double expected[] = {0.22733602246716966, 0.31675833970975287, 0.79736545733273412, 0.67625467075097456,
+                             0.391109550601909};
+  for (double want : expected) EXPECT_EQ(static_cast<double>(rng.next64() >> 11) * (1.0 / 9007199254740992.0), want);
 
   // default_rng(12345).integers(low=0, high=10, size=3) == [6, 2, 7].
   NumpyGenerator gen(12345);

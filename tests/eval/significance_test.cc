@@ -25,8 +25,8 @@ namespace {
 // The statistics of one baseline + systems under BLEU, chrF2 and TER.
 struct Wmt17Case {
   std::vector<std::unique_ptr<Metric>> metrics;
-  std::vector<std::string> names;                  // system file stems
-  std::vector<std::vector<StatsMatrix>> stats;     // [system][metric]
+  std::vector<std::string> names;               // system file stems
+  std::vector<std::vector<StatsMatrix>> stats;  // [system][metric]
 
   std::vector<const Metric*> metric_ptrs() const {
     std::vector<const Metric*> out;
@@ -69,8 +69,7 @@ std::string row_key(const std::string& name, bool baseline) {
   return baseline ? "Baseline: " + name : name;
 }
 
-void expect_matches_golden(const Wmt17Case& c, const nlohmann::json& rows, PairedTestType type,
-                           std::size_t n_samples) {
+void expect_matches_golden(const Wmt17Case& c, const nlohmann::json& rows, PairedTestType type, std::size_t n_samples) {
   SignificanceOptions options;
   options.type = type;
   options.n_samples = n_samples;
@@ -101,12 +100,11 @@ void expect_matches_golden(const Wmt17Case& c, const nlohmann::json& rows, Paire
   }
 }
 
-const std::vector<std::string> kKitSystems = {
-    "newstest2017.KIT.4950.en-de", "newstest2017.LMU-nmt-single.4893.en-de",
-    "newstest2017.uedin-nmt.4722.en-de", "newstest2017.C-3MA.4959.en-de"};
-const std::vector<std::string> kOnlineASystems = {
-    "newstest2017.online-A.0.en-de", "newstest2017.TALP-UPC.4834.en-de",
-    "newstest2017.online-F.0.en-de", "newstest2017.PROMT-Rule-based.4735.en-de"};
+const std::vector<std::string> kKitSystems = {"newstest2017.KIT.4950.en-de", "newstest2017.LMU-nmt-single.4893.en-de",
+                                              "newstest2017.uedin-nmt.4722.en-de", "newstest2017.C-3MA.4959.en-de"};
+const std::vector<std::string> kOnlineASystems = {"newstest2017.online-A.0.en-de", "newstest2017.TALP-UPC.4834.en-de",
+                                                  "newstest2017.online-F.0.en-de",
+                                                  "newstest2017.PROMT-Rule-based.4735.en-de"};
 
 TEST(Significance, PairedBootstrapReproducesSacrebleuKIT) {
   MTBENCH_REQUIRE_SHARED(golden, "testdata/sacrebleu-2.6.0-wmt17-significance-KIT.json");
@@ -197,7 +195,10 @@ TEST(Significance, SeedComesFromEnvironmentLikeSacrebleu) {
   EXPECT_EQ(sacrebleu_seed_from_env(), std::nullopt);
   setenv("SACREBLEU_SEED", "-3", 1);
   EXPECT_THROW(sacrebleu_seed_from_env(), ConfigError);
-  if (saved) setenv("SACREBLEU_SEED", saved_value.c_str(), 1); else unsetenv("SACREBLEU_SEED");
+  if (saved)
+    setenv("SACREBLEU_SEED", saved_value.c_str(), 1);
+  else
+    unsetenv("SACREBLEU_SEED");
   EXPECT_EQ(resolved_samples({PairedTestType::kBootstrap, 0, 1, 0}), 1000u);
   EXPECT_EQ(resolved_samples({PairedTestType::kApproximateRandomization, 0, 1, 0}), 10000u);
 }

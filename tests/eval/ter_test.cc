@@ -27,7 +27,8 @@ constexpr long kInf = 10000000000000000L;
 std::pair<long, std::string> beam_edit_distance(const Words& h, const Words& r) {
   const int nh = static_cast<int>(h.size()), nr = static_cast<int>(r.size());
   std::vector<std::vector<std::pair<long, char>>> dist(
-      static_cast<std::size_t>(nh) + 1, std::vector<std::pair<long, char>>(static_cast<std::size_t>(nr) + 1, {kInf, 'x'}));
+      static_cast<std::size_t>(nh) + 1,
+      std::vector<std::pair<long, char>>(static_cast<std::size_t>(nr) + 1, {kInf, 'x'}));
   for (int j = 0; j <= nr; ++j) dist[0][static_cast<std::size_t>(j)] = {j, 'i'};
   const double ratio = nh ? static_cast<double>(nr) / nh : 1.0;
   const int beam = 25 < ratio / 2 ? static_cast<int>(std::ceil(ratio / 2 + 25)) : 25;
@@ -45,8 +46,9 @@ std::pair<long, std::string> beam_edit_distance(const Words& h, const Words& r) 
         continue;
       }
       const bool same = h[static_cast<std::size_t>(i) - 1] == r[J - 1];
-      const std::pair<long, char> ops[] = {
-          {prev[J - 1].first + (same ? 0 : 1), same ? ' ' : 's'}, {prev[J].first + 1, 'd'}, {row[J - 1].first + 1, 'i'}};
+      const std::pair<long, char> ops[] = {{prev[J - 1].first + (same ? 0 : 1), same ? ' ' : 's'},
+                                           {prev[J].first + 1, 'd'},
+                                           {row[J - 1].first + 1, 'i'}};
       for (const auto& op : ops)
         if (row[J].first > op.first) row[J] = op;
     }
@@ -77,9 +79,11 @@ Words perform_shift(const Words& w, int start, int length, int target) {
   Words out;
   auto add = [&](const Words& part) { out.insert(out.end(), part.begin(), part.end()); };
   if (target < start) {
-    add(slice(0, target)), add(slice(start, start + length)), add(slice(target, start)), add(slice(start + length, 1 << 30));
+    add(slice(0, target)), add(slice(start, start + length)), add(slice(target, start)),
+        add(slice(start + length, 1 << 30));
   } else if (target > start + length) {
-    add(slice(0, start)), add(slice(start + length, target)), add(slice(start, start + length)), add(slice(target, 1 << 30));
+    add(slice(0, start)), add(slice(start + length, target)), add(slice(start, start + length)),
+        add(slice(target, 1 << 30));
   } else {
     add(slice(0, start)), add(slice(start + length, length + target)), add(slice(start, start + length)),
         add(slice(length + target, 1 << 30));
@@ -163,16 +167,22 @@ TEST(Ter, CasesOfSacreBleu) {
   EXPECT_NEAR(corpus_ter({""}, {"a"}), 100.0, 1e-3);
   EXPECT_NEAR(corpus_ter({"d e f g h a b c"}, {"a b c d e f g h"}), 100.0 / 8, 1e-3);  // one shift
   const Lines hyps = {
-      "wählen Sie \" Bild neu berechnen , \" um beim Ändern der Bildgröße Pixel hinzuzufügen oder zu entfernen , damit das Bild ungefähr dieselbe Größe aufweist wie die andere Größe .",
-      "wenn Sie alle Aufgaben im aktuellen Dokument aktualisieren möchten , wählen Sie im Menü des Aufgabenbedienfelds die Option \" Alle Aufgaben aktualisieren . \"",
-      "klicken Sie auf der Registerkarte \" Optionen \" auf die Schaltfläche \" Benutzerdefiniert \" und geben Sie Werte für \" Fehlerkorrektur-Level \" und \" Y / X-Verhältnis \" ein .",
+      "wählen Sie \" Bild neu berechnen , \" um beim Ändern der Bildgröße Pixel hinzuzufügen oder zu entfernen , damit "
+      "das Bild ungefähr dieselbe Größe aufweist wie die andere Größe .",
+      "wenn Sie alle Aufgaben im aktuellen Dokument aktualisieren möchten , wählen Sie im Menü des Aufgabenbedienfelds "
+      "die Option \" Alle Aufgaben aktualisieren . \"",
+      "klicken Sie auf der Registerkarte \" Optionen \" auf die Schaltfläche \" Benutzerdefiniert \" und geben Sie "
+      "Werte für \" Fehlerkorrektur-Level \" und \" Y / X-Verhältnis \" ein .",
       "Sie können beispielsweise ein Dokument erstellen , das ein Auto über die Bühne enthält .",
       "wählen Sie im Dialogfeld \" Neu aus Vorlage \" eine Vorlage aus und klicken Sie auf \" Neu . \"",
   };
   const Lines refs = {
-      "wählen Sie \" Bild neu berechnen , \" um beim Ändern der Bildgröße Pixel hinzuzufügen oder zu entfernen , damit die Darstellung des Bildes in einer anderen Größe beibehalten wird .",
-      "wenn Sie alle Aufgaben im aktuellen Dokument aktualisieren möchten , wählen Sie im Menü des Aufgabenbedienfelds die Option \" Alle Aufgaben aktualisieren . \"",
-      "klicken Sie auf der Registerkarte \" Optionen \" auf die Schaltfläche \" Benutzerdefiniert \" und geben Sie für \" Fehlerkorrektur-Level \" und \" Y / X-Verhältnis \" niedrigere Werte ein .",
+      "wählen Sie \" Bild neu berechnen , \" um beim Ändern der Bildgröße Pixel hinzuzufügen oder zu entfernen , damit "
+      "die Darstellung des Bildes in einer anderen Größe beibehalten wird .",
+      "wenn Sie alle Aufgaben im aktuellen Dokument aktualisieren möchten , wählen Sie im Menü des Aufgabenbedienfelds "
+      "die Option \" Alle Aufgaben aktualisieren . \"",
+      "klicken Sie auf der Registerkarte \" Optionen \" auf die Schaltfläche \" Benutzerdefiniert \" und geben Sie für "
+      "\" Fehlerkorrektur-Level \" und \" Y / X-Verhältnis \" niedrigere Werte ein .",
       "Sie können beispielsweise ein Dokument erstellen , das ein Auto enthalt , das sich über die Bühne bewegt .",
       "wählen Sie im Dialogfeld \" Neu aus Vorlage \" eine Vorlage aus und klicken Sie auf \" Neu . \"",
   };
@@ -223,7 +233,9 @@ TEST(Ter, ShiftSearchEqualsLiteralSacreBleuOnRandomInputs) {
     for (int k = 0; k < nh; ++k) {
       // Mostly reference words in a scrambled order, some unknown (id 0).
       const unsigned roll = rng() % 10;
-      hyp.push_back(roll == 0 ? 0 : (nr > 0 && roll < 7 ? ref[rng() % static_cast<unsigned>(nr)] : 1 + rng() % static_cast<unsigned>(vocab)));
+      hyp.push_back(roll == 0 ? 0
+                              : (nr > 0 && roll < 7 ? ref[rng() % static_cast<unsigned>(nr)]
+                                                    : 1 + rng() % static_cast<unsigned>(vocab)));
     }
     const TerReference prepared(ref);
     ASSERT_EQ(ter_edits(hyp, prepared, scratch), reference::ter(hyp, ref)) << "trial " << trial;

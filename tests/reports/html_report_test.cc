@@ -46,8 +46,7 @@ TEST(HtmlReport, EmbeddedJsonIsValidAndCannotCloseTheScript) {
   EXPECT_FALSE(data.contains("train_word_counts"));
   // Exactly two scripts (data, code) and no external resources.
   std::size_t scripts = 0;
-  for (auto p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1))
-    ++scripts;
+  for (auto p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1)) ++scripts;
   EXPECT_EQ(scripts, 2u);
   EXPECT_THAT(html, Not(HasSubstr("src=\"http")));
   EXPECT_THAT(html, Not(HasSubstr("href=\"http")));
@@ -82,12 +81,9 @@ TEST(HtmlReport, AttentionIsQuantizedAndExplanationsCapped) {
   EXPECT_EQ(lists.size(), 4u);  // "a dog", "ein Hund", and the positional encoding's two lists
   EXPECT_EQ(first["hi"], 1.0);
   // The positional encoding goes below zero nowhere here, but keeps its own range when it does.
-  run.tests[0].explanations[run.systems[1].label][0]["attention"].back()["weights"] = {-1.0, 1.0,
-                                                                                       0.0, 0.5};
+  run.tests[0].explanations[run.systems[1].label][0]["attention"].back()["weights"] = {-1.0, 1.0, 0.0, 0.5};
   const auto pe =
-      html_report_data(run,
-                       options)["tests"][0]["explanations"][run.systems[1].label][0]["attention"]
-          .back();
+      html_report_data(run, options)["tests"][0]["explanations"][run.systems[1].label][0]["attention"].back();
   EXPECT_EQ(pe["lo"], -1.0);
   EXPECT_EQ(pe["q"], "AP+Avw==");  // bytes 0, 255, 128, 191
 }
@@ -98,23 +94,18 @@ TEST(HtmlReport, DefaultSizedRunStaysUnderTwentyMegabytes) {
   RunResults run = testing::sample_run();
   TestSetResults& t = run.tests[0];
   const std::size_t n = 1000;
-  t.source.assign(n,
-                  "eine Frau mit einem roten Hut sitzt auf einer Bank vor einem großen Gebäude .");
-  t.references = {std::vector<std::string>(
-      n, "a woman in a red hat sits on a bench in front of a big building .")};
+  t.source.assign(n, "eine Frau mit einem roten Hut sitzt auf einer Bank vor einem großen Gebäude .");
+  t.references = {std::vector<std::string>(n, "a woman in a red hat sits on a bench in front of a big building .")};
   t.outputs.clear();
   t.explanations.clear();
   t.sentence_scores.clear();
   for (const char* label : {"rule-based", "phrase-based", "rnn", "transformer", "moses"}) {
-    t.outputs[label] = std::vector<std::string>(
-        n, "a woman with a red hat sits on a bench before a large building .");
-    for (const char* m : {"BLEU", "chrF2++", "TER"})
-      t.sentence_scores[label][m] = std::vector<double>(n, 42.123456789);
+    t.outputs[label] = std::vector<std::string>(n, "a woman with a red hat sits on a bench before a large building .");
+    for (const char* m : {"BLEU", "chrF2++", "TER"}) t.sentence_scores[label][m] = std::vector<double>(n, 42.123456789);
   }
   const std::vector<std::string> tokens(16, "token");
   std::vector<double> weights(16 * 16);
-  for (std::size_t i = 0; i < weights.size(); ++i)
-    weights[i] = static_cast<double>((i * 7919) % 1000) / 16000.0;
+  for (std::size_t i = 0; i < weights.size(); ++i) weights[i] = static_cast<double>((i * 7919) % 1000) / 16000.0;
   nlohmann::json attention = nlohmann::json::array();
   for (const char* kind : {"cross", "encoder-self", "decoder-self"})
     for (int layer = 0; layer < 6; ++layer)
@@ -125,8 +116,7 @@ TEST(HtmlReport, DefaultSizedRunStaysUnderTwentyMegabytes) {
                              {"row_tokens", tokens},
                              {"col_tokens", tokens},
                              {"weights", weights}});
-  const nlohmann::json explanation = {
-      {"source_tokens", tokens}, {"target_tokens", tokens}, {"attention", attention}};
+  const nlohmann::json explanation = {{"source_tokens", tokens}, {"target_tokens", tokens}, {"attention", attention}};
   // Segments past the cap are never rendered; null keeps the test's memory small.
   t.explanations["transformer"] = std::vector<nlohmann::json>(n, nullptr);
   for (std::size_t i = 0; i < 120; ++i) t.explanations["transformer"][i] = explanation;

@@ -38,8 +38,7 @@ inline RunResults sample_run() {
   b.train_seconds = 4000;
   b.model_dir = "models/t";
   b.parameters = 65000000;
-  b.training_log = {{100, 0.5, 5.0, 4.8, 10.0, 1e-3, 900.0},
-                    {200, 1.0, 3.5, 3.9, 20.0, 1e-3, 950.0}};
+  b.training_log = {{100, 0.5, 5.0, 4.8, 10.0, 1e-3, 900.0}, {200, 1.0, 3.5, 3.9, 20.0, 1e-3, 950.0}};
   r.systems = {a, b};
   TestSetResults t;
   t.name = "test_2016_flickr";
@@ -48,15 +47,13 @@ inline RunResults sample_run() {
   t.outputs[a.label] = {"a Hund runs .", "two men play ."};
   t.outputs[b.label] = {"a dog runs .", "two men </script> <!-- play ."};
   t.scores[a.label] = {
-      {"BLEU", 41.2345, "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0", "", 41.0,
-       2.25, true},
-      {"TER", 30.0, "nrefs:1|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:2.6.0", "",
-       std::nullopt, std::nullopt, false}};
+      {"BLEU", 41.2345, "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0", "", 41.0, 2.25, true},
+      {"TER", 30.0, "nrefs:1|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:2.6.0", "", std::nullopt,
+       std::nullopt, false}};
   t.scores[b.label] = {
-      {"BLEU", 55.5, "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0", "", 55.0, 1.75,
-       true},
-      {"TER", 20.0, "nrefs:1|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:2.6.0", "",
-       std::nullopt, std::nullopt, false}};
+      {"BLEU", 55.5, "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0", "", 55.0, 1.75, true},
+      {"TER", 20.0, "nrefs:1|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:2.6.0", "", std::nullopt,
+       std::nullopt, false}};
   t.sentence_scores[a.label]["BLEU"] = {30.0, 100.0};
   t.sentence_scores[b.label]["BLEU"] = {100.0, 40.0};
   SignificanceMatrix m;
@@ -77,8 +74,7 @@ inline RunResults sample_run() {
   nlohmann::json rule = {
       {"source_tokens", {"ein", "Hund", "läuft", "."}},
       {"rules", {{{"rule", "ADJ-NOUN"}, {"detail", "kept order </script>"}}}},
-      {"lexicon",
-       {{{"source", "Hund"}, {"lemma", "Hund"}, {"target", "dog"}, {"pos", "N"}, {"note", ""}}}},
+      {"lexicon", {{{"source", "Hund"}, {"lemma", "Hund"}, {"target", "dog"}, {"pos", "N"}, {"note", ""}}}},
       {"unknown_words", {"Hund"}}};
   nlohmann::json attention = nlohmann::json::array();
   for (const char* kind : {"cross", "encoder-self", "decoder-self"}) {
@@ -99,9 +95,8 @@ inline RunResults sample_run() {
                        {"row_tokens", {"0", "1"}},
                        {"col_tokens", {"d0", "d1"}},
                        {"weights", {0.0, 1.0, 0.84, 0.54}}});
-  nlohmann::json neural = {{"source_tokens", {"ein", "Hund"}},
-                           {"target_tokens", {"a", "dog"}},
-                           {"attention", attention}};
+  nlohmann::json neural = {
+      {"source_tokens", {"ein", "Hund"}}, {"target_tokens", {"a", "dog"}}, {"attention", attention}};
   t.explanations[a.label] = {rule, nullptr};
   t.explanations[b.label] = {neural, nullptr};
   r.tests = {t};

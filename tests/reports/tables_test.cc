@@ -53,10 +53,7 @@ TEST(Tables, LatexDocumentHasEscapedLabelsAndBalancedEnvironments) {
   const std::string tex = render_latex(testing::sample_run());
   EXPECT_THAT(tex, HasSubstr("\\documentclass{article}"));
   EXPECT_THAT(tex, HasSubstr("\\usepackage{booktabs}"));
-  EXPECT_THAT(
-      tex,
-      HasSubstr(
-          "A\\&B\\_50\\% \\#1 \\{x\\}\\textasciitilde{}\\textasciicircum{}\\textbackslash{}\\$"));
+  EXPECT_THAT(tex, HasSubstr("A\\&B\\_50\\% \\#1 \\{x\\}\\textasciitilde{}\\textasciicircum{}\\textbackslash{}\\$"));
   EXPECT_THAT(tex, Not(HasSubstr("A&B")));
   auto count = [&](const std::string& s) {
     std::size_t n = 0;
@@ -104,9 +101,7 @@ TEST(Tables, TextTableShowsScoresIntervalsSignaturesSignificanceAndCosts) {
   EXPECT_THAT(text, HasSubstr("test_2016_flickr (2 segments)"));
   EXPECT_THAT(text, HasSubstr("41.2 ± 2."));
   EXPECT_THAT(text, HasSubstr("55.5 ± 1."));
-  EXPECT_THAT(
-      text,
-      HasSubstr("BLEU signature: nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"));
+  EXPECT_THAT(text, HasSubstr("BLEU signature: nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"));
   EXPECT_THAT(text, HasSubstr("-14.3 (0.001)*"));
   EXPECT_THAT(text, HasSubstr("1 h 06 min"));  // 4000 s of training
   EXPECT_THAT(text, HasSubstr("65.0 M"));
@@ -153,8 +148,7 @@ TEST(Tables, JsonSummaryAndFiles) {
   EXPECT_TRUE(j["tests"][0]["significance"][0]["p_values"][0][0].is_null());
   mtbench::testing::ScratchDir dir;
   write_tables(run, dir / "tables");
-  for (const char* name :
-       {"results.txt", "results.md", "results.csv", "results.summary.json", "results.tex"})
+  for (const char* name : {"results.txt", "results.md", "results.csv", "results.summary.json", "results.tex"})
     EXPECT_TRUE(std::filesystem::exists(dir / "tables" / name)) << name;
   EXPECT_FALSE(std::filesystem::exists(dir / "tables" / "results.json"));
   EXPECT_EQ(read_file(dir / "tables" / "results.csv"), render_csv(run));

@@ -38,10 +38,14 @@ const char* kNonLatin = "Москва и 東京 — القاهرة ✓";
 // Repetitive enough for alignment, phrases and a 3-gram LM; plus the hard lines.
 TrainData toy_corpus() {
   const std::vector<std::pair<std::string, std::string>> pairs = {
-      {"Das Haus ist klein.", "The house is small."},       {"Das Haus ist groß.", "The house is big."},
-      {"Das Buch ist klein.", "The book is small."},        {"Ein Mann liest ein Buch.", "A man reads a book."},
-      {"Ein Mann sieht das Haus.", "A man sees the house."}, {"Eine Frau liest das Buch.", "A woman reads the book."},
-      {"Der Hund ist groß.", "The dog is big."},            {"Ein Hund sieht einen Mann.", "A dog sees a man."},
+      {"Das Haus ist klein.", "The house is small."},
+      {"Das Haus ist groß.", "The house is big."},
+      {"Das Buch ist klein.", "The book is small."},
+      {"Ein Mann liest ein Buch.", "A man reads a book."},
+      {"Ein Mann sieht das Haus.", "A man sees the house."},
+      {"Eine Frau liest das Buch.", "A woman reads the book."},
+      {"Der Hund ist groß.", "The dog is big."},
+      {"Ein Hund sieht einen Mann.", "A dog sees a man."},
   };
   TrainData d;
   for (int rep = 0; rep < 6; ++rep)
@@ -109,7 +113,8 @@ void expect_well_formed(const Explanation& e, const std::string& where) {
     EXPECT_TRUE(s >= 0 && s < src) << "alignment source index " << s << " of " << src;
     EXPECT_TRUE(t >= 0 && t < tgt) << "alignment target index " << t << " of " << tgt;
   }
-  for (const auto& p : e.phrases) EXPECT_TRUE(p.source_begin >= 0 && p.source_begin < p.source_end && p.source_end <= src);
+  for (const auto& p : e.phrases)
+    EXPECT_TRUE(p.source_begin >= 0 && p.source_begin < p.source_end && p.source_end <= src);
   for (const auto& a : e.attention) {
     const std::size_t rows = a.row_tokens.size(), cols = a.col_tokens.size();
     ASSERT_EQ(a.weights.size(), rows * cols) << a.kind << " layer " << a.layer << " head " << a.head;

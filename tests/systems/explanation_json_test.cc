@@ -44,8 +44,7 @@ TEST(ExplanationJson, RoundTripsEveryField) {
   EXPECT_EQ(back.attention[0].layer, 5);
   EXPECT_EQ(back.attention[0].head, 7);
   EXPECT_EQ(back.attention[0].col_tokens, e.attention[0].col_tokens);
-  for (std::size_t i = 0; i < 4; ++i)
-    EXPECT_NEAR(back.attention[0].weights[i], e.attention[0].weights[i], 1e-6);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(back.attention[0].weights[i], e.attention[0].weights[i], 1e-6);
   ASSERT_EQ(back.phrases.size(), 1u);
   EXPECT_EQ(back.phrases[0].source_end, 2);
   EXPECT_EQ(back.phrases[0].target, "a dog");
@@ -74,13 +73,10 @@ TEST(ExplanationJson, BadInputNamesOriginAndKey) {
     EXPECT_THAT(e.what(), HasSubstr("explain.jsonl line 3"));
     EXPECT_THAT(e.what(), HasSubstr("'alignmnet'"));
   }
-  EXPECT_THROW(explanation_from_json(nlohmann::json::parse(R"({"source_tokens": 3})"), "t"),
-               DataError);
+  EXPECT_THROW(explanation_from_json(nlohmann::json::parse(R"({"source_tokens": 3})"), "t"), DataError);
   EXPECT_THROW(
       explanation_from_json(
-          nlohmann::json::parse(
-              R"({"attention": [{"row_tokens": ["a"], "col_tokens": ["b"], "weights": []}]})"),
-          "t"),
+          nlohmann::json::parse(R"({"attention": [{"row_tokens": ["a"], "col_tokens": ["b"], "weights": []}]})"), "t"),
       DataError);
 }
 

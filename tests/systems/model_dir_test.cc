@@ -24,8 +24,7 @@ class FakeTranslator final : public Translator {
     return info;
   }
   void train(const TrainData& data, const TrainOptions&) override {
-    for (std::size_t i = 0; i < data.train_source.size(); ++i)
-      table_[data.train_source[i]] = data.train_target[i];
+    for (std::size_t i = 0; i < data.train_source.size(); ++i) table_[data.train_source[i]] = data.train_target[i];
   }
   void save(const std::filesystem::path& dir) const override {
     std::vector<std::string> lines;
@@ -38,8 +37,7 @@ class FakeTranslator final : public Translator {
       table_[line.substr(0, tab)] = line.substr(tab + 1);
     }
   }
-  std::vector<Translation> translate(const std::vector<std::string>& sources,
-                                     const TranslateOptions&) override {
+  std::vector<Translation> translate(const std::vector<std::string>& sources, const TranslateOptions&) override {
     std::vector<Translation> out(sources.size());
     for (std::size_t i = 0; i < sources.size(); ++i) {
       auto it = table_.find(sources[i]);

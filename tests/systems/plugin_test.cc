@@ -40,10 +40,9 @@ std::string error_of(const std::function<void()>& action) {
 // does (`cmake -S examples/plugin -B B -Dmtbench_DIR=<build dir>`). Returns the .so path.
 fs::path build_example_plugin(const fs::path& build_dir) {
   const fs::path log = build_dir.parent_path() / "example-plugin-build.log";
-  const std::string command =
-      "cmake -S '" MTBENCH_SOURCE_DIR "/examples/plugin' -B '" + build_dir.string() +
-      "' -Dmtbench_DIR='" MTBENCH_BINARY_DIR "' -DCMAKE_BUILD_TYPE=Release > '" + log.string() +
-      "' 2>&1 && cmake --build '" + build_dir.string() + "' >> '" + log.string() + "' 2>&1";
+  const std::string command = "cmake -S '" MTBENCH_SOURCE_DIR "/examples/plugin' -B '" + build_dir.string() +
+                              "' -Dmtbench_DIR='" MTBENCH_BINARY_DIR "' -DCMAKE_BUILD_TYPE=Release > '" + log.string() +
+                              "' 2>&1 && cmake --build '" + build_dir.string() + "' >> '" + log.string() + "' 2>&1";
   const int status = std::system(command.c_str());
   std::ifstream in(log);
   std::stringstream text;
@@ -114,8 +113,7 @@ TEST(Plugin, WrongApiVersionIsRefusedNamingFileAndBothVersions) {
   const fs::path so = test_plugin("bad_version");
   const std::string message = error_of([&] { load_plugin(so, registry); });
   EXPECT_THAT(message, HasSubstr(fs::canonical(so).string()));
-  EXPECT_THAT(message,
-              HasSubstr("plugin API version " + std::to_string(MTBENCH_PLUGIN_API_VERSION + 998)));
+  EXPECT_THAT(message, HasSubstr("plugin API version " + std::to_string(MTBENCH_PLUGIN_API_VERSION + 998)));
   EXPECT_THAT(message, HasSubstr("provides version " + std::to_string(MTBENCH_PLUGIN_API_VERSION)));
   EXPECT_TRUE(registry.names().empty());
 }
@@ -137,17 +135,14 @@ TEST(Plugin, LibraryWithoutEntryPointsOrNotALibraryIsAClearError) {
   const std::string message = error_of([&] { load_plugin(scratch / "fake.so", registry); });
   EXPECT_THAT(message, HasSubstr("cannot load plugin"));
   EXPECT_THAT(message, HasSubstr("fake.so"));
-  EXPECT_THAT(error_of([&] { load_plugin(scratch / "absent.so", registry); }),
-              HasSubstr("does not exist"));
-  EXPECT_THAT(error_of([&] { load_plugin_dir(scratch / "no-dir", registry); }),
-              HasSubstr("plugin directory"));
+  EXPECT_THAT(error_of([&] { load_plugin(scratch / "absent.so", registry); }), HasSubstr("does not exist"));
+  EXPECT_THAT(error_of([&] { load_plugin_dir(scratch / "no-dir", registry); }), HasSubstr("plugin directory"));
 }
 
 TEST(Plugin, PluginPathFromEnvironmentSplitsOnColons) {
   ::setenv("MTBENCH_PLUGIN_PATH", "/a/b::/c:", 1);
   EXPECT_EQ(plugin_path_from_env(), (std::vector<fs::path>{"/a/b", "/c"}));
-  ::setenv("MTBENCH_PLUGIN_PATH",
-           (test_plugin("no_entry").parent_path().string() + ":/nonexistent").c_str(), 1);
+  ::setenv("MTBENCH_PLUGIN_PATH", (test_plugin("no_entry").parent_path().string() + ":/nonexistent").c_str(), 1);
   TranslatorRegistry registry;
   // Directories of the path are searched (missing ones skipped): the bad library is reported.
   EXPECT_THAT(error_of([&] { load_plugins({}, registry); }), HasSubstr("not an mtbench plugin"));

@@ -22,8 +22,7 @@ class Dummy final : public Translator {
   void train(const TrainData&, const TrainOptions&) override {}
   void save(const std::filesystem::path&) const override {}
   void load(const std::filesystem::path&) override {}
-  std::vector<Translation> translate(const std::vector<std::string>& s,
-                                     const TranslateOptions&) override {
+  std::vector<Translation> translate(const std::vector<std::string>& s, const TranslateOptions&) override {
     return std::vector<Translation>(s.size());
   }
 

@@ -121,8 +121,7 @@ TEST(External, OutputsFileModeRoundTripsThroughModelDir) {
   options.config_yaml = "outputs: " + (scratch / "hyp.txt").string() + "\n";
   options.config_origin = "ext.yaml";
   system.train({}, options);
-  EXPECT_THAT(texts(system.translate({"ein Hund", "zwei Katzen"}, {})),
-              ElementsAre("a dog", "two cats"));
+  EXPECT_THAT(texts(system.translate({"ein Hund", "zwei Katzen"}, {})), ElementsAre("a dog", "two cats"));
   std::filesystem::create_directories(scratch / "model");
   system.save(scratch / "model");
   std::filesystem::remove(scratch / "hyp.txt");  // the model dir holds its own copy

@@ -88,7 +88,9 @@ const std::string& multi30k_o3_arpa() {
   return arpa;
 }
 
-double log10_prob(const ArpaMap& arpa, const std::string& ngram) { return arpa.at(ngram).prob; }
+double log10_prob(const ArpaMap& arpa, const std::string& ngram) {
+  return arpa.at(ngram).prob;
+}
 
 // --- hand-derived values -----------------------------------------------------------------
 
@@ -118,7 +120,7 @@ TEST(NgramLmHand, DiscountsFromCountsOfCounts) {
   ASSERT_EQ(stats.counts.size(), 2u);
   EXPECT_EQ(stats.counts[0], 7u);   // <unk> <s> </s> a b c d
   EXPECT_EQ(stats.counts[1], 12u);  // the 12 bigram types listed above
-  EXPECT_EQ(stats.tokens, 18u);  // words, without <s> and </s>
+  EXPECT_EQ(stats.tokens, 18u);     // words, without <s> and </s>
   EXPECT_NEAR(stats.discounts[0][1], 0.2, 1e-6);
   EXPECT_NEAR(stats.discounts[0][2], 1.7, 1e-6);
   EXPECT_NEAR(stats.discounts[0][3], 2.2, 1e-6);
@@ -225,8 +227,8 @@ TEST(NgramLmGolden, Order3ArpaMatchesLmplzEntryByEntry) {
       continue;
     }
     if (std::abs(it->second.prob - value.prob) > 1e-4 || std::abs(it->second.backoff - value.backoff) > 1e-4) {
-      ADD_FAILURE() << ngram << ": ours " << it->second.prob << " " << it->second.backoff << ", lmplz "
-                    << value.prob << " " << value.backoff;
+      ADD_FAILURE() << ngram << ": ours " << it->second.prob << " " << it->second.backoff << ", lmplz " << value.prob
+                    << " " << value.backoff;
       if (++mismatches > 10) break;
     }
   }
@@ -248,8 +250,9 @@ TEST(NgramLmGolden, PerplexityMatchesKenlmForOrders2To5) {
   for (const auto& [order, ppl] : kenlm) {
     EstimateOptions options;
     options.order = order;
-    const auto model = Model::parse_arpa(order == 3 ? multi30k_o3_arpa() : estimate_arpa_text(multi30k_train(), options),
-                                         "order " + std::to_string(order));
+    const auto model =
+        Model::parse_arpa(order == 3 ? multi30k_o3_arpa() : estimate_arpa_text(multi30k_train(), options),
+                          "order " + std::to_string(order));
     EXPECT_EQ(model->order(), order);
     const PerplexityReport report = evaluate(*model, multi30k_test());
     EXPECT_EQ(report.oovs, 144u) << "order " << order;
@@ -349,8 +352,8 @@ TEST(NgramLmInvariants, MinimalStateRecombinesEquivalentHistories) {
   EstimateOptions options;
   options.order = 3;
   options.discount_fallback = true;
-  const auto model = Model::parse_arpa(
-      estimate_arpa_text({"the cat sat", "a cat sat", "the dog ran", "a dog sat"}, options), "tiny");
+  const auto model =
+      Model::parse_arpa(estimate_arpa_text({"the cat sat", "a cat sat", "the dog ran", "a dog sat"}, options), "tiny");
   auto state_after = [&](const std::vector<std::string>& words) {
     State s = model->begin_sentence_state(), next;
     for (const auto& w : words) {

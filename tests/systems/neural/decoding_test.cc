@@ -25,10 +25,10 @@ class TableModel : public EncoderDecoder {
   }
   StepOutput step(const torch::Tensor& previous, DecoderState& state) override {
     auto& length = state.tensors[0];
-    auto row = torch::where(length == 0, torch::zeros_like(previous),
-                            torch::where(length > 1, torch::full_like(previous, 3),
-                                         torch::where(previous == 4, torch::ones_like(previous),
-                                                      torch::full_like(previous, 2))));
+    auto row = torch::where(
+        length == 0, torch::zeros_like(previous),
+        torch::where(length > 1, torch::full_like(previous, 3),
+                     torch::where(previous == 4, torch::ones_like(previous), torch::full_like(previous, 2))));
     length = length + 1;
     auto attention = state.source_mask.to(torch::kFloat32);
     return {table_.index_select(0, row), attention / attention.sum(1, true)};

@@ -33,9 +33,9 @@ std::vector<Example> copy_examples(int n, unsigned seed, int symbols) {
   return out;
 }
 
-rnn::RnnModel copy_model(int vocab, double dropout) {
+rnn_attention::RnnModel copy_model(int vocab, double dropout) {
   torch::manual_seed(5);
-  rnn::RnnModelOptions o;
+  rnn_attention::RnnModelOptions o;
   o.source_vocab = o.target_vocab = vocab;
   o.embedding_dim = 16;
   o.encoder_dim = 24;
@@ -43,7 +43,7 @@ rnn::RnnModel copy_model(int vocab, double dropout) {
   o.attention_dim = 16;
   o.output_dim = 24;
   o.dropout = dropout;
-  return rnn::RnnModel(o);
+  return rnn_attention::RnnModel(o);
 }
 
 // Loss of the log line of `step` in dir/training_log.jsonl.
@@ -149,8 +149,8 @@ TEST(NeuralCheckpoint, RoundTripAndErrors) {
   auto m1 = copy_model(10, 0.0);
   save_checkpoint(dir / "c.pt", *m1, nullptr, R"({"x": 1})");
   torch::manual_seed(77);
-  rnn::RnnModelOptions other = m1->options();
-  rnn::RnnModel m2(other);
+  rnn_attention::RnnModelOptions other = m1->options();
+  rnn_attention::RnnModel m2(other);
   EXPECT_EQ(load_checkpoint(dir / "c.pt", *m2, nullptr, false, torch::kCPU), R"({"x": 1})");
   const auto p1 = m1->named_parameters(), p2 = m2->named_parameters();
   for (const auto& p : p1) EXPECT_TRUE(torch::equal(p.value(), p2[p.key()])) << p.key();

@@ -10,7 +10,7 @@
 
 #include "base/error.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 namespace {
 
 // A hand-made bigram LM: log10 p(w | prev) from a table, -2 otherwise. The state is the
@@ -72,8 +72,11 @@ std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
   std::string w;
   for (char c : s) {
-    if (c == ' ') { if (!w.empty()) out.push_back(w); w.clear(); }
-    else w += c;
+    if (c == ' ') {
+      if (!w.empty()) out.push_back(w);
+      w.clear();
+    } else
+      w += c;
   }
   if (!w.empty()) out.push_back(w);
   return out;
@@ -92,8 +95,11 @@ TEST(Decoder, MonotoneTranslationWithPhrases) {
   table.add(split("Haus"), split("house"), {-0.5f, -0.5f, -0.5f, -0.5f});
   table.add(split("ist"), split("is"), {-0.1f, -0.1f, -0.1f, -0.1f});
   table.add(split("klein"), split("small"), {-0.1f, -0.1f, -0.1f, -0.1f});
-  BigramLm lm({{{"<s>", "the"}, -0.2f}, {{"the", "house"}, -0.3f}, {{"house", "is"}, -0.3f},
-               {{"is", "small"}, -0.3f}, {{"small", "</s>"}, -0.1f}});
+  BigramLm lm({{{"<s>", "the"}, -0.2f},
+               {{"the", "house"}, -0.3f},
+               {{"house", "is"}, -0.3f},
+               {{"is", "small"}, -0.3f},
+               {{"small", "</s>"}, -0.1f}});
   Decoder decoder(table, &lm);
   auto result = decoder.decode(split("das Haus ist klein"), default_weights());
   EXPECT_EQ(join(result.best.target), "the house is small");
@@ -158,7 +164,10 @@ struct Exhaustive {
       const int o = last_end == n ? 0 : 2;
       f[kLrNextMono + o] += last->reordering[3 + o];
       const double s = dot(w, f);
-      if (s > best) { best = s; best_text = join(out); }
+      if (s > best) {
+        best = s;
+        best_text = join(out);
+      }
       return;
     }
     int gap = 0;
@@ -211,8 +220,12 @@ TEST(Decoder, FindsTheBestPathOfRandomSmallModels) {
           table.add(s, t, {u(rng), u(rng), u(rng), u(rng)}, reo);
         }
     std::map<std::pair<std::string, std::string>, float> bigrams;
-    for (const auto& a : tgt) for (const auto& b : tgt) bigrams[{a, b}] = u(rng);
-    for (const auto& a : tgt) { bigrams[{"<s>", a}] = u(rng); bigrams[{a, "</s>"}] = u(rng); }
+    for (const auto& a : tgt)
+      for (const auto& b : tgt) bigrams[{a, b}] = u(rng);
+    for (const auto& a : tgt) {
+      bigrams[{"<s>", a}] = u(rng);
+      bigrams[{a, "</s>"}] = u(rng);
+    }
     BigramLm lm(bigrams);
     DecoderOptions options;
     options.stack_size = 100000;
@@ -250,7 +263,8 @@ TEST(Decoder, ThreadsGiveTheSameResults) {
   table.add({"b"}, {"y"}, {-1, -1, -1, -1});
   table.add({"a", "b"}, {"z"}, {-0.1f, -0.1f, -0.1f, -0.1f});
   std::vector<std::vector<std::string>> inputs;
-  for (int i = 0; i < 50; ++i) inputs.push_back(i % 2 ? std::vector<std::string>{"a", "b", "a"} : std::vector<std::string>{"b", "a", "c"});
+  for (int i = 0; i < 50; ++i)
+    inputs.push_back(i % 2 ? std::vector<std::string>{"a", "b", "a"} : std::vector<std::string>{"b", "a", "c"});
   DecoderOptions options;
   options.threads = 1;
   Decoder one(table, nullptr, options);
@@ -264,4 +278,4 @@ TEST(Decoder, ThreadsGiveTheSameResults) {
 }
 
 }  // namespace
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

@@ -7,14 +7,18 @@
 
 #include "base/error.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 namespace {
 
 std::vector<std::string> words(const std::string& s) {
   std::vector<std::string> out;
   std::string w;
   for (char c : s + " ") {
-    if (c == ' ') { if (!w.empty()) out.push_back(w); w.clear(); } else w += c;
+    if (c == ' ') {
+      if (!w.empty()) out.push_back(w);
+      w.clear();
+    } else
+      w += c;
   }
   return out;
 }
@@ -76,7 +80,8 @@ TEST(Mert, LineSearchOptimizationFindsTheGoodCandidates) {
   EXPECT_GT(tuned[kLm], tuned[kTmPfe]);
   // Tunable weights are normalized to L1 = 1; the unknown-word weight is untouched.
   double l1 = 0;
-  for (int k = 0; k < kNumFeatures; ++k) if (feature_tunable(k)) l1 += std::fabs(tuned[k]);
+  for (int k = 0; k < kNumFeatures; ++k)
+    if (feature_tunable(k)) l1 += std::fabs(tuned[k]);
   EXPECT_NEAR(l1, 1.0, 1e-9);
   EXPECT_EQ(tuned[kUnknown], -100);
   EXPECT_THROW(optimize_weights(lists, {1.0}, options), ConfigError);
@@ -100,9 +105,8 @@ TEST(Mert, OuterLoopImprovesDevBleuAndMergesLists) {
     for (std::size_t s = 0; s < pool.size(); ++s) {
       std::vector<int> order(pool[s].size());
       for (std::size_t c = 0; c < order.size(); ++c) order[c] = static_cast<int>(c);
-      std::sort(order.begin(), order.end(), [&](int a, int b) {
-        return dot(w, pool[s][a].features) > dot(w, pool[s][b].features);
-      });
+      std::sort(order.begin(), order.end(),
+                [&](int a, int b) { return dot(w, pool[s][a].features) > dot(w, pool[s][b].features); });
       for (int k = 0; k < 3; ++k) {
         const int c = order[k];
         NBestEntry e;
@@ -136,4 +140,4 @@ TEST(Mert, OuterLoopImprovesDevBleuAndMergesLists) {
 }
 
 }  // namespace
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

@@ -3,14 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "base/error.h"
-#include "corpus/parallel.h"
 #include "base/progress.h"
+#include "corpus/parallel.h"
 #include "eval/bleu.h"
 #include "systems/builtin/builtin.h"
 #include "systems/registry.h"
 #include "tests/test_util.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 namespace {
 
 // A toy corpus with enough repetition for alignment, phrases and a 3-gram LM.
@@ -62,7 +62,7 @@ TEST(PhraseBased, TrainsTranslatesExplainsAndRoundTrips) {
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0].text, "The dog reads the book.");  // a new combination of known phrases
   EXPECT_EQ(out[1].text, "The house is small.");
-  EXPECT_EQ(out[2].text, "A Zebra is big.");          // unknown word passed through
+  EXPECT_EQ(out[2].text, "A Zebra is big.");  // unknown word passed through
   EXPECT_EQ(out[2].explanation.unknown_words, std::vector<std::string>{"Zebra"});
   // The phrase segmentation covers every source token exactly once.
   const auto& e = out[0].explanation;
@@ -115,4 +115,4 @@ TEST(PhraseBased, SmallMulti30kSystemTranslates) {
 }
 
 }  // namespace
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

@@ -7,7 +7,7 @@
 
 #include "base/error.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 namespace {
 
 using Box = std::tuple<int, int, int, int>;  // source [b,e), target [b,e)
@@ -84,4 +84,4 @@ TEST(PhraseExtract, LinksOutsideTheSentenceAreErrors) {
 }
 
 }  // namespace
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

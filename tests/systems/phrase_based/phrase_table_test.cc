@@ -8,7 +8,7 @@
 #include "base/text_file.h"
 #include "tests/test_util.h"
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 namespace {
 
 struct Toy {
@@ -24,7 +24,11 @@ struct Toy {
     std::string w;
     std::vector<std::string> words;
     for (char c : s + " ") {
-      if (c == ' ') { if (!w.empty()) words.push_back(w); w.clear(); } else w += c;
+      if (c == ' ') {
+        if (!w.empty()) words.push_back(w);
+        w.clear();
+      } else
+        w += c;
     }
     const auto ids = table.source_vocab().find_sentence(words);
     const auto* list = table.find(ids.data(), static_cast<int>(ids.size()));
@@ -99,7 +103,8 @@ TEST(PhraseTable, BinaryRoundTripAndTextDump) {
   const auto lines = read_lines(dir / "pt.txt");
   EXPECT_EQ(lines.size(), table.num_pairs());
   bool found = false;
-  for (const auto& l : lines) found = found || l.rfind("Haus ||| house ||| 1 1 0.666667 0.666667 ||| 0-0 ||| 2", 0) == 0;
+  for (const auto& l : lines)
+    found = found || l.rfind("Haus ||| house ||| 1 1 0.666667 0.666667 ||| 0-0 ||| 2", 0) == 0;
   EXPECT_TRUE(found);
   EXPECT_EQ(read_lines(dir / "rt.txt").size(), table.num_pairs());
   // Corrupt files are DataErrors, not crashes.
@@ -110,4 +115,4 @@ TEST(PhraseTable, BinaryRoundTripAndTextDump) {
 }
 
 }  // namespace
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace mtbench::pb {
+namespace mtbench::phrase_based {
 namespace {
 
 TEST(Reordering, DecodeOrientations) {
@@ -48,4 +48,4 @@ TEST(Reordering, PhraseOrientationsAtSentenceBoundaries) {
 }
 
 }  // namespace
-}  // namespace mtbench::pb
+}  // namespace mtbench::phrase_based

@@ -11,7 +11,7 @@
 #include "systems/rnn_attention/rnn_options.h"
 #include "systems/rnn_attention/word_attention.h"
 
-namespace mtbench::rnn {
+namespace mtbench::rnn_attention {
 namespace {
 
 RnnModel small_model(const std::string& attention = "bahdanau", bool deep_output = true) {
@@ -132,8 +132,18 @@ TEST(RnnOptions, PresetsYamlRoundTripAndErrors) {
 }
 
 TEST(RnnWordAttention, WordMatrixAggregatesPiecesAndKeepsRowsNormalised) {
-  const std::vector<std::string> src = {"\xE2\x96\x81" "Hund", "e", "\xE2\x96\x81" "laufen"};
-  const std::vector<std::string> tgt = {"\xE2\x96\x81" "dog", "s", "\xE2\x96\x81" "run"};
+  const std::vector<std::string> src = {
+      "\xE2\x96\x81"
+      "Hund",
+      "e",
+      "\xE2\x96\x81"
+      "laufen"};
+  const std::vector<std::string> tgt = {
+      "\xE2\x96\x81"
+      "dog",
+      "s",
+      "\xE2\x96\x81"
+      "run"};
   // 4 rows (3 pieces + </s>), 4 columns (1 padding column, zero).
   const std::vector<float> a = {0.5f, 0.3f, 0.2f, 0, 0.6f, 0.2f, 0.2f, 0, 0.1f, 0.1f, 0.8f, 0, 0.2f, 0.2f, 0.6f, 0};
   const auto e = attention_explanation(src, tgt, a, 4);
@@ -152,5 +162,5 @@ TEST(RnnWordAttention, WordMatrixAggregatesPiecesAndKeepsRowsNormalised) {
 }
 
 }  // namespace
-}  // namespace mtbench::rnn
+}  // namespace mtbench::rnn_attention
 #endif

@@ -13,10 +13,12 @@
 #include "tests/systems/neural/toy_task.h"
 #include "tests/test_util.h"
 
-namespace mtbench::rnn {
+namespace mtbench::rnn_attention {
 namespace {
 
-TrainData toy_data() { return testing::toy_task_data(); }
+TrainData toy_data() {
+  return testing::toy_task_data();
+}
 
 TEST(RnnTranslator, TrainSaveLoadTranslateExplain) {
   testing::ScratchDir dir;
@@ -26,7 +28,8 @@ TEST(RnnTranslator, TrainSaveLoadTranslateExplain) {
   o.target_lang = "en";
   o.config_yaml =
       "vocab_size: 60\nembedding_dim: 16\nencoder_dim: 16\ndecoder_dim: 32\nattention_dim: 16\noutput_dim: 16\n"
-      "dropout: 0\nbatch_tokens: 400\nlearning_rate: 0.01\nmax_steps: 300\nmax_epochs: 100\nvalidate_every: 50\nmax_minutes: 0\n";
+      "dropout: 0\nbatch_tokens: 400\nlearning_rate: 0.01\nmax_steps: 300\nmax_epochs: 100\nvalidate_every: "
+      "50\nmax_minutes: 0\n";
   o.model_dir = dir / "model";
   o.progress = &progress;
   RnnAttentionTranslator t;
@@ -86,5 +89,5 @@ TEST(RnnTranslator, RegisteredAndRejectsBadInput) {
 }
 
 }  // namespace
-}  // namespace mtbench::rnn
+}  // namespace mtbench::rnn_attention
 #endif

@@ -16,7 +16,7 @@ const char* const kFreeDictBody = "/usr/share/dictd/freedict-deu-eng.dict.dz";
 TEST(RuleBasedDictd, DecodesBase64Numbers) {
   EXPECT_EQ(decode_dictd_number("A"), 0u);
   EXPECT_EQ(decode_dictd_number("/"), 63u);
-  EXPECT_EQ(decode_dictd_number("B0"), 1u * 64 + 52);      // dictd: A-Z a-z 0-9 + /
+  EXPECT_EQ(decode_dictd_number("B0"), 1u * 64 + 52);  // dictd: A-Z a-z 0-9 + /
   EXPECT_EQ(decode_dictd_number("GHAt"), 6u * 262144 + 7 * 4096 + 0 * 64 + 45);
   EXPECT_THROW(decode_dictd_number("B*"), DataError);
   EXPECT_THROW(decode_dictd_number(""), DataError);
@@ -63,7 +63,8 @@ TEST(RuleBasedDictd, CleansTranslations) {
   EXPECT_EQ(clean_translations(" [ugs.]  [mus.] volta bracket <n>"), (std::vector<std::string>{"volta bracket"}));
   EXPECT_EQ(clean_translations("perform sth. <v>, play (the) game <v>; play <v>"),
             (std::vector<std::string>{"perform", "play game", "play"}));
-  EXPECT_EQ(clean_translations("reach to a place/as far as a place <v>"), (std::vector<std::string>{"reach to a place"}));
+  EXPECT_EQ(clean_translations("reach to a place/as far as a place <v>"),
+            (std::vector<std::string>{"reach to a place"}));
 }
 
 TEST(RuleBasedDictd, FreeDictLexiconLinksInflectedFormsAndRoundTrips) {
@@ -76,8 +77,7 @@ TEST(RuleBasedDictd, FreeDictLexiconLinksInflectedFormsAndRoundTrips) {
     men = men || (b->lemma == "Mann" && b->plural && b->translations == std::vector<std::string>{"men"});
   EXPECT_TRUE(men);
   bool gone = false;
-  for (auto [b, e] = lexicon.lookup("gegangen"); b != e; ++b)
-    gone = gone || (b->lemma == "gehen" && b->pos == "v");
+  for (auto [b, e] = lexicon.lookup("gegangen"); b != e; ++b) gone = gone || (b->lemma == "gehen" && b->pos == "v");
   EXPECT_TRUE(gone);
   EXPECT_TRUE(lexicon.has("haus", "n"));
   EXPECT_TRUE(lexicon.has("spielen", "v"));

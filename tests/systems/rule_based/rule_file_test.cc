@@ -25,12 +25,13 @@ class RuleBasedRules : public ::testing::Test {
  protected:
   void SetUp() override {
     testing::ScratchDir dir;
-    write_file_atomic(dir / "lex.tsv",
-                      "Mann\tman\tn\nFrau\twoman\tn\nHund\tdog\tn\nBall\tball\tn\nHut\that\tn\nZelt\ttent\tn\n"
-                      "Straße\tstreet\tn\nKind\tchild\tn\nSchulter\tshoulder\tn\nApfel\tapple\tn\nHaus\thouse\tn\n"
-                      "Park\tpark\tn\nspielen\tplay\tv\nsehen\tsee\tv\ngesehen\tseen\tv\ntragen\twear\tv\nsitzen\tsit\tv\n"
-                      "schlafen\tsleep\tv\naufbauen\tset up\tv\nbauen\tbuild\tv\nessen\teat\tv\nfangen\tcatch\tv\n"
-                      "rot\tred\tadj\ngroß\tbig\tadj\nheute\ttoday\tadv\n");
+    write_file_atomic(
+        dir / "lex.tsv",
+        "Mann\tman\tn\nFrau\twoman\tn\nHund\tdog\tn\nBall\tball\tn\nHut\that\tn\nZelt\ttent\tn\n"
+        "Straße\tstreet\tn\nKind\tchild\tn\nSchulter\tshoulder\tn\nApfel\tapple\tn\nHaus\thouse\tn\n"
+        "Park\tpark\tn\nspielen\tplay\tv\nsehen\tsee\tv\ngesehen\tseen\tv\ntragen\twear\tv\nsitzen\tsit\tv\n"
+        "schlafen\tsleep\tv\naufbauen\tset up\tv\nbauen\tbuild\tv\nessen\teat\tv\nfangen\tcatch\tv\n"
+        "rot\tred\tadj\ngroß\tbig\tadj\nheute\ttoday\tadv\n");
     const std::string text = read_file(kData / "de-en.rules");
     translator_.set_model(Lexicon::from_tsv(dir / "lex.tsv"), parse_rules(text, "de-en.rules"), text);
   }
@@ -115,7 +116,8 @@ TEST_F(RuleBasedRules, EmptyAndVeryLongLines) {
   EXPECT_EQ(tr("").text, "");
   EXPECT_EQ(tr("   ").text, "");
   std::string line;
-  for (int i = 0; i < 10000; ++i) line += i % 7 == 6 ? "gesehen " : i % 3 == 0 ? "der " : i % 3 == 1 ? "Mann hat " : "roten ";
+  for (int i = 0; i < 10000; ++i)
+    line += i % 7 == 6 ? "gesehen " : i % 3 == 0 ? "der " : i % 3 == 1 ? "Mann hat " : "roten ";
   const auto start = std::chrono::steady_clock::now();
   const Translation t = translator_.translate_one(line, true);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -151,7 +153,8 @@ TEST(RuleBasedRuleFile, ErrorsNameFileAndLine) {
   EXPECT_NE(message("[rules]\nrule r: a:N => move b after a\n").find("unknown label"), std::string::npos);
   EXPECT_NE(message("[rules]\nrule r: N => explode\n").find("unknown action"), std::string::npos);
   EXPECT_NE(message("[rules]\nrule r: (N => delete\n").find("x.rules:2"), std::string::npos);
-  const RuleSet ok = parse_rules("[rules]\ndefine NP = ART? ADJ* N\nrule r: s:NP v:VFIN => move v before s\n", "x.rules");
+  const RuleSet ok =
+      parse_rules("[rules]\ndefine NP = ART? ADJ* N\nrule r: s:NP v:VFIN => move v before s\n", "x.rules");
   ASSERT_EQ(ok.rules.size(), 1u);
   EXPECT_EQ(ok.rules[0].name, "r");
   EXPECT_EQ(ok.rules[0].pattern.size(), 4u);

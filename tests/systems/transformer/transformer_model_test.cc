@@ -15,8 +15,7 @@
 namespace mtbench::transformer {
 namespace {
 
-TransformerModel small_model(const std::string& norm, const std::string& positional = "sinusoidal",
-                             bool share = true) {
+TransformerModel small_model(const std::string& norm, const std::string& positional = "sinusoidal", bool share = true) {
   torch::manual_seed(7);
   TransformerModelOptions o;
   o.source_vocab = o.target_vocab = 19;

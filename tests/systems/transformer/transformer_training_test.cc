@@ -91,11 +91,13 @@ TEST(TransformerTraining, LabelSmoothedLossMatchesAHandComputedValue) {
   // Target distribution: 0.9 on the gold class + 0.1 spread uniformly over all 4 classes.
   const double expected = 0.9 * nll[0] + 0.1 * (nll[0] + nll[1] + nll[2] + nll[3]) / 4;  // = 0.59020...
   auto logits = torch::tensor({2.0f, 1.0f, 0.0f, -1.0f}).view({1, 1, 4});
-  EXPECT_NEAR(neural::summed_token_loss(logits, torch::tensor({0L}).view({1, 1}), 3, 0.1).item<double>(), expected, 1e-5);
+  EXPECT_NEAR(neural::summed_token_loss(logits, torch::tensor({0L}).view({1, 1}), 3, 0.1).item<double>(), expected,
+              1e-5);
   EXPECT_NEAR(neural::summed_token_loss(logits, torch::tensor({0L}).view({1, 1}), 3, 0.0).item<double>(), nll[0], 1e-5);
   // Padding targets add nothing; two tokens sum.
   auto two = torch::cat({logits, logits}, 1);
-  EXPECT_NEAR(neural::summed_token_loss(two, torch::tensor({0L, 3L}).view({1, 2}), 3, 0.1).item<double>(), expected, 1e-5);
+  EXPECT_NEAR(neural::summed_token_loss(two, torch::tensor({0L, 3L}).view({1, 2}), 3, 0.1).item<double>(), expected,
+              1e-5);
   EXPECT_NEAR(neural::summed_token_loss(two, torch::tensor({0L, 1L}).view({1, 2}), 3, 0.1).item<double>(),
               expected + 0.9 * nll[1] + 0.1 * (nll[0] + nll[1] + nll[2] + nll[3]) / 4, 1e-5);
 }
@@ -111,7 +113,7 @@ TEST(TransformerTraining, NoamScheduleValues) {
   EXPECT_NEAR(neural::learning_rate_at(o, 2000, 0), 3.4939e-4, 1e-8);
   EXPECT_NEAR(neural::learning_rate_at(o, 4000, 0), 6.9877e-4, 1e-8);   // the peak
   EXPECT_NEAR(neural::learning_rate_at(o, 16000, 0), 3.4939e-4, 1e-8);  // halved at 4x warmup
-  o.learning_rate = 2.0;  // the factor scales everything
+  o.learning_rate = 2.0;                                                // the factor scales everything
   EXPECT_NEAR(neural::learning_rate_at(o, 4000, 0), 2 * 6.9877e-4, 2e-8);
   EXPECT_LT(neural::learning_rate_at(o, 3999, 0), neural::learning_rate_at(o, 4000, 0));
   EXPECT_LT(neural::learning_rate_at(o, 4001, 0), neural::learning_rate_at(o, 4000, 0));

@@ -20,7 +20,9 @@
 namespace mtbench::transformer {
 namespace {
 
-TrainData toy_data() { return testing::toy_task_data(); }
+TrainData toy_data() {
+  return testing::toy_task_data();
+}
 
 const char* kToyOptions =
     "vocab_size: 60\ndim: 32\nheads: 2\nffn_dim: 64\nencoder_layers: 2\ndecoder_layers: 2\ndropout: 0\n"

@@ -1,0 +1,51 @@
+#include "systems/training_log.h"
+
+#include <fstream>
+#include <initializer_list>
+
+#include "base/error.h"
+#include "base/text_file.h"
+
+namespace mtbench {
+
+void append_training_log(const std::filesystem::path& model_dir, const nlohmann::json& line) {
+  const auto path = model_dir / kTrainingLogFile;
+  std::ofstream out(path, std::ios::app);
+  out << line.dump() << '\n';
+  if (!out) fail("cannot append to {}", path.string());
+}
+
+void clear_training_log(const std::filesystem::path& model_dir) {
+  std::filesystem::remove(model_dir / kTrainingLogFile);
+}
+
+std::vector<TrainingLogPoint> read_training_log(const std::filesystem::path& model_dir) {
+  namespace k = training_log_keys;
+  std::vector<TrainingLogPoint> log;
+  const auto path = model_dir / kTrainingLogFile;
+  if (!std::filesystem::exists(path)) return log;
+  // Our keys first, then the spellings other trainers (plugins) use.
+  auto number = [](const nlohmann::json& j, std::initializer_list<const char*> keys) -> std::optional<double> {
+    for (const char* key : keys) {
+      if (j.contains(key) && j[key].is_number()) return j[key].get<double>();
+    }
+    return std::nullopt;
+  };
+  for (const auto& line : read_lines(path)) {
+    if (line.empty()) continue;
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) continue;  // a line cut by an interruption
+    TrainingLogPoint p;
+    p.step = static_cast<std::uint64_t>(number(j, {k::kStep}).value_or(0));
+    p.epoch = number(j, {k::kEpoch}).value_or(0);
+    p.loss = number(j, {k::kLoss, "train_loss"});
+    p.dev_loss = number(j, {k::kDevLoss, "val_loss"});
+    p.dev_bleu = number(j, {k::kDevBleu, "bleu"});
+    p.learning_rate = number(j, {k::kLearningRate, "learning_rate"});
+    p.tokens_per_second = number(j, {k::kTokensPerSecond, "tokens_per_second", "tok_per_s"});
+    log.push_back(p);
+  }
+  return log;
+}
+
+}  // namespace mtbench
