@@ -10,8 +10,11 @@
 //   t.include(common_table(), [](Opts& o) -> Common& { return o.common; });
 //   Opts o = t.parse("dim: 64\n", presets, "quick", "my.yaml");
 
+#include <cmath>
 #include <functional>
+#include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -86,7 +89,14 @@ class OptionTable {
     Entry e;
     e.key = std::move(key);
     e.help = std::move(help);
-    e.read = [get](S& s, const YAML::Node& node) { get(s) = node.as<T>(); };
+    e.read = [get](S& s, const YAML::Node& node) {
+      T value = node.as<T>();
+      // YAML reads .nan and .inf, which pass every range check (comparisons with NaN are false).
+      if constexpr (std::is_floating_point_v<T>) {
+        if (!std::isfinite(value)) throw std::domain_error("must be a finite number, got " + node.Scalar());
+      }
+      get(s) = std::move(value);
+    };
     e.emit = [get](const S& s, YAML::Emitter& out) { out << get(const_cast<S&>(s)); };
     e.show = [get](const S& s) { return show_option_value(get(const_cast<S&>(s))); };
     if (check) e.check = [get, check](const S& s) { return check(get(const_cast<S&>(s))); };
@@ -141,6 +151,8 @@ class OptionTable {
         entry->read(options, item.second);
       } catch (const YAML::Exception& e) {
         fail<ConfigError>("{}: bad value for '{}': {}", origin, key, e.what());
+      } catch (const std::domain_error& e) {
+        fail<ConfigError>("{}: bad value for '{}': {}", origin, key, e.what());
       }
     }
   }
@@ -160,7 +172,7 @@ class OptionTable {
           const std::string& default_preset, const std::string& origin) const {
     if (preset.empty() || preset == "default") preset = default_preset;
     S options{};
-    apply_preset(options, presets, preset, 0);
+    apply_preset(options, presets, preset, 0, origin);
     read(options, yaml, origin);
     validate(options, origin);
     return options;
@@ -214,7 +226,8 @@ class OptionTable {
     return nullptr;
   }
 
-  void apply_preset(S& options, const std::vector<Preset>& presets, const std::string& name, int depth) const {
+  void apply_preset(S& options, const std::vector<Preset>& presets, const std::string& name, int depth,
+                    const std::string& origin) const {
     if (name.empty()) return;
     const Preset* preset = nullptr;
     for (const auto& p : presets)
@@ -223,10 +236,10 @@ class OptionTable {
       std::string valid;
       for (const auto& p : presets)
         if (!p.help.empty()) valid += (valid.empty() ? "" : ", ") + p.name;
-      fail<ConfigError>("{}: unknown preset '{}' (valid: {})", what_, name, valid.empty() ? "none" : valid);
+      fail<ConfigError>("{}: unknown {} preset '{}' (valid: {})", origin, what_, name, valid.empty() ? "none" : valid);
     }
     if (depth > 8) fail<ConfigError>("{}: preset '{}' builds on itself", what_, name);
-    apply_preset(options, presets, preset->base, depth + 1);
+    apply_preset(options, presets, preset->base, depth + 1, origin);
     read(options, preset->yaml, what_ + " preset '" + name + "'");
   }
 

@@ -12,6 +12,8 @@ namespace mtbench {
 namespace {
 
 ProgressMode g_global_mode = ProgressMode::kAuto;
+std::mutex g_latest_mutex;   // guards g_latest_stage
+std::string g_latest_stage;  // see Progress::latest_stage()
 
 ProgressMode resolve(ProgressMode mode) {
   if (mode != ProgressMode::kAuto) return mode;
@@ -40,7 +42,16 @@ void Progress::set_global_mode(ProgressMode mode) {
   global().mode_ = resolve(mode);
 }
 
+std::string Progress::latest_stage() {
+  std::lock_guard<std::mutex> lock(g_latest_mutex);
+  return g_latest_stage;
+}
+
 void Progress::begin(const std::string& stage, std::uint64_t total, const std::string& unit) {
+  {
+    std::lock_guard<std::mutex> latest(g_latest_mutex);
+    g_latest_stage = stage;
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   stage_ = stage;
   unit_ = unit.empty() ? "it" : unit;

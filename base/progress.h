@@ -44,6 +44,9 @@ class Progress {
 
   // A process-wide reporter configured by --quiet/--verbose (used when none is passed).
   static Progress& global();
+  // The stage most recently begun by any Progress in this process ("" before the first), so a
+  // last-resort error (out of memory) can say where it happened.
+  static std::string latest_stage();
   static void set_global_mode(ProgressMode mode);
 
  private:

@@ -2,6 +2,7 @@
 // Reading and writing line-oriented text: plain or gzip (detected by content), CRLF and a
 // missing final newline accepted, UTF-8 validated. Writes are atomic (temp file + rename).
 
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -12,8 +13,14 @@ namespace mtbench {
 
 // Options for read_lines.
 struct ReadOptions {
-  bool validate_utf8 = true;  // throw DataError naming file and line on malformed UTF-8
-  bool strip_cr = true;       // drop a trailing '\r' (CRLF files)
+  bool validate_utf8 = true;                            // throw DataError naming file and line on malformed UTF-8
+  bool strip_cr = true;                                 // drop a trailing '\r' (CRLF files)
+  std::size_t max_line_bytes = max_line_bytes_limit();  // longer line: DataError (a sentence, not a file)
+  std::size_t max_lines = max_lines_limit();            // more lines: DataError (a gzip bomb, a binary file)
+
+  // Defaults: MTBENCH_MAX_LINE_BYTES (1 MiB) and MTBENCH_MAX_LINES (50 million) when set.
+  static std::size_t max_line_bytes_limit();
+  static std::size_t max_lines_limit();
 };
 
 // Reads all lines of `path` ("-" is standard input); gzip is detected by its magic bytes.
@@ -36,6 +43,10 @@ void write_lines_atomic(const std::filesystem::path& path, const std::vector<std
 
 // Writes lines to `path`, or to standard output when `path` is "-" or empty.
 void write_lines(const std::filesystem::path& path, const std::vector<std::string>& lines);
+
+// Removes temporary files left next to `path` by write_file_atomic in processes that no longer
+// run (killed during a save); returns how many were removed. write_file_atomic calls it.
+std::size_t remove_stale_temp_files(const std::filesystem::path& path);
 
 // A unique temporary path next to `path` (same filesystem, so rename is atomic).
 std::filesystem::path temp_path_for(const std::filesystem::path& path);

@@ -10,6 +10,7 @@
 #include "base/progress.h"
 #include "base/text_file.h"
 #include "cli/app.h"
+#include "cli/validators.h"
 #include "corpus/parallel.h"
 #include "systems/alignment/ibm_align.h"
 #include "systems/alignment/symmetrize.h"
@@ -89,7 +90,7 @@ void add_align_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--model", options->model, "ibm1 | fastalign")->capture_default_str();
   cmd->add_option("--iterations", options->iterations, "EM iterations")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(integer_in(1, 100000));
   cmd->add_option("--direction", options->direction,
                   "forward (each source word picks a target word, as fast_align), reverse (as fast_align -r), "
                   "or both (symmetrized)")
@@ -97,8 +98,12 @@ void add_align_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--symmetrize", options->symmetrize,
                   "intersect | union | grow-diag | grow-diag-final | grow-diag-final-and (gdfa)")
       ->capture_default_str();
-  cmd->add_option("--p0", options->p0, "Null alignment probability (fastalign)")->capture_default_str();
-  cmd->add_option("--tension", options->tension, "Initial diagonal tension (fastalign)")->capture_default_str();
+  cmd->add_option("--p0", options->p0, "Null alignment probability (fastalign)")
+      ->capture_default_str()
+      ->check(finite_number() & CLI::Range(0.0, 1.0));
+  cmd->add_option("--tension", options->tension, "Initial diagonal tension (fastalign)")
+      ->capture_default_str()
+      ->check(finite_number());
   cmd->add_flag("--fixed-tension", options->no_optimize_tension, "Do not re-estimate the diagonal tension");
   cmd->add_flag("--no-vb", options->no_vb, "Plain EM instead of the variational Bayes M-step");
   cmd->add_option("-o,--output", options->output, "Output file ('-' = standard output)")->capture_default_str();

@@ -14,7 +14,9 @@
 #include "base/error.h"
 #include "base/progress.h"
 #include "cli/app.h"
+#include "cli/validators.h"
 #ifdef MTBENCH_HAVE_TORCH
+#include "systems/model_dir.h"
 #include "systems/neural/checkpoint.h"
 #include "systems/transformer/transformer_translator.h"
 #endif
@@ -49,6 +51,7 @@ void run_average(const AverageOptions& o, const GlobalOptions& global) {
   Progress& progress = Progress::global();
   progress.begin("average");
   const auto n = transformer::average_transformer_checkpoints(dir, files);
+  if (std::filesystem::exists(dir / kModelManifestFile)) refresh_model_checksums(dir);  // the model changed on purpose
   progress.end(
       fmt::format("{} checkpoints -> {} (previous model kept as model.pt.bak)", n, (dir / "model.pt").string()));
 #else
@@ -63,7 +66,7 @@ void add_average_command(CLI::App& app, GlobalOptions& global) {
   auto* cmd = app.add_subcommand("average", "Average checkpoints of a trained transformer into its model.pt");
   cmd->add_option("model_dir", options->model_dir, "Transformer model directory")->required();
   cmd->add_option("--last", options->last, "Average the last N kept checkpoints (checkpoints/step-*.pt)")
-      ->check(CLI::PositiveNumber);
+      ->check(integer_in(1, 100000));
   cmd->add_option("checkpoints", options->checkpoints, "Checkpoint files to average instead");
   cmd->callback([options, &global] { run_average(*options, global); });
 }

@@ -2,13 +2,17 @@
 // any work), then run the pipeline (compare/pipeline.h) and print the results table.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
 
 #include "base/error.h"
 #include "cli/app.h"
+#include "compare/checks.h"
 #include "compare/config.h"
 #include "compare/pipeline.h"
 #include "reports/tables.h"
 #include "systems/builtin/builtin.h"
+#include "systems/external/external_options.h"
 #include "systems/registry.h"
 
 namespace mtbench::cli {
@@ -26,8 +30,24 @@ struct CompareArgs {
   std::vector<std::size_t> train_sizes;     // --train-sizes 1000,5000,29000
 };
 
+// A YAML mapping on one line, for the plan.
+std::string one_line_yaml(const std::string& yaml) {
+  YAML::Emitter out;
+  out << YAML::Flow << YAML::Load(yaml);
+  return out.c_str();
+}
+
+// The command an external system would execute, as the user should read it ("" if none).
+std::string external_command_of(const compare::SystemConfig& s) {
+  if (s.system != "external" || s.options_yaml.empty()) return "";
+  const auto options = external::parse_external_options(s.options_yaml, "options of '" + s.label + "'");
+  if (options.command.empty()) return "";
+  return options.command.display() + (options.command.argv.empty() ? "" : "  (argv, no shell)");
+}
+
 void print_plan(const compare::CompareConfig& c, const std::string& out) {
   const auto& registry = TranslatorRegistry::instance();
+  int commands = 0;
   fmt::print("mtbench compare plan ({})\n", c.origin.string());
   fmt::print("  corpus: {} {}-{} (train: {}, dev: {}), preset: {}, seed: {}\n", c.corpus.empty() ? "-" : c.corpus,
              c.source_lang, c.target_lang, c.train_split, c.dev_split, c.preset, c.seed);
@@ -47,6 +67,18 @@ void print_plan(const compare::CompareConfig& c, const std::string& out) {
       status = "not available in this build yet";
     }
     fmt::print("  system: {:<20} [{}] {}\n", s.label, s.system, status);
+    if (!s.options_yaml.empty()) fmt::print("          options: {}\n", one_line_yaml(s.options_yaml));
+    const std::string command = external_command_of(s);
+    if (!command.empty()) {
+      fmt::print("          RUNS COMMAND: {}\n", command);
+      ++commands;
+    }
+  }
+  if (commands > 0) {
+    fmt::print(
+        "  note: {} system(s) run outside commands with your permissions; review them before running a config "
+        "from someone else\n",
+        commands);
   }
   fmt::print("  metrics: {}; bootstrap {} samples, approximate randomization {} trials\n", fmt::join(c.metrics, ", "),
              c.significance.bootstrap_samples, c.significance.randomization_trials);
@@ -81,6 +113,12 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
       if (eq == std::string::npos || eq == 0) fail<ConfigError>("--system-output expects NAME=FILE, got '{}'", spec);
       compare::SystemConfig s;
       s.label = spec.substr(0, eq);
+      for (const auto& existing : config.systems) {
+        if (existing.label == s.label) {
+          fail<ConfigError>("--system-output {}: the config already has a system labelled '{}'; choose another label",
+                            spec, s.label);
+        }
+      }
       s.system = "external";
       for (const auto& t : config.test_sets) s.outputs[t.name] = spec.substr(eq + 1);
       config.systems.push_back(s);
@@ -100,7 +138,7 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
       }
       config.systems = std::move(available);
     }
-    compare::validate_compare_config(config, registry.names());  // before any training
+    compare::check_comparison(config, registry);  // everything the run checks before its first training
     if (args->dry_run) {
       print_plan(config, args->out);
       return;

@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "cli/app.h"
+#include "cli/validators.h"
 #include "reports/html_report.h"
 #include "reports/run_results.h"
 #include "reports/tables.h"
@@ -57,7 +58,7 @@ void add_report_command(CLI::App& app, GlobalOptions& global) {
                   "Directory for results.txt/.md/.csv/.summary.json/.tex (default RUN_DIR)");
   sub->add_option("--max-explained", options->max_explained,
                   "Sentences per test set whose explanations go into the HTML report")
-      ->check(CLI::NonNegativeNumber);
+      ->check(integer_in(0, 1000000));
   sub->add_flag("--no-html", options->no_html, "Write the tables only");
   sub->add_flag("--no-print", options->no_print, "Do not print the results table");
   sub->footer(

@@ -20,6 +20,7 @@
 #include "cli/score_inputs.h"
 #include "cli/score_options.h"
 #include "cli/score_tables.h"
+#include "cli/validators.h"
 #include "eval/metric_factory.h"
 #include "eval/segment_scores.h"
 #include "eval/significance.h"
@@ -89,17 +90,20 @@ void add_score_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("-i,--input", o.inputs, "System output files (default: stdin, tab-separated systems)")
       ->expected(0, -1);
   cmd->add_option("-m,--metrics", o.metrics, "Metrics: bleu chrf ter (default: bleu)")->expected(1, -1);
-  cmd->add_option("--num-refs", o.num_refs, "Tab-separated references per line of one reference file");
+  cmd->add_option("--num-refs", o.num_refs, "Tab-separated references per line of one reference file")
+      ->check(integer_in(1, 1000));
   cmd->add_option("-e,--encoding", o.encoding, "Input encoding (only utf-8)");
   cmd->add_flag("--sentence-level", o.sentence_level, "Score every segment (-sl)");
   cmd->add_option("--tokenize", o.tokenize, "BLEU tokenizer: 13a (default), intl, char, zh, none (-tok)");
   cmd->add_flag("--lowercase", o.lowercase, "Case-insensitive BLEU (-lc)");
   cmd->add_option("-s,--smooth-method", o.smooth_method, "BLEU smoothing: exp, floor, add-k, none");
-  cmd->add_option("--smooth-value", o.smooth_value, "Value for floor/add-k smoothing (-sv)");
+  cmd->add_option("--smooth-value", o.smooth_value, "Value for floor/add-k smoothing (-sv)")->check(finite_number());
   cmd->add_flag("--force", o.force, "Accepted for compatibility");
-  cmd->add_option("--chrf-char-order", o.chrf_char_order, "chrF character n-gram order (-cc, default 6)");
-  cmd->add_option("--chrf-word-order", o.chrf_word_order, "chrF word n-gram order; 2 = chrF++ (-cw, default 0)");
-  cmd->add_option("--chrf-beta", o.chrf_beta, "chrF recall weight (default 2)");
+  cmd->add_option("--chrf-char-order", o.chrf_char_order, "chrF character n-gram order (-cc, default 6)")
+      ->check(integer_in(0, 20));
+  cmd->add_option("--chrf-word-order", o.chrf_word_order, "chrF word n-gram order; 2 = chrF++ (-cw, default 0)")
+      ->check(integer_in(0, 20));
+  cmd->add_option("--chrf-beta", o.chrf_beta, "chrF recall weight (default 2)")->check(integer_in(0, 100));
   cmd->add_flag("--chrf-whitespace", o.chrf_whitespace, "Keep whitespace in character n-grams");
   cmd->add_flag("--chrf-lowercase", o.chrf_lowercase, "Case-insensitive chrF");
   cmd->add_flag("--chrf-eps-smoothing", o.chrf_eps_smoothing, "chrF++.py/Moses epsilon smoothing");
@@ -108,18 +112,22 @@ void add_score_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_flag("--ter-no-punct", o.ter_no_punct, "TER: remove punctuation");
   cmd->add_flag("--ter-normalized", o.ter_normalized, "TER: tercom normalization");
   cmd->add_flag("--confidence", o.confidence, "Bootstrap 95% confidence interval for one system (-ci)");
-  cmd->add_option("--confidence-n", o.confidence_n, "Bootstrap resamples for -ci (-cin, default 1000)");
+  cmd->add_option("--confidence-n", o.confidence_n, "Bootstrap resamples for -ci (-cin, default 1000)")
+      ->check(integer_in(1, 1000000));
   cmd->add_flag("--paired-bs", o.paired_bs, "Paired bootstrap resampling against the first system (-pbs)");
   cmd->add_flag("--paired-ar", o.paired_ar, "Paired approximate randomization against the first system (-par)");
-  cmd->add_option("--paired-bs-n", o.paired_bs_n, "Bootstrap resamples (-pbsn, default 1000)");
-  cmd->add_option("--paired-ar-n", o.paired_ar_n, "Approximate randomization trials (-parn, default 10000)");
-  cmd->add_option("-j,--paired-jobs", o.paired_jobs, "Accepted for compatibility (all cores are used)");
+  cmd->add_option("--paired-bs-n", o.paired_bs_n, "Bootstrap resamples (-pbsn, default 1000)")
+      ->check(integer_in(1, 1000000));
+  cmd->add_option("--paired-ar-n", o.paired_ar_n, "Approximate randomization trials (-parn, default 10000)")
+      ->check(integer_in(1, 1000000));
+  cmd->add_option("-j,--paired-jobs", o.paired_jobs, "Accepted for compatibility (all cores are used)")
+      ->check(integer_in(0, 4096));
   cmd->add_flag("--all-pairs", o.all_pairs, "With -pbs/-par: test every pair of systems (significance matrix)");
   cmd->add_option("--segment-scores", o.segment_scores, "Write every segment's scores (all systems, metrics) as JSONL");
   cmd->add_flag("-q,--quiet", o.quiet, "No progress messages");
   cmd->add_flag("--short", o.short_signature, "Short signatures (-sh)");
   cmd->add_flag("-b,--score-only", o.score_only, "Print only the scores");
-  cmd->add_option("-w,--width", o.width, "Decimals (default 1)");
+  cmd->add_option("-w,--width", o.width, "Decimals (default 1)")->check(integer_in(0, 17));
   cmd->add_flag("--no-color", o.no_color, "Accepted for compatibility (mtbench never colours)");
   cmd->add_option("-f,--format", o.format, "Output format: json (default), text, latex");
   cmd->callback([options, &global]() { run_score(*options, global); });

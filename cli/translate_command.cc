@@ -12,6 +12,7 @@
 #include "base/progress.h"
 #include "base/text_file.h"
 #include "cli/app.h"
+#include "cli/validators.h"
 #include "systems/explanation_json.h"
 #include "systems/model_dir.h"
 
@@ -99,9 +100,9 @@ void add_translate_command(CLI::App& app, GlobalOptions& global) {
   sub->add_option("--model", a->model, "Model directory written by `mtbench train`")->required();
   sub->add_option("-i,--input", a->input, "Input file, plain or gzip (default: stdin)");
   sub->add_option("-o,--output", a->output, "Output file, written atomically (default: stdout)");
-  sub->add_option("--beam", a->beam, "Beam size (0 = the system's default)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--beam", a->beam, "Beam size (0 = the system's default)")->check(integer_in(0, 1000));
   sub->add_option("--batch-size", a->batch_size, "Segments per translate call (0 = all at once)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(integer_in(0, 100000000));
   sub->add_option("--explain", a->explain, "Write per-segment explanations as JSON Lines to this file");
   sub->add_option("--device", a->device, "Device for neural systems")->check(CLI::IsMember({"cpu", "cuda"}));
   sub->callback([&global, a] { run_translate(*a, global); });

@@ -1,6 +1,8 @@
 #include "compare/config.h"
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -206,8 +208,52 @@ CompareConfig default_compare_config() {
   return parse_compare_config(std::string(default_config_yaml()), "<default: configs/default.yaml>");
 }
 
+std::string label_file_name(const std::string& label) {
+  std::string out;
+  for (char c : label)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+  if (out.empty() || out == "." || out == "..") out = "_" + out;
+  return out;
+}
+
+namespace {
+
+// Two names that become the same file (compared case-insensitively, for case-insensitive file
+// systems) would share one output file: the second would silently reuse the first's.
+void check_file_names(const std::vector<std::string>& names, const std::string& what, const std::string& origin) {
+  std::map<std::string, std::string> seen;
+  for (const auto& name : names) {
+    std::string file = label_file_name(name);
+    std::transform(file.begin(), file.end(), file.begin(), [](unsigned char c) { return std::tolower(c); });
+    const auto [it, inserted] = seen.emplace(file, name);
+    if (!inserted) {
+      fail<ConfigError>("{}: {} '{}' and '{}' would share the output file name '{}'; rename one", origin, what,
+                        it->second, name, label_file_name(name));
+    }
+  }
+}
+
+}  // namespace
+
 void validate_compare_config(const CompareConfig& c, const std::vector<std::string>& known_systems) {
   const std::string origin = c.origin.string();
+  if (c.metrics.empty())
+    fail<ConfigError>("{}: 'metrics' is empty; name at least one of {}", origin, fmt::join(eval::metric_names(), ", "));
+  if (c.test_sets.empty()) fail<ConfigError>("{}: 'test_sets' is empty; name at least one test set", origin);
+  if (c.systems.empty()) fail<ConfigError>("{}: 'systems' is empty; name at least one system", origin);
+  std::vector<std::string> labels, test_names_list;
+  for (std::size_t i = 0; i < c.systems.size(); ++i) {
+    if (c.systems[i].label.empty()) fail<ConfigError>("{}: systems[{}].label is empty", origin, i);
+    labels.push_back(c.systems[i].label);
+  }
+  for (std::size_t i = 0; i < c.test_sets.size(); ++i) {
+    if (c.test_sets[i].name.empty()) fail<ConfigError>("{}: test_sets[{}].name is empty", origin, i);
+    test_names_list.push_back(c.test_sets[i].name);
+  }
+  check_file_names(labels, "system labels", origin);
+  check_file_names(test_names_list, "test set names", origin);
+  for (std::size_t size : c.train_sizes)
+    if (size == 0) fail<ConfigError>("{}: 'train_sizes' must be positive, got 0", origin);
   for (const auto& m : c.metrics) {
     if (!eval::is_metric_name(m))
       fail<ConfigError>("{}: 'metrics' has unknown metric '{}'; valid: {}", origin, m,
@@ -219,8 +265,11 @@ void validate_compare_config(const CompareConfig& c, const std::vector<std::stri
       fail<ConfigError>("{}: 'analyses' has unknown analysis '{}'; valid: {}", origin, a, fmt::join(kAnalyses, ", "));
     }
   }
-  if (c.significance.bootstrap_samples < 0 || c.significance.randomization_trials < 0) {
-    fail<ConfigError>("{}: 'significance' sample counts must not be negative", origin);
+  for (const auto& [key, value] : {std::pair<const char*, int>{"bootstrap_samples", c.significance.bootstrap_samples},
+                                   {"randomization_trials", c.significance.randomization_trials}}) {
+    if (value < 0 || value > kMaxSignificanceSamples)
+      fail<ConfigError>("{}: 'significance.{}' must be from 0 to {}, got {}", origin, key, kMaxSignificanceSamples,
+                        value);
   }
   std::set<std::string> test_names;
   for (std::size_t i = 0; i < c.test_sets.size(); ++i) {

@@ -62,8 +62,17 @@ CompareConfig load_compare_config(const std::filesystem::path& path);
 CompareConfig default_compare_config();
 // The text of configs/default.yaml.
 std::string_view default_config_yaml();
+// Largest accepted significance sample counts (a typo like 2000000000 fails up front, not
+// after hours of training).
+inline constexpr int kMaxSignificanceSamples = 1'000'000;
+
+// A label or test-set name as a file name in the run directory: letters, digits, '.', '-'
+// and '_' kept, every other byte '_'.
+std::string label_file_name(const std::string& label);
+
 // Checks references to the outside world: registered system names, existing files, known
-// metrics. Throws ConfigError naming the key and the config file.
+// metrics, non-empty lists and labels, labels and test-set names whose file names differ,
+// sample counts within limits. Throws ConfigError naming the key and the config file.
 void validate_compare_config(const CompareConfig& config, const std::vector<std::string>& known_systems);
 
 }  // namespace mtbench::compare

@@ -1,5 +1,7 @@
 #include "compare/data.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include "systems/training_log.h"
 
 #include "base/error.h"
@@ -71,12 +73,50 @@ std::vector<TrainingLogEntry> training_log_of(const std::filesystem::path& model
   return out;
 }
 
+namespace {
+
+// SHA-256 of every file a string value of the options names, resolved as the systems resolve
+// them (working directory, then beside the config file).
+void hash_named_files(const YAML::Node& node, const std::filesystem::path& config_dir, nlohmann::json& out) {
+  if (node.IsMap()) {
+    for (const auto& item : node) hash_named_files(item.second, config_dir, out);
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) hash_named_files(item, config_dir, out);
+  } else if (node.IsScalar()) {
+    const std::string& value = node.Scalar();
+    if (value.empty() || value.size() > 4096) return;
+    std::error_code ec;
+    for (const auto& path : {std::filesystem::path(value), config_dir / value}) {
+      if (std::filesystem::is_regular_file(path, ec)) {
+        out[value] = sha256_file(path);
+        return;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::string model_key(const CompareConfig& c, const SystemConfig& s, const std::string& preset,
                       const std::string& data_hash, std::size_t train_size) {
-  nlohmann::json key = {
-      {"system", s.system},           {"preset", preset},  {"options", s.options_yaml}, {"source_lang", c.source_lang},
-      {"target_lang", c.target_lang}, {"data", data_hash}, {"train_size", train_size},  {"seed", c.seed},
-      {"mtbench", MTBENCH_VERSION}};
+  nlohmann::json files = nlohmann::json::object();
+  if (!s.options_yaml.empty()) {
+    try {
+      hash_named_files(YAML::Load(s.options_yaml), c.origin.parent_path(), files);
+    } catch (const YAML::Exception&) {
+      // Checked and reported by the system's own parser.
+    }
+  }
+  nlohmann::json key = {{"files", files},
+                        {"system", s.system},
+                        {"preset", preset},
+                        {"options", s.options_yaml},
+                        {"source_lang", c.source_lang},
+                        {"target_lang", c.target_lang},
+                        {"data", data_hash},
+                        {"train_size", train_size},
+                        {"seed", c.seed},
+                        {"mtbench", MTBENCH_VERSION}};
   return sha256_hex(key.dump()).substr(0, 16);
 }
 

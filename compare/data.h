@@ -38,7 +38,9 @@ TestData load_test_set(const CompareConfig& config, const TestSetConfig& test);
 // The learning curve of MODEL_DIR/training_log.jsonl (systems/training_log.h) for the report;
 // empty when absent.
 std::vector<TrainingLogEntry> training_log_of(const std::filesystem::path& model_dir);
-// Everything that determines a trained model, hashed: the name of its cache entry.
+// Everything that determines a trained model, hashed: the name of its cache entry. Files the
+// system's options name (an external system's outputs, a rule file) count by their content,
+// not their path: edit the file and the cached model is not reused.
 std::string model_key(const CompareConfig& config, const SystemConfig& system, const std::string& preset,
                       const std::string& data_hash, std::size_t train_size);
 

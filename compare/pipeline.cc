@@ -13,10 +13,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include "base/error.h"
+#include "base/file_lock.h"
 #include "base/progress.h"
 #include "base/sha256.h"
 #include "base/text_file.h"
 #include "compare/analyze.h"
+#include "compare/checks.h"
 #include "compare/data.h"
 #include "compare/scoring.h"
 #include "compare/train.h"
@@ -47,14 +49,6 @@ std::string now_iso() {
   char buffer[32];
   std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buffer;
-}
-
-// A label as a file name: letters, digits, '.', '-' and '_' kept, the rest '_'.
-std::string file_name_of(const std::string& label) {
-  std::string out;
-  for (char c : label)
-    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
-  return out.empty() ? "_" : out;
 }
 
 std::uint64_t directory_bytes(const std::filesystem::path& dir) {
@@ -200,37 +194,74 @@ void translate_test_set(Translator& translator, const TestData& test, const std:
   write_lines_atomic(out_file, outputs);  // last: its presence marks the stage as done
 }
 
-// Trains `system` on `training` into the model cache unless a complete model with the same
-// key (configuration, data, size, seed, version) is there already; returns its directory.
-std::filesystem::path ensure_model(const CompareConfig& config, const SystemConfig& s, const std::string& preset,
-                                   const TrainingData& training, const std::filesystem::path& model_cache,
-                                   const PipelineOptions& options, Progress& progress, bool* cached) {
+// A model of the cache, loaded. The lock is held from the check of the cache to the end of
+// loading, so a second run with the same model waits and then reuses it: it never deletes or
+// rewrites a model another run is training or reading.
+struct CacheEntry {
+  std::filesystem::path dir;  // the model directory
+  LoadedModel loaded;         // the model, loaded and verified
+  bool cached = false;        // true when it was there already
+};
+
+// True when training left checkpoints worth resuming from.
+bool has_checkpoints(const std::filesystem::path& model_dir) {
+  std::error_code ec;
+  const auto dir = model_dir / "checkpoints";
+  return std::filesystem::is_directory(dir, ec) && !std::filesystem::is_empty(dir, ec);
+}
+
+// Loads `system` trained on `training` from the model cache, training it first unless a
+// complete, intact model with the same key (configuration, data, size, seed, version) is there.
+CacheEntry ensure_model(const CompareConfig& config, const SystemConfig& s, const std::string& preset,
+                        const TrainingData& training, const std::filesystem::path& model_cache,
+                        const PipelineOptions& options, Progress& progress) {
+  namespace fs = std::filesystem;
   auto& registry = TranslatorRegistry::instance();
   const std::size_t size = training.data.train_source.size();
-  const std::string key = model_key(config, s, preset, training.hash, size);
-  const auto model_dir = model_cache / (s.system + "-" + key);
-  *cached = !options.retrain && std::filesystem::exists(model_dir / kModelManifestFile);
-  if (*cached) {
-    progress.log(fmt::format("[{}] using cached model {}", s.label, model_dir.string()));
-    return model_dir;
+  const std::string name = s.system + "-" + model_key(config, s, preset, training.hash, size);
+  CacheEntry entry;
+  entry.dir = model_cache / name;
+  FileLock lock(model_cache / ("." + name + ".lock"), [&] {
+    progress.log(fmt::format("[{}] waiting: another mtbench run holds {}", s.label, entry.dir.string()));
+  });
+  std::string problem;
+  const bool complete = fs::exists(entry.dir / kModelManifestFile);
+  entry.cached = !options.retrain && complete && is_intact_model(entry.dir, &problem);
+  if (complete && !entry.cached) {
+    // A finished model that changed afterwards: nothing in it is trusted, checkpoints included.
+    if (!problem.empty())
+      progress.log(fmt::format("[{}] cached model is not intact ({}); training again", s.label, problem));
+    fs::remove_all(entry.dir);
   }
-  progress.log(fmt::format("[{}] training {} (preset {}, {} pairs) into {}", s.label, s.system, preset, size,
-                           model_dir.string()));
-  auto translator = registry.create(s.system);
-  TrainOptions topts;
-  topts.source_lang = config.source_lang;
-  topts.target_lang = config.target_lang;
-  topts.preset = preset;
-  topts.config_yaml = s.options_yaml;
-  topts.config_origin = config.origin.string() + " (" + s.label + ".options)";
-  topts.model_dir = model_dir;
-  topts.threads = options.threads;
-  topts.seed = config.seed;
-  topts.device = options.device;
-  topts.resume = true;  // an interrupted training continues from its checkpoints
-  topts.progress = &progress;
-  train_model(*translator, training.data, topts, training.files);
-  return model_dir;
+  if (entry.cached) {
+    progress.log(fmt::format("[{}] using cached model {}", s.label, entry.dir.string()));
+  } else {
+    progress.log(fmt::format("[{}] training {} (preset {}, {} pairs) into {}", s.label, s.system, preset, size,
+                             entry.dir.string()));
+    auto translator = registry.create(s.system);
+    TrainOptions topts;
+    topts.source_lang = config.source_lang;
+    topts.target_lang = config.target_lang;
+    topts.preset = preset;
+    topts.config_yaml = s.options_yaml;
+    topts.config_origin = config.origin.string() + " (" + s.label + ".options)";
+    topts.model_dir = entry.dir;
+    topts.threads = options.threads;
+    topts.seed = config.seed;
+    topts.device = options.device;
+    topts.resume = true;  // an interrupted training continues from its checkpoints
+    topts.progress = &progress;
+    try {
+      train_model(*translator, training.data, topts, training.files);
+    } catch (...) {
+      // A failed training leaves nothing in the cache but checkpoints to resume from.
+      std::error_code ec;
+      if (!fs::exists(entry.dir / kModelManifestFile) && !has_checkpoints(entry.dir)) fs::remove_all(entry.dir, ec);
+      throw;
+    }
+  }
+  entry.loaded = load_model(entry.dir, registry);
+  return entry;
 }
 
 // The data-efficiency study (Koehn & Knowles 2017, figure 3): every trained system again on
@@ -263,9 +294,7 @@ DataEfficiency data_efficiency(const CompareConfig& config, const TrainingData& 
       subset.files = training.files;
       subset.hash = training.hash;
       const std::string preset = s.preset.empty() ? config.preset : s.preset;
-      bool cached = false;
-      const auto dir = ensure_model(config, s, preset, subset, model_cache, options, progress, &cached);
-      auto loaded = load_model(dir);
+      auto loaded = ensure_model(config, s, preset, subset, model_cache, options, progress).loaded;
       TranslateOptions topts;
       topts.threads = options.threads;
       topts.device = options.device;
@@ -283,6 +312,7 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
   const auto run_start = Clock::now();
   Progress progress(options.quiet ? ProgressMode::kQuiet : ProgressMode::kAuto);
   auto& registry = TranslatorRegistry::instance();
+  check_comparison(config, registry);  // nothing trains before the whole configuration is known good
   const auto& run_dir = options.run_dir;
   std::filesystem::create_directories(run_dir);
 
@@ -375,10 +405,11 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
       continue;
     }
 
-    const auto model_dir =
-        ensure_model(config, s, sr.preset, training, model_cache, options, progress, &sr.train_cached);
+    auto cache_entry = ensure_model(config, s, sr.preset, training, model_cache, options, progress);
+    const auto& model_dir = cache_entry.dir;
+    auto& loaded = cache_entry.loaded;
+    sr.train_cached = cache_entry.cached;
     sr.model_dir = model_dir.string();
-    auto loaded = load_model(model_dir, registry);
     sr.train_seconds = loaded.manifest.training_seconds;
     sr.model_bytes = directory_bytes(model_dir);
     sr.parameters = read_model_parameters(model_dir);
@@ -387,9 +418,9 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
     std::size_t translated = 0;
     for (std::size_t k = 0; k < tests.size(); ++k) {
       if (tests[k].source.empty()) continue;
-      const auto dir = run_dir / "outputs" / file_name_of(tests[k].config.name);
-      const auto out_file = dir / (file_name_of(s.label) + ".txt");
-      const auto explain_file = dir / (file_name_of(s.label) + ".explain.jsonl");
+      const auto dir = run_dir / "outputs" / label_file_name(tests[k].config.name);
+      const auto out_file = dir / (label_file_name(s.label) + ".txt");
+      const auto explain_file = dir / (label_file_name(s.label) + ".explain.jsonl");
       progress.log(
           fmt::format("[{}] translating {} ({} segments)", s.label, tests[k].config.name, tests[k].source.size()));
       std::vector<nlohmann::json> explanations;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "base/sha256.h"
 #include "base/text_file.h"
 #include "systems/plugin.h"
 #include "systems/plugin_api.h"
@@ -42,6 +43,8 @@ std::string manifest_to_json(const ModelManifest& m) {
   for (const auto& f : m.training_files) {
     files.push_back({{"role", f.role}, {"path", f.path}, {"sha256", f.sha256}, {"segments", f.segments}});
   }
+  json hashes = json::object();
+  for (const auto& [file, hash] : m.file_sha256) hashes[file] = hash;
   json j = {{"format", "mtbench-model"},
             {"system", m.system},
             {"system_origin", m.system_origin},
@@ -55,7 +58,8 @@ std::string manifest_to_json(const ModelManifest& m) {
             {"train_segments", m.train_segments},
             {"dev_segments", m.dev_segments},
             {"training_files", files},
-            {"training_seconds", m.training_seconds}};
+            {"training_seconds", m.training_seconds},
+            {"files", hashes}};
   return j.dump(2) + "\n";
 }
 
@@ -82,6 +86,14 @@ ModelManifest manifest_from_json(const std::string& text, const std::string& ori
           {f.value("role", ""), f.value("path", ""), f.value("sha256", ""), f.value("segments", std::size_t{0})});
     }
     m.training_seconds = j.value("training_seconds", 0.0);
+    const json files = j.value("files", json::object());
+    if (!files.is_object()) fail<DataError>("{}: \"files\" must map file names to SHA-256 digests", origin);
+    for (const auto& [file, hash] : files.items()) {
+      const std::string h = hash.is_string() ? hash.get<std::string>() : std::string();
+      if (h.size() != 64 || file.empty() || file.find("..") != std::string::npos || file.front() == '/')
+        fail<DataError>("{}: malformed entry for file '{}' in \"files\"", origin, file);
+      m.file_sha256[file] = h;
+    }
   } catch (const json::exception& e) {
     fail<DataError>("{}: malformed model manifest: {}", origin, e.what());
   }
@@ -100,6 +112,7 @@ ModelManifest save_model(const Translator& translator, ModelManifest manifest, c
   manifest.mtbench_version = MTBENCH_VERSION;
   manifest.plugin_api_version = MTBENCH_PLUGIN_API_VERSION;
   manifest.created = utc_now_iso8601();
+  manifest.file_sha256 = hash_model_files(dir);
   write_file_atomic(dir / kModelManifestFile, manifest_to_json(manifest));
   return manifest;
 }
@@ -116,9 +129,58 @@ ModelManifest read_manifest(const fs::path& dir) {
   return manifest_from_json(read_file(file), file.string());
 }
 
+std::map<std::string, std::string> hash_model_files(const fs::path& dir) {
+  std::map<std::string, std::string> hashes;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    // Checkpoints are training state, rewritten by resumed trainings; dot files are temporary
+    // files of atomic writes and locks.
+    if (it->is_directory() && name == "checkpoints") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file() || name == kModelManifestFile || name.front() == '.') continue;
+    hashes[fs::relative(it->path(), dir).generic_string()] = sha256_file(it->path());
+  }
+  if (ec) fail("cannot list model directory {}: {}", dir.string(), ec.message());
+  return hashes;
+}
+
+void verify_model_files(const fs::path& dir, const ModelManifest& manifest) {
+  for (const auto& [file, expected] : manifest.file_sha256) {
+    const fs::path path = dir / file;
+    if (!fs::is_regular_file(path))
+      fail<DataError>("model {}: {} is missing (the manifest lists it); retrain the model", dir.string(), file);
+    if (sha256_file(path) != expected) {
+      fail<DataError>(
+          "model {}: {} does not match the SHA-256 in {} (changed or corrupted after training); retrain the model",
+          dir.string(), file, kModelManifestFile);
+    }
+  }
+}
+
+void refresh_model_checksums(const fs::path& dir) {
+  ModelManifest manifest = read_manifest(dir);
+  manifest.file_sha256 = hash_model_files(dir);
+  write_file_atomic(dir / kModelManifestFile, manifest_to_json(manifest));
+}
+
+bool is_intact_model(const fs::path& dir, std::string* problem) {
+  try {
+    verify_model_files(dir, read_manifest(dir));
+    return true;
+  } catch (const Error& e) {
+    if (problem) *problem = e.what();
+    return false;
+  }
+}
+
 LoadedModel load_model(const fs::path& dir, TranslatorRegistry& registry) {
   LoadedModel model;
   model.manifest = read_manifest(dir);
+  verify_model_files(dir, model.manifest);
   const ModelManifest& m = model.manifest;
   if (m.plugin_api_version > MTBENCH_PLUGIN_API_VERSION) {
     fail(

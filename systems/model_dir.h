@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,9 @@ struct ModelManifest {
   std::size_t dev_segments = 0;              // dev segment pairs
   std::vector<TrainingFile> training_files;  // the files read, with checksums
   double training_seconds = 0;               // wall time spent in train()
+  // SHA-256 of every file of the model (relative path -> hex; the manifest and checkpoints/
+  // excluded), verified by load_model(). Empty in manifests written before checksums existed.
+  std::map<std::string, std::string> file_sha256;
 };
 
 // Creates `dir` for a new training run and removes a manifest left by an earlier model, so
@@ -64,9 +68,21 @@ struct LoadedModel {
   std::unique_ptr<Translator> translator;  // the system, after load(dir)
 };
 
-// Reads the manifest, creates the system through `registry` (built-ins and loaded plugins;
-// when the system is missing and its plugin file still exists, that plugin is loaded) and
-// calls load(dir).
+// Hashes the model's files as save_model() records them (every regular file under `dir`
+// except the manifest, checkpoints/ and temporary files).
+std::map<std::string, std::string> hash_model_files(const std::filesystem::path& dir);
+// Checks every file the manifest lists against its SHA-256: a missing or changed file is a
+// DataError naming it (a corrupted or edited model is never loaded).
+void verify_model_files(const std::filesystem::path& dir, const ModelManifest& manifest);
+// Re-hashes the files and rewrites the manifest: for tools that change a finished model on
+// purpose (`mtbench average`).
+void refresh_model_checksums(const std::filesystem::path& dir);
+// True when `dir` holds a complete model whose files match its manifest; `problem` (if
+// given) gets the reason when not.
+bool is_intact_model(const std::filesystem::path& dir, std::string* problem = nullptr);
+
+// Reads the manifest, verifies the files' checksums, creates the system through `registry` (built-ins and loaded
+// plugins; when the system is missing and its plugin file still exists, that plugin is loaded) and calls load(dir).
 LoadedModel load_model(const std::filesystem::path& dir, TranslatorRegistry& registry = TranslatorRegistry::instance());
 
 // Optional facts a system states about its saved model, in DIR/model_stats.json (a convention

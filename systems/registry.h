@@ -24,6 +24,11 @@ struct TranslatorEntry {
   // The system's options with their values under a preset ("" = the default), for
   // `mtbench systems SYSTEM --options`; null when the system declares none (plugins).
   std::function<std::vector<OptionHelp>(const std::string& preset)> options;
+  // Checks a training configuration (language pair, preset, options YAML; the other fields
+  // are ignored) as train() would, without training: ConfigError on what train() would
+  // reject. `compare` calls it for every system before the first training, `--dry-run`
+  // included. Null when the system offers no check (plugins): then train() is the check.
+  std::function<void(const TrainOptions& options)> check_config;
 };
 
 // Gives `entry` the listing of a system's option table: its presets, and its options with

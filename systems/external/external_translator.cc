@@ -46,6 +46,7 @@ SystemInfo ExternalTranslator::info() const {
 
 void ExternalTranslator::configure(const ExternalOptions& options, const std::string& origin) {
   options_ = options;
+  replay_offset_ = 0;
   outputs_.clear();
   outputs_origin_.clear();
   if (!options_.outputs.empty()) {
@@ -62,7 +63,7 @@ void ExternalTranslator::train(const TrainData& /*data*/, const TrainOptions& op
   if (options.progress) {
     options.progress->log(options_.command.empty() ? fmt::format("external: {} pre-computed outputs from {}",
                                                                  outputs_.size(), outputs_origin_)
-                                                   : fmt::format("external: command '{}'", options_.command));
+                                                   : fmt::format("external: command {}", options_.command.display()));
   }
 }
 
@@ -79,6 +80,7 @@ void ExternalTranslator::save(const fs::path& dir) const {
 void ExternalTranslator::load(const fs::path& dir) {
   const fs::path config = dir / kConfigFile;
   options_ = parse_external_options(read_file(config), config.string());
+  replay_offset_ = 0;
   outputs_.clear();
   if (!options_.outputs.empty()) {
     const fs::path outputs = dir / options_.outputs;
@@ -93,20 +95,26 @@ std::vector<Translation> ExternalTranslator::translate(const std::vector<std::st
   if (!configured_) fail("external system: translate() before train() or load()");
   std::vector<std::string> lines;
   if (!options_.outputs.empty()) {
-    // Pre-computed outputs only make sense for the very inputs they were made for; the count
-    // is the check we can do (pass the whole test set in one call).
-    if (outputs_.size() != sources.size()) {
-      fail<DataError>("external system: the outputs file {} has {} lines but {} source segments were given",
-                      outputs_origin_, outputs_.size(), sources.size());
+    // Pre-computed outputs only make sense for the very inputs they were made for, in order.
+    // Consecutive calls replay consecutive lines (a test set translated in batches, or its
+    // explained head and then the rest); the count is the check we can do: the calls of one
+    // pass must add up to the file exactly.
+    if (sources.size() > outputs_.size() - replay_offset_) {
+      fail<DataError>("external system: the outputs file {} has {} lines but {} source segments were given{}",
+                      outputs_origin_, outputs_.size(), replay_offset_ + sources.size(),
+                      replay_offset_ == 0 ? "" : fmt::format(" ({} in earlier calls)", replay_offset_));
     }
-    lines = outputs_;
+    lines.assign(outputs_.begin() + static_cast<std::ptrdiff_t>(replay_offset_),
+                 outputs_.begin() + static_cast<std::ptrdiff_t>(replay_offset_ + sources.size()));
+    replay_offset_ += sources.size();
+    if (replay_offset_ == outputs_.size()) replay_offset_ = 0;  // a full pass: the next one starts over
   } else {
     for (std::size_t i = 0; i < sources.size(); ++i) {
       if (sources[i].find('\n') != std::string::npos) {
         fail<DataError>(
             "external system: source segment {} contains a newline, which the one-line-per-"
             "segment protocol of command '{}' cannot carry",
-            i + 1, options_.command);
+            i + 1, options_.command.display());
       }
     }
     if (options.progress) options.progress->begin("external", sources.size(), "sent");
@@ -115,18 +123,18 @@ std::vector<Translation> ExternalTranslator::translate(const std::vector<std::st
                                         ? result.error_output.substr(result.error_output.size() - 2000)
                                         : result.error_output;
     if (result.exit_status != 0) {
-      fail("external system: command '{}' exited with status {}{}", options_.command, result.exit_status,
+      fail("external system: command '{}' exited with status {}{}", options_.command.display(), result.exit_status,
            stderr_tail.empty() ? "" : "; its stderr: " + stderr_tail);
     }
     if (result.lines.size() != sources.size()) {
-      fail<DataError>("external system: command '{}' wrote {} lines for {} input lines{}", options_.command,
+      fail<DataError>("external system: command '{}' wrote {} lines for {} input lines{}", options_.command.display(),
                       result.lines.size(), sources.size(), stderr_tail.empty() ? "" : "; its stderr: " + stderr_tail);
     }
     for (std::size_t i = 0; i < result.lines.size(); ++i) {
       std::size_t offset = 0;
       if (!utf8::is_valid(result.lines[i], &offset)) {
         fail<DataError>("external system: command '{}' wrote invalid UTF-8 on output line {} (byte {})",
-                        options_.command, i + 1, offset + 1);
+                        options_.command.display(), i + 1, offset + 1);
       }
     }
     lines = std::move(result.lines);
@@ -147,6 +155,12 @@ TranslatorEntry external_translator_entry() {
   entry.create = [] { return std::make_unique<ExternalTranslator>(); };
   add_option_listing<ExternalOptions>(entry, external_option_table(), {},
                                       [](const std::string&) { return ExternalOptions{}; });
+  entry.check_config = [](const TrainOptions& o) {
+    const std::string origin = o.config_origin.empty() ? "--config" : o.config_origin;
+    const ExternalOptions options = parse_external_options(o.config_yaml, origin);
+    if (!options.outputs.empty() && !fs::is_regular_file(resolve_outputs(options.outputs, o.config_origin)))
+      fail<ConfigError>("{}: outputs: file not found: {}", origin, options.outputs);
+  };
   return entry;
 }
 

@@ -32,6 +32,7 @@ class ExternalTranslator final : public Translator {
   ExternalOptions options_;           // command or outputs
   std::vector<std::string> outputs_;  // pre-computed outputs (outputs mode)
   std::string outputs_origin_;        // where outputs_ came from, for messages
+  std::size_t replay_offset_ = 0;     // outputs mode: first line the next translate() call replays
   bool configured_ = false;           // train(), configure() or load() was called
 };
 

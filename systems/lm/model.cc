@@ -78,7 +78,8 @@ std::size_t split_fields(std::string_view line, std::string_view* fields, std::s
 bool parse_float(std::string_view s, float* value) {
   const char* end = s.data() + s.size();
   auto [ptr, ec] = std::from_chars(s.data(), end, *value);
-  if (ec == std::errc() && ptr == end) return true;
+  // NaN and +inf are no log-probabilities (they would poison every score); -inf is log10(0).
+  if (ec == std::errc() && ptr == end) return !std::isnan(*value) && *value != HUGE_VALF;
   // SRILM writes -inf for impossible events; std::from_chars accepts "-inf" already, but
   // some tools write "-Infinity".
   if (s == "-Infinity" || s == "-infinity") {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include <fmt/ranges.h>
 
@@ -22,6 +23,32 @@ std::string tensor_string(const torch::Tensor& t) {
   return std::string(reinterpret_cast<const char*>(c.data_ptr<std::uint8_t>()), static_cast<std::size_t>(c.numel()));
 }
 
+// LibTorch's messages carry a C++ backtrace of 15-20 lines: keep the message itself.
+std::string torch_message(const std::exception& e) {
+  if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) return c10->what_without_backtrace();
+  const std::string what = e.what();
+  return what.substr(0, what.find('\n'));
+}
+
+// Module::load reads the tensors the module has and ignores the rest of the archive: a model
+// saved with more layers than its (edited) configuration would load silently truncated.
+void check_no_extra_entries(torch::serialize::InputArchive& archive, const torch::nn::Module& module,
+                            const std::string& prefix, const std::filesystem::path& path) {
+  std::set<std::string> known = {"training"};  // an attribute every scripted module has
+  for (const auto& p : module.named_parameters(/*recurse=*/false)) known.insert(p.key());
+  for (const auto& b : module.named_buffers(/*recurse=*/false)) known.insert(b.key());
+  for (const auto& c : module.named_children()) known.insert(c.key());
+  for (const auto& key : archive.keys()) {
+    if (!known.count(key))
+      fail<DataError>("{}: holds '{}{}', which the model does not have (was its configuration changed after training?)",
+                      path.string(), prefix, key);
+  }
+  for (const auto& c : module.named_children()) {
+    torch::serialize::InputArchive child;
+    if (archive.try_read(c.key(), child)) check_no_extra_entries(child, *c.value(), prefix + c.key() + ".", path);
+  }
+}
+
 void save_archive_atomic(torch::serialize::OutputArchive& archive, const std::filesystem::path& path) {
   std::filesystem::create_directories(path.parent_path().empty() ? "." : path.parent_path());
   const auto temp = temp_path_for(path);
@@ -31,7 +58,7 @@ void save_archive_atomic(torch::serialize::OutputArchive& archive, const std::fi
   } catch (const std::exception& e) {
     std::error_code ignored;
     std::filesystem::remove(temp, ignored);
-    fail("cannot write {}: {}", path.string(), e.what());
+    fail("cannot write {}: {}", path.string(), torch_message(e));
   }
 }
 
@@ -41,7 +68,7 @@ void load_archive(torch::serialize::InputArchive& archive, const std::filesystem
   try {
     archive.load_from(path.string(), device);
   } catch (const std::exception& e) {
-    fail<DataError>("{}: not a readable checkpoint: {}", path.string(), e.what());
+    fail<DataError>("{}: not a readable checkpoint: {}", path.string(), torch_message(e));
   }
 }
 
@@ -78,6 +105,7 @@ std::string load_checkpoint(const std::filesystem::path& path, torch::nn::Module
     std::vector<std::pair<std::string, std::vector<std::int64_t>>> shapes;
     for (const auto& p : module.named_parameters()) shapes.emplace_back(p.key(), p.value().sizes().vec());
     module.load(model_archive);
+    check_no_extra_entries(model_archive, module, "", path);
     const auto loaded = module.named_parameters();
     for (const auto& [name, shape] : shapes)
       if (loaded[name].sizes().vec() != shape)
@@ -101,7 +129,7 @@ std::string load_checkpoint(const std::filesystem::path& path, torch::nn::Module
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    fail<DataError>("{}: checkpoint does not match the model: {}", path.string(), e.what());
+    fail<DataError>("{}: checkpoint does not match the model: {}", path.string(), torch_message(e));
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <thread>
 
 #include <fmt/format.h>
@@ -58,6 +59,10 @@ TranslatorEntry phrase_based_translator_entry() {
   add_option_listing<PhraseBasedOptions>(
       entry, phrase_based_option_table(), phrase_based_presets(),
       [](const std::string& preset) { return parse_phrase_based_options("", preset, "phrase-based options"); });
+  entry.check_config = [](const TrainOptions& o) {
+    parse_phrase_based_options(o.config_yaml, o.preset,
+                               o.config_origin.empty() ? "phrase-based options" : o.config_origin);
+  };
   return entry;
 }
 
@@ -292,21 +297,33 @@ void PhraseBasedTranslator::load(const std::filesystem::path& dir) {
   table_ = PhraseTable::load(dir / "phrase-table.bin");
   arpa_ = read_file(dir / "lm.arpa");
   lm_ = lm::Model::parse_arpa(arpa_, (dir / "lm.arpa").string());
-  weights_ = default_weights();
+  // Every feature exactly once, each a finite number: a file emptied or cut short by a crash
+  // must not fall back silently to the untuned defaults.
   const auto path = dir / "weights.txt";
+  const auto& names = feature_names();
+  weights_ = default_weights();
+  std::vector<bool> seen(names.size(), false);
   std::size_t line_no = 0;
   for (const auto& line : read_lines(path)) {
     ++line_no;
     const auto space = line.find(' ');
-    const auto& names = feature_names();
     const auto it = std::find(names.begin(), names.end(), line.substr(0, space));
     if (space == std::string::npos || it == names.end())
       fail<DataError>("{}:{}: expected '<feature> <weight>', got '{}'", path.string(), line_no, line);
-    try {
-      weights_[it - names.begin()] = std::stod(line.substr(space + 1));
-    } catch (const std::exception&) {
-      fail<DataError>("{}:{}: bad weight '{}'", path.string(), line_no, line.substr(space + 1));
-    }
+    const std::string text = line.substr(space + 1);
+    char* end = nullptr;
+    const double weight = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(weight))
+      fail<DataError>("{}:{}: bad weight '{}' (a finite number)", path.string(), line_no, text);
+    const auto index = static_cast<std::size_t>(it - names.begin());
+    if (seen[index]) fail<DataError>("{}:{}: feature '{}' appears twice", path.string(), line_no, *it);
+    seen[index] = true;
+    weights_[index] = weight;
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!seen[i])
+      fail<DataError>("{}: no weight for feature '{}' (the file is incomplete; retrain the model)", path.string(),
+                      names[i]);
   }
   source_truecaser_ = Truecaser();
   target_truecaser_ = Truecaser();

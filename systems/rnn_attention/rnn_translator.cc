@@ -26,6 +26,9 @@ TranslatorEntry rnn_attention_translator_entry() {
   add_option_listing<RnnOptions>(entry, rnn_option_table(), rnn_presets(), [](const std::string& preset) {
     return parse_rnn_options("", preset, "rnn-attention options");
   });
+  entry.check_config = [](const TrainOptions& o) {
+    parse_rnn_options(o.config_yaml, o.preset, o.config_origin.empty() ? "rnn-attention options" : o.config_origin);
+  };
   return entry;
 }
 

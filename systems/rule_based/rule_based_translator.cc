@@ -103,6 +103,7 @@ TranslatorEntry rule_based_translator_entry() {
   TranslatorEntry entry = builtin_entry<RuleBasedTranslator>();
   add_option_listing<RuleBasedOptions>(entry, rule_based_option_table(), {},
                                        [](const std::string&) { return RuleBasedOptions{}; });
+  entry.check_config = [](const TrainOptions& options) { check_rule_based_config(options); };
   return entry;
 }
 
@@ -113,12 +114,29 @@ void RuleBasedTranslator::set_model(Lexicon lexicon, RuleSet rules, std::string 
   ready_ = true;
 }
 
-void RuleBasedTranslator::train(const TrainData& data, const TrainOptions& options) {
+RuleBasedOptions check_rule_based_config(const TrainOptions& options) {
   if (!options.source_lang.empty() && options.source_lang != "de")
-    fail<ConfigError>("rule-based: only German source is supported (got --src-lang {})", options.source_lang);
+    fail<ConfigError>("rule-based: only German source is supported (got {}-{})", options.source_lang,
+                      options.target_lang);
   if (!options.target_lang.empty() && options.target_lang != "en")
-    fail<ConfigError>("rule-based: only English target is supported (got --tgt-lang {})", options.target_lang);
-  const RuleBasedOptions opts = parse_rule_based_options(options.config_yaml, options.config_origin);
+    fail<ConfigError>("rule-based: only English target is supported (got {}-{})", options.source_lang,
+                      options.target_lang);
+  RuleBasedOptions opts = parse_rule_based_options(options.config_yaml, options.config_origin);
+  const std::string origin = options.config_origin.empty() ? "rule-based options" : options.config_origin;
+  std::vector<std::pair<const char*, std::string>> files = {{"rules", opts.rules}};
+  if (opts.lexicon == "freedict") {
+    files.emplace_back("dictd_index", opts.dictd_index);
+    files.emplace_back("dictd_dict", opts.dictd_dict);
+  }
+  for (const auto& [key, file] : files) {
+    if (!file.empty() && !std::filesystem::is_regular_file(file))
+      fail<ConfigError>("{}: {}: file not found: {}", origin, key, file);
+  }
+  return opts;
+}
+
+void RuleBasedTranslator::train(const TrainData& data, const TrainOptions& options) {
+  const RuleBasedOptions opts = check_rule_based_config(options);
   Progress* progress = options.progress;
   const bool georgetown = opts.lexicon == "georgetown";
   const std::filesystem::path rules_path = !opts.rules.empty()

@@ -31,6 +31,9 @@ struct RuleBasedOptions {
 const OptionTable<RuleBasedOptions>& rule_based_option_table();
 // Parses the YAML mapping `text` (empty = defaults); `origin` names it in errors.
 RuleBasedOptions parse_rule_based_options(const std::string& text, const std::string& origin);
+// What train() checks before it reads anything: the language pair (German to English), the
+// options and that the files they name exist. Returns the options.
+RuleBasedOptions check_rule_based_config(const TrainOptions& options);
 
 // Finds a file of systems/rule_based/data: $MTBENCH_RULE_DATA_DIR, next to the executable
 // (../systems/rule_based/data, ../../...), then the current directory. Error lists the places tried.

@@ -31,6 +31,10 @@ TranslatorEntry transformer_translator_entry() {
   add_option_listing<TransformerOptions>(
       entry, transformer_option_table(), transformer_presets(),
       [](const std::string& preset) { return parse_transformer_options("", preset, "transformer options"); });
+  entry.check_config = [](const TrainOptions& o) {
+    parse_transformer_options(o.config_yaml, o.preset,
+                              o.config_origin.empty() ? "transformer options" : o.config_origin);
+  };
   return entry;
 }
 

@@ -108,9 +108,9 @@ TEST(OptionTable, ErrorsNameTheOriginKeyAndValue) {
               HasSubstr("my.yaml: invalid YAML"));
   // Unknown presets list only the selectable ones; internal bases cannot be chosen.
   EXPECT_THAT(error_of([] { table().parse("", kPresets, "huge", "", "my.yaml"); }),
-              HasSubstr("toy: unknown preset 'huge' (valid: small, big)"));
+              HasSubstr("my.yaml: unknown toy preset 'huge' (valid: small, big)"));
   EXPECT_THAT(error_of([] { table().parse("", kPresets, "base-settings", "", "my.yaml"); }),
-              HasSubstr("unknown preset 'base-settings'"));
+              HasSubstr("unknown toy preset 'base-settings'"));
 }
 
 TEST(OptionTable, HelpListsEveryKeyWithItsValue) {
@@ -121,6 +121,28 @@ TEST(OptionTable, HelpListsEveryKeyWithItsValue) {
   EXPECT_EQ(help[0].help, "width");
   EXPECT_EQ(help[5].key, "mode");
   EXPECT_EQ(help[5].value, "fast");
+}
+
+// YAML's .nan and .inf pass every range check (comparisons with NaN are false), so every
+// floating-point option refuses them, validated or not.
+TEST(OptionTable, NonFiniteNumbersAreRejectedEvenWithoutAValidator) {
+  struct Scale {
+    double factor = 1.0;  // no validator
+  };
+  OptionTable<Scale> t("scale");
+  t.add<double>(
+      "factor", [](Scale& s) -> double& { return s.factor; }, "a factor");
+  for (const char* bad : {"factor: .nan\n", "factor: .inf\n", "factor: -.inf\n", "factor: .NaN\n"}) {
+    try {
+      t.parse(bad, {}, "", "", "s.yaml");
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const ConfigError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("s.yaml: bad value for 'factor': must be a finite number"));
+    }
+  }
+  EXPECT_THROW(t.parse("factor: nan\n", {}, "", "", "s.yaml"), ConfigError);  // not YAML's spelling: not a number
+  EXPECT_DOUBLE_EQ(t.parse("factor: 2.5\n", {}, "", "", "s.yaml").factor, 2.5);
+  EXPECT_THROW(table().parse("rate: .nan\n", kPresets, "", "", "my.yaml"), ConfigError);
 }
 
 }  // namespace

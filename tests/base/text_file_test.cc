@@ -1,5 +1,7 @@
 #include "base/text_file.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <gtest/gtest.h>
@@ -155,6 +157,96 @@ TEST(TextFile, WriteFileAtomicFailureKeepsOldContent) {
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path())) ++entries;
   EXPECT_EQ(entries, 1u);  // the temporary file was removed
+}
+
+}  // namespace
+}  // namespace mtbench
+
+namespace mtbench {
+namespace {
+
+// Lines are assembled across the reader's 64 KB chunks exactly as they were written.
+TEST(TextFileStreaming, LinesSpanningChunkBoundariesAreIntact) {
+  testing::ScratchDir dir;
+  std::vector<std::string> lines;
+  std::string bytes;
+  for (int i = 0; i < 400; ++i) {
+    lines.push_back(std::string(static_cast<std::size_t>((i * 7919) % 3000), static_cast<char>('a' + i % 26)));
+    bytes += lines.back() + (i % 3 == 0 ? "\r\n" : "\n");
+  }
+  write_gzip(dir / "lines.gz", bytes);
+  EXPECT_EQ(read_lines(dir / "lines.gz"), lines);
+}
+
+// A gzip bomb (here 1,000 empty lines from a few bytes) stops at the line limit with a clear
+// error instead of filling memory (300 million lines took 4.6 GB, then bad_alloc).
+TEST(TextFileStreaming, LineCountLimitStopsAGzipBomb) {
+  testing::ScratchDir dir;
+  write_gzip(dir / "bomb.gz", std::string(1000, '\n'));
+  ReadOptions options;
+  options.max_lines = 100;
+  try {
+    read_lines(dir / "bomb.gz", options);
+    ADD_FAILURE() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("bomb.gz: more than 100 lines"), std::string::npos) << e.what();
+  }
+  options.max_lines = 1000;
+  EXPECT_EQ(read_lines(dir / "bomb.gz", options).size(), 1000u);
+}
+
+TEST(TextFileStreaming, LineLengthLimitNamesFileAndLine) {
+  testing::ScratchDir dir;
+  write_raw(dir / "long.txt", "short\n" + std::string(100000, 'x') + "\nend\n");
+  ReadOptions options;
+  options.max_line_bytes = 50000;
+  try {
+    read_lines(dir / "long.txt", options);
+    ADD_FAILURE() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("long.txt:2: line longer than 50000 bytes"), std::string::npos) << e.what();
+  }
+  options.max_line_bytes = 100000;
+  EXPECT_EQ(read_lines(dir / "long.txt", options).size(), 3u);
+  EXPECT_EQ(ReadOptions().max_line_bytes, std::size_t{1} << 20);  // the documented default
+}
+
+// A save killed between writing the temporary file and renaming it leaves .NAME.tmp-PID-*;
+// the next save of NAME removes those of processes that are gone, and no others.
+TEST(AtomicWrite, RemovesStaleTemporaryFilesOfDeadProcessesOnly) {
+  testing::ScratchDir dir;
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_GT(child, 0);
+  waitpid(child, nullptr, 0);  // a process id that no longer runs
+  const auto dead = dir / (".lexicon.bin.tmp-" + std::to_string(child) + "-0-ab");
+  const auto alive = dir / ".lexicon.bin.tmp-1-0-ab";  // init always runs
+  const auto mine = dir / (".lexicon.bin.tmp-" + std::to_string(getpid()) + "-99-ab");
+  const auto other = dir / (".other.bin.tmp-" + std::to_string(child) + "-0-ab");
+  for (const auto& p : {dead, alive, mine, other}) write_raw(p, "partial");
+  write_file_atomic(dir / "lexicon.bin", "complete");
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(alive));
+  EXPECT_TRUE(fs::exists(mine));
+  EXPECT_TRUE(fs::exists(other));
+  EXPECT_EQ(read_file(dir / "lexicon.bin"), "complete");
+}
+
+// The reason of a failed rename is printed, not "Success" (the error code used to be reused
+// by the clean-up before the message was formatted).
+TEST(AtomicWrite, FailedRenameNamesTheSystemError) {
+  testing::ScratchDir dir;
+  write_raw(dir / "full", "");
+  fs::remove(dir / "full");
+  fs::create_directories(dir / "full" / "child");  // a non-empty directory cannot be replaced by a file
+  try {
+    write_file_atomic(dir / "full", "x");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cannot move temporary file into place"), std::string::npos) << what;
+    EXPECT_EQ(what.find("Success"), std::string::npos) << what;
+  }
 }
 
 }  // namespace

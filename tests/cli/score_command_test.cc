@@ -201,3 +201,49 @@ TEST(ScoreCommand, ErrorsAreOneLineAndNothingIsScored) {
 }
 
 }  // namespace
+
+namespace {
+
+// Bad numbers on the command line: one line naming the option, the usage exit status 2, never
+// a crash, a NaN score or a C++ library message (vector::_M_default_append for -nr -2,
+// "estimate_ci: no resampled scores" for -cin 0, a 309-digit bound for --threads -1).
+TEST(ScoreCommand, BadNumbersAreOneLineUsageErrors) {
+  mtbench::testing::ScratchDir scratch;
+  const auto text = scratch / "a.txt";
+  std::ofstream(text) << "a b c d\n";
+  const std::string t = text.string();
+  struct Case {
+    std::string args, needle;
+  };
+  const std::vector<Case> cases = {
+      {"-nr -2 " + t + " -i " + t, "--num-refs: must be an integer from 1 to 1000, got '-2'"},
+      {"-ci -cin 0 " + t + " -i " + t, "--confidence-n: must be an integer from 1 to 1000000, got '0'"},
+      {"-s add-k -sv nan " + t + " -i " + t, "--smooth-value: must be a finite number, got 'nan'"},
+      {"-s floor -sv inf " + t + " -i " + t, "--smooth-value: must be a finite number, got 'inf'"},
+      {"-pbs -pbsn 2000000000 " + t + " -i " + t + " " + t, "--paired-bs-n: must be an integer from 1 to 1000000"},
+      {"-w 400 " + t + " -i " + t, "--width: must be an integer from 0 to 17"},
+      {t + " -i " + t + " --no-such-option", "--no-such-option"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.args);
+    const ProcessResult r = run_mtbench(c.args);
+    EXPECT_EQ(r.rc, 2);
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_NE(r.err.find(c.needle), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.err.find("179769313486"), std::string::npos) << r.err;
+  }
+}
+
+// Two 3 MB one-line files used to reach the scorer (and, larger, bad_alloc inside its OpenMP
+// loop: exit 134); now the reader's line limit stops them with a clear message.
+TEST(ScoreCommand, OverlongLinesAreRefusedByTheReader) {
+  mtbench::testing::ScratchDir scratch;
+  const auto big = scratch / "big.txt";
+  std::ofstream(big) << std::string(3 << 20, 'x') << "\n";
+  const ProcessResult r = run_mtbench(big.string() + " -i " + big.string());
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("big.txt:1: line longer than 1048576 bytes"), std::string::npos) << r.err;
+}
+
+}  // namespace

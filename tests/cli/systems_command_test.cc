@@ -48,7 +48,7 @@ TEST(SystemsCommand, OptionsListPresetsKeysValuesAndHelp) {
   EXPECT_TRUE(found) << run.out;
   run = run_mtbench("systems phrase-based --options --preset huge", scratch.path());
   EXPECT_EQ(run.status, 1);
-  EXPECT_THAT(run.err, HasSubstr("unknown preset 'huge' (valid: full, quick)"));
+  EXPECT_THAT(run.err, HasSubstr("unknown phrase-based preset 'huge' (valid: full, quick)"));
   run = run_mtbench("systems no-such-system --options", scratch.path());
   EXPECT_EQ(run.status, 1);
   EXPECT_THAT(run.err, HasSubstr("unknown system 'no-such-system'"));

@@ -107,3 +107,64 @@ TEST(CompareConfig, DefaultHasFourEras) {
 
 }  // namespace
 }  // namespace mtbench::compare
+
+#include "compare/checks.h"
+#include "systems/builtin/builtin.h"
+
+namespace mtbench::compare {
+namespace {
+
+// What the real run rejects after training, `--dry-run` (check_comparison) rejects up front.
+std::string check_error(const std::string& yaml) {
+  register_builtin_translators();
+  try {
+    check_comparison(parse_compare_config(yaml, "cfg.yaml"), TranslatorRegistry::instance());
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(CheckComparison, RejectsEverythingTheRunWouldRejectLater) {
+#ifdef MTBENCH_HAVE_TORCH
+  EXPECT_THAT(check_error("systems: [{system: transformer, options: {dimm: 5}}]\n"),
+              HasSubstr("cfg.yaml (systems[0], 'transformer'): unknown transformer option 'dimm'"));
+  EXPECT_THAT(check_error("preset: ultra\nsystems: [rule-based, rnn-attention]\n"),
+              HasSubstr("unknown rnn-attention preset 'ultra'"));
+#endif
+  EXPECT_THAT(check_error("systems: [{system: phrase-based, preset: huge}]\n"),
+              HasSubstr("unknown phrase-based preset 'huge'"));
+  EXPECT_THAT(check_error("corpus: nope\nsystems: [rule-based]\n"), HasSubstr("unknown dataset 'nope'"));
+  EXPECT_THAT(check_error("pair: de-xx\nsystems: [phrase-based]\n"), HasSubstr("has no language 'xx'"));
+  EXPECT_THAT(check_error("train_split: nope\nsystems: [phrase-based]\n"), HasSubstr("has no split 'nope'"));
+  EXPECT_THAT(check_error("test_sets: [nope]\nsystems: [phrase-based]\n"), HasSubstr("has no split 'nope'"));
+  EXPECT_THAT(check_error("pair: fr-en\nsystems: [rule-based]\n"), HasSubstr("only German source"));
+  EXPECT_THAT(check_error("systems: [rule-based]\nmetrics: []\n"), HasSubstr("'metrics' is empty"));
+  EXPECT_THAT(check_error("systems: [rule-based]\ntest_sets: []\n"), HasSubstr("'test_sets' is empty"));
+  EXPECT_THAT(check_error("systems: [{system: rule-based, label: ''}]\n"), HasSubstr("systems[0].label is empty"));
+  EXPECT_THAT(check_error("systems: [{system: rule-based, label: A/B}, {system: external, label: A_B, "
+                          "options: {command: cat}}]\n"),
+              HasSubstr("'A/B' and 'A_B' would share the output file name 'A_B'"));
+  EXPECT_THAT(check_error("systems: [{system: rule-based, label: x}, {system: rule-based, label: X}]\n"),
+              HasSubstr("would share the output file name"));
+  EXPECT_THAT(check_error("systems: [rule-based]\nsignificance: {bootstrap_samples: 2000000000}\n"),
+              HasSubstr("'significance.bootstrap_samples' must be from 0 to 1000000, got 2000000000"));
+  EXPECT_THAT(check_error("systems: [{system: external, options: {outputs: /no/such/file}}]\n"),
+              HasSubstr("outputs: file not found: /no/such/file"));
+  EXPECT_THAT(check_error("systems: [{system: external}]\n"), HasSubstr("needs a configuration"));
+  EXPECT_THAT(check_error("systems: [{system: rule-based, options: {rules: /no/such.rules}}]\n"),
+              HasSubstr("rules: file not found: /no/such.rules"));
+  // And the default benchmark passes.
+  register_builtin_translators();
+  EXPECT_NO_THROW(check_comparison(default_compare_config(), TranslatorRegistry::instance()));
+}
+
+TEST(CheckComparison, LabelFileNames) {
+  EXPECT_EQ(label_file_name("A/B"), "A_B");
+  EXPECT_EQ(label_file_name("rnn-attention.v2"), "rnn-attention.v2");
+  EXPECT_EQ(label_file_name(".."), "_..");
+  EXPECT_EQ(label_file_name(""), "_");
+}
+
+}  // namespace
+}  // namespace mtbench::compare

@@ -1,6 +1,7 @@
 #include "compare/pipeline.h"
 
 #include <cstdlib>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include "base/error.h"
 #include "base/text_file.h"
 #include "systems/builtin/builtin.h"
+#include "systems/model_dir.h"
 #include "systems/registry.h"
 #include "tests/test_util.h"
 
@@ -168,6 +170,111 @@ train_sizes: [10, 100]
   EXPECT_EQ(models, 3u);
   unsetenv("MTBENCH_DATA_MIRROR");
   unsetenv("MTBENCH_HOME");
+}
+
+}  // namespace
+}  // namespace mtbench::compare
+
+namespace mtbench::compare {
+namespace {
+
+// A comparison of one external system replaying `hyp.txt` (options.outputs: trained, so cached)
+// on Multi30k's val set, with its own MTBENCH_HOME; skipped without the shared mirror.
+class CachePipeline : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (testing::shared_file("corpora/multi30k/val.de.gz").empty()) GTEST_SKIP() << "shared Multi30k mirror not found";
+    register_builtin_translators();
+    setenv("MTBENCH_DATA_MIRROR", (testing::shared_dir() / "corpora").c_str(), 1);
+    setenv("MTBENCH_HOME", (dir_ / "home").c_str(), 1);
+    source_ = read_lines(testing::shared_file("corpora/multi30k/val.de.gz"));
+    reference_ = read_lines(testing::shared_file("corpora/multi30k/val.en.gz"));
+    write_file_atomic(dir_ / "cfg.yaml", R"(
+corpus: multi30k
+pair: de-en
+test_sets: [val]
+systems: [{system: external, label: replay, options: {outputs: hyp.txt}}]
+metrics: [bleu]
+significance: {bootstrap_samples: 0, randomization_trials: 0}
+)");
+  }
+  void TearDown() override {
+    unsetenv("MTBENCH_DATA_MIRROR");
+    unsetenv("MTBENCH_HOME");
+  }
+  RunResults run(const std::string& name) {
+    PipelineOptions options;
+    options.run_dir = dir_ / name;
+    options.quiet = true;
+    return run_comparison(load_compare_config(dir_ / "cfg.yaml"), options);
+  }
+  static double bleu(const RunResults& r) { return r.tests.at(0).scores.at("replay").at(0).score; }
+  std::vector<std::filesystem::path> model_dirs() const {
+    std::vector<std::filesystem::path> dirs;
+    for (const auto& e : std::filesystem::directory_iterator(dir_ / "home" / "models"))
+      if (e.is_directory()) dirs.push_back(e.path());
+    return dirs;
+  }
+
+  testing::ScratchDir dir_;
+  std::vector<std::string> source_, reference_;
+};
+
+// Editing the outputs file changes the model's cache key: the old scores do not come back.
+TEST_F(CachePipeline, ExternalOutputsAreCachedByContentNotPath) {
+  write_lines_atomic(dir_ / "hyp.txt", source_);
+  const auto first = run("run1");
+  EXPECT_LT(bleu(first), 20.0);
+  write_lines_atomic(dir_ / "hyp.txt", reference_);
+  const auto second = run("run2");
+  EXPECT_FALSE(second.systems[0].train_cached);
+  EXPECT_DOUBLE_EQ(bleu(second), 100.0);
+  const auto third = run("run3");  // same content again: reused
+  EXPECT_TRUE(third.systems[0].train_cached);
+}
+
+// A cached model whose files changed after training is trained again, never used.
+TEST_F(CachePipeline, CorruptedCachedModelIsTrainedAgain) {
+  write_lines_atomic(dir_ / "hyp.txt", reference_);
+  run("run1");
+  const auto dirs = model_dirs();
+  ASSERT_EQ(dirs.size(), 1u);
+  write_lines_atomic(dirs[0] / "outputs.txt", std::vector<std::string>(reference_.size(), "s s s s"));
+  const auto second = run("run2");
+  EXPECT_FALSE(second.systems[0].train_cached);
+  EXPECT_DOUBLE_EQ(bleu(second), 100.0);
+  EXPECT_TRUE(is_intact_model(dirs[0]));
+}
+
+// Two runs sharing MTBENCH_HOME and a model: the second waits for the first and reuses its
+// model (it used to delete the manifest the first had just written).
+TEST_F(CachePipeline, ConcurrentRunsShareOneModel) {
+  write_lines_atomic(dir_ / "hyp.txt", reference_);
+  std::vector<double> scores(2, -1);
+  std::vector<std::string> errors(2);
+  std::vector<std::thread> runs;
+  for (int i = 0; i < 2; ++i) {
+    runs.emplace_back([&, i] {
+      try {
+        scores[i] = bleu(run("run" + std::to_string(i)));
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    });
+  }
+  for (auto& t : runs) t.join();
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(errors[1], "");
+  EXPECT_DOUBLE_EQ(scores[0], 100.0);
+  EXPECT_DOUBLE_EQ(scores[1], 100.0);
+  EXPECT_EQ(model_dirs().size(), 1u);
+}
+
+// A training that fails leaves no empty model directory behind.
+TEST_F(CachePipeline, FailedTrainingLeavesNoModelDirectory) {
+  write_file_atomic(dir_ / "hyp.txt", "fine\n\xff\xfe broken UTF-8\n");
+  EXPECT_THROW(run("run1"), DataError);
+  EXPECT_TRUE(model_dirs().empty());
 }
 
 }  // namespace

@@ -99,6 +99,62 @@ TEST(ModelDir, SaveAndLoadRoundTrip) {
   EXPECT_EQ(out[1].text, "Maus");
 }
 
+// A model whose files changed after training is never loaded: the manifest's SHA-256 per file
+// names the culprit (4 KB of random bytes in model.pt used to load and translate "s s s s").
+TEST(ModelDir, ChecksumsCatchCorruptedMissingAndEditedFiles) {
+  testing::ScratchDir scratch;
+  FakeTranslator system;
+  system.train({{"Hund"}, {"dog"}, {}, {}}, {});
+  const auto dir = scratch / "model";
+  const ModelManifest written = save_model(system, ModelManifest{}, dir);
+  ASSERT_EQ(written.file_sha256.size(), 1u);
+  EXPECT_EQ(written.file_sha256.count("table.tsv"), 1u);
+  EXPECT_EQ(read_manifest(dir).file_sha256, written.file_sha256);
+  EXPECT_TRUE(is_intact_model(dir));
+
+  write_file_atomic(dir / "table.tsv", "Hund\tcat\n");  // same size class, other content
+  std::string problem;
+  EXPECT_FALSE(is_intact_model(dir, &problem));
+  EXPECT_THAT(problem, HasSubstr("table.tsv does not match the SHA-256"));
+  try {
+    load_model(dir, fake_registry());
+    ADD_FAILURE() << "a corrupted model loaded";
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("table.tsv"));
+  }
+  // A tool that changes the model on purpose re-records the checksums.
+  refresh_model_checksums(dir);
+  EXPECT_EQ(load_model(dir, fake_registry()).translator->translate({"Hund"}, {})[0].text, "cat");
+
+  std::filesystem::remove(dir / "table.tsv");
+  EXPECT_FALSE(is_intact_model(dir, &problem));
+  EXPECT_THAT(problem, HasSubstr("table.tsv is missing"));
+}
+
+TEST(ModelDir, ChecksumsLeaveOutCheckpointsAndTemporaryFiles) {
+  testing::ScratchDir scratch;
+  const auto dir = scratch / "model";
+  write_file_atomic(dir / "weights.bin", "w");
+  write_file_atomic(dir / "sub" / "vocab.txt", "v");
+  write_file_atomic(dir / "checkpoints" / "step-1.pt", "c");
+  write_file_atomic(dir / ".weights.bin.tmp-1-2-3", "t");
+  write_file_atomic(dir / kModelManifestFile, "{}");
+  const auto hashes = hash_model_files(dir);
+  ASSERT_EQ(hashes.size(), 2u);
+  EXPECT_EQ(hashes.begin()->first, "sub/vocab.txt");
+  EXPECT_EQ(hashes.rbegin()->first, "weights.bin");
+}
+
+TEST(ModelDir, MalformedChecksumEntriesAreRejected) {
+  ModelManifest m;
+  m.system = "x";
+  m.file_sha256["../outside"] = std::string(64, 'a');
+  EXPECT_THROW(manifest_from_json(manifest_to_json(m), "m.json"), DataError);
+  m.file_sha256.clear();
+  m.file_sha256["model.pt"] = "abc";
+  EXPECT_THROW(manifest_from_json(manifest_to_json(m), "m.json"), DataError);
+}
+
 TEST(ModelDir, DirectoryWithoutManifestIsNotAComplete) {
   testing::ScratchDir scratch;
   write_file_atomic(scratch / "table.tsv", "a\tb\n");

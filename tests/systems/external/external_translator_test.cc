@@ -1,6 +1,11 @@
 #include "systems/external/external_translator.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <fstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -129,11 +134,23 @@ TEST(External, OutputsFileModeRoundTripsThroughModelDir) {
   ExternalTranslator loaded;
   loaded.load(scratch / "model");
   EXPECT_THAT(texts(loaded.translate({"x", "y"}, {})), ElementsAre("a dog", "two cats"));
+  // Consecutive calls replay consecutive lines (batches; compare's explained head, then the
+  // rest); a pass that does not add up to the file is an error.
+  EXPECT_THAT(texts(loaded.translate({"x"}, {})), ElementsAre("a dog"));
+  EXPECT_THAT(texts(loaded.translate({"y"}, {})), ElementsAre("two cats"));
+  EXPECT_THAT(texts(loaded.translate({"x", "y"}, {})), ElementsAre("a dog", "two cats"));
   try {
-    loaded.translate({"only one"}, {});
+    loaded.translate({"one", "two", "three"}, {});
     FAIL();
   } catch (const DataError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("has 2 lines but 1 source segments"));
+    EXPECT_THAT(e.what(), HasSubstr("has 2 lines but 3 source segments"));
+  }
+  loaded.translate({"one"}, {});
+  try {
+    loaded.translate({"two", "three"}, {});
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("has 2 lines but 3 source segments were given (1 in earlier calls)"));
   }
 }
 
@@ -151,6 +168,66 @@ TEST(Subprocess, CapturesStderrAndExitStatus) {
   EXPECT_THAT(result.lines, ElementsAre("x", "y"));
   EXPECT_EQ(result.error_output, "oops\n");
   EXPECT_EQ(result.exit_status, 2);
+}
+
+// `command:` as a list runs the program directly: no shell, so nothing is expanded.
+TEST(External, ArgvCommandRunsWithoutAShell) {
+  auto options = parse_external_options("command: [sed, -e, 's/x/$HOME;/']\n", "ext.yaml");
+  ASSERT_EQ(options.command.argv.size(), 3u);
+  EXPECT_TRUE(options.command.shell.empty());
+  EXPECT_EQ(parse_external_options(to_yaml(options), "again").command, options.command);
+  ExternalTranslator system;
+  TrainOptions train;
+  train.config_yaml = to_yaml(options);
+  system.train({}, train);
+  EXPECT_THAT(texts(system.translate({"axb"}, {})), ElementsAre("a$HOME;b"));
+  EXPECT_THROW(parse_external_options("command: []\n", "e.yaml"), ConfigError);
+  EXPECT_THROW(parse_external_options("command: [[a]]\n", "e.yaml"), ConfigError);
+  EXPECT_THROW(run_line_filter(Command{}, {"x"}, 5), Error);
+  Command missing;
+  missing.argv = {"/no/such/program"};
+  EXPECT_THROW(run_line_filter(missing, {"x"}, 5), Error);
+}
+
+// A background child that detaches (setsid) and keeps stdout open used to make mtbench wait
+// for the whole timeout and then blame the command; the output is complete at the exit.
+TEST(Subprocess, DetachedChildHoldingStdoutDoesNotDelayTheResult) {
+  const auto start = std::chrono::steady_clock::now();
+  auto result = run_line_filter("setsid sleep 30 & cat", {"a", "b"}, 20);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_THAT(result.lines, ElementsAre("a", "b"));
+  EXPECT_EQ(result.exit_status, 0);
+  EXPECT_LT(seconds, 5.0);
+}
+
+// Children left in the command's process group are killed when it exits.
+TEST(Subprocess, BackgroundChildrenAreKilledWithTheCommand) {
+  testing::ScratchDir dir;
+  const auto pid_file = dir / "pid";
+  auto result = run_line_filter("sleep 30 & echo $! > '" + pid_file.string() + "'; cat", {"a"}, 20);
+  EXPECT_THAT(result.lines, ElementsAre("a"));
+  std::ifstream in(pid_file);
+  pid_t pid = 0;
+  ASSERT_TRUE(in >> pid);
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {
+    gone = ::kill(pid, 0) != 0 || !std::filesystem::exists("/proc/" + std::to_string(pid) + "/cmdline") ||
+           read_file("/proc/" + std::to_string(pid) + "/cmdline").empty();  // a zombie has no command line
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(gone) << "sleep " << pid << " still runs";
+}
+
+// Memory stays bounded whatever the command writes: stderr keeps a tail, stdout stops at more
+// lines than were sent (600 MB of stderr used to be buffered whole).
+TEST(Subprocess, OutputIsBounded) {
+  auto noisy = run_line_filter("head -c 3000000 /dev/zero | tr '\\0' x >&2; echo END >&2; cat", {"a"}, 30);
+  EXPECT_THAT(noisy.lines, ElementsAre("a"));
+  EXPECT_LE(noisy.error_output.size(), kStderrTailBytes);
+  EXPECT_THAT(noisy.error_output, ::testing::EndsWith("END\n"));
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(run_line_filter("yes", {"a", "b"}, 30), DataError);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10.0);
 }
 
 }  // namespace

@@ -436,5 +436,24 @@ TEST(NgramLmFiles, EstimateWritesArpaThatLoadsBack) {
   EXPECT_THROW(Model::load_arpa(dir / "missing.arpa"), Error);
 }
 
+// NaN and +inf are no log-probabilities: an ARPA file with them is refused (it used to print
+// "Perplexity including OOVs: -nan"); -inf (log10 of 0) stays accepted.
+TEST(ArpaReader, RejectsNaNAndPositiveInfinity) {
+  const std::string head = "\\data\\\nngram 1=3\n\n\\1-grams:\n";
+  const std::string tail = "\n\\end\\\n";
+  const std::string good = head + "-1.0\t<s>\t-0.5\n-0.5\t</s>\n-inf\tHund\n" + tail;
+  EXPECT_NO_THROW(Model::parse_arpa(good, "good.arpa"));
+  for (const std::string bad : {"nan", "-nan", "inf", "NaN"}) {
+    SCOPED_TRACE(bad);
+    const std::string text = head + "-1.0\t<s>\t-0.5\n-0.5\t</s>\n" + bad + "\tHund\n" + tail;
+    try {
+      Model::parse_arpa(text, "bad.arpa");
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("bad.arpa"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mtbench::lm

@@ -4,6 +4,7 @@
 
 #include "base/error.h"
 #include "base/progress.h"
+#include "base/text_file.h"
 #include "corpus/parallel.h"
 #include "eval/bleu.h"
 #include "systems/builtin/builtin.h"
@@ -81,6 +82,27 @@ TEST(PhraseBased, TrainsTranslatesExplainsAndRoundTrips) {
   const auto again = loaded.translate(inputs, {});
   for (std::size_t i = 0; i < inputs.size(); ++i) EXPECT_EQ(again[i].text, out[i].text);
   EXPECT_EQ(loaded.weights(), system.weights());
+
+  // An emptied, cut or damaged weights.txt is an error, not a silent fall-back to defaults.
+  const auto weights = read_lines(dir / "weights.txt");
+  ASSERT_GT(weights.size(), 2u);
+  const std::vector<std::pair<std::vector<std::string>, std::string>> damaged = {
+      {{}, "no weight for feature"},
+      {std::vector<std::string>(weights.begin(), weights.end() - 1), "no weight for feature"},
+      {{weights[0], weights[0]}, "appears twice"},
+      {{weights[0].substr(0, weights[0].find(' ')) + " nan"}, "bad weight 'nan'"},
+      {{weights[0].substr(0, weights[0].find(' ')) + " 0.5x"}, "bad weight '0.5x'"},
+  };
+  for (const auto& [lines, needle] : damaged) {
+    write_lines_atomic(dir / "weights.txt", lines);
+    PhraseBasedTranslator broken;
+    try {
+      broken.load(dir.path());
+      ADD_FAILURE() << "loaded with weights.txt: " << ::testing::PrintToString(lines);
+    } catch (const DataError& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(PhraseBased, OptionErrors) {

@@ -1,0 +1,133 @@
+// `mtbench compare --dry-run`, `--system-output` and interrupting a command system, as a
+// process (the executable built next to the tests).
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "base/text_file.h"
+#include "tests/cli/run_mtbench.h"
+#include "tests/test_util.h"
+
+namespace mtbench {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::run_mtbench;
+namespace fs = std::filesystem;
+
+std::string q(const fs::path& path) {
+  return "'" + path.string() + "'";
+}
+
+// The dry run names every command a config would execute, and fails as the run would.
+TEST(CompareCommand, DryRunShowsCommandsAndFailsLikeTheRun) {
+  testing::ScratchDir s;
+  write_file_atomic(s / "cfg.yaml", R"(
+systems:
+  - rule-based
+  - {system: external, label: shell, options: {command: "tr a-z A-Z | cat"}}
+  - {system: external, label: direct, options: {command: [sed, -e, s/a/b/]}}
+)");
+  auto run = run_mtbench("compare --dry-run --config " + q(s / "cfg.yaml"), s.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("RUNS COMMAND: /bin/sh -c 'tr a-z A-Z | cat'"));
+  EXPECT_THAT(run.out, HasSubstr("RUNS COMMAND: sed -e s/a/b/  (argv, no shell)"));
+  EXPECT_THAT(run.out, HasSubstr("2 system(s) run outside commands"));
+
+  write_file_atomic(s / "bad.yaml", "systems: [{system: phrase-based, options: {stack_sise: 5}}]\n");
+  run = run_mtbench("compare --dry-run --config " + q(s / "bad.yaml"), s.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.err, HasSubstr("unknown phrase-based option 'stack_sise'"));
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+}
+
+// --system-output with a label the config has used to replace that system silently.
+TEST(CompareCommand, SystemOutputMayNotReuseALabel) {
+  testing::ScratchDir s;
+  write_file_atomic(s / "cfg.yaml", "systems: [{system: rule-based, label: RB}]\n");
+  write_file_atomic(s / "out.txt", "x\n");
+  const auto run = run_mtbench(
+      "compare --dry-run --config " + q(s / "cfg.yaml") + " --system-output RB=" + q(s / "out.txt"), s.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.err, HasSubstr("already has a system labelled 'RB'"));
+}
+
+// SIGINT or SIGTERM while an external command runs takes the command's whole process group
+// with it (it used to leave /bin/sh -c CMD and its children running).
+TEST(CompareCommand, InterruptKillsTheExternalCommand) {
+  testing::ScratchDir s;
+  const auto pid_file = s / "child.pid";
+  write_lines_atomic(s / "src.txt", {"ein Hund"});
+  write_file_atomic(s / "ext.yaml", "command: \"sleep 60 & echo $! > " + pid_file.string() + "; wait\"\n");
+  auto run =
+      run_mtbench("-q train external --config " + q(s / "ext.yaml") + " --train-src " + q(s / "src.txt") +
+                      " --train-tgt " + q(s / "src.txt") + " --src-lang de --tgt-lang en --out " + q(s / "model"),
+                  s.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  for (const int signal_number : {SIGINT, SIGTERM}) {
+    SCOPED_TRACE(signal_number);
+    fs::remove(pid_file);
+    const pid_t mtbench = fork();
+    ASSERT_GE(mtbench, 0);
+    if (mtbench == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      dup2(null, 2);
+      execl(MTBENCH_BINARY_DIR "/mtbench", "mtbench", "-q", "translate", "--model", (s / "model").c_str(), "-i",
+            (s / "src.txt").c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    pid_t child = 0;
+    for (int i = 0; i < 200 && child == 0; ++i) {
+      std::ifstream in(pid_file);
+      if (!(in >> child)) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_GT(child, 0) << "the command never started";
+    ::kill(mtbench, signal_number);
+    int status = 0;
+    waitpid(mtbench, &status, 0);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == signal_number) << "status " << status;
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; ++i) {
+      const fs::path cmdline = "/proc/" + std::to_string(child) + "/cmdline";
+      gone = ::kill(child, 0) != 0 || !fs::exists(cmdline) || read_file(cmdline).empty();
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_TRUE(gone) << "the command's child " << child << " outlived mtbench";
+    if (!gone) ::kill(child, SIGKILL);
+  }
+}
+
+// A model changed after training is refused with the file named.
+TEST(CompareCommand, TranslateRefusesAModelWithAChangedFile) {
+  testing::ScratchDir s;
+  write_lines_atomic(s / "src.txt", {"ein Hund"});
+  write_lines_atomic(s / "hyp.txt", {"a dog"});
+  write_file_atomic(s / "ext.yaml", "outputs: " + (s / "hyp.txt").string() + "\n");
+  auto run =
+      run_mtbench("-q train external --config " + q(s / "ext.yaml") + " --train-src " + q(s / "src.txt") +
+                      " --train-tgt " + q(s / "src.txt") + " --src-lang de --tgt-lang en --out " + q(s / "model"),
+                  s.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  run = run_mtbench("-q translate --model " + q(s / "model") + " -i " + q(s / "src.txt"), s.path());
+  EXPECT_EQ(run.out, "a dog\n");
+  write_lines_atomic(s / "model" / "outputs.txt", {"s s s s"});
+  run = run_mtbench("-q translate --model " + q(s / "model") + " -i " + q(s / "src.txt"), s.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_EQ(run.out, "");
+  EXPECT_THAT(run.err, HasSubstr("outputs.txt does not match the SHA-256"));
+}
+
+}  // namespace
+}  // namespace mtbench
