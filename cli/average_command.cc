@@ -17,8 +17,8 @@
 #include "cli/validators.h"
 #ifdef MTBENCH_HAVE_TORCH
 #include "systems/model_dir.h"
-#include "systems/neural/checkpoint.h"
-#include "systems/transformer/transformer_translator.h"
+#include "systems/neural/checkpoint_files.h"
+#include "systems/neural/neural_module.h"
 #endif
 
 namespace mtbench::cli {
@@ -50,7 +50,7 @@ void run_average(const AverageOptions& o, const GlobalOptions& global) {
 #ifdef MTBENCH_HAVE_TORCH
   Progress& progress = Progress::global();
   progress.begin("average");
-  const auto n = transformer::average_transformer_checkpoints(dir, files);
+  const auto n = neural::average_transformer_checkpoints(dir, files);
   if (std::filesystem::exists(dir / kModelManifestFile)) refresh_model_checksums(dir);  // the model changed on purpose
   progress.end(
       fmt::format("{} checkpoints -> {} (previous model kept as model.pt.bak)", n, (dir / "model.pt").string()));

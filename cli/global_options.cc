@@ -4,7 +4,7 @@
 #include <omp.h>
 #endif
 #ifdef MTBENCH_HAVE_TORCH
-#include "systems/neural/threads.h"
+#include "systems/neural/neural_module.h"
 #endif
 
 #include "base/progress.h"
@@ -27,7 +27,7 @@ void apply_global_options(const GlobalOptions& options) {
 #endif
 #ifdef MTBENCH_HAVE_TORCH
   // Debian's LibTorch starts with one intra-op thread; use what the user asked for.
-  neural::set_torch_threads(threads);
+  neural::set_neural_threads(threads);  // applied when the neural module loads
 #endif
   Progress::set_global_mode(options.quiet ? ProgressMode::kQuiet : ProgressMode::kAuto);
   // Systems: the built-ins, then plugins from every --plugin-dir and MTBENCH_PLUGIN_PATH

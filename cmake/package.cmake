@@ -44,6 +44,10 @@ install(FILES systems/plugin_api.h systems/translator.h systems/explanation.h
 install(TARGETS mtbench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # The SentencePiece module (corpus/spm_api.h) is looked up in <prefix>/lib/mtbench.
 install(TARGETS mtbench_spm LIBRARY DESTINATION lib/mtbench)
+# So is the neural module with LibTorch (systems/neural/neural_module_api.h).
+if(TARGET mtbench_neural_module)
+  install(TARGETS mtbench_neural_module LIBRARY DESTINATION lib/mtbench)
+endif()
 install(EXPORT mtbenchTargets NAMESPACE mtbench:: DESTINATION ${mtbench_config_dir})
 install(FILES ${PROJECT_BINARY_DIR}/mtbenchConfig.cmake ${PROJECT_BINARY_DIR}/mtbenchConfigVersion.cmake
   DESTINATION ${mtbench_config_dir})

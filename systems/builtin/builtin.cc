@@ -7,8 +7,9 @@
 #include "systems/registry.h"
 #include "systems/rule_based/rule_based_translator.h"
 #ifdef MTBENCH_HAVE_TORCH
-#include "systems/rnn_attention/rnn_translator.h"
-#include "systems/transformer/transformer_translator.h"
+// Entries only: the systems themselves live in the neural module, loaded on first use.
+#include "systems/rnn_attention/rnn_entry.h"
+#include "systems/transformer/transformer_entry.h"
 #endif
 
 namespace mtbench {

@@ -10,6 +10,8 @@
 
 #include <torch/torch.h>
 
+#include "systems/neural/batching_options.h"
+
 #include "systems/neural/vocabulary.h"
 
 namespace mtbench::neural {
@@ -18,14 +20,6 @@ namespace mtbench::neural {
 struct Example {
   std::vector<std::int64_t> source;  // source ids
   std::vector<std::int64_t> target;  // target ids
-};
-
-// How batches are formed.
-struct BatchingOptions {
-  int max_tokens = 4000;    // budget: sentences * max(padded source, padded target + 1) per batch
-  int max_sentences = 512;  // cap on sentences per batch
-  int pool_batches = 100;   // length sorting happens inside pools of this many batches
-  bool shuffle = true;      // shuffle pools and batch order (false: input order, for evaluation)
 };
 
 // Indices of `examples` per batch for one epoch.

@@ -9,6 +9,8 @@
 
 #include <torch/torch.h>
 
+#include "systems/neural/checkpoint_files.h"
+
 namespace mtbench::neural {
 
 // Writes `module` (and `optimizer` when not null), the RNG state and `meta_json` to `path`.
@@ -25,9 +27,6 @@ std::string load_checkpoint(const std::filesystem::path& path, torch::nn::Module
 void save_module(const std::filesystem::path& path, const torch::nn::Module& module);
 // Reads a file written by save_module (or the model part of a checkpoint) into `module`.
 void load_module(const std::filesystem::path& path, torch::nn::Module& module, const torch::Device& device);
-
-// The per-validation model files checkpoints/step-N.pt of a model directory, oldest first.
-std::vector<std::filesystem::path> step_checkpoints(const std::filesystem::path& model_dir);
 
 // Checkpoint averaging (Vaswani et al. 2017, sec. 6.1; Junczys-Dowmunt et al. 2016): loads every
 // file of `paths` (model files or checkpoints of the same architecture) and leaves `module`

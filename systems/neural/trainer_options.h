@@ -7,8 +7,8 @@
 #include <string>
 
 #include "base/option_table.h"
-#include "systems/neural/batching.h"
-#include "systems/neural/decoding.h"
+#include "systems/neural/batching_options.h"
+#include "systems/neural/decode_options.h"
 #include "systems/neural/vocabulary.h"
 
 namespace mtbench::neural {

@@ -11,7 +11,7 @@
 #include "base/option_table.h"
 
 #include "systems/neural/trainer_options.h"
-#include "systems/rnn_attention/rnn_model.h"
+#include "systems/rnn_attention/rnn_model_options.h"
 
 namespace mtbench::rnn_attention {
 

@@ -9,6 +9,7 @@
 #include "systems/neural/neural_system.h"
 #include "systems/neural/threads.h"
 #include "systems/registry.h"
+#include "systems/rnn_attention/rnn_entry.h"
 #include "systems/rnn_attention/rnn_model.h"
 #include "systems/rnn_attention/rnn_options.h"
 
@@ -17,7 +18,7 @@ namespace mtbench::rnn_attention {
 class RnnAttentionTranslator : public neural::NeuralSystem<RnnOptions, RnnModel, parse_rnn_options, rnn_options_yaml> {
  public:
   RnnAttentionTranslator() : NeuralSystem("rnn.yaml") {}
-  static SystemInfo static_info();
+  static SystemInfo static_info() { return rnn_attention_info(); }
   SystemInfo info() const override { return static_info(); }
 
  protected:
@@ -25,9 +26,6 @@ class RnnAttentionTranslator : public neural::NeuralSystem<RnnOptions, RnnModel,
   // Section 3.1's alignment model weights, per subword and summed to words.
   Explanation explain(std::size_t index, const std::string& source, const neural::Hypothesis& best) override;
 };
-
-// Registry entry of "rnn-attention".
-TranslatorEntry rnn_attention_translator_entry();
 
 using neural::resolve_device;
 

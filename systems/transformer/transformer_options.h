@@ -14,7 +14,7 @@
 #include "base/option_table.h"
 
 #include "systems/neural/trainer_options.h"
-#include "systems/transformer/transformer_model.h"
+#include "systems/transformer/transformer_model_options.h"
 
 namespace mtbench::transformer {
 

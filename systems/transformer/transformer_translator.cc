@@ -9,35 +9,6 @@
 
 namespace mtbench::transformer {
 
-SystemInfo TransformerTranslator::static_info() {
-  SystemInfo info;
-  info.name = "transformer";
-  info.title = "Transformer";
-  info.era = "2017";
-  info.year = 2017;
-  info.paradigm = "neural";
-  info.citation =
-      "Vaswani, Shazeer, Parmar, Uszkoreit, Jones, Gomez, Kaiser & Polosukhin (2017), Attention Is All "
-      "You Need, NeurIPS 2017";
-  info.description =
-      "Encoder-decoder built from multi-head self- and cross-attention with sinusoidal positional encodings, over a "
-      "joint BPE vocabulary with shared embeddings; noam schedule, label smoothing, checkpoint averaging, beam search "
-      "with cached incremental decoding.";
-  return info;
-}
-
-TranslatorEntry transformer_translator_entry() {
-  TranslatorEntry entry = builtin_entry<TransformerTranslator>();
-  add_option_listing<TransformerOptions>(
-      entry, transformer_option_table(), transformer_presets(),
-      [](const std::string& preset) { return parse_transformer_options("", preset, "transformer options"); });
-  entry.check_config = [](const TrainOptions& o) {
-    parse_transformer_options(o.config_yaml, o.preset,
-                              o.config_origin.empty() ? "transformer options" : o.config_origin);
-  };
-  return entry;
-}
-
 std::string TransformerTranslator::describe_network() const {
   const auto& m = options_.model;
   return fmt::format("d={} h={} ff={} layers {}+{}, {}-norm", m.dim, m.heads, m.ffn_dim, m.encoder_layers,

@@ -11,6 +11,7 @@
 
 #include "systems/neural/neural_system.h"
 #include "systems/registry.h"
+#include "systems/transformer/transformer_entry.h"
 #include "systems/transformer/transformer_explanation.h"
 #include "systems/transformer/transformer_model.h"
 #include "systems/transformer/transformer_options.h"
@@ -21,7 +22,7 @@ class TransformerTranslator : public neural::NeuralSystem<TransformerOptions, Tr
                                                           parse_transformer_options, transformer_options_yaml> {
  public:
   TransformerTranslator() : NeuralSystem("transformer.yaml") {}
-  static SystemInfo static_info();
+  static SystemInfo static_info() { return transformer_info(); }
   SystemInfo info() const override { return static_info(); }
 
  protected:
@@ -36,9 +37,6 @@ class TransformerTranslator : public neural::NeuralSystem<TransformerOptions, Tr
  private:
   std::vector<RecordedAttention> recorded_;  // per sentence of the call being explained
 };
-
-// Registry entry of "transformer".
-TranslatorEntry transformer_translator_entry();
 
 // Replaces dir/model.pt with the element-wise mean of `checkpoints` (model files or training
 // checkpoints of the model in `dir`); the previous model.pt is kept as model.pt.bak. Returns

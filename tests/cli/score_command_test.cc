@@ -247,3 +247,28 @@ TEST(ScoreCommand, OverlongLinesAreRefusedByTheReader) {
 }
 
 }  // namespace
+
+namespace {
+
+// `score` never loads LibTorch (it used to: 0.6-1.0 s of start-up for a one-line file); the
+// neural systems come from their module only when a command uses one.
+TEST(ScoreCommand, StartsWithoutLibTorch) {
+  mtbench::testing::ScratchDir scratch;
+  const auto text = scratch / "a.txt";
+  std::ofstream(text) << "a b c d\n";
+  const std::string debug = (scratch / "ld.txt").string();
+  const std::string cmd = "LD_DEBUG=files LD_DEBUG_OUTPUT=" + debug + " " + std::string(MTBENCH_BINARY_DIR) +
+                          "/mtbench score " + text.string() + " -i " + text.string() + " -b > /dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::string loaded;
+  for (const auto& entry : std::filesystem::directory_iterator(scratch.path())) {
+    if (entry.path().filename().string().rfind("ld.txt", 0) != 0) continue;
+    std::ifstream in(entry.path());
+    loaded.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_NE(loaded.find("libc.so"), std::string::npos) << "LD_DEBUG produced nothing";
+  EXPECT_EQ(loaded.find("libtorch"), std::string::npos);
+  EXPECT_EQ(loaded.find("libmtbench_neural"), std::string::npos);
+}
+
+}  // namespace

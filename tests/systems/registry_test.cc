@@ -100,3 +100,34 @@ TEST(Registry, BuiltinsIncludeExternalAndRegisterOnce) {
 
 }  // namespace
 }  // namespace mtbench
+
+#ifdef MTBENCH_HAVE_TORCH
+#include "systems/builtin/builtin.h"
+#include "systems/neural/neural_module.h"
+
+namespace mtbench {
+namespace {
+
+// Listing and checking the neural systems needs no LibTorch; creating one loads the module.
+TEST(Registry, NeuralSystemsLoadTheirModuleOnlyWhenCreated) {
+  register_builtin_translators();
+  const bool loaded_before = neural::neural_module_loaded();  // another test of this process may have
+  auto& registry = TranslatorRegistry::instance();
+  const auto& entry = registry.entry("transformer");
+  EXPECT_EQ(entry.info.year, 2017);
+  EXPECT_FALSE(entry.options("quick").empty());
+  TrainOptions check;
+  check.preset = "quick";
+  check.config_yaml = "dim: 64\n";
+  EXPECT_NO_THROW(entry.check_config(check));
+  if (!loaded_before) {
+    EXPECT_FALSE(neural::neural_module_loaded());
+  }
+  const auto translator = registry.create("rnn-attention");
+  EXPECT_TRUE(neural::neural_module_loaded());
+  EXPECT_EQ(translator->info().name, "rnn-attention");
+}
+
+}  // namespace
+}  // namespace mtbench
+#endif

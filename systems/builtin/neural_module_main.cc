@@ -1,0 +1,33 @@
+// The entry point of the neural module (systems/neural/neural_module_api.h): the rnn-attention
+// and Transformer systems with LibTorch, loaded by mtbench on first use.
+
+#include "systems/neural/neural_module_api.h"
+#include "systems/neural/threads.h"
+#include "systems/rnn_attention/rnn_translator.h"
+#include "systems/transformer/transformer_translator.h"
+
+namespace {
+
+mtbench::Translator* create(const char* name) {
+  const std::string system = name;
+  if (system == mtbench::rnn_attention::rnn_attention_info().name)
+    return new mtbench::rnn_attention::RnnAttentionTranslator();
+  if (system == mtbench::transformer::transformer_info().name) return new mtbench::transformer::TransformerTranslator();
+  return nullptr;
+}
+
+std::size_t average(const std::filesystem::path& dir, const std::vector<std::filesystem::path>& checkpoints) {
+  return mtbench::transformer::average_transformer_checkpoints(dir, checkpoints);
+}
+
+void set_threads(int threads) {
+  mtbench::neural::set_torch_threads(threads);
+}
+
+const mtbench::neural::NeuralModuleApi kApi = {mtbench::neural::kNeuralModuleVersion, create, average, set_threads};
+
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) const mtbench::neural::NeuralModuleApi* mtbench_neural_module() {
+  return &kApi;
+}

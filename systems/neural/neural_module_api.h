@@ -1,0 +1,31 @@
+#pragma once
+// The interface between mtbench and its neural module (libmtbench_neural.so), which holds the
+// rnn-attention and Transformer systems and LibTorch. Loading LibTorch costs most of a
+// second and ~280 shared libraries, so only commands that use a neural system pay for it:
+// `score`, `lm`, `align`, `corpus` and `report` start without it. Built from the same
+// sources as mtbench; the version guards against a stale module from another build.
+
+#include <cstddef>
+#include <filesystem>
+#include <vector>
+
+namespace mtbench {
+class Translator;
+}
+
+namespace mtbench::neural {
+
+inline constexpr int kNeuralModuleVersion = 1;
+inline constexpr const char* kNeuralModuleEntryPoint = "mtbench_neural_module";
+
+// What the module exports through its entry point.
+struct NeuralModuleApi {
+  int version;                                     // kNeuralModuleVersion of the module's build
+  Translator* (*create)(const char* system_name);  // a new neural system (nullptr for other names)
+  // Averages checkpoint files into DIR/model.pt of a transformer model; returns how many.
+  std::size_t (*average_transformer)(const std::filesystem::path& dir,
+                                     const std::vector<std::filesystem::path>& checkpoints);
+  void (*set_threads)(int threads);  // LibTorch's intra-op thread count
+};
+
+}  // namespace mtbench::neural
