@@ -144,6 +144,7 @@ class OptionTable {
     if (root.IsNull()) return;
     if (!root.IsMap()) fail<ConfigError>("{}: {} options must be a mapping", origin, what_);
     for (const auto& item : root) {
+      if (!item.first.IsScalar()) fail<ConfigError>("{}: {} option names must be plain words", origin, what_);
       const auto key = item.first.as<std::string>();
       const Entry* entry = find(key);
       if (!entry) fail<ConfigError>("{}: unknown {} option '{}' (known: {})", origin, what_, key, keys());

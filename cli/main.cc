@@ -17,6 +17,12 @@
 
 namespace {
 
+// Error messages start on a line of their own: a progress bar may be drawn on the terminal
+// without its newline (the last line of `corpus get` used to run into it).
+void begin_error_line() {
+  if (isatty(fileno(stderr))) std::fputs("\r\033[K", stderr);
+}
+
 // The first line of a message: LibTorch's errors append a C++ stack trace of 15-20 lines.
 std::string first_line(const std::string& message) {
   const auto newline = message.find('\n');
@@ -84,14 +90,17 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // One line and the usage exit status, as for every other error (CLI11 would print two
     // lines and exit with its internal code, 104-112).
+    begin_error_line();
     std::fprintf(stderr, "mtbench: error: %s (see mtbench --help)\n", e.what());
     return 2;
   } catch (const std::bad_alloc&) {
+    begin_error_line();
     const std::string stage = mtbench::Progress::latest_stage();
     std::fprintf(stderr, "mtbench: error: out of memory%s\n",
                  stage.empty() ? "" : (" during stage '" + stage + "'").c_str());
     return 1;
   } catch (const std::exception& e) {
+    begin_error_line();
     std::fprintf(stderr, "mtbench: error: %s\n", first_line(e.what()).c_str());
     return 1;
   }

@@ -127,7 +127,22 @@ SystemConfig parse_system(const Reader& r, const YAML::Node& node, const std::st
 
 }  // namespace
 
+namespace {
+CompareConfig parse_compare_config_yaml(const std::string& yaml_text, const std::filesystem::path& origin);
+}  // namespace
+
 CompareConfig parse_compare_config(const std::string& yaml_text, const std::filesystem::path& origin) {
+  try {
+    return parse_compare_config_yaml(yaml_text, origin);
+  } catch (const YAML::Exception& e) {
+    // A conversion the reader did not foresee (a mapping used as a key, ...): still one
+    // message naming the file and the line (found by tests/fuzz/compare_config_fuzz.cc).
+    fail<ConfigError>("{}:{}: {}", origin.string(), e.mark.line + 1, e.msg);
+  }
+}
+
+namespace {
+CompareConfig parse_compare_config_yaml(const std::string& yaml_text, const std::filesystem::path& origin) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -198,6 +213,7 @@ CompareConfig parse_compare_config(const std::string& yaml_text, const std::file
   }
   return c;
 }
+}  // namespace
 
 CompareConfig load_compare_config(const std::filesystem::path& path) {
   return parse_compare_config(read_file(path), path);

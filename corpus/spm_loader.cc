@@ -11,6 +11,20 @@
 namespace mtbench::spm {
 namespace {
 
+// RTLD_DEEPBIND keeps libsentencepiece's embedded protobuf away from LibTorch's. The
+// sanitizers' runtime cannot work with it; their builds (scripts/sanitize.sh) have no LibTorch.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kDeepBind = 0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr int kDeepBind = 0;
+#else
+constexpr int kDeepBind = RTLD_DEEPBIND;
+#endif
+#else
+constexpr int kDeepBind = RTLD_DEEPBIND;
+#endif
+
 std::vector<std::filesystem::path> candidates() {
   std::vector<std::filesystem::path> out;
   if (const char* env = std::getenv("MTBENCH_SPM_MODULE"); env && *env) out.emplace_back(env);
@@ -32,8 +46,7 @@ const Api* load_module(std::string* errors) {
       *errors += "\n  " + path.string() + ": not found";
       continue;
     }
-    // RTLD_DEEPBIND keeps libsentencepiece's embedded protobuf away from LibTorch's.
-    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | kDeepBind);
     if (!handle) {
       *errors += "\n  " + path.string() + ": " + dlerror();
       continue;

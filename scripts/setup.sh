@@ -13,6 +13,8 @@ packages=(
   # LibTorch (CPU) for the neural systems; OpenBLAS makes its matrix products ~15x faster
   # than the reference BLAS that Debian's LibTorch otherwise uses.
   libtorch-dev libopenblas0-openmp
+  # scripts/sanitize.sh: clang with libFuzzer and its sanitizers, OpenMP for clang.
+  clang libclang-rt-14-dev libomp-14-dev
 )
 if [[ "${MTBENCH_WITH_BROWSER:-1}" == "1" ]]; then
   packages+=(chromium)

@@ -127,6 +127,11 @@ ArpaModel::ArpaModel(std::string_view text, const std::string& name) {
       bad("expected \"ngram N=COUNT\"");
     if (k != static_cast<int>(counts_.size()) + 1)
       bad(fmt::format("expected the count of order {}", counts_.size() + 1));
+    // Every n-gram line takes at least 4 bytes ("0\ta\n"): a larger count is a corrupt header,
+    // which must not size the tables (found by tests/fuzz/arpa_fuzz.cc: length_error).
+    if (count > text.size() / 4)
+      bad(fmt::format("the header announces {} {}-grams, more than a file of {} bytes can hold", count, k,
+                      text.size()));
     counts_.push_back(count);
   }
   order_ = static_cast<int>(counts_.size());

@@ -145,5 +145,16 @@ TEST(OptionTable, NonFiniteNumbersAreRejectedEvenWithoutAValidator) {
   EXPECT_THROW(table().parse("rate: .nan\n", kPresets, "", "", "my.yaml"), ConfigError);
 }
 
+// A mapping used as an option name is a ConfigError naming the origin, not yaml-cpp's bare
+// "bad conversion".
+TEST(OptionTable, ComplexKeysAreConfigErrors) {
+  try {
+    table().parse("? [dim]\n: 3\n", kPresets, "", "", "k.yaml");
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("k.yaml: toy option names must be plain words"));
+  }
+}
+
 }  // namespace
 }  // namespace mtbench

@@ -154,9 +154,11 @@ TEST(CheckComparison, RejectsEverythingTheRunWouldRejectLater) {
   EXPECT_THAT(check_error("systems: [{system: external}]\n"), HasSubstr("needs a configuration"));
   EXPECT_THAT(check_error("systems: [{system: rule-based, options: {rules: /no/such.rules}}]\n"),
               HasSubstr("rules: file not found: /no/such.rules"));
-  // And the default benchmark passes.
+#ifdef MTBENCH_HAVE_TORCH
+  // And the default benchmark passes (it names the neural systems).
   register_builtin_translators();
   EXPECT_NO_THROW(check_comparison(default_compare_config(), TranslatorRegistry::instance()));
+#endif
 }
 
 TEST(CheckComparison, LabelFileNames) {
@@ -164,6 +166,19 @@ TEST(CheckComparison, LabelFileNames) {
   EXPECT_EQ(label_file_name("rnn-attention.v2"), "rnn-attention.v2");
   EXPECT_EQ(label_file_name(".."), "_..");
   EXPECT_EQ(label_file_name(""), "_");
+}
+
+}  // namespace
+}  // namespace mtbench::compare
+
+namespace mtbench::compare {
+namespace {
+
+// Found by tests/fuzz/compare_config_fuzz.cc: a mapping used as a key escaped as yaml-cpp's
+// "bad conversion" without the file's name.
+TEST(CompareConfig, ComplexKeyIsAConfigErrorNamingTheFile) {
+  EXPECT_THAT(error_of("systems: [rule-based]\n? [a, b]\n: c\n"), HasSubstr("cfg.yaml"));
+  EXPECT_THAT(error_of("systems:\n  - {system: rule-based, ? {x: 1} : 2}\n"), HasSubstr("cfg.yaml"));
 }
 
 }  // namespace

@@ -436,6 +436,18 @@ TEST(NgramLmFiles, EstimateWritesArpaThatLoadsBack) {
   EXPECT_THROW(Model::load_arpa(dir / "missing.arpa"), Error);
 }
 
+// Found by tests/fuzz/arpa_fuzz.cc: a header announcing 3e18 unigrams sized the tables
+// (std::length_error, or bad_alloc) before anything was read.
+TEST(ArpaReader, ImpossibleCountsInTheHeaderAreRejected) {
+  const std::string text = "\\data\\\nngram 1=3333333333333333334\n\n\\1-grams:\n-1.0\t<s>\n\n\\end\\\n";
+  try {
+    Model::parse_arpa(text, "huge.arpa");
+    ADD_FAILURE() << "accepted";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("more than a file of"), std::string::npos) << e.what();
+  }
+}
+
 // NaN and +inf are no log-probabilities: an ARPA file with them is refused (it used to print
 // "Perplexity including OOVs: -nan"); -inf (log10 of 0) stays accepted.
 TEST(ArpaReader, RejectsNaNAndPositiveInfinity) {

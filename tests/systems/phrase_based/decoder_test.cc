@@ -38,11 +38,10 @@ class BigramLm : public lm::Model {
     auto it = bigrams_.find({words_[in.words[0]], words_[word]});
     return it == bigrams_.end() ? -2.0f : it->second;
   }
-  // Introspection (declared without `override` so the fake compiles against every revision
-  // of the Model interface).
-  std::size_t vocab_size() const { return words_.size(); }
-  const std::string& word(lm::WordIndex index) const { return words_[index]; }
-  std::uint64_t ngram_count(int order) const { return order == 1 ? words_.size() : bigrams_.size(); }
+  // Introspection.
+  std::size_t vocab_size() const override { return words_.size(); }
+  const std::string& word(lm::WordIndex index) const override { return words_[index]; }
+  std::uint64_t ngram_count(int order) const override { return order == 1 ? words_.size() : bigrams_.size(); }
   float sentence_log10(const std::vector<std::string>& words) const {
     lm::State s = begin_sentence_state(), next;
     float total = 0;
