@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "base/option_table.h"
+#include "systems/registry.h"
 #include "systems/translator.h"
 
 namespace mtbench::neural {
@@ -25,5 +27,24 @@ void set_neural_threads(int threads);
 
 // True once the module (and so LibTorch) is loaded in this process.
 bool neural_module_loaded();
+
+// The registry entry of a built-in neural system: metadata, option listing and the
+// pre-training check come from the executable; the system itself from the module. `parse` is
+// the system's parser (yaml, preset, origin), `what` names its options in messages.
+template <typename Options>
+TranslatorEntry neural_entry(SystemInfo info, const OptionTable<Options>& table, std::vector<Preset> presets,
+                             Options (*parse)(const std::string&, const std::string&, const std::string&),
+                             std::string what) {
+  TranslatorEntry entry;
+  entry.info = std::move(info);
+  entry.origin = "built-in";
+  entry.create = [name = entry.info.name] { return create_neural_translator(name); };
+  add_option_listing<Options>(entry, table, std::move(presets),
+                              [parse, what](const std::string& preset) { return parse("", preset, what); });
+  entry.check_config = [parse, what](const TrainOptions& o) {
+    parse(o.config_yaml, o.preset, o.config_origin.empty() ? what : o.config_origin);
+  };
+  return entry;
+}
 
 }  // namespace mtbench::neural

@@ -21,17 +21,8 @@ SystemInfo rnn_attention_info() {
 }
 
 TranslatorEntry rnn_attention_translator_entry() {
-  TranslatorEntry entry;
-  entry.info = rnn_attention_info();
-  entry.origin = "built-in";
-  entry.create = [] { return neural::create_neural_translator(rnn_attention_info().name); };
-  add_option_listing<RnnOptions>(entry, rnn_option_table(), rnn_presets(), [](const std::string& preset) {
-    return parse_rnn_options("", preset, "rnn-attention options");
-  });
-  entry.check_config = [](const TrainOptions& o) {
-    parse_rnn_options(o.config_yaml, o.preset, o.config_origin.empty() ? "rnn-attention options" : o.config_origin);
-  };
-  return entry;
+  return neural::neural_entry(rnn_attention_info(), rnn_option_table(), rnn_presets(), parse_rnn_options,
+                              "rnn-attention options");
 }
 
 }  // namespace mtbench::rnn_attention

@@ -23,18 +23,8 @@ SystemInfo transformer_info() {
 }
 
 TranslatorEntry transformer_translator_entry() {
-  TranslatorEntry entry;
-  entry.info = transformer_info();
-  entry.origin = "built-in";
-  entry.create = [] { return neural::create_neural_translator(transformer_info().name); };
-  add_option_listing<TransformerOptions>(
-      entry, transformer_option_table(), transformer_presets(),
-      [](const std::string& preset) { return parse_transformer_options("", preset, "transformer options"); });
-  entry.check_config = [](const TrainOptions& o) {
-    parse_transformer_options(o.config_yaml, o.preset,
-                              o.config_origin.empty() ? "transformer options" : o.config_origin);
-  };
-  return entry;
+  return neural::neural_entry(transformer_info(), transformer_option_table(), transformer_presets(),
+                              parse_transformer_options, "transformer options");
 }
 
 }  // namespace mtbench::transformer
