@@ -1,6 +1,8 @@
 #include "systems/model_dir.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -26,6 +28,16 @@ std::string utc_now_iso8601() {
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buffer;
+}
+
+// A count in the manifest: a non-negative integer, else a DataError naming the key (a float
+// like 4e35 converted to size_t is undefined behaviour; found by tests/fuzz/model_manifest_fuzz.cc).
+std::size_t count_at(const json& j, const char* key, const std::string& origin) {
+  if (!j.contains(key)) return 0;
+  const json& v = j.at(key);
+  if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
+    fail<DataError>("{}: \"{}\" must be a non-negative integer, got {}", origin, key, v.dump());
+  return v.get<std::size_t>();
 }
 
 }  // namespace
@@ -73,19 +85,21 @@ ModelManifest manifest_from_json(const std::string& text, const std::string& ori
     m.system = j.at("system").get<std::string>();
     m.system_origin = j.value("system_origin", "");
     m.mtbench_version = j.value("mtbench_version", "");
-    m.plugin_api_version = j.value("plugin_api_version", 0);
+    m.plugin_api_version = static_cast<int>(std::min<std::size_t>(count_at(j, "plugin_api_version", origin), 1 << 20));
     m.source_lang = j.value("source_lang", "");
     m.target_lang = j.value("target_lang", "");
     m.preset = j.value("preset", "");
     m.config_yaml = j.value("config_yaml", "");
     m.created = j.value("created", "");
-    m.train_segments = j.value("train_segments", std::size_t{0});
-    m.dev_segments = j.value("dev_segments", std::size_t{0});
+    m.train_segments = count_at(j, "train_segments", origin);
+    m.dev_segments = count_at(j, "dev_segments", origin);
     for (const auto& f : j.value("training_files", json::array())) {
       m.training_files.push_back(
-          {f.value("role", ""), f.value("path", ""), f.value("sha256", ""), f.value("segments", std::size_t{0})});
+          {f.value("role", ""), f.value("path", ""), f.value("sha256", ""), count_at(f, "segments", origin)});
     }
     m.training_seconds = j.value("training_seconds", 0.0);
+    if (!std::isfinite(m.training_seconds) || m.training_seconds < 0)
+      fail<DataError>("{}: \"training_seconds\" must be a non-negative number", origin);
     const json files = j.value("files", json::object());
     if (!files.is_object()) fail<DataError>("{}: \"files\" must map file names to SHA-256 digests", origin);
     for (const auto& [file, hash] : files.items()) {

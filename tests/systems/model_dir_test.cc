@@ -145,6 +145,18 @@ TEST(ModelDir, ChecksumsLeaveOutCheckpointsAndTemporaryFiles) {
   EXPECT_EQ(hashes.rbegin()->first, "weights.bin");
 }
 
+// Found by tests/fuzz/model_manifest_fuzz.cc: a count written as a huge float was converted to
+// size_t (undefined behaviour) instead of being refused.
+TEST(ModelDir, CountsMustBeNonNegativeIntegers) {
+  const std::string head = R"({"format": "mtbench-model", "system": "x", )";
+  for (const std::string bad : {R"("train_segments": 4.4e35})", R"("dev_segments": -3})", R"("train_segments": "7"})",
+                                R"("training_files": [{"segments": 1e300}]})", R"("plugin_api_version": 2.5})"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_THROW(manifest_from_json(head + bad, "m.json"), DataError);
+  }
+  EXPECT_EQ(manifest_from_json(head + R"("train_segments": 12})", "m.json").train_segments, 12u);
+}
+
 TEST(ModelDir, MalformedChecksumEntriesAreRejected) {
   ModelManifest m;
   m.system = "x";
