@@ -53,7 +53,7 @@ bool is_valid(std::string_view text, std::size_t* error_offset) {
   return true;
 }
 
-char32_t next(std::string_view text, std::size_t& pos) {
+char32_t next_multibyte(std::string_view text, std::size_t& pos) {
   char32_t cp;
   const int len = decode_at(text, pos, cp);
   if (len == 0) {

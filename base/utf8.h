@@ -13,8 +13,19 @@ namespace mtbench::utf8 {
 // On failure `*error_offset` (if given) receives the byte offset of the first bad sequence.
 bool is_valid(std::string_view text, std::size_t* error_offset = nullptr);
 
+// next() for a lead byte >= 0x80.
+char32_t next_multibyte(std::string_view text, std::size_t& pos);
+
 // Decodes one code point starting at `pos` (which is advanced). Invalid bytes decode as U+FFFD.
-char32_t next(std::string_view text, std::size_t& pos);
+// Inline ASCII path: the metrics decode every character of every segment.
+inline char32_t next(std::string_view text, std::size_t& pos) {
+  const auto c = static_cast<unsigned char>(text[pos]);
+  if (c < 0x80) {
+    ++pos;
+    return c;
+  }
+  return next_multibyte(text, pos);
+}
 
 // Appends the UTF-8 encoding of `cp` to `out`.
 void append(std::string& out, char32_t cp);

@@ -19,8 +19,12 @@
 
 namespace mtbench::eval {
 
-// Python's str.isspace() for one code point.
-bool is_python_space(char32_t cp);
+// Python's str.isspace() for one code point. Inline: the scorers call it per character.
+inline bool is_python_space(char32_t c) {
+  if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+         c == 0x202F || c == 0x205F || c == 0x3000;
+}
 // Python's str.split() without arguments: runs of whitespace separate, none kept, no empties.
 // The views point into `text`.
 std::vector<std::string_view> python_split(std::string_view text);
