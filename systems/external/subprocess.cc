@@ -176,6 +176,48 @@ void append_tail(std::string& tail, const char* data, std::size_t n) {
   if (tail.size() > 2 * kStderrTailBytes) tail.erase(0, tail.size() - kStderrTailBytes);
 }
 
+// Starts a watchdog in the command's process group `pgid`: /bin/sh blocked reading a pipe
+// whose only writer is mtbench (`*life_fd`, close-on-exec). If mtbench dies in any way,
+// SIGKILL included (which no handler sees), the kernel closes that pipe, `read` returns and
+// the watchdog kills its own group: the command and everything it started. On a normal end
+// mtbench kills the group itself, the watchdog with it. As a member the watchdog also keeps
+// the group id from being reused while mtbench may still signal it. Returns the watchdog's
+// pid, or -1 when it could not be started (the command then runs without one: a SIGKILL of
+// mtbench would leave it running, as before, but nothing else changes).
+pid_t start_watchdog(pid_t pgid, int* life_fd) {
+  *life_fd = -1;
+  int life[2];
+  if (pipe2(life, O_CLOEXEC) != 0) return -1;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, life[0], 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults, empty;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  sigemptyset(&empty);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setsigmask(&attr, &empty);
+  posix_spawnattr_setpgroup(&attr, pgid);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  char sh[] = "/bin/sh", dash_c[] = "-c", script[] = "read -r _; kill -KILL 0";
+  char* argv[] = {sh, dash_c, script, nullptr};
+  pid_t pid = -1;
+  const int error = posix_spawn(&pid, sh, &actions, &attr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  ::close(life[0]);
+  if (error != 0) {
+    ::close(life[1]);
+    return -1;
+  }
+  *life_fd = life[1];
+  return pid;
+}
+
 }  // namespace
 
 CommandResult run_line_filter(const Command& command, const std::vector<std::string>& input, double timeout_seconds) {
@@ -227,6 +269,8 @@ CommandResult run_line_filter(const Command& command, const std::vector<std::str
     fail("cannot start command '{}': {}", name, std::strerror(spawn_error));
   }
   GroupGuard guard(pid);
+  int life_fd = -1;
+  const pid_t watchdog = start_watchdog(pid, &life_fd);
 
   std::thread writer(write_input, in_pipe[1], std::cref(input));
   const bool limited = timeout_seconds > 0;
@@ -294,6 +338,12 @@ CommandResult run_line_filter(const Command& command, const std::vector<std::str
   // Whatever is left of the group (background children) goes with the command.
   ::kill(-pid, SIGKILL);
   if (!exited) ::waitpid(pid, &status, 0);
+  if (watchdog > 0) {
+    ::kill(watchdog, SIGKILL);  // already, as a member of the group; the group may be gone
+    while (::waitpid(watchdog, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+  close_fd(life_fd);
   // A short last look at stderr: the command's final words usually explain its failure.
   if (fds[1] >= 0) {
     ::fcntl(fds[1], F_SETFL, ::fcntl(fds[1], F_GETFL) | O_NONBLOCK);

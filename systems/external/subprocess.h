@@ -28,7 +28,8 @@ inline constexpr std::size_t kStderrTailBytes = 64 * 1024;
 // The output is complete when the command has exited and its stdout is drained: a background
 // child that detached (setsid) and still holds stdout open is not waited for. When the
 // command exits, or time runs out, or mtbench gets SIGINT/SIGTERM/SIGHUP, the whole process
-// group is killed. More output lines than input lines, or a line over the reader's line
+// group is killed; a watchdog process in the group kills it when mtbench dies otherwise
+// (SIGKILL, a crash). More output lines than input lines, or a line over the reader's line
 // limit, stops the command with a DataError (memory stays bounded). timeout_seconds <= 0
 // means no limit; past the limit an Error names the command and the limit. Throws Error when
 // the command cannot be started. Exit status and line count are the caller's to judge.
