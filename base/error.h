@@ -27,6 +27,13 @@ class ConfigError : public Error {
   using Error::Error;
 };
 
+// The user stopped the work (Ctrl-C) after it saved what it could: never swallowed by
+// `on_error: continue`.
+class InterruptedError : public Error {
+ public:
+  using Error::Error;
+};
+
 // Formats a message with fmt and throws E (default Error).
 template <typename E = Error, typename... Args>
 [[noreturn]] void fail(fmt::format_string<Args...> format, Args&&... args) {

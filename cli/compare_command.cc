@@ -1,6 +1,8 @@
 // `mtbench compare`: the whole benchmark in one command: validate the configuration (before
 // any work), then run the pipeline (compare/pipeline.h) and print the results table.
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
@@ -45,19 +47,35 @@ std::string external_command_of(const compare::SystemConfig& s) {
   return options.command.display() + (options.command.argv.empty() ? "" : "  (argv, no shell)");
 }
 
-void print_plan(const compare::CompareConfig& c, const std::string& out) {
+// Where a side of the data comes from, for the plan.
+std::string data_origin(const compare::DataFilesConfig& files, const std::string& split) {
+  if (!files.tsv.empty()) return "TSV " + files.tsv.string();
+  if (!files.empty()) return files.source.string() + " + " + files.target.string();
+  return "split " + split;
+}
+
+void print_plan(const compare::CompareConfig& c, const std::string& out,
+                const std::vector<compare::LeftOutSystem>& left_out) {
   const auto& registry = TranslatorRegistry::instance();
   int commands = 0;
   fmt::print("mtbench compare plan ({})\n", c.origin.string());
-  fmt::print("  corpus: {} {}-{} (train: {}, dev: {}), preset: {}, seed: {}\n", c.corpus.empty() ? "-" : c.corpus,
-             c.source_lang, c.target_lang, c.train_split, c.dev_split, c.preset, c.seed);
+  fmt::print("  corpus: {} {}-{}, preset: {}, seed: {}\n", c.corpus.empty() ? "-" : c.corpus, c.source_lang,
+             c.target_lang, c.preset, c.seed);
+  fmt::print("  train: {}\n  dev: {}\n", data_origin(c.train_files, c.train_split),
+             data_origin(c.dev_files, c.dev_split));
   for (const auto& t : c.test_sets) {
     fmt::print("  test set: {}{}\n", t.name,
-               t.references.empty() ? "" : fmt::format(" ({} reference file(s))", t.references.size()));
+               !t.tsv.empty()         ? " (TSV " + t.tsv.string() + ")"
+               : t.references.empty() ? ""
+                                      : fmt::format(" ({} reference file(s))", t.references.size()));
   }
   for (const auto& s : c.systems) {
     std::string status;
-    if (!s.outputs.empty()) {
+    const auto skipped = std::find_if(left_out.begin(), left_out.end(),
+                                      [&](const compare::LeftOutSystem& l) { return l.label == s.label; });
+    if (skipped != left_out.end()) {
+      status = "LEFT OUT: " + skipped->reason;
+    } else if (!s.outputs.empty()) {
       status = "precomputed outputs";
     } else if (registry.contains(s.system)) {
       const auto info = registry.entry(s.system).info;
@@ -138,9 +156,11 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
       }
       config.systems = std::move(available);
     }
-    compare::check_comparison(config, registry);  // everything the run checks before its first training
+    // Everything the run checks before its first training.
+    const auto left_out = compare::check_comparison(config, registry);
     if (args->dry_run) {
-      print_plan(config, args->out);
+      compare::check_data_files(config);
+      print_plan(config, args->out, left_out);
       return;
     }
     compare::PipelineOptions options;

@@ -80,8 +80,16 @@ TestSetConfig parse_test_set(const Reader& r, const YAML::Node& node, const std:
     t.name = t.split = node.Scalar();
     return t;
   }
-  r.expect_keys(node, key, {"name", "split", "source", "reference", "references"});
+  r.expect_keys(node, key, {"name", "split", "source", "reference", "references", "tsv"});
   if (!node["name"] && !node["split"]) r.error(key, node, "needs 'name' or 'split'");
+  if (node["tsv"]) {
+    if (node["source"] || node["reference"] || node["references"] || node["split"])
+      r.error(key + ".tsv", node["tsv"], "replaces 'source', 'reference(s)' and 'split'; give only one of them");
+    if (!node["name"]) r.error(key, node, "needs a 'name' for its TSV file");
+    t.name = r.scalar<std::string>(node["name"], key + ".name", "a string");
+    t.tsv = r.path_value(node["tsv"], key + ".tsv");
+    return t;
+  }
   if (node["split"]) t.split = r.scalar<std::string>(node["split"], key + ".split", "a string");
   t.name = node["name"] ? r.scalar<std::string>(node["name"], key + ".name", "a string") : t.split;
   if (node["source"]) t.source = r.path_value(node["source"], key + ".source");
@@ -95,6 +103,20 @@ TestSetConfig parse_test_set(const Reader& r, const YAML::Node& node, const std:
   }
   if (t.split.empty() && t.references.empty()) r.error(key, node, "needs a 'split' or 'reference' file");
   return t;
+}
+
+DataFilesConfig parse_data_files(const Reader& r, const YAML::Node& node, const std::string& key) {
+  r.expect_keys(node, key, {"source", "target", "tsv"});
+  DataFilesConfig d;
+  if (node["tsv"]) {
+    if (node["source"] || node["target"]) r.error(key + ".tsv", node["tsv"], "replaces 'source' and 'target'");
+    d.tsv = r.path_value(node["tsv"], key + ".tsv");
+    return d;
+  }
+  if (!node["source"] || !node["target"]) r.error(key, node, "needs 'source' and 'target' files (or one 'tsv' file)");
+  d.source = r.path_value(node["source"], key + ".source");
+  d.target = r.path_value(node["target"], key + ".target");
+  return d;
 }
 
 SystemConfig parse_system(const Reader& r, const YAML::Node& node, const std::string& key) {
@@ -155,8 +177,8 @@ CompareConfig parse_compare_config_yaml(const std::string& yaml_text, const std:
   c.test_sets.clear();
   if (root.IsNull()) fail<ConfigError>("{}: the config is empty", origin.string());
   r.expect_keys(root, "",
-                {"corpus", "pair", "train_split", "dev_split", "preset", "test_sets", "systems", "metrics",
-                 "significance", "analyses", "train_sizes", "seed"});
+                {"corpus", "pair", "train_split", "dev_split", "train", "dev", "preset", "test_sets", "systems",
+                 "metrics", "significance", "analyses", "train_sizes", "seed", "on_unsupported", "on_error"});
   if (root["corpus"])
     c.corpus = root["corpus"].IsNull() ? "" : r.scalar<std::string>(root["corpus"], "corpus", "a string");
   if (root["pair"]) {
@@ -170,6 +192,21 @@ CompareConfig parse_compare_config_yaml(const std::string& yaml_text, const std:
   }
   if (root["train_split"]) c.train_split = r.scalar<std::string>(root["train_split"], "train_split", "a string");
   if (root["dev_split"]) c.dev_split = r.scalar<std::string>(root["dev_split"], "dev_split", "a string");
+  if (root["train"]) c.train_files = parse_data_files(r, root["train"], "train");
+  if (root["dev"]) c.dev_files = parse_data_files(r, root["dev"], "dev");
+  if (c.train_files.empty() != c.dev_files.empty())
+    r.error(c.train_files.empty() ? "dev" : "train", root, "needs its partner: give both 'train' and 'dev' files");
+  if (root["on_unsupported"]) {
+    c.on_unsupported = r.scalar<std::string>(root["on_unsupported"], "on_unsupported", "error or skip");
+    if (c.on_unsupported != "error" && c.on_unsupported != "skip")
+      r.error("on_unsupported", root["on_unsupported"],
+              fmt::format("must be error or skip, got '{}'", c.on_unsupported));
+  }
+  if (root["on_error"]) {
+    c.on_error = r.scalar<std::string>(root["on_error"], "on_error", "stop or continue");
+    if (c.on_error != "stop" && c.on_error != "continue")
+      r.error("on_error", root["on_error"], fmt::format("must be stop or continue, got '{}'", c.on_error));
+  }
   if (root["preset"]) c.preset = r.scalar<std::string>(root["preset"], "preset", "a string");
   if (root["seed"]) c.seed = r.scalar<std::uint64_t>(root["seed"], "seed", "a non-negative integer");
   if (root["test_sets"]) {
@@ -178,7 +215,7 @@ CompareConfig parse_compare_config_yaml(const std::string& yaml_text, const std:
     for (std::size_t i = 0; i < ts.size(); ++i)
       c.test_sets.push_back(parse_test_set(r, ts[i], fmt::format("test_sets[{}]", i)));
   } else {
-    c.test_sets.push_back({"test_2016_flickr", "test_2016_flickr", {}, {}});
+    c.test_sets.push_back({"test_2016_flickr", "test_2016_flickr", {}, {}, {}});
   }
   if (!root["systems"]) r.error("systems", root, "is required: list the systems to compare");
   const auto& systems = root["systems"];
@@ -287,6 +324,15 @@ void validate_compare_config(const CompareConfig& c, const std::vector<std::stri
       fail<ConfigError>("{}: 'significance.{}' must be from 0 to {}, got {}", origin, key, kMaxSignificanceSamples,
                         value);
   }
+  for (const auto& [key, files] :
+       {std::pair<const char*, const DataFilesConfig*>{"train", &c.train_files}, {"dev", &c.dev_files}}) {
+    for (const auto& [field, path] : {std::pair<const char*, std::filesystem::path>{"source", files->source},
+                                      {"target", files->target},
+                                      {"tsv", files->tsv}}) {
+      if (!path.empty() && !std::filesystem::is_regular_file(path))
+        fail<ConfigError>("{}: {}.{}: file not found: {}", origin, key, field, path.string());
+    }
+  }
   std::set<std::string> test_names;
   for (std::size_t i = 0; i < c.test_sets.size(); ++i) {
     const auto& t = c.test_sets[i];
@@ -301,6 +347,8 @@ void validate_compare_config(const CompareConfig& c, const std::vector<std::stri
         fail<ConfigError>("{}: test_sets[{}].source: file not found: {}", origin, i, t.source.string());
       }
     }
+    if (!t.tsv.empty() && !std::filesystem::exists(t.tsv))
+      fail<ConfigError>("{}: test_sets[{}].tsv: file not found: {}", origin, i, t.tsv.string());
     if (!t.split.empty() && t.references.empty() && c.corpus.empty()) {
       fail<ConfigError>("{}: test_sets[{}] names split '{}' but no 'corpus' is configured", origin, i, t.split);
     }

@@ -17,6 +17,17 @@ struct TestSetConfig {
   std::string split;                              // dataset split to fetch (empty when files are given)
   std::filesystem::path source;                   // explicit source file (may be empty for output-only runs)
   std::vector<std::filesystem::path> references;  // explicit reference files (several = multi-ref)
+  std::filesystem::path tsv;                      // explicit TSV file: source<TAB>reference[<TAB>reference...]
+};
+
+// Training or dev data given as files instead of a dataset split: two line-aligned files
+// (plain or gzip) or one TSV file with the source in column 1 and the target in column 2.
+struct DataFilesConfig {
+  std::filesystem::path source;  // source-side file
+  std::filesystem::path target;  // target-side file
+  std::filesystem::path tsv;     // or: one TSV file holding both sides
+
+  bool empty() const { return source.empty() && target.empty() && tsv.empty(); }
 };
 
 // One system in the comparison.
@@ -43,6 +54,8 @@ struct CompareConfig {
   std::string target_lang = "en";                              // language pair, target side
   std::string train_split = "train";                           // split used for training
   std::string dev_split = "val";                               // split used for tuning/validation
+  DataFilesConfig train_files;                                 // training data as files (overrides train_split)
+  DataFilesConfig dev_files;                                   // dev data as files (overrides dev_split)
   std::string preset = "quick";                                // default preset for every system
   std::vector<TestSetConfig> test_sets;                        // evaluated test sets
   std::vector<SystemConfig> systems;                           // compared systems, in table order
@@ -51,6 +64,8 @@ struct CompareConfig {
   std::vector<std::string> analyses = {"length", "frequency", "ngrams", "examples"};  // analyses
   std::vector<std::size_t> train_sizes;  // data-efficiency study sizes (empty = off)
   std::uint64_t seed = 1234;             // seed for training and sampling
+  std::string on_unsupported = "error";  // a system without support for the pair: "error" or "skip" it
+  std::string on_error = "stop";         // a system failing mid-run: "stop" the run or "continue" without it
 };
 
 // Parses YAML text; `origin` names the file in error messages.

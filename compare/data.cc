@@ -10,35 +10,94 @@
 #include "corpus/datasets.h"
 #include "corpus/parallel.h"
 
+#include <fmt/format.h>
+
 namespace mtbench::compare {
 
-TrainingData load_training_data(const CompareConfig& c) {
-  if (c.corpus.empty()) fail<ConfigError>("{}: systems need training but no 'corpus' is configured", c.origin.string());
-  TrainingData t;
-  const auto train = dataset_split_paths(c.corpus, c.source_lang, c.target_lang, c.train_split);
-  const auto dev = dataset_split_paths(c.corpus, c.source_lang, c.target_lang, c.dev_split);
-  auto train_corpus = load_parallel(train.first, train.second);
-  auto dev_corpus = load_parallel(dev.first, dev.second);
-  const std::pair<const char*, std::filesystem::path> files[] = {
-      {"train-src", train.first}, {"train-tgt", train.second}, {"dev-src", dev.first}, {"dev-tgt", dev.second}};
-  std::string hashes;
-  for (const auto& [role, path] : files) {
-    const std::size_t n = std::string(role).rfind("train", 0) == 0 ? train_corpus.size() : dev_corpus.size();
-    t.files.push_back({role, path.string(), sha256_file(path), n});
-    hashes += t.files.back().sha256;
+namespace {
+
+// An empty side would train nothing and score nothing: refused with its file named.
+void check_not_empty(const ParallelCorpus& corpus, const std::string& what) {
+  if (corpus.empty())
+    fail<DataError>("{}: {} has no segments ({})", corpus.source_name, what,
+                    corpus.source_name == corpus.target_name ? "an empty TSV file" : "an empty file");
+}
+
+// One side pair of training or dev data: its configured files, or else the dataset split.
+struct LoadedSplit {
+  ParallelCorpus corpus;
+  std::filesystem::path source_file, target_file;  // equal for a TSV file
+};
+
+LoadedSplit load_split(const CompareConfig& c, const DataFilesConfig& files, const std::string& split,
+                       const char* what) {
+  LoadedSplit out;
+  if (!files.tsv.empty()) {
+    out.corpus = load_parallel_tsv(files.tsv);
+    out.source_file = out.target_file = files.tsv;
+  } else if (!files.empty()) {
+    out.corpus = load_parallel(files.source, files.target);
+    out.source_file = files.source;
+    out.target_file = files.target;
+  } else {
+    if (c.corpus.empty())
+      fail<ConfigError>("{}: systems need {} data but neither 'corpus' nor '{}' files are configured",
+                        c.origin.string(), what, std::string(what) == "training" ? "train" : "dev");
+    const auto paths = dataset_split_paths(c.corpus, c.source_lang, c.target_lang, split);
+    out.corpus = load_parallel(paths.first, paths.second);
+    out.source_file = paths.first;
+    out.target_file = paths.second;
   }
-  t.hash = sha256_hex(hashes);
-  t.data.train_source = std::move(train_corpus.source);
-  t.data.train_target = std::move(train_corpus.target);
-  t.data.dev_source = std::move(dev_corpus.source);
-  t.data.dev_target = std::move(dev_corpus.target);
+  check_not_empty(out.corpus, what + std::string(" data"));
+  return out;
+}
+
+// SHA-256 of segments, each followed by '\n'.
+std::string segments_hash(const std::vector<std::string>& segments) {
+  Sha256 hash;
+  for (const auto& s : segments) {
+    hash.update(s);
+    hash.update("\n", 1);
+  }
+  return hash.hex_digest();
+}
+
+}  // namespace
+
+TrainingData load_training_data(const CompareConfig& c) {
+  TrainingData t;
+  auto train = load_split(c, c.train_files, c.train_split, "training");
+  auto dev = load_split(c, c.dev_files, c.dev_split, "dev");
+  const std::pair<const char*, std::filesystem::path> files[] = {{"train-src", train.source_file},
+                                                                 {"train-tgt", train.target_file},
+                                                                 {"dev-src", dev.source_file},
+                                                                 {"dev-tgt", dev.target_file}};
+  for (const auto& [role, path] : files) {
+    const std::size_t n = std::string(role).rfind("train", 0) == 0 ? train.corpus.size() : dev.corpus.size();
+    t.files.push_back({role, path.string(), sha256_file(path), n});
+  }
+  // The data hash covers the segments, never the files' paths, names or compression: the
+  // same corpus copied elsewhere, decompressed or joined into a TSV file is the same data
+  // and finds the same cached models.
+  t.hash = sha256_hex(segments_hash(train.corpus.source) + segments_hash(train.corpus.target) +
+                      segments_hash(dev.corpus.source) + segments_hash(dev.corpus.target));
+  t.data.train_source = std::move(train.corpus.source);
+  t.data.train_target = std::move(train.corpus.target);
+  t.data.dev_source = std::move(dev.corpus.source);
+  t.data.dev_target = std::move(dev.corpus.target);
   return t;
 }
 
 TestData load_test_set(const CompareConfig& c, const TestSetConfig& t) {
   TestData d;
   d.config = t;
-  if (!t.references.empty()) {
+  if (!t.tsv.empty()) {
+    auto corpus = load_parallel_tsv(t.tsv);
+    check_not_empty(corpus, fmt::format("test set '{}'", t.name));
+    d.files[t.tsv.string()] = sha256_file(t.tsv);
+    d.source = std::move(corpus.source);
+    d.refs.push_back(std::move(corpus.target));
+  } else if (!t.references.empty()) {
     for (const auto& ref : t.references) {
       d.refs.push_back(read_lines(ref));
       d.files[ref.string()] = sha256_file(ref);
@@ -59,6 +118,9 @@ TestData load_test_set(const CompareConfig& c, const TestSetConfig& t) {
     d.source = std::move(corpus.source);
     d.refs.push_back(std::move(corpus.target));
   }
+  if (d.refs.front().empty())
+    fail<DataError>("test set '{}': the reference has no segments ({})", t.name,
+                    t.references.empty() ? "an empty dataset file" : t.references.front().string());
   if (!d.source.empty() && d.source.size() != d.refs.front().size()) {
     fail<DataError>("test set '{}': the source has {} lines but the reference has {}", t.name, d.source.size(),
                     d.refs.front().size());

@@ -93,12 +93,29 @@ std::string config_to_yaml(const CompareConfig& c) {
   out << YAML::Key << "pair" << YAML::Value << (c.source_lang + "-" + c.target_lang);
   out << YAML::Key << "train_split" << YAML::Value << c.train_split;
   out << YAML::Key << "dev_split" << YAML::Value << c.dev_split;
+  // Keys with their default values are left out, so a run directory made before they existed
+  // still matches its config.yaml (and resumes).
+  auto data_files = [&out](const char* key, const DataFilesConfig& files) {
+    if (files.empty()) return;
+    out << YAML::Key << key << YAML::Value << YAML::BeginMap;
+    if (!files.tsv.empty()) out << YAML::Key << "tsv" << YAML::Value << std::filesystem::absolute(files.tsv).string();
+    if (!files.source.empty())
+      out << YAML::Key << "source" << YAML::Value << std::filesystem::absolute(files.source).string();
+    if (!files.target.empty())
+      out << YAML::Key << "target" << YAML::Value << std::filesystem::absolute(files.target).string();
+    out << YAML::EndMap;
+  };
+  data_files("train", c.train_files);
+  data_files("dev", c.dev_files);
+  if (c.on_unsupported != "error") out << YAML::Key << "on_unsupported" << YAML::Value << c.on_unsupported;
+  if (c.on_error != "stop") out << YAML::Key << "on_error" << YAML::Value << c.on_error;
   out << YAML::Key << "preset" << YAML::Value << c.preset;
   out << YAML::Key << "seed" << YAML::Value << c.seed;
   out << YAML::Key << "test_sets" << YAML::Value << YAML::BeginSeq;
   for (const auto& t : c.test_sets) {
     out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << t.name;
     if (!t.split.empty()) out << YAML::Key << "split" << YAML::Value << t.split;
+    if (!t.tsv.empty()) out << YAML::Key << "tsv" << YAML::Value << std::filesystem::absolute(t.tsv).string();
     if (!t.source.empty()) out << YAML::Key << "source" << YAML::Value << std::filesystem::absolute(t.source).string();
     if (!t.references.empty()) {
       out << YAML::Key << "references" << YAML::Value << YAML::BeginSeq;
@@ -308,16 +325,20 @@ DataEfficiency data_efficiency(const CompareConfig& config, const TrainingData& 
 }
 }  // namespace
 
-RunResults run_comparison(const CompareConfig& config, const PipelineOptions& options) {
+RunResults run_comparison(const CompareConfig& full_config, const PipelineOptions& options) {
   const auto run_start = Clock::now();
   Progress progress(options.quiet ? ProgressMode::kQuiet : ProgressMode::kAuto);
   auto& registry = TranslatorRegistry::instance();
-  check_comparison(config, registry);  // nothing trains before the whole configuration is known good
+  // Nothing trains before the whole configuration is known good; systems that do not support
+  // the pair are left out here (on_unsupported: skip) or refused.
+  const std::vector<LeftOutSystem> skipped = check_comparison(full_config, registry);
+  for (const auto& l : skipped) progress.log(fmt::format("[{}] left out: {}", l.label, l.reason));
+  const CompareConfig config = without_systems(full_config, skipped);
   const auto& run_dir = options.run_dir;
   std::filesystem::create_directories(run_dir);
 
   // A run directory belongs to one comparison: refuse to mix, never overwrite.
-  const std::string yaml = config_to_yaml(config);
+  const std::string yaml = config_to_yaml(full_config);
   const auto config_file = run_dir / "config.yaml";
   if (std::filesystem::exists(config_file) && read_file(config_file) != yaml) {
     fail<ConfigError>("run directory {} holds a different comparison (its config.yaml differs); choose another --out",
@@ -335,6 +356,7 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
   results.corpus = config.corpus;
   results.source_lang = config.source_lang;
   results.target_lang = config.target_lang;
+  results.left_out = skipped;
 
   // 1. Data.
   auto stage_start = Clock::now();
@@ -372,7 +394,7 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
   // 2. Systems: train or load, then translate every test set.
   const auto model_cache = options.model_cache.empty() ? mtbench_home() / "models" : options.model_cache;
   std::vector<std::string> labels;
-  for (const auto& s : config.systems) {
+  auto run_system = [&](const SystemConfig& s, const char*& stage) {
     labels.push_back(s.label);
     SystemResults sr;
     sr.label = s.label;
@@ -402,7 +424,7 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
         results.tests[k].outputs[s.label] = std::move(lines);
       }
       results.systems.push_back(std::move(sr));
-      continue;
+      return;
     }
 
     auto cache_entry = ensure_model(config, s, sr.preset, training, model_cache, options, progress);
@@ -415,6 +437,7 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
     sr.parameters = read_model_parameters(model_dir);
     sr.training_log = training_log_of(model_dir);
 
+    stage = "translation";
     std::size_t translated = 0;
     for (std::size_t k = 0; k < tests.size(); ++k) {
       if (tests[k].source.empty()) continue;
@@ -432,12 +455,45 @@ RunResults run_comparison(const CompareConfig& config, const PipelineOptions& op
     if (sr.translate_seconds > 0) sr.sentences_per_second = static_cast<double>(translated) / sr.translate_seconds;
     timings["system:" + s.label] = seconds_since(stage_start);
     results.systems.push_back(std::move(sr));
+  };
+
+  std::vector<std::string> failed;  // labels of systems that failed (on_error: continue)
+  for (const auto& s : config.systems) {
+    const char* stage = "training";
+    try {
+      run_system(s, stage);
+    } catch (const std::exception& e) {
+      if (config.on_error != "continue") throw;
+      // on_error: continue: the others finish; the system's partial outputs are dropped and
+      // the report says what failed. bad_alloc and interrupts end the run as before.
+      if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr || dynamic_cast<const InterruptedError*>(&e) != nullptr)
+        throw;
+      progress.log(fmt::format("[{}] failed during {}: {}; continuing without it (on_error: continue)", s.label, stage,
+                               e.what()));
+      results.left_out.push_back({s.label, s.system, stage, e.what()});
+      failed.push_back(s.label);
+      labels.erase(std::remove(labels.begin(), labels.end(), s.label), labels.end());
+      results.systems.erase(std::remove_if(results.systems.begin(), results.systems.end(),
+                                           [&](const SystemResults& r) { return r.label == s.label; }),
+                            results.systems.end());
+      for (auto& test : results.tests) {
+        test.outputs.erase(s.label);
+        test.explanations.erase(s.label);
+      }
+    }
   }
+  if (labels.empty()) fail("every system failed; the first: {}", results.left_out.back().reason);
+  CompareConfig succeeded = config;
+  succeeded.systems.erase(std::remove_if(succeeded.systems.begin(), succeeded.systems.end(),
+                                         [&](const SystemConfig& s) {
+                                           return std::find(failed.begin(), failed.end(), s.label) != failed.end();
+                                         }),
+                          succeeded.systems.end());
 
   // Data efficiency: BLEU against training-set size.
   if (!config.train_sizes.empty()) {
     stage_start = Clock::now();
-    results.data_efficiency = data_efficiency(config, training, tests, model_cache, options, progress);
+    results.data_efficiency = data_efficiency(succeeded, training, tests, model_cache, options, progress);
     timings["data_efficiency"] = seconds_since(stage_start);
   }
 

@@ -9,6 +9,7 @@ namespace mtbench::compare {
 using reports::Analyses;
 using reports::Bucket;
 using reports::DataEfficiency;
+using reports::LeftOutSystem;
 using reports::MetricScore;
 using reports::NgramComparison;
 using reports::NgramDifference;

@@ -45,9 +45,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SystemResults, label, system, ti
                                                 translate_seconds, sentences_per_second, model_bytes, parameters,
                                                 training_log)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DataEfficiency, test, sizes, bleu)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LeftOutSystem, label, system, stage, reason)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunResults, mtbench_version, created, corpus, source_lang, target_lang,
                                                 train_size, train_word_counts, systems, tests, data_efficiency,
-                                                manifest)
+                                                left_out, manifest)
 
 nlohmann::json to_json(const RunResults& results) {
   nlohmann::json j = results;

@@ -121,6 +121,14 @@ struct SystemResults {
   std::vector<TrainingLogEntry> training_log;  // learning curve (neural systems)
 };
 
+// A configured system that is not in the results, and why.
+struct LeftOutSystem {
+  std::string label;   // its label in the config
+  std::string system;  // registry name
+  std::string stage;   // "plan" (it does not support the language pair), "training" or "translation"
+  std::string reason;  // the error or the unsupported pair, in words
+};
+
 // The data-efficiency study (--train-sizes): BLEU against training-set size.
 struct DataEfficiency {
   std::string test;                                                // test set used
@@ -140,6 +148,7 @@ struct RunResults {
   std::vector<SystemResults> systems;                      // in table order
   std::vector<TestSetResults> tests;                       // one per test set
   std::optional<DataEfficiency> data_efficiency;           // when run
+  std::vector<LeftOutSystem> left_out;                     // systems skipped or failed (on_unsupported/on_error)
   nlohmann::json manifest;                                 // run manifest (versions, seeds, hashes, machine, timings)
 };
 

@@ -223,6 +223,9 @@ std::string render_text_tables(const RunResults& results, bool all_matrices) {
     for (const auto& n : t.notes) out += n + "\n";
     out += "\n";
   }
+  for (const auto& l : results.left_out)
+    out += fmt::format("left out: {} [{}], {}: {}\n", l.label, l.system,
+                       l.stage == "plan" ? "not run" : "failed during " + l.stage, l.reason);
   return out;
 }
 

@@ -136,8 +136,11 @@ PluginInfo load_plugin(const fs::path& file, TranslatorRegistry& registry) {
   if (info.api_version != MTBENCH_PLUGIN_API_VERSION) {
     fail(
         "plugin {} was built against mtbench plugin API version {}, but this mtbench provides "
-        "version {}; rebuild the plugin against this mtbench",
-        path.string(), info.api_version, MTBENCH_PLUGIN_API_VERSION);
+        "version {}{}; rebuild the plugin against this mtbench",
+        path.string(), info.api_version, MTBENCH_PLUGIN_API_VERSION,
+        info.api_version < MTBENCH_PLUGIN_API_VERSION
+            ? " (version 2 added Translator::supports_pair; an older plugin's vtable does not match)"
+            : "");
   }
   // 2. The compiler / standard library ABI fingerprint.
   if (!library->has("mtbench_plugin_abi") || !library->has("mtbench_plugin_register")) {

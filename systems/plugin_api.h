@@ -39,8 +39,10 @@
 #include "systems/translator.h"
 
 // Bump whenever translator.h, explanation.h or this header change in a way that affects
-// plugins (new virtual function, changed struct field). Version 1: mtbench 0.1.
-#define MTBENCH_PLUGIN_API_VERSION 1
+// plugins (new virtual function, changed struct field). Version 1: mtbench 0.1. Version 2:
+// Translator::supports_pair (the vtable changed: a version-1 plugin would call the wrong
+// function, so the loader refuses it).
+#define MTBENCH_PLUGIN_API_VERSION 2
 
 #define MTBENCH_PLUGIN_STRINGIFY_(x) #x
 #define MTBENCH_PLUGIN_STRINGIFY(x) MTBENCH_PLUGIN_STRINGIFY_(x)

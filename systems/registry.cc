@@ -9,6 +9,12 @@
 
 namespace mtbench {
 
+PairSupport supported_pair(const TranslatorEntry& entry, const std::string& source_lang,
+                           const std::string& target_lang) {
+  if (entry.supports_pair) return entry.supports_pair(source_lang, target_lang);
+  return entry.create()->supports_pair(source_lang, target_lang);
+}
+
 TranslatorRegistry& TranslatorRegistry::instance() {
   static TranslatorRegistry registry;
   return registry;

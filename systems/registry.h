@@ -29,7 +29,15 @@ struct TranslatorEntry {
   // reject. `compare` calls it for every system before the first training, `--dry-run`
   // included. Null when the system offers no check (plugins): then train() is the check.
   std::function<void(const TrainOptions& options)> check_config;
+  // Translator::supports_pair without creating the translator (the neural systems' creation
+  // loads LibTorch); null: supported_pair() asks a created translator.
+  std::function<PairSupport(const std::string& source_lang, const std::string& target_lang)> supports_pair;
 };
+
+// Whether the system of `entry` supports a language pair: entry.supports_pair, or else the
+// answer of a translator it creates.
+PairSupport supported_pair(const TranslatorEntry& entry, const std::string& source_lang,
+                           const std::string& target_lang);
 
 // Gives `entry` the listing of a system's option table: its presets, and its options with
 // the values `parse(preset)` yields.

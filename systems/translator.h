@@ -69,12 +69,28 @@ struct Translation {
   Explanation explanation;                            // empty unless requested
 };
 
+// Whether a system can translate one language pair (ISO codes as in TrainOptions).
+struct PairSupport {
+  bool supported = true;  // false: train() would refuse this pair
+  std::string supports;   // what the system supports, in words ("de-en, en-de" or "any pair it is trained on")
+  std::string reason;     // why not, when unsupported ("no FreeDict dictionary for fr-de")
+};
+
 class Translator {
  public:
   virtual ~Translator() = default;
 
   // Metadata (constant for a given system).
   virtual SystemInfo info() const = 0;
+
+  // Whether train() accepts this language pair. Asked before any training (`compare` refuses
+  // or skips an unsupported system at plan time), so it must be cheap and must not need a
+  // model. The default: every pair, as for a system that learns everything from its data.
+  virtual PairSupport supports_pair(const std::string& source_lang, const std::string& target_lang) const {
+    (void)source_lang;
+    (void)target_lang;
+    return PairSupport{true, "any pair it is trained on", ""};
+  }
 
   // Trains (or, for systems without learning, prepares) a model.
   virtual void train(const TrainData& data, const TrainOptions& options) = 0;

@@ -52,6 +52,15 @@ function renderSummary() {
     const sigs = [...new Set(ls.map(l => (scoreOf(t, l, m) || {}).signature).filter(Boolean))];
     for (const s of sigs) b.appendChild(el('div', {}, el('code', { class: 'sig' }, m + ': ' + s)));
   }
+  // Systems of the config that are not in the tables: unsupported pair (on_unsupported: skip)
+  // or failed mid-run (on_error: continue).
+  const out = D.left_out || [];
+  if (out.length) {
+    const what = { plan: 'not run: unsupported language pair', training: 'failed during training', translation: 'failed during translation' };
+    b.appendChild(el('h3', {}, 'Left out of this comparison'));
+    b.appendChild(table(['System', 'Registry name', 'What happened', 'Why'],
+      out.map(l => [l.label, l.system, what[l.stage] || l.stage, el('span', { class: 'small' }, l.reason)])));
+  }
 }
 
 function renderTimeline() {

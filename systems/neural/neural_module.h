@@ -44,6 +44,10 @@ TranslatorEntry neural_entry(SystemInfo info, const OptionTable<Options>& table,
   entry.check_config = [parse, what](const TrainOptions& o) {
     parse(o.config_yaml, o.preset, o.config_origin.empty() ? what : o.config_origin);
   };
+  // Every pair, answered without loading the module (Translator's default).
+  entry.supports_pair = [](const std::string&, const std::string&) {
+    return PairSupport{true, "any pair it is trained on", ""};
+  };
   return entry;
 }
 

@@ -104,6 +104,7 @@ TranslatorEntry rule_based_translator_entry() {
   add_option_listing<RuleBasedOptions>(entry, rule_based_option_table(), {},
                                        [](const std::string&) { return RuleBasedOptions{}; });
   entry.check_config = [](const TrainOptions& options) { check_rule_based_config(options); };
+  entry.supports_pair = rule_based_supports_pair;
   return entry;
 }
 
@@ -114,13 +115,26 @@ void RuleBasedTranslator::set_model(Lexicon lexicon, RuleSet rules, std::string 
   ready_ = true;
 }
 
+PairSupport rule_based_supports_pair(const std::string& source_lang, const std::string& target_lang) {
+  PairSupport support;
+  support.supports = "de-en";
+  support.supported = source_lang == "de" && target_lang == "en";
+  if (!support.supported)
+    support.reason = fmt::format("no morphology, rules and dictionary for {}-{}", source_lang, target_lang);
+  return support;
+}
+
+PairSupport RuleBasedTranslator::supports_pair(const std::string& source_lang, const std::string& target_lang) const {
+  return rule_based_supports_pair(source_lang, target_lang);
+}
+
 RuleBasedOptions check_rule_based_config(const TrainOptions& options) {
-  if (!options.source_lang.empty() && options.source_lang != "de")
-    fail<ConfigError>("rule-based: only German source is supported (got {}-{})", options.source_lang,
-                      options.target_lang);
-  if (!options.target_lang.empty() && options.target_lang != "en")
-    fail<ConfigError>("rule-based: only English target is supported (got {}-{})", options.source_lang,
-                      options.target_lang);
+  if (!options.source_lang.empty() || !options.target_lang.empty()) {
+    const PairSupport support = rule_based_supports_pair(options.source_lang, options.target_lang);
+    if (!support.supported)
+      fail<ConfigError>("rule-based does not support {}-{}: {}; it supports {}", options.source_lang,
+                        options.target_lang, support.reason, support.supports);
+  }
   RuleBasedOptions opts = parse_rule_based_options(options.config_yaml, options.config_origin);
   const std::string origin = options.config_origin.empty() ? "rule-based options" : options.config_origin;
   std::vector<std::pair<const char*, std::string>> files = {{"rules", opts.rules}};

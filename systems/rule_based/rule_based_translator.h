@@ -31,7 +31,9 @@ struct RuleBasedOptions {
 const OptionTable<RuleBasedOptions>& rule_based_option_table();
 // Parses the YAML mapping `text` (empty = defaults); `origin` names it in errors.
 RuleBasedOptions parse_rule_based_options(const std::string& text, const std::string& origin);
-// What train() checks before it reads anything: the language pair (German to English), the
+// The language pairs the rule-based system can translate.
+PairSupport rule_based_supports_pair(const std::string& source_lang, const std::string& target_lang);
+// What train() checks before it reads anything: the language pair (supported pairs), the
 // options and that the files they name exist. Returns the options.
 RuleBasedOptions check_rule_based_config(const TrainOptions& options);
 
@@ -43,6 +45,7 @@ class RuleBasedTranslator : public Translator {
  public:
   static SystemInfo static_info();
   SystemInfo info() const override { return static_info(); }
+  PairSupport supports_pair(const std::string& source_lang, const std::string& target_lang) const override;
   void train(const TrainData& data, const TrainOptions& options) override;
   void save(const std::filesystem::path& dir) const override;
   void load(const std::filesystem::path& dir) override;

@@ -138,7 +138,19 @@ TEST(CheckComparison, RejectsEverythingTheRunWouldRejectLater) {
   EXPECT_THAT(check_error("pair: de-xx\nsystems: [phrase-based]\n"), HasSubstr("has no language 'xx'"));
   EXPECT_THAT(check_error("train_split: nope\nsystems: [phrase-based]\n"), HasSubstr("has no split 'nope'"));
   EXPECT_THAT(check_error("test_sets: [nope]\nsystems: [phrase-based]\n"), HasSubstr("has no split 'nope'"));
-  EXPECT_THAT(check_error("pair: fr-en\nsystems: [rule-based]\n"), HasSubstr("only German source"));
+  EXPECT_THAT(check_error("pair: fr-en\nsystems: [phrase-based, rule-based]\n"),
+              HasSubstr("systems[1] 'rule-based': rule-based does not support fr-en"));
+  EXPECT_THAT(check_error("pair: fr-en\nsystems: [rule-based]\non_unsupported: skip\n"),
+              HasSubstr("no system supports fr-en"));
+  EXPECT_THAT(check_error("systems: [rule-based]\non_unsupported: ignore\n"),
+              HasSubstr("must be error or skip, got 'ignore'"));
+  EXPECT_THAT(check_error("systems: [rule-based]\non_error: retry\n"), HasSubstr("must be stop or continue"));
+  EXPECT_THAT(check_error("systems: [rule-based]\ntrain: {source: /no/train.de, target: /no/train.en}\n"),
+              HasSubstr("needs its partner"));
+  EXPECT_THAT(check_error("systems: [rule-based]\ntrain: {source: /no/train.de}\ndev: {tsv: /no/dev.tsv}\n"),
+              HasSubstr("needs 'source' and 'target' files"));
+  EXPECT_THAT(check_error("systems: [rule-based]\ntrain: {tsv: /no/train.tsv}\ndev: {tsv: /no/dev.tsv}\n"),
+              HasSubstr("train.tsv: file not found: /no/train.tsv"));
   EXPECT_THAT(check_error("systems: [rule-based]\nmetrics: []\n"), HasSubstr("'metrics' is empty"));
   EXPECT_THAT(check_error("systems: [rule-based]\ntest_sets: []\n"), HasSubstr("'test_sets' is empty"));
   EXPECT_THAT(check_error("systems: [{system: rule-based, label: ''}]\n"), HasSubstr("systems[0].label is empty"));
@@ -159,6 +171,32 @@ TEST(CheckComparison, RejectsEverythingTheRunWouldRejectLater) {
   register_builtin_translators();
   EXPECT_NO_THROW(check_comparison(default_compare_config(), TranslatorRegistry::instance()));
 #endif
+}
+
+// Which pairs a system supports is known before any training: refused naming system, pair
+// and what it supports, or (on_unsupported: skip) left out and returned.
+TEST(CheckComparison, UnsupportedPairIsRefusedOrSkipped) {
+  register_builtin_translators();
+  const auto& registry = TranslatorRegistry::instance();
+  const PairSupport rb = supported_pair(registry.entry("rule-based"), "fr", "en");
+  EXPECT_FALSE(rb.supported);
+  EXPECT_EQ(rb.supports, "de-en");
+  EXPECT_TRUE(supported_pair(registry.entry("rule-based"), "de", "en").supported);
+  EXPECT_TRUE(supported_pair(registry.entry("phrase-based"), "fr", "en").supported);
+  const std::string message = check_error("pair: fr-en\nsystems: [phrase-based, {system: rule-based, label: RB}]\n");
+  EXPECT_THAT(message, HasSubstr("systems[1] 'RB': rule-based does not support fr-en"));
+  EXPECT_THAT(message, HasSubstr("it supports de-en"));
+  EXPECT_THAT(message, HasSubstr("on_unsupported: skip"));
+  const auto config = parse_compare_config(
+      "pair: fr-en\non_unsupported: skip\nsystems: [phrase-based, {system: rule-based, label: RB}]\n", "cfg.yaml");
+  const auto left_out = check_comparison(config, registry);
+  ASSERT_EQ(left_out.size(), 1u);
+  EXPECT_EQ(left_out[0].label, "RB");
+  EXPECT_EQ(left_out[0].stage, "plan");
+  EXPECT_THAT(left_out[0].reason, HasSubstr("does not support fr-en"));
+  const auto kept = without_systems(config, left_out);
+  ASSERT_EQ(kept.systems.size(), 1u);
+  EXPECT_EQ(kept.systems[0].system, "phrase-based");
 }
 
 TEST(CheckComparison, LabelFileNames) {

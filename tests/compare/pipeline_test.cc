@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "base/text_file.h"
+#include "compare/data.h"
 #include "systems/builtin/builtin.h"
 #include "systems/model_dir.h"
 #include "systems/registry.h"
@@ -128,6 +129,110 @@ significance: {bootstrap_samples: 0, randomization_trials: 0}
   EXPECT_TRUE(second.systems[0].train_cached);
   EXPECT_EQ(second.tests[0].scores.at("copy")[0].score, first.tests[0].scores.at("copy")[0].score);
   unsetenv("MTBENCH_DATA_MIRROR");
+  unsetenv("MTBENCH_HOME");
+}
+
+// A comparison of one system: no significance, everything else, the report included.
+TEST(ComparePipeline, OneSystemComparisonHasScoresAndAReport) {
+  register_builtin_translators();
+  testing::ScratchDir dir;
+  auto config = file_only_config(dir);
+  config.systems.pop_back();
+  PipelineOptions options;
+  options.run_dir = dir / "run";
+  options.quiet = true;
+  const auto results = run_comparison(config, options);
+  ASSERT_EQ(results.systems.size(), 1u);
+  EXPECT_EQ(results.tests[0].scores.at("good").size(), 3u);
+  EXPECT_TRUE(results.tests[0].significance.empty());
+  EXPECT_TRUE(std::filesystem::exists(options.run_dir / "report.html"));
+}
+
+// on_error: continue: a system that fails mid-run is left out, the others finish, and the
+// results and the report say which one failed and why; the default (stop) fails the run.
+TEST(ComparePipeline, FailingSystemIsLeftOutWithOnErrorContinue) {
+  register_builtin_translators();
+  testing::ScratchDir dir;
+  write_lines_atomic(dir / "src.txt", {"ein Mann", "zwei Hunde", "ein Mädchen"});
+  write_lines_atomic(dir / "ref.txt", {"a man", "two dogs", "a girl"});
+  const std::string yaml = R"(
+corpus: null
+pair: de-en
+train: {source: src.txt, target: ref.txt}
+dev: {source: src.txt, target: ref.txt}
+test_sets: [{name: tiny, source: src.txt, reference: ref.txt}]
+systems:
+  - {system: external, label: copy, options: {command: cat}}
+  - {system: external, label: broken, options: {command: "echo doomed >&2; exit 3"}}
+significance: {bootstrap_samples: 0, randomization_trials: 0}
+)";
+  write_file_atomic(dir / "cfg.yaml", yaml);
+  setenv("MTBENCH_HOME", (dir / "home").c_str(), 1);
+  PipelineOptions options;
+  options.quiet = true;
+  options.run_dir = dir / "stop";
+  EXPECT_THROW(run_comparison(load_compare_config(dir / "cfg.yaml"), options), Error);
+  write_file_atomic(dir / "cfg.yaml", yaml + "on_error: continue\n");
+  options.run_dir = dir / "continue";
+  const auto results = run_comparison(load_compare_config(dir / "cfg.yaml"), options);
+  ASSERT_EQ(results.systems.size(), 1u);
+  EXPECT_EQ(results.systems[0].label, "copy");
+  EXPECT_EQ(results.tests[0].outputs.count("broken"), 0u);
+  ASSERT_EQ(results.left_out.size(), 1u);
+  EXPECT_EQ(results.left_out[0].label, "broken");
+  EXPECT_EQ(results.left_out[0].stage, "translation");
+  EXPECT_THAT(results.left_out[0].reason, HasSubstr("doomed"));
+  const std::string report = read_file(options.run_dir / "report.html");
+  EXPECT_THAT(report, HasSubstr("\"left_out\":[{\"label\":\"broken\""));
+  EXPECT_EQ(reports::load_run_results(options.run_dir).left_out.size(), 1u);
+  unsetenv("MTBENCH_HOME");
+}
+
+// Training data given as files is the same data however it is stored: plain files, gzip or
+// one TSV file, under any name, give the same data hash, so the second layout finds the
+// first one's cached models and gives the same scores. Empty files are refused up front.
+TEST(ComparePipeline, OwnDataFilesInAnyLayoutAreTheSameData) {
+  register_builtin_translators();
+  testing::ScratchDir dir;
+  const std::vector<std::string> src = {"ein Mann fährt Rad", "zwei Hunde spielen", "ein Mädchen liest"};
+  const std::vector<std::string> tgt = {"a man rides a bike", "two dogs play", "a girl reads"};
+  write_lines_atomic(dir / "train.de", src);
+  write_lines_atomic(dir / "train.en", tgt);
+  write_lines_atomic(dir / "corpus.de.gz", src);  // gzip-compressed by its name
+  write_lines_atomic(dir / "corpus.en.gz", tgt);
+  std::vector<std::string> tsv;
+  for (std::size_t i = 0; i < src.size(); ++i) tsv.push_back(src[i] + "\t" + tgt[i]);
+  write_lines_atomic(dir / "all.tsv", tsv);
+  setenv("MTBENCH_HOME", (dir / "home").c_str(), 1);
+  auto config_for = [&](const std::string& train, const std::string& dev) {
+    const std::string yaml = "corpus: null\npair: de-en\ntrain: " + train + "\ndev: " + dev +
+                             "\ntest_sets: [{name: t, tsv: all.tsv}]\nsystems: [{system: external, label: copy, "
+                             "options: {command: cat}}]\nsignificance: {bootstrap_samples: 0, randomization_trials: 0}\n";
+    write_file_atomic(dir / "cfg.yaml", yaml);
+    return load_compare_config(dir / "cfg.yaml");
+  };
+  const auto plain = config_for("{source: train.de, target: train.en}", "{source: train.de, target: train.en}");
+  const auto gz = config_for("{source: corpus.de.gz, target: corpus.en.gz}", "{tsv: all.tsv}");
+  EXPECT_EQ(load_training_data(plain).hash, load_training_data(gz).hash);
+  PipelineOptions options;
+  options.quiet = true;
+  options.run_dir = dir / "plain";
+  const auto first = run_comparison(plain, options);
+  EXPECT_FALSE(first.systems[0].train_cached);
+  options.run_dir = dir / "gz";
+  const auto second = run_comparison(gz, options);
+  EXPECT_TRUE(second.systems[0].train_cached);
+  EXPECT_EQ(second.tests[0].scores.at("copy")[0].score, first.tests[0].scores.at("copy")[0].score);
+  EXPECT_EQ(first.tests[0].source, src);
+
+  write_file_atomic(dir / "empty.en", "");
+  const auto empty = config_for("{source: train.de, target: empty.en}", "{tsv: all.tsv}");
+  try {
+    load_training_data(empty);
+    FAIL() << "expected DataError";
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("empty.en"));
+  }
   unsetenv("MTBENCH_HOME");
 }
 

@@ -108,6 +108,17 @@ TEST(Plugin, ExamplePluginBuildsOutOfTreeLoadsTrainsAndTranslates) {
   }
 }
 
+// A plugin of API version 1 (before Translator::supports_pair) would call the wrong virtual
+// functions: refused, saying what changed.
+TEST(Plugin, PluginOfTheOldApiVersionIsRefused) {
+  TranslatorRegistry registry;
+  const fs::path so = test_plugin("old_version");
+  const std::string message = error_of([&] { load_plugin(so, registry); });
+  EXPECT_THAT(message, HasSubstr("plugin API version 1,"));
+  EXPECT_THAT(message, HasSubstr("supports_pair"));
+  EXPECT_TRUE(registry.names().empty());
+}
+
 TEST(Plugin, WrongApiVersionIsRefusedNamingFileAndBothVersions) {
   TranslatorRegistry registry;
   const fs::path so = test_plugin("bad_version");
