@@ -14,6 +14,7 @@
 #include "cli/corpus_info_command.h"
 #include "corpus/datasets.h"
 #include "corpus/download.h"
+#include "corpus/local_datasets.h"
 #include "corpus/parallel.h"
 
 namespace mtbench::cli {
@@ -69,7 +70,7 @@ void run_list(const ListOptions& options) {
   const FetchOptions fetch;
   nlohmann::json all = nlohmann::json::array();
   std::string text;
-  for (const Dataset& d : dataset_registry()) {
+  for (const Dataset& d : all_datasets()) {
     nlohmann::json files = nlohmann::json::array();
     std::size_t cached = 0;
     text += fmt::format("{}: {}\n  cite:  {}\n", d.name, d.description, d.citation);
@@ -100,8 +101,12 @@ void run_list(const ListOptions& options) {
       }
       grid += "\n";
     }
-    const auto cache_dir = resolved_home(fetch) / "datasets" / d.name;
-    text += fmt::format("  cache: {} ({} of {} files cached)\n", cache_dir.string(), cached, d.files.size());
+    const auto cache_dir = d.definition.empty() ? resolved_home(fetch) / "datasets" / d.name : d.definition;
+    if (d.definition.empty())
+      text += fmt::format("  cache: {} ({} of {} files cached)\n", cache_dir.string(), cached, d.files.size());
+    else
+      text += fmt::format("  local: {} ({} of {} files present and unchanged)\n", cache_dir.string(), cached,
+                          d.files.size());
     text += grid;
     text += fmt::format("  (* fetched by `mtbench corpus get {}`; -: not cached; blank: no such file)\n", d.name);
     all.push_back({{"name", d.name},
@@ -176,10 +181,41 @@ void run_path(const PathOptions& options) {
   std::cout << fetch_dataset_file(d, f, fetch_options(options.source)).path.string() << "\n";
 }
 
+// --- add --------------------------------------------------------------------------------
+
+struct AddOptions {
+  LocalDatasetSpec spec;                // what to register
+  std::vector<std::string> test_srcs;   // --test-src (repeatable)
+  std::vector<std::string> test_tgts;   // --test-tgt (repeatable, same count)
+  std::vector<std::string> test_names;  // --test-name (optional, same count; default test, test2, ...)
+};
+
+void run_add(AddOptions& options) {
+  auto& spec = options.spec;
+  if (options.test_srcs.size() != options.test_tgts.size())
+    fail<ConfigError>("corpus add: {} --test-src but {} --test-tgt files; give them in pairs", options.test_srcs.size(),
+                      options.test_tgts.size());
+  if (!options.test_names.empty() && options.test_names.size() != options.test_srcs.size())
+    fail<ConfigError>("corpus add: {} --test-name for {} test sets", options.test_names.size(),
+                      options.test_srcs.size());
+  for (std::size_t i = 0; i < options.test_srcs.size(); ++i) {
+    const std::string name = !options.test_names.empty() ? options.test_names[i]
+                             : i == 0                    ? std::string("test")
+                                                         : fmt::format("test{}", i + 1);
+    spec.tests.push_back({name, {options.test_srcs[i], options.test_tgts[i]}});
+  }
+  const auto path = add_local_dataset(spec);
+  const Dataset d = find_dataset(spec.name);
+  std::cout << fmt::format("registered {} ({}-{}): {} split(s) ({}), {} files checksummed\n", d.name, spec.source_lang,
+                           spec.target_lang, d.splits.size(), fmt::join(d.splits, ", "), d.files.size());
+  std::cout << fmt::format("definition: {}\nuse it as `corpus: {}` in a compare config or `--corpus {}`\n",
+                           path.string(), d.name, d.name);
+}
+
 }  // namespace
 
 void add_corpus_command(CLI::App& app, GlobalOptions& global) {
-  CLI::App* corpus = app.add_subcommand("corpus", "Datasets (list, get, path) and corpus statistics (info)");
+  CLI::App* corpus = app.add_subcommand("corpus", "Datasets (list, get, path, add) and corpus statistics (info)");
   corpus->require_subcommand(1);
   corpus->footer(
       "Cache: $MTBENCH_HOME/datasets/<name> (default ~/.cache/mtbench). Offline: "
@@ -223,6 +259,40 @@ void add_corpus_command(CLI::App& app, GlobalOptions& global) {
   path_cmd->callback([path, &global] {
     apply_global_options(global);
     run_path(*path);
+  });
+
+  auto add = std::make_shared<AddOptions>();
+  CLI::App* add_cmd = corpus->add_subcommand(
+      "add", "Register your own parallel corpus as a dataset (files stay in place, checksums recorded)");
+  add_cmd->add_option("name", add->spec.name, "Dataset name (letters, digits, . _ -)")->required();
+  add_cmd->add_option("--src-lang", add->spec.source_lang, "Source language code, e.g. de")->required();
+  add_cmd->add_option("--tgt-lang", add->spec.target_lang, "Target language code, e.g. en")->required();
+  add_cmd->add_option("--train-src", add->spec.train_src, "Training source file (plain or .gz)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  add_cmd->add_option("--train-tgt", add->spec.train_tgt, "Training target file")->required()->check(CLI::ExistingFile);
+  add_cmd->add_option("--dev-src", add->spec.dev_src, "Dev source file (tuning, validation)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  add_cmd->add_option("--dev-tgt", add->spec.dev_tgt, "Dev target file")->required()->check(CLI::ExistingFile);
+  add_cmd->add_option("--test-src", add->test_srcs, "Test source file (repeatable)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  add_cmd->add_option("--test-tgt", add->test_tgts, "Test reference file (repeatable, same order)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  add_cmd->add_option("--test-name", add->test_names, "Split name of each test set (default: test, test2, ...)");
+  add_cmd->add_option("--description", add->spec.description, "One line describing the corpus");
+  add_cmd->add_flag("--force", add->spec.force, "Replace an existing definition of the same name");
+  add_cmd->footer(
+      "Writes $MTBENCH_HOME/datasets/NAME.yaml (splits train, dev and the test names). Every file is read\n"
+      "as a parallel corpus first (UTF-8, equal line counts, not empty); a file that changes later is\n"
+      "refused when used. Example:\n"
+      "  mtbench corpus add news --src-lang de --tgt-lang en --train-src train.de --train-tgt train.en \\\n"
+      "      --dev-src dev.de --dev-tgt dev.en --test-src test.de --test-tgt test.en");
+  add_cmd->callback([add, &global] {
+    apply_global_options(global);
+    run_add(*add);
   });
 
   add_corpus_info_command(*corpus, global);

@@ -20,13 +20,14 @@ void check_dataset(const CompareConfig& c, bool training) {
   for (const auto& t : c.test_sets)
     if (t.references.empty() && !t.split.empty()) splits.push_back(t.split);
   if (splits.empty()) return;  // file-only comparison: no dataset needed
-  const auto& registry = dataset_registry();
+  const auto registry = all_datasets();
   const auto dataset =
       std::find_if(registry.begin(), registry.end(), [&](const Dataset& d) { return d.name == c.corpus; });
   if (dataset == registry.end()) {
     std::vector<std::string> names;
     for (const auto& d : registry) names.push_back(d.name);
-    fail<ConfigError>("{}: corpus: unknown dataset '{}'; known: {}", origin, c.corpus, fmt::join(names, ", "));
+    fail<ConfigError>("{}: corpus: unknown dataset '{}'; known: {} (register your own with `mtbench corpus add`)",
+                      origin, c.corpus, fmt::join(names, ", "));
   }
   for (const auto& lang : {c.source_lang, c.target_lang}) {
     if (!dataset->has_language(lang))

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/text_file.h"
+#include "corpus/datasets.h"
 #include "eval/metric_factory.h"
 
 namespace mtbench::compare {
@@ -216,6 +217,17 @@ CompareConfig parse_compare_config_yaml(const std::string& yaml_text, const std:
       c.test_sets.push_back(parse_test_set(r, ts[i], fmt::format("test_sets[{}]", i)));
   } else {
     c.test_sets.push_back({"test_2016_flickr", "test_2016_flickr", {}, {}, {}});
+  }
+  // Splits not named: the dataset's own (a local dataset's dev split is "dev", Multi30k's "val").
+  if (!c.corpus.empty() && (!root["train_split"] || !root["dev_split"] || !root["test_sets"])) {
+    try {
+      const Dataset d = find_dataset(c.corpus);
+      if (!root["train_split"]) c.train_split = d.train_split;
+      if (!root["dev_split"]) c.dev_split = d.dev_split;
+      if (!root["test_sets"]) c.test_sets = {{d.test_split, d.test_split, {}, {}, {}}};
+    } catch (const ConfigError&) {
+      // An unknown dataset: check_comparison() names it with the valid ones.
+    }
   }
   if (!root["systems"]) r.error("systems", root, "is required: list the systems to compare");
   const auto& systems = root["systems"];

@@ -1,12 +1,15 @@
 #include "corpus/datasets.h"
 
 #include <algorithm>
+#include <list>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "base/error.h"
 #include "corpus/download.h"
+#include "corpus/local_datasets.h"
 
 namespace mtbench {
 namespace {
@@ -189,13 +192,41 @@ std::vector<const DatasetFile*> select_files(const Dataset& d, const DatasetSele
   return files;
 }
 
+std::vector<Dataset> all_datasets() {
+  std::vector<Dataset> out = dataset_registry();
+  for (auto& d : local_datasets()) out.push_back(std::move(d));
+  return out;
+}
+
 const Dataset& find_dataset(const std::string& name) {
   std::vector<std::string> names;
   for (const auto& dataset : dataset_registry()) {
     if (dataset.name == name) return dataset;
     names.push_back(dataset.name);
   }
-  fail<ConfigError>("unknown dataset '{}' (registered datasets: {})", name, fmt::join(names, ", "));
+  if (auto local = find_local_dataset(name)) {
+    // Local datasets are read from their YAML on every lookup; the parsed objects live on
+    // (one per distinct content) so that references handed out stay valid.
+    static std::mutex mutex;
+    static std::list<Dataset> kept;
+    std::lock_guard<std::mutex> lock(mutex);
+    for (const auto& d : kept) {
+      if (d.name == local->name && d.definition == local->definition && d.files.size() == local->files.size() &&
+          std::equal(d.files.begin(), d.files.end(), local->files.begin(),
+                     [](const DatasetFile& a, const DatasetFile& b) {
+                       return a.split == b.split && a.language == b.language && a.local_path == b.local_path &&
+                              a.sha256 == b.sha256;
+                     }) &&
+          d.splits == local->splits && d.languages == local->languages && d.train_split == local->train_split &&
+          d.dev_split == local->dev_split && d.test_split == local->test_split && d.description == local->description)
+        return d;
+    }
+    kept.push_back(std::move(*local));
+    return kept.back();
+  }
+  for (const auto& d : local_datasets()) names.push_back(d.name);
+  fail<ConfigError>("unknown dataset '{}' (datasets: {}; register your own with `mtbench corpus add`)", name,
+                    fmt::join(names, ", "));
 }
 
 std::filesystem::path dataset_cache_dir(const std::string& dataset) {

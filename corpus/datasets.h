@@ -13,14 +13,16 @@ namespace mtbench {
 
 // One file of a dataset.
 struct DatasetFile {
-  std::string name;      // file name, e.g. "train.de.gz" (also its name in the mirror and cache)
-  std::string url;       // public download address
-  std::string sha256;    // expected SHA-256 (hex, lowercase)
-  std::string split;     // split it belongs to, e.g. "train"
-  std::string language;  // language code of its segments, e.g. "de"
+  std::string name;                  // file name, e.g. "train.de.gz" (also its name in the mirror and cache)
+  std::string url;                   // public download address
+  std::string sha256;                // expected SHA-256 (hex, lowercase)
+  std::string split;                 // split it belongs to, e.g. "train"
+  std::string language;              // language code of its segments, e.g. "de"
+  std::filesystem::path local_path;  // a local dataset's file, used in place (empty for downloads)
 };
 
-// A dataset: splits in several languages.
+// A dataset: splits in several languages. Built-in datasets are downloaded into the cache;
+// local ones (registered with `mtbench corpus add`) are read where they are.
 struct Dataset {
   std::string name;                         // registry name, e.g. "multi30k"
   std::string description;                  // one line
@@ -32,6 +34,7 @@ struct Dataset {
   std::string train_split;                  // split used for training (`train --corpus`)
   std::string dev_split;                    // split used for validation/early stopping
   std::string test_split;                   // the default benchmark's test split
+  std::filesystem::path definition;         // a local dataset's YAML file (empty for built-ins)
 
   // The file of `split` in `lang` (nullptr when that combination does not exist).
   const DatasetFile* file(const std::string& split, const std::string& lang) const;
@@ -56,9 +59,14 @@ struct DatasetSelection {
 // or language, or an empty result, is a ConfigError listing what exists.
 std::vector<const DatasetFile*> select_files(const Dataset& dataset, const DatasetSelection& selection);
 
-// All registered datasets.
+// The built-in datasets.
 const std::vector<Dataset>& dataset_registry();
-// The dataset called `name`; an unknown name is an Error listing the valid names.
+// The built-in datasets, then the local ones ($MTBENCH_HOME/datasets/*.yaml,
+// corpus/local_datasets.h).
+std::vector<Dataset> all_datasets();
+// The dataset called `name`, built-in or local; an unknown name is a ConfigError listing the
+// valid names. The reference stays valid for the life of the process (a local definition
+// edited meanwhile is read again into a new object).
 const Dataset& find_dataset(const std::string& name);
 
 // The cache directory ($MTBENCH_HOME or ~/.cache/mtbench) for a dataset.

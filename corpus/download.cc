@@ -212,6 +212,12 @@ std::filesystem::path cached_path(const Dataset& dataset, const DatasetFile& fil
 }
 
 CacheState cache_state(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options) {
+  if (!file.local_path.empty()) {  // a local dataset's file: "cached" where it is
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file.local_path, ec)) return CacheState::kMissing;
+    return file.sha256.empty() || sha256_file(file.local_path) == file.sha256 ? CacheState::kValid
+                                                                              : CacheState::kCorrupt;
+  }
   const auto path = cached_path(dataset, file, options);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return CacheState::kMissing;
@@ -263,6 +269,23 @@ std::string download_url(const std::string& url, const std::filesystem::path& de
 }
 
 FetchResult fetch_dataset_file(const Dataset& dataset, const DatasetFile& file, const FetchOptions& options) {
+  if (!file.local_path.empty()) {
+    // A local dataset (`corpus add`): used in place, refused when it changed since.
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file.local_path, ec))
+      fail<DataError>("{}: the file of local dataset {} does not exist (registered in {})", file.local_path.string(),
+                      describe(dataset, file), dataset.definition.string());
+    if (!file.sha256.empty()) {
+      const std::string actual = sha256_file(file.local_path);
+      if (actual != file.sha256)
+        fail<DataError>(
+            "{} changed since it was registered as {} (sha256 {} in {}, now {}); register it again with `mtbench "
+            "corpus add {} ... --force`",
+            file.local_path.string(), describe(dataset, file), file.sha256, dataset.definition.string(), actual,
+            dataset.name);
+    }
+    return {file.local_path, FetchSource::kCache, std::filesystem::file_size(file.local_path), ""};
+  }
   Progress& progress = options.progress ? *options.progress : Progress::global();
   const auto destination = cached_path(dataset, file, options);
   std::error_code ec;

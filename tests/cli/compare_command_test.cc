@@ -10,10 +10,12 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "base/text_file.h"
 #include "tests/cli/run_mtbench.h"
@@ -128,6 +130,58 @@ TEST(CompareCommand, TranslateRefusesAModelWithAChangedFile) {
   EXPECT_EQ(run.status, 1);
   EXPECT_EQ(run.out, "");
   EXPECT_THAT(run.err, HasSubstr("outputs.txt does not match the SHA-256"));
+}
+
+}  // namespace
+}  // namespace mtbench
+
+namespace mtbench {
+namespace {
+
+// Issue 14: the same corpus as the registry's Multi30k, given (a) as files under other names
+// and (b) registered with `mtbench corpus add`, gives the registry run's scores, each
+// trained in its own empty model cache.
+TEST(CompareCommand, OwnCorpusAsFilesOrAddedDatasetScoresLikeTheRegistry) {
+  MTBENCH_REQUIRE_SHARED(mirror, "corpora/multi30k/train.de.gz");
+  testing::ScratchDir s;
+  const auto m30k = testing::shared_dir() / "corpora" / "multi30k";
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{{"train.de.gz", "a.src.gz"},
+                                                        {"train.en.gz", "a.tgt.gz"},
+                                                        {"val.de.gz", "b.src.gz"},
+                                                        {"val.en.gz", "b.tgt.gz"},
+                                                        {"test_2016_flickr.de.gz", "c.src.gz"},
+                                                        {"test_2016_flickr.en.gz", "c.tgt.gz"}})
+    std::filesystem::copy_file(m30k / from, s / to);
+  const std::string systems =
+      "systems: [rule-based, {system: external, label: copy, options: {command: cat}}]\n"
+      "significance: {bootstrap_samples: 0, randomization_trials: 0}\n";
+  write_file_atomic(s / "registry.yaml", "corpus: multi30k\npair: de-en\n" + systems);
+  write_file_atomic(s / "files.yaml",
+                    "corpus: null\npair: de-en\ntrain: {source: a.src.gz, target: a.tgt.gz}\n"
+                    "dev: {source: b.src.gz, target: b.tgt.gz}\n"
+                    "test_sets: [{name: test_2016_flickr, source: c.src.gz, reference: c.tgt.gz}]\n" +
+                        systems);
+  write_file_atomic(s / "added.yaml", "corpus: mine\npair: de-en\n" + systems);
+  const std::string mirror_env = "MTBENCH_DATA_MIRROR='" + (testing::shared_dir() / "corpora").string() + "'";
+  auto add = run_mtbench(
+      "corpus add mine --src-lang de --tgt-lang en --train-src a.src.gz --train-tgt a.tgt.gz "
+      "--dev-src b.src.gz --dev-tgt b.tgt.gz --test-src c.src.gz --test-tgt c.tgt.gz "
+      "--test-name test_2016_flickr",
+      s.path(), "cd '" + s.path().string() + "' && MTBENCH_HOME=home-added");
+  ASSERT_EQ(add.status, 0) << add.err;
+  EXPECT_THAT(add.out, HasSubstr("registered mine (de-en): 3 split(s)"));
+  std::map<std::string, std::string> tables;
+  for (const std::string name : {"registry", "files", "added"}) {
+    auto run = run_mtbench("-q compare --config " + name + ".yaml --out run-" + name, s.path(),
+                           "cd '" + s.path().string() + "' && " + mirror_env + " MTBENCH_HOME=home-" + name);
+    ASSERT_EQ(run.status, 0) << name << ": " << run.err;
+    const auto results = nlohmann::json::parse(read_file(s / ("run-" + name) / "results.json"));
+    tables[name] = results["tests"][0]["scores"].dump();
+  }
+  EXPECT_EQ(tables["files"], tables["registry"]);
+  EXPECT_EQ(tables["added"], tables["registry"]);
+  EXPECT_THAT(tables["registry"], HasSubstr("\"score\""));
 }
 
 }  // namespace
