@@ -1,8 +1,9 @@
 // `mtbench score`: a drop-in for the `sacrebleu` command (sacrebleu/sacrebleu.py main()) on
 // reference and system files: same options, same text/JSON/LaTeX output, same paired tests
 // and signatures; plus --all-pairs, several metrics with -sl, and --segment-scores.
-// Deliberate differences: no -t/-l test-set download (give reference files), UTF-8 only,
-// no terminal colours, and statistics are computed on all cores (--threads).
+// Test sets (-t/-l/--echo/--list/--origlang) come from corpus/test_sets.h: the WMT news
+// sets of 2014-2022 and Multi30k. Deliberate differences: UTF-8 only, no terminal colours,
+// one test set per run (no comma lists), and statistics are computed on all cores (--threads).
 // The command's options (score_options.h), inputs (score_inputs.cc) and multi-system tables
 // (score_tables.cc) live beside it.
 
@@ -10,9 +11,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "base/error.h"
 #include "cli/app.h"
@@ -21,6 +24,7 @@
 #include "cli/score_options.h"
 #include "cli/score_tables.h"
 #include "cli/validators.h"
+#include "corpus/test_sets.h"
 #include "eval/metric_factory.h"
 #include "eval/segment_scores.h"
 #include "eval/significance.h"
@@ -87,6 +91,12 @@ void add_score_command(CLI::App& app, GlobalOptions& global) {
       app.add_subcommand("score", "Score system outputs like the sacrebleu command (BLEU, chrF, TER, significance)");
   auto& o = *options;
   cmd->add_option("refs", o.refs, "Reference files (plain or gzip; several = multi-reference), before -i");
+  cmd->add_option("-t,--test-set", o.test_set, "A registered test set instead of reference files (see --list)");
+  cmd->add_option("-l,--language-pair", o.language_pair, "Language pair of -t, e.g. en-de");
+  cmd->add_option("--echo", o.echo, "Print a field of the -t test set: src, ref, origlang or docid");
+  cmd->add_flag("--list", o.list, "List the test sets (with -t: that set's language pairs)");
+  cmd->add_option("--origlang,-o", o.origlang,
+                  "Score only segments whose original language is xx (or, with non-xx, is not xx); -t sets only");
   cmd->add_option("-i,--input", o.inputs, "System output files (default: stdin, tab-separated systems)")
       ->expected(0, -1);
   cmd->add_option("-m,--metrics", o.metrics, "Metrics: bleu chrf ter (default: bleu)")->expected(1, -1);
@@ -135,11 +145,75 @@ void add_score_command(CLI::App& app, GlobalOptions& global) {
 
 namespace {
 
+// --list: every test set, or the pairs of -t.
+void list_test_sets(const ScoreOptions& o) {
+  if (!o.test_set.empty()) {
+    const TestSetInfo& set = find_test_set(o.test_set);
+    fmt::print("{}\n", fmt::join(set.pairs, " "));
+    return;
+  }
+  fmt::print("The available test sets are:\n");
+  for (const auto& set : test_set_registry()) fmt::print("{:>16}: {}\n", set.name, set.description);
+}
+
+// The segments an --origlang filter keeps ("xx" or "non-xx").
+std::vector<std::size_t> origlang_subset(const std::string& filter, const TestSetText& text, const std::string& set) {
+  if (text.origlang.empty()) fail<ConfigError>("--origlang: test set {} has no original-language information", set);
+  const bool negate = filter.rfind("non-", 0) == 0;
+  const std::string lang = negate ? filter.substr(4) : filter;
+  std::vector<std::size_t> keep;
+  for (std::size_t i = 0; i < text.origlang.size(); ++i)
+    if ((text.origlang[i] == lang) != negate) keep.push_back(i);
+  if (keep.empty()) fail<ConfigError>("--origlang {}: no segment of {} matches", filter, set);
+  return keep;
+}
+
 void run_score(ScoreOptions o, const GlobalOptions& global) {
   validate(o);
+  if (o.list) {
+    list_test_sets(o);
+    return;
+  }
+  std::optional<TestSetText> test_set;
+  if (!o.test_set.empty()) {
+    if (o.language_pair.empty()) {
+      const TestSetInfo& set = find_test_set(o.test_set);
+      fail<ConfigError>("-t {} needs a language pair (-l); it has: {}", o.test_set, fmt::join(set.pairs, ", "));
+    }
+    if (!o.refs.empty()) fail<ConfigError>("give either reference files or a test set (-t), not both");
+    test_set = load_test_set_text(o.test_set, o.language_pair);
+    if (!o.echo.empty()) {
+      const std::vector<std::string>* field = o.echo == "src"        ? &test_set->source
+                                              : o.echo == "ref"      ? &test_set->references[0]
+                                              : o.echo == "origlang" ? &test_set->origlang
+                                              : o.echo == "docid"    ? &test_set->docid
+                                                                     : nullptr;
+      if (field == nullptr) fail<ConfigError>("--echo: unknown field '{}'; valid: src, ref, origlang, docid", o.echo);
+      if (field->empty())
+        fail<ConfigError>("--echo {}: test set {} ({}) has no {} here{}", o.echo, o.test_set, o.language_pair, o.echo,
+                          o.echo == "src" ? " (the mirror's processed files hold only the reference)" : "");
+      std::string out;
+      for (const auto& line : *field) out += line + "\n";
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      return;
+    }
+    for (const auto& f : test_set->reference_files) o.refs.push_back(f.string());
+  } else if (!o.echo.empty() || !o.language_pair.empty() || !o.origlang.empty()) {
+    fail<ConfigError>("--echo, -l and --origlang need a test set (-t)");
+  }
   const bool paired = o.paired_bs || o.paired_ar;
   const int threads = resolved_threads(global);
   ScoreInputs in = read_score_inputs(o, paired);
+  if (test_set && !o.origlang.empty()) {
+    const auto keep = origlang_subset(o.origlang, *test_set, o.test_set);
+    auto subset = [&](std::vector<std::string>& lines) {
+      std::vector<std::string> out;
+      for (std::size_t i : keep) out.push_back(std::move(lines[i]));
+      lines = std::move(out);
+    };
+    for (auto& r : in.refs) subset(r);
+    for (auto& s : in.systems) subset(s);
+  }
   const std::size_t num_sys = in.systems.size();
   if (o.sentence_level && num_sys > 1) fail<ConfigError>("only one system can be scored in sentence-level mode");
   if (o.sentence_level && (o.confidence || paired))

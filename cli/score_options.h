@@ -11,6 +11,11 @@ namespace mtbench::cli {
 // Options of `mtbench score` (sacrebleu's argument names in parentheses where they differ).
 struct ScoreOptions {
   std::vector<std::string> refs;                // reference files (positional)
+  std::string test_set;                         // -t: a registered test set instead of reference files
+  std::string language_pair;                    // -l: its language pair, e.g. en-de
+  std::string echo;                             // --echo src|ref|origlang|docid: print that field of -t
+  bool list = false;                            // --list: the test sets (with -t: its pairs)
+  std::string origlang;                         // --origlang xx or non-xx: segments by original language
   std::vector<std::string> inputs;              // system files (-i); stdin when empty
   bool input_given = false;                     // -i appeared (possibly without files)
   std::vector<std::string> metrics = {"bleu"};  // bleu, chrf, ter (-m)

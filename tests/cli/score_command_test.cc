@@ -272,3 +272,46 @@ TEST(ScoreCommand, StartsWithoutLibTorch) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 14: sacreBLEU's -t/-l with the offline mirror gives the JSON of the explicit reference
+// file; --echo ref prints it; --list and bad names answer with the valid choices.
+TEST(ScoreCommand, TestSetFromTheMirrorScoresLikeItsReferenceFile) {
+  const auto dir = mtbench::testing::shared_dir() / "corpora" / "wmt17-en-de";
+  if (!std::filesystem::exists(dir / "newstest2017.ref.de.gz")) GTEST_SKIP() << "no WMT17 data in " << dir;
+  mtbench::testing::ScratchDir home;
+  const std::string hyp = (dir / "newstest2017.KIT.4950.en-de.gz").string();
+  const std::string ref = (dir / "newstest2017.ref.de.gz").string();
+  auto with_env = [&](const std::string& args) {
+    setenv("MTBENCH_HOME", (home / "h").c_str(), 1);
+    setenv("MTBENCH_DATA_MIRROR", (mtbench::testing::shared_dir() / "corpora").c_str(), 1);
+    auto r = run_mtbench(args);
+    unsetenv("MTBENCH_HOME");
+    unsetenv("MTBENCH_DATA_MIRROR");
+    return r;
+  };
+  const auto by_set = with_env("-t wmt17 -l en-de -i " + hyp + " -m bleu chrf ter");
+  const auto by_file = run_mtbench(ref + " -i " + hyp + " -m bleu chrf ter");
+  ASSERT_EQ(by_set.rc, 0) << by_set.err;
+  ASSERT_EQ(by_file.rc, 0) << by_file.err;
+  EXPECT_EQ(by_set.out, by_file.out);
+  EXPECT_NE(by_set.out.find("\"score\": 26.1"), std::string::npos) << by_set.out;
+  const auto echo = with_env("-t wmt17 -l en-de --echo ref");
+  ASSERT_EQ(echo.rc, 0) << echo.err;
+  EXPECT_EQ(echo.out.rfind("28-jähriger Koch in San Francisco Mall tot aufgefunden\n", 0), 0u);
+  EXPECT_EQ(std::count(echo.out.begin(), echo.out.end(), '\n'), 3004);
+  const auto list = run_mtbench("--list");
+  EXPECT_EQ(list.rc, 0);
+  EXPECT_NE(list.out.find("wmt17: Official evaluation data for WMT17"), std::string::npos) << list.out;
+  EXPECT_NE(run_mtbench("-t wmt17 --list").out.find("en-de"), std::string::npos);
+  const auto bad_set = run_mtbench("-t wmt71 -l en-de -i " + hyp);
+  EXPECT_EQ(bad_set.rc, 1);
+  EXPECT_NE(bad_set.err.find("unknown test set 'wmt71'; valid: wmt22, wmt21"), std::string::npos) << bad_set.err;
+  const auto bad_pair = run_mtbench("-t wmt17 -l en-xx -i " + hyp);
+  EXPECT_NE(bad_pair.err.find("has no language pair 'en-xx'; it has: cs-en"), std::string::npos) << bad_pair.err;
+  const auto no_origlang = with_env("-t wmt17 -l en-de --origlang en -i " + hyp);
+  EXPECT_NE(no_origlang.err.find("no original-language information"), std::string::npos) << no_origlang.err;
+}
+
+}  // namespace
