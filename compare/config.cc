@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/text_file.h"
 #include "corpus/datasets.h"
+#include "corpus/test_sets.h"
 #include "eval/metric_factory.h"
 
 namespace mtbench::compare {
@@ -81,8 +82,15 @@ TestSetConfig parse_test_set(const Reader& r, const YAML::Node& node, const std:
     t.name = t.split = node.Scalar();
     return t;
   }
-  r.expect_keys(node, key, {"name", "split", "source", "reference", "references", "tsv"});
-  if (!node["name"] && !node["split"]) r.error(key, node, "needs 'name' or 'split'");
+  r.expect_keys(node, key, {"name", "split", "source", "reference", "references", "tsv", "test_set"});
+  if (node["test_set"]) {  // sacreBLEU's test sets (`mtbench score --list`)
+    if (node["source"] || node["reference"] || node["references"] || node["split"] || node["tsv"])
+      r.error(key + ".test_set", node["test_set"], "replaces 'source', 'reference(s)', 'split' and 'tsv'");
+    t.sacrebleu = r.scalar<std::string>(node["test_set"], key + ".test_set", "a test set name like wmt17");
+    t.name = node["name"] ? r.scalar<std::string>(node["name"], key + ".name", "a string") : t.sacrebleu;
+    return t;
+  }
+  if (!node["name"] && !node["split"] && !node["test_set"]) r.error(key, node, "needs 'name' or 'split'");
   if (node["tsv"]) {
     if (node["source"] || node["reference"] || node["references"] || node["split"])
       r.error(key + ".tsv", node["tsv"], "replaces 'source', 'reference(s)' and 'split'; give only one of them");
@@ -216,7 +224,7 @@ CompareConfig parse_compare_config_yaml(const std::string& yaml_text, const std:
     for (std::size_t i = 0; i < ts.size(); ++i)
       c.test_sets.push_back(parse_test_set(r, ts[i], fmt::format("test_sets[{}]", i)));
   } else {
-    c.test_sets.push_back({"test_2016_flickr", "test_2016_flickr", {}, {}, {}});
+    c.test_sets.push_back({"test_2016_flickr", "test_2016_flickr", {}, {}, {}, {}});
   }
   // Splits not named: the dataset's own (a local dataset's dev split is "dev", Multi30k's "val").
   if (!c.corpus.empty() && (!root["train_split"] || !root["dev_split"] || !root["test_sets"])) {
@@ -224,7 +232,7 @@ CompareConfig parse_compare_config_yaml(const std::string& yaml_text, const std:
       const Dataset d = find_dataset(c.corpus);
       if (!root["train_split"]) c.train_split = d.train_split;
       if (!root["dev_split"]) c.dev_split = d.dev_split;
-      if (!root["test_sets"]) c.test_sets = {{d.test_split, d.test_split, {}, {}, {}}};
+      if (!root["test_sets"]) c.test_sets = {{d.test_split, d.test_split, {}, {}, {}, {}}};
     } catch (const ConfigError&) {
       // An unknown dataset: check_comparison() names it with the valid ones.
     }
@@ -357,6 +365,13 @@ void validate_compare_config(const CompareConfig& c, const std::vector<std::stri
       }
       if (!t.source.empty() && !std::filesystem::exists(t.source)) {
         fail<ConfigError>("{}: test_sets[{}].source: file not found: {}", origin, i, t.source.string());
+      }
+    }
+    if (!t.sacrebleu.empty()) {
+      try {
+        require_test_set_pair(find_test_set(t.sacrebleu), c.source_lang + "-" + c.target_lang);
+      } catch (const ConfigError& e) {
+        fail<ConfigError>("{}: test_sets[{}].test_set: {}", origin, i, e.what());
       }
     }
     if (!t.tsv.empty() && !std::filesystem::exists(t.tsv))

@@ -17,7 +17,8 @@ struct TestSetConfig {
   std::string split;                              // dataset split to fetch (empty when files are given)
   std::filesystem::path source;                   // explicit source file (may be empty for output-only runs)
   std::vector<std::filesystem::path> references;  // explicit reference files (several = multi-ref)
-  std::filesystem::path tsv;                      // explicit TSV file: source<TAB>reference[<TAB>reference...]
+  std::filesystem::path tsv;                      // explicit TSV file: source<TAB>reference
+  std::string sacrebleu;                          // a registered sacreBLEU test set ("wmt17"), in the run's pair
 };
 
 // Training or dev data given as files instead of a dataset split: two line-aligned files

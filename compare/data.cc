@@ -9,6 +9,7 @@
 #include "base/text_file.h"
 #include "corpus/datasets.h"
 #include "corpus/parallel.h"
+#include "corpus/test_sets.h"
 
 #include <fmt/format.h>
 
@@ -91,7 +92,13 @@ TrainingData load_training_data(const CompareConfig& c) {
 TestData load_test_set(const CompareConfig& c, const TestSetConfig& t) {
   TestData d;
   d.config = t;
-  if (!t.tsv.empty()) {
+  if (!t.sacrebleu.empty()) {
+    TestSetText text = load_test_set_text(t.sacrebleu, c.source_lang + "-" + c.target_lang);
+    for (const auto& f : text.reference_files) d.files[f.string()] = sha256_file(f);
+    if (!text.source_file.empty()) d.files[text.source_file.string()] = sha256_file(text.source_file);
+    d.source = std::move(text.source);
+    d.refs = std::move(text.references);
+  } else if (!t.tsv.empty()) {
     auto corpus = load_parallel_tsv(t.tsv);
     check_not_empty(corpus, fmt::format("test set '{}'", t.name));
     d.files[t.tsv.string()] = sha256_file(t.tsv);

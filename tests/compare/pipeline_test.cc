@@ -132,6 +132,41 @@ significance: {bootstrap_samples: 0, randomization_trials: 0}
   unsetenv("MTBENCH_HOME");
 }
 
+// A sacreBLEU test set named in a config (test_set: wmt17) is fetched through the mirror and
+// scored like its reference file; a pair the set lacks is a config error listing its pairs.
+TEST(ComparePipeline, SacrebleuTestSetInAConfig) {
+  MTBENCH_REQUIRE_SHARED(ref, "corpora/wmt17-en-de/newstest2017.ref.de.gz");
+  register_builtin_translators();
+  testing::ScratchDir dir;
+  setenv("MTBENCH_DATA_MIRROR", (testing::shared_dir() / "corpora").c_str(), 1);
+  setenv("MTBENCH_HOME", (dir / "home").c_str(), 1);
+  const auto kit = testing::shared_dir() / "corpora" / "wmt17-en-de" / "newstest2017.KIT.4950.en-de.gz";
+  const std::string yaml =
+      "corpus: null\npair: en-de\ntest_sets: [{test_set: wmt17}]\nsystems: [{system: external, "
+      "label: KIT, outputs: {wmt17: " +
+      kit.string() + "}}]\nmetrics: [bleu]\n";
+  write_file_atomic(dir / "cfg.yaml", yaml);
+  PipelineOptions options;
+  options.quiet = true;
+  options.run_dir = dir / "run";
+  const auto results = run_comparison(load_compare_config(dir / "cfg.yaml"), options);
+  EXPECT_EQ(results.tests[0].name, "wmt17");
+  EXPECT_EQ(results.tests[0].references[0], read_lines(ref));
+  EXPECT_NEAR(results.tests[0].scores.at("KIT")[0].score, 26.1, 0.05);
+  write_file_atomic(dir / "bad.yaml",
+                    "corpus: null\npair: en-xx\ntest_sets: [{test_set: wmt17}]\n"
+                    "systems: [{system: external, label: K, outputs: {wmt17: " +
+                        kit.string() + "}}]\n");
+  try {
+    validate_compare_config(load_compare_config(dir / "bad.yaml"), TranslatorRegistry::instance().names());
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("test_sets[0].test_set: test set wmt17 has no language pair 'en-xx'"));
+  }
+  unsetenv("MTBENCH_DATA_MIRROR");
+  unsetenv("MTBENCH_HOME");
+}
+
 // A comparison of one system: no significance, everything else, the report included.
 TEST(ComparePipeline, OneSystemComparisonHasScoresAndAReport) {
   register_builtin_translators();
@@ -205,9 +240,10 @@ TEST(ComparePipeline, OwnDataFilesInAnyLayoutAreTheSameData) {
   write_lines_atomic(dir / "all.tsv", tsv);
   setenv("MTBENCH_HOME", (dir / "home").c_str(), 1);
   auto config_for = [&](const std::string& train, const std::string& dev) {
-    const std::string yaml = "corpus: null\npair: de-en\ntrain: " + train + "\ndev: " + dev +
-                             "\ntest_sets: [{name: t, tsv: all.tsv}]\nsystems: [{system: external, label: copy, "
-                             "options: {command: cat}}]\nsignificance: {bootstrap_samples: 0, randomization_trials: 0}\n";
+    const std::string yaml =
+        "corpus: null\npair: de-en\ntrain: " + train + "\ndev: " + dev +
+        "\ntest_sets: [{name: t, tsv: all.tsv}]\nsystems: [{system: external, label: copy, "
+        "options: {command: cat}}]\nsignificance: {bootstrap_samples: 0, randomization_trials: 0}\n";
     write_file_atomic(dir / "cfg.yaml", yaml);
     return load_compare_config(dir / "cfg.yaml");
   };
