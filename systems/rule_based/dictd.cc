@@ -1,5 +1,7 @@
 #include "systems/rule_based/dictd.h"
 
+#include <cctype>
+
 #include <algorithm>
 
 #include "base/error.h"
@@ -164,8 +166,31 @@ DictEntry parse_dict_entry(std::string_view text) {
     head = trim(head.substr(0, head.size() - ellipsis.size()));
   }
   entry.headword = head;
-  if (lines.size() > 1) entry.translations = clean_translations(lines[1]);
-  for (std::size_t i = 2; i < lines.size(); ++i) {
+  // Translations: line 2, or the numbered senses "1. ...", "2. ..." of the newer FreeDict
+  // dictionaries (fra-eng), each in turn.
+  auto sense_number = [](const std::string& line) {
+    std::size_t digits = 0;
+    while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
+    return digits > 0 && digits + 1 < line.size() && line[digits] == '.' && line[digits + 1] == ' ' ? digits + 2 : 0;
+  };
+  std::size_t next = 2;
+  if (lines.size() > 1) {
+    const std::string first = trim(lines[1]);
+    if (const std::size_t skip = sense_number(first); skip > 0) {
+      entry.translations = clean_translations(std::string_view(first).substr(skip));
+      for (; next < lines.size(); ++next) {
+        const std::string line = trim(lines[next]);
+        const std::size_t n = sense_number(line);
+        if (n == 0) break;
+        for (auto& t : clean_translations(std::string_view(line).substr(n)))
+          if (std::find(entry.translations.begin(), entry.translations.end(), t) == entry.translations.end())
+            entry.translations.push_back(std::move(t));
+      }
+    } else {
+      entry.translations = clean_translations(lines[1]);
+    }
+  }
+  for (std::size_t i = next; i < lines.size(); ++i) {
     const std::string line = trim(lines[i]);
     if (line.rfind("see:", 0) == 0) {
       for (auto& item : braced_items(line)) entry.see.push_back(std::move(item));

@@ -173,6 +173,38 @@ Lexicon Lexicon::from_dictd(const std::filesystem::path& index_path, const std::
   return lexicon;
 }
 
+Lexicon Lexicon::inverted(const Lexicon& reverse) {
+  Lexicon out;
+  for (const LexEntry& e : reverse.entries()) {
+    if (!e.lemma.empty() || e.prefix_form || e.headword.empty()) continue;  // inflected forms: their lemma suffices
+    for (const std::string& translation : e.translations) {
+      std::string t = translation;
+      // "(název opery ...)" and similar notes.
+      for (std::size_t open; (open = t.find('(')) != std::string::npos;) {
+        const std::size_t close = t.find(')', open);
+        t.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);
+      }
+      t = trim(t);
+      if (t.empty() || split(t, ' ').size() > 3) continue;
+      LexEntry entry;
+      entry.headword = t;
+      entry.pos = e.pos;
+      entry.translations.push_back(e.headword);
+      out.add(std::move(entry));
+    }
+  }
+  out.finalize();
+  return out;
+}
+
+Lexicon Lexicon::merged(const Lexicon& first, const Lexicon& second) {
+  Lexicon out;
+  for (const LexEntry& e : first.entries()) out.add(e);
+  for (const LexEntry& e : second.entries()) out.add(e);
+  out.finalize();
+  return out;
+}
+
 Lexicon Lexicon::from_tsv(const std::filesystem::path& path) {
   Lexicon lexicon;
   for_each_line(path, [&](std::string_view line, std::size_t number) {

@@ -45,6 +45,13 @@ class Lexicon {
   // skipped; several lines for one source are senses in order). Bad lines: DataError.
   static Lexicon from_tsv(const std::filesystem::path& path);
 
+  // The entries of a dictionary of the reverse direction turned around: each translation
+  // (of at most three words, parentheses removed) becomes a headword translated by the
+  // original headword, with its part of speech; finalized.
+  static Lexicon inverted(const Lexicon& reverse);
+  // The entries of `first`, then those of `second` (a headword's senses: first's first).
+  static Lexicon merged(const Lexicon& first, const Lexicon& second);
+
   // Adds an entry (call finalize() before lookups).
   void add(LexEntry entry);
   // Builds the lookup table; must be called after the last add().

@@ -49,25 +49,25 @@ std::string tag_for_pos(const std::string& pos) {
   return "ADV";
 }
 
-std::vector<const LexEntry*> GermanAnalyzer::entries_for(const std::string& key, bool noun,
+std::vector<const LexEntry*> SourceAnalyzer::entries_for(const std::string& key, bool noun,
                                                          const std::string& pos) const {
   std::vector<const LexEntry*> out;
   auto [b, e] = lexicon_.lookup(key);
   for (const LexEntry* p = b; p != e; ++p) {
     if (p->prefix_form) continue;
     // German capitalises nouns: case tells nouns from the rest (Essen "food" vs essen "eat").
-    if (starts_upper(p->headword) != noun) continue;
+    if (nouns_capitalized_ && starts_upper(p->headword) != noun) continue;
     if (!pos.empty() && p->pos != pos) continue;
     out.push_back(p);
   }
   return out;
 }
 
-Analysis GermanAnalyzer::analyze(const std::string& token, bool sentence_initial, bool before_noun) const {
+Analysis SourceAnalyzer::analyze(const std::string& token, bool sentence_initial, bool before_noun) const {
   return analyze_word(token, sentence_initial, before_noun, 0);
 }
 
-Analysis GermanAnalyzer::analyze_word(const std::string& token, bool sentence_initial, bool before_noun,
+Analysis SourceAnalyzer::analyze_word(const std::string& token, bool sentence_initial, bool before_noun,
                                       int depth) const {
   Analysis out;
   if (is_punctuation(token) || is_number(token)) {
@@ -111,10 +111,11 @@ Analysis GermanAnalyzer::analyze_word(const std::string& token, bool sentence_in
     out.how = "hyphenated parts";
     return out;
   }
-  bool noun = upper;
-  if (upper && sentence_initial && entries_for(key, true, "").empty()) noun = false;
+  bool noun = upper && nouns_capitalized_;
+  if (noun && sentence_initial && entries_for(key, true, "").empty()) noun = false;
   std::vector<const LexEntry*> direct = entries_for(key, noun, "");
-  if (!noun && direct.empty() && upper) direct = entries_for(key, true, ""), noun = !direct.empty();
+  if (!noun && direct.empty() && upper && nouns_capitalized_)
+    direct = entries_for(key, true, ""), noun = !direct.empty();
 
   if (!noun) {
     // Attributive position, or an inflected adjective the dictionary also lists as a
@@ -140,6 +141,7 @@ Analysis GermanAnalyzer::analyze_word(const std::string& token, bool sentence_in
     if (inflected_verb && try_inflection(token, false, out)) return out;
     const SenseChoice best = choose_sense(lexicon_, direct, noun ? "n" : "");
     out.tag = noun ? "N" : tag_for_pos(best.pos);
+    if (!nouns_capitalized_ && out.tag == "N") noun = true;  // the lexicon says noun
     out.entries = direct;
     out.lemma = best.entry && !best.entry->lemma.empty() ? best.entry->lemma
                 : best.entry                             ? best.entry->headword
@@ -160,7 +162,7 @@ Analysis GermanAnalyzer::analyze_word(const std::string& token, bool sentence_in
     return out;
   }
   if (try_inflection(token, noun, out)) return out;
-  if (noun && depth < 2 && try_compound(token, depth, out)) return out;
+  if (noun && compounds_ && depth < 2 && try_compound(token, depth, out)) return out;
   out.tag = noun ? "N" : "UNK";
   out.fixed_target = token;
   out.has_fixed_target = true;
@@ -168,11 +170,13 @@ Analysis GermanAnalyzer::analyze_word(const std::string& token, bool sentence_in
   return out;
 }
 
-bool GermanAnalyzer::try_inflection(const std::string& token, bool noun, Analysis& out,
+bool SourceAnalyzer::try_inflection(const std::string& token, bool noun, Analysis& out,
                                     const std::string& only_tag) const {
-  const std::string w = noun ? token : lower(token);
+  // Without capitalised nouns every rule applies, in file order.
+  const std::string w = noun && nouns_capitalized_ ? token : lower(token);
   for (const InflectionRule& rule : rules_.inflections) {
-    if ((rule.pos == "n") != noun || !ends_with(w, rule.suffix)) continue;
+    if (nouns_capitalized_ && (rule.pos == "n") != noun) continue;
+    if (!ends_with(w, rule.suffix)) continue;
     if (!only_tag.empty() && rule.tag != only_tag) continue;
     std::string stem = w.substr(0, w.size() - rule.suffix.size());
     if (stem.size() < 2) continue;
@@ -193,7 +197,7 @@ bool GermanAnalyzer::try_inflection(const std::string& token, bool noun, Analysi
     for (const std::string& s : stems) {
       const std::string lemma = s + rule.replacement;
       if (lemma == w && rule.suffix == rule.replacement && !noun) continue;
-      std::vector<const LexEntry*> entries = entries_for(lower(lemma), noun, rule.pos);
+      std::vector<const LexEntry*> entries = entries_for(lower(lemma), rule.pos == "n", rule.pos);
       if (entries.empty()) continue;
       out.tag = rule.tag;
       out.lemma = entries.front()->headword;
@@ -209,7 +213,7 @@ bool GermanAnalyzer::try_inflection(const std::string& token, bool noun, Analysi
   return false;
 }
 
-bool GermanAnalyzer::try_compound(const std::string& token, int depth, Analysis& out) const {
+bool SourceAnalyzer::try_compound(const std::string& token, int depth, Analysis& out) const {
   // Longest known head first: German compounds are right-headed (the last part is the noun
   // that inflects and carries the meaning; Haustür is a kind of Tür).
   for (std::size_t i = 3; i + 3 <= token.size(); ++i) {

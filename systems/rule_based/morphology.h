@@ -1,8 +1,11 @@
 #pragma once
-// German analysis for translation: closed-class words from the rule file, direct lexicon
-// lookup (including the dictionary's inflected forms, which point to their lemma), suffix
-// rules for regular inflection with stem-vowel alternations, and compound splitting of nouns
-// against the lexicon (longest known head first, linking elements -s-/-es-/-n-/-en-/-e-).
+// Source-language analysis for translation, driven by the rule file: closed-class words,
+// direct lexicon lookup (including the dictionary's inflected forms, which point to their
+// lemma), suffix rules for regular inflection with stem-vowel alternations and, where the
+// rule file's [language] section says so, capitalisation as the mark of nouns and compound
+// splitting of nouns against the lexicon (longest known head first, linking elements
+// -s-/-es-/-n-/-en-/-e-). German is the first instance (data/de-en.rules); French and Czech
+// use the same code with other data.
 
 #include <string>
 #include <vector>
@@ -24,9 +27,15 @@ struct Analysis {
   std::string how;                       // "rule file", "direct", "inflected form of X", "suffix -t", "compound A+B"
 };
 
-class GermanAnalyzer {
+class SourceAnalyzer {
  public:
-  GermanAnalyzer(const Lexicon& lexicon, const RuleSet& rules) : lexicon_(lexicon), rules_(rules) {}
+  SourceAnalyzer(const Lexicon& lexicon, const RuleSet& rules)
+      : lexicon_(lexicon),
+        rules_(rules),
+        nouns_capitalized_(language_setting(rules, "nouns_capitalized", "yes") == "yes"),
+        compounds_(language_setting(rules, "compounds", "yes") == "yes") {}
+  // Whether capitalisation marks nouns in this source language (German).
+  bool nouns_capitalized() const { return nouns_capitalized_; }
   // Analyses `token`; `sentence_initial` allows a capitalised non-noun; `before_noun` (the
   // next token is capitalised) prefers an attributive adjective reading (grünen: green, not
   // the verb "to green").
@@ -43,6 +52,8 @@ class GermanAnalyzer {
 
   const Lexicon& lexicon_;
   const RuleSet& rules_;
+  bool nouns_capitalized_;  // [language] nouns_capitalized
+  bool compounds_;          // [language] compounds
 };
 
 // The transfer tag for a lexicon part of speech ("n" -> "N", "v" -> "VFIN", ...).

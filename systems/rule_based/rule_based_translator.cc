@@ -45,12 +45,15 @@ const OptionTable<RuleBasedOptions>& rule_based_option_table() {
         "lexicon", [](O& o) -> std::string& { return o.lexicon; },
         "freedict, georgetown (a 1954-sized demonstration) or a path to a TSV lexicon");
     t.add<std::string>(
-        "dictd_index", [](O& o) -> std::string& { return o.dictd_index; }, "FreeDict index file");
+        "dictd_index", [](O& o) -> std::string& { return o.dictd_index; },
+        "FreeDict index file; empty = the rule file's [language] dictionary (and its inverted reverse_dictionary) "
+        "in /usr/share/dictd");
     t.add<std::string>(
-        "dictd_dict", [](O& o) -> std::string& { return o.dictd_dict; }, "FreeDict body (.dict.dz)");
+        "dictd_dict", [](O& o) -> std::string& { return o.dictd_dict; },
+        "FreeDict body (.dict.dz); empty = beside dictd_index");
     t.add<std::string>(
         "rules", [](O& o) -> std::string& { return o.rules; },
-        "rule file; empty = data/de-en.rules (georgetown.rules with lexicon: georgetown)");
+        "rule file; empty = data/SRC-TGT.rules for the language pair (georgetown.rules with lexicon: georgetown)");
     t.add<bool>(
         "target_counts", [](O& o) -> bool& { return o.target_counts; },
         "count English words of the training target for sense selection");
@@ -112,15 +115,74 @@ void RuleBasedTranslator::set_model(Lexicon lexicon, RuleSet rules, std::string 
   lexicon_ = std::move(lexicon);
   rules_ = std::move(rules);
   rules_text_ = std::move(rules_text);
+  tokenizer_ = std::make_shared<const MosesTokenizer>(TokenizerOptions{language_setting(rules_, "source", "de")});
+  detokenizer_ = std::make_shared<const MosesDetokenizer>(language_setting(rules_, "target", "en"));
   ready_ = true;
 }
 
+namespace {
+
+// Where Debian's dict-freedict-* packages put their dictionaries.
+constexpr const char* kDictdDir = "/usr/share/dictd";
+
+// The rule file of a pair (data/SRC-TGT.rules), or empty when there is none.
+std::filesystem::path pair_rules(const std::string& source_lang, const std::string& target_lang) {
+  try {
+    return find_rule_data(source_lang + "-" + target_lang + ".rules");
+  } catch (const ConfigError&) {
+    return {};
+  }
+}
+
+// The FreeDict files of dictionary `name` ("fra-eng"), or empty when not installed.
+std::pair<std::filesystem::path, std::filesystem::path> freedict_files(const std::string& name) {
+  if (name.empty()) return {};
+  const std::filesystem::path index = std::filesystem::path(kDictdDir) / ("freedict-" + name + ".index");
+  for (const char* suffix : {".dict.dz", ".dict"}) {
+    const std::filesystem::path body = std::filesystem::path(kDictdDir) / ("freedict-" + name + suffix);
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(index, ec) && std::filesystem::is_regular_file(body, ec)) return {index, body};
+  }
+  return {};
+}
+
+// The pairs with a rule file (data/*-en.rules and the like), for messages.
+std::vector<std::string> pairs_with_rules() {
+  std::vector<std::string> out;
+  for (const char* pair : {"de-en", "fr-en", "cs-en", "en-de", "en-fr", "en-cs"})
+    if (!pair_rules(std::string(pair).substr(0, 2), std::string(pair).substr(3)).empty()) out.push_back(pair);
+  return out;
+}
+
+}  // namespace
+
 PairSupport rule_based_supports_pair(const std::string& source_lang, const std::string& target_lang) {
   PairSupport support;
-  support.supports = "de-en";
-  support.supported = source_lang == "de" && target_lang == "en";
-  if (!support.supported)
-    support.reason = fmt::format("no morphology, rules and dictionary for {}-{}", source_lang, target_lang);
+  std::vector<std::string> usable;
+  for (const std::string& pair : pairs_with_rules()) {
+    const RuleSet rules = load_rules(pair_rules(pair.substr(0, 2), pair.substr(3)));
+    if (!freedict_files(language_setting(rules, "dictionary", "")).first.empty() ||
+        !freedict_files(language_setting(rules, "reverse_dictionary", "")).first.empty())
+      usable.push_back(pair);
+  }
+  support.supports = usable.empty() ? "no pair (no FreeDict dictionary installed)" : join(usable, ", ");
+  const std::filesystem::path rules_path = pair_rules(source_lang, target_lang);
+  if (rules_path.empty()) {
+    support.supported = false;
+    support.reason = fmt::format("no rule file data/{}-{}.rules (morphology, closed-class words, transfer rules)",
+                                 source_lang, target_lang);
+    return support;
+  }
+  const RuleSet rules = load_rules(rules_path);
+  const std::string forward = language_setting(rules, "dictionary", ""),
+                    reverse = language_setting(rules, "reverse_dictionary", "");
+  if (freedict_files(forward).first.empty() && freedict_files(reverse).first.empty()) {
+    support.supported = false;
+    support.reason = fmt::format("no FreeDict dictionary installed for it (apt install dict-freedict-{}{})", forward,
+                                 reverse.empty() ? "" : " or dict-freedict-" + reverse);
+    return support;
+  }
+  support.supported = true;
   return support;
 }
 
@@ -129,18 +191,23 @@ PairSupport RuleBasedTranslator::supports_pair(const std::string& source_lang, c
 }
 
 RuleBasedOptions check_rule_based_config(const TrainOptions& options) {
-  if (!options.source_lang.empty() || !options.target_lang.empty()) {
+  RuleBasedOptions opts = parse_rule_based_options(options.config_yaml, options.config_origin);
+  // A pair check only where the pair decides the data: explicit dictionary and rules (or the
+  // Georgetown demonstration) are the user's to choose.
+  const bool own_data = !opts.rules.empty() && (opts.lexicon != "freedict" || !opts.dictd_index.empty());
+  if ((!options.source_lang.empty() || !options.target_lang.empty()) && !own_data && opts.lexicon != "georgetown") {
     const PairSupport support = rule_based_supports_pair(options.source_lang, options.target_lang);
     if (!support.supported)
       fail<ConfigError>("rule-based does not support {}-{}: {}; it supports {}", options.source_lang,
                         options.target_lang, support.reason, support.supports);
   }
-  RuleBasedOptions opts = parse_rule_based_options(options.config_yaml, options.config_origin);
   const std::string origin = options.config_origin.empty() ? "rule-based options" : options.config_origin;
   std::vector<std::pair<const char*, std::string>> files = {{"rules", opts.rules}};
   if (opts.lexicon == "freedict") {
     files.emplace_back("dictd_index", opts.dictd_index);
     files.emplace_back("dictd_dict", opts.dictd_dict);
+    if (!opts.dictd_index.empty() && opts.dictd_dict.empty())
+      fail<ConfigError>("{}: dictd_index is given but dictd_dict is not", origin);
   }
   for (const auto& [key, file] : files) {
     if (!file.empty() && !std::filesystem::is_regular_file(file))
@@ -153,16 +220,45 @@ void RuleBasedTranslator::train(const TrainData& data, const TrainOptions& optio
   const RuleBasedOptions opts = check_rule_based_config(options);
   Progress* progress = options.progress;
   const bool georgetown = opts.lexicon == "georgetown";
-  const std::filesystem::path rules_path = !opts.rules.empty()
-                                               ? std::filesystem::path(opts.rules)
-                                               : find_rule_data(georgetown ? "georgetown.rules" : "de-en.rules");
+  const std::string source_lang = options.source_lang.empty() ? "de" : options.source_lang;
+  const std::string target_lang = options.target_lang.empty() ? "en" : options.target_lang;
+  const std::filesystem::path rules_path =
+      !opts.rules.empty()
+          ? std::filesystem::path(opts.rules)
+          : find_rule_data(georgetown ? "georgetown.rules" : source_lang + "-" + target_lang + ".rules");
   std::string rules_text = read_file(rules_path);
   RuleSet rules = parse_rules(rules_text, rules_path.string());
 
   Lexicon lexicon;
-  if (opts.lexicon == "freedict") {
+  if (opts.lexicon == "freedict" && !opts.dictd_index.empty()) {
     if (progress) progress->log(fmt::format("reading FreeDict {}", opts.dictd_index));
     lexicon = Lexicon::from_dictd(opts.dictd_index, opts.dictd_dict, {}, progress);
+  } else if (opts.lexicon == "freedict") {
+    // The rule file names the dictionary of its direction and, to complement a small one, the
+    // reverse direction's, whose entries are inverted (eng-ces "house -> dům" gives
+    // "dům -> house"). The direct dictionary's senses come first.
+    const std::string forward = language_setting(rules, "dictionary", "deu-eng");
+    const std::string reverse = language_setting(rules, "reverse_dictionary", "");
+    const auto forward_files = freedict_files(forward);
+    const auto reverse_files = freedict_files(reverse);
+    if (forward_files.first.empty() && reverse_files.first.empty())
+      fail<ConfigError>("rule-based: no FreeDict dictionary for {}-{} in {} (apt install dict-freedict-{})",
+                        source_lang, target_lang, kDictdDir, forward);
+    Lexicon direct, inverted;
+    if (!forward_files.first.empty()) {
+      if (progress) progress->log(fmt::format("reading FreeDict {}", forward_files.first.string()));
+      direct = Lexicon::from_dictd(forward_files.first, forward_files.second, {}, progress);
+    }
+    if (!reverse_files.first.empty()) {
+      if (progress) progress->log(fmt::format("reading FreeDict {} (inverted)", reverse_files.first.string()));
+      inverted = Lexicon::inverted(Lexicon::from_dictd(reverse_files.first, reverse_files.second, {}, progress));
+    }
+    lexicon = Lexicon::merged(direct, inverted);
+    lexicon_note_ =
+        fmt::format("FreeDict {} ({} entries){}", forward_files.first.empty() ? "-" : forward, direct.size(),
+                    reverse_files.first.empty() ? std::string()
+                                                : fmt::format(" + inverted {} ({} entries)", reverse, inverted.size()));
+    if (progress) progress->log("lexicon: " + lexicon_note_);
   } else {
     lexicon = Lexicon::from_tsv(georgetown ? find_rule_data("georgetown.tsv") : std::filesystem::path(opts.lexicon));
   }
@@ -223,8 +319,8 @@ std::vector<Translation> RuleBasedTranslator::translate(const std::vector<std::s
 }
 
 Translation RuleBasedTranslator::translate_one(const std::string& source, bool explain) const {
-  static const MosesTokenizer tokenizer(TokenizerOptions{"de"});
-  static const MosesDetokenizer detokenizer("en");
+  const MosesTokenizer& tokenizer = *tokenizer_;
+  const MosesDetokenizer& detokenizer = *detokenizer_;
   Translation result;
   Explanation& ex = result.explanation;
   std::vector<RuleFiring> fired;
@@ -246,15 +342,15 @@ Translation RuleBasedTranslator::translate_one(const std::string& source, bool e
   }
 
   // 2. Analysis and sense selection.
-  const GermanAnalyzer analyzer(lexicon_, rules_);
+  const SourceAnalyzer analyzer(lexicon_, rules_);
   std::vector<TransferToken> tokens;
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i].first;
     const bool initial =
         i == 0 || (tokens.back().tag == "PUNCT" && (tokens.back().source == "." || tokens.back().source == ":" ||
                                                     tokens.back().source == "\"" || tokens.back().source == "„"));
-    const bool before_noun =
-        i + 1 < words.size() && starts_upper(words[i + 1].first) && !is_punctuation(words[i + 1].first);
+    const bool before_noun = analyzer.nouns_capitalized() && i + 1 < words.size() && starts_upper(words[i + 1].first) &&
+                             !is_punctuation(words[i + 1].first);
     const Analysis a = analyzer.analyze(w, initial, before_noun);
     TransferToken t;
     t.id = static_cast<int>(i);
@@ -299,7 +395,8 @@ Translation RuleBasedTranslator::translate_one(const std::string& source, bool e
     const bool after_zu = i > 0 && lower(tokens[i - 1].source) == "zu";
     if (t.tag == "VFIN" && has_feature(t.features, "pl") && (verb_seen || after_zu)) t.tag = "VINF";
     if (t.tag == "VFIN" || t.tag == "VAUX") verb_seen = true;
-    if (t.tag == "ART" && i > 0 && tokens[i - 1].source == "," && i + 1 < tokens.size()) {
+    if (analyzer.nouns_capitalized() && t.tag == "ART" && i > 0 && tokens[i - 1].source == "," &&
+        i + 1 < tokens.size()) {  // German der/die/das
       const std::string& next = tokens[i + 1].tag;
       if (next != "N" && next != "ADJ" && next != "NUM") {
         const std::string l = lower(t.source);
@@ -335,12 +432,30 @@ Translation RuleBasedTranslator::translate_one(const std::string& source, bool e
   };
   apply_structural_rules(rules_, tokens, hooks, &fired);
 
+  // 4b. Languages without articles (Czech): English wants one before a bare singular noun
+  // phrase at the start of a clause or after a preposition or verb ("muž v klobouku" ->
+  // "a man in a hat"). The indefinite article: the 1954 systems had no discourse model either.
+  if (language_setting(rules_, "insert_articles", "no") == "yes") {
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      if (tokens[i].tag != "N" || tokens[i].plural || tokens[i].target.empty()) continue;
+      std::size_t start = i;  // the first token of the noun phrase (adjectives, numbers before it)
+      while (start > 0 && (tokens[start - 1].tag == "ADJ" || tokens[start - 1].tag == "ADV")) --start;
+      const std::string before = start > 0 ? tokens[start - 1].tag : "^";
+      if (before == "ART" || before == "NUM" || before == "N" || before == "PRON" || before == "UNK") continue;
+      if (start > 0 && tokens[start - 1].tag == "ADJ") continue;
+      tokens[start].target = "a " + tokens[start].target;
+      fired.push_back({"insert-article", fmt::format("'a' before '{}'", tokens[start].source)});
+    }
+  }
+
   // 5. Generation: verb agreement, a/an, then words.
   std::vector<std::string> out_words;
   for (TransferToken& t : tokens) {
     if ((t.tag == "VFIN") && !has_feature(t.features, "prog") && has_feature(t.features, "3sg"))
       t.target = english::third_singular(t.target);
-    if (t.tag == "VPART" && has_feature(t.features, "ge")) t.target = regular_past(t.target);
+    // Participles from suffix rules: "ge" (German ge-...-t) or "past" (other languages).
+    if (t.tag == "VPART" && (has_feature(t.features, "ge") || has_feature(t.features, "past")))
+      t.target = regular_past(t.target);
   }
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     for (const std::string& w : split(tokens[i].target, ' ')) {

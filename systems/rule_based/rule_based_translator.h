@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/option_table.h"
+#include "corpus/tokenizer.h"
 #include "systems/registry.h"
 #include "systems/rule_based/lexicon.h"
 #include "systems/rule_based/rule_file.h"
@@ -21,10 +22,10 @@ namespace mtbench::rule_based {
 // System-specific options (YAML keys of the same names; unknown keys are a ConfigError).
 struct RuleBasedOptions {
   std::string lexicon = "freedict";  // "freedict", "georgetown", or a path to a TSV lexicon
-  std::string dictd_index = "/usr/share/dictd/freedict-deu-eng.index";   // FreeDict index
-  std::string dictd_dict = "/usr/share/dictd/freedict-deu-eng.dict.dz";  // FreeDict body
-  std::string rules;          // rule file; "" = data/de-en.rules (georgetown.rules in that mode)
-  bool target_counts = true;  // count English words of the training target for sense selection
+  std::string dictd_index;           // FreeDict index; "" = the rule file's dictionary in /usr/share/dictd
+  std::string dictd_dict;            // FreeDict body (.dict.dz); "" = as dictd_index
+  std::string rules;                 // rule file; "" = data/SRC-TGT.rules (georgetown.rules in that mode)
+  bool target_counts = true;         // count English words of the training target for sense selection
 };
 
 // Every option, declared once (base/option_table.h).
@@ -57,10 +58,13 @@ class RuleBasedTranslator : public Translator {
   Translation translate_one(const std::string& source, bool explain) const;
 
  private:
-  Lexicon lexicon_;         // the lexicon with target counts
-  RuleSet rules_;           // parsed rule file
-  std::string rules_text_;  // rule file text (saved verbatim into the model directory)
-  bool ready_ = false;      // a model was trained or loaded
+  Lexicon lexicon_;           // the lexicon with target counts
+  RuleSet rules_;             // parsed rule file
+  std::string rules_text_;    // rule file text (saved verbatim into the model directory)
+  bool ready_ = false;        // a model was trained or loaded
+  std::string lexicon_note_;  // which dictionaries the lexicon came from, with sizes (training log)
+  std::shared_ptr<const MosesTokenizer> tokenizer_;      // source language ([language] source)
+  std::shared_ptr<const MosesDetokenizer> detokenizer_;  // target language ([language] target)
 };
 
 // The registry entry of the built-in "rule-based" system.

@@ -171,8 +171,8 @@ RuleSet parse_rules(const std::string& text, const std::string& origin) {
     if (line.empty()) continue;
     if (line.front() == '[' && line.back() == ']') {
       section = line.substr(1, line.size() - 2);
-      if (section != "words" && section != "contractions" && section != "inflection" && section != "vowels" &&
-          section != "rules")
+      if (section != "language" && section != "words" && section != "contractions" && section != "inflection" &&
+          section != "vowels" && section != "rules")
         fail<DataError>("{}: unknown section [{}]", where, section);
       continue;
     }
@@ -180,7 +180,17 @@ RuleSet parse_rules(const std::string& text, const std::string& origin) {
     for (const std::string& w : split(line, ' '))
       if (!w.empty()) f.push_back(w);
     if (section.empty()) fail<DataError>("{}: line before any [section]", where);
-    if (section == "words") {
+    if (section == "language") {
+      static const std::set<std::string> kKeys = {
+          "source", "target", "nouns_capitalized", "compounds", "dictionary", "reverse_dictionary", "insert_articles"};
+      if (f.size() != 2 || !kKeys.count(f[0]))
+        fail<DataError>("{}: expected 'KEY value' with KEY one of: {}; got '{}'", where,
+                        join(std::vector<std::string>(kKeys.begin(), kKeys.end()), ", "), line);
+      if ((f[0] == "nouns_capitalized" || f[0] == "compounds" || f[0] == "insert_articles") && f[1] != "yes" &&
+          f[1] != "no")
+        fail<DataError>("{}: '{}' must be yes or no, got '{}'", where, f[0], f[1]);
+      set.language[f[0]] = f[1];
+    } else if (section == "words") {
       if (f.size() < 3) fail<DataError>("{}: expected 'surface TAG english', got '{}'", where, line);
       WordRule rule;
       rule.tag = f[1];

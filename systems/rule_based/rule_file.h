@@ -1,6 +1,13 @@
 #pragma once
 // The readable rule file of the rule-based system (data, loaded at run time). Sections:
 //
+//   [language]     the pair and how to read the source:  KEY value, with KEY one of
+//                  source, target (ISO codes), dictionary, reverse_dictionary (FreeDict
+//                  names, e.g. fra-eng / eng-fra: the second is inverted to complement the
+//                  first), nouns_capitalized (yes: German, capitalisation tells nouns),
+//                  compounds (yes: split unknown nouns into known parts), insert_articles
+//                  (yes: the source has no articles; "a" before a bare singular noun phrase
+//                  starting a clause, Czech)
 //   [words]        closed-class words:      surface  TAG[+pl]  English ("-" = nothing)
 //   [contractions] preposition + article:   im  in dem
 //   [inflection]   German suffix rules:     surface-suffix  lemma-suffix  pos  TAG  [features]
@@ -61,12 +68,20 @@ struct StructuralRule {
 // Everything a rule file defines.
 struct RuleSet {
   std::string origin;                                                      // file name, for messages
+  std::unordered_map<std::string, std::string> language;                   // [language] settings
   std::unordered_map<std::string, WordRule> words;                         // lowercased surface -> rule
   std::unordered_map<std::string, std::vector<std::string>> contractions;  // "im" -> {"in", "dem"}
   std::vector<InflectionRule> inflections;                                 // tried in file order
   std::vector<std::pair<std::string, std::string>> vowels;                 // alternation: surface, lemma
   std::vector<StructuralRule> rules;                                       // applied in file order
 };
+
+// A [language] setting, or `fallback` when the file has none (German-to-English files of
+// mtbench 0.1 have no [language] section).
+inline std::string language_setting(const RuleSet& rules, const std::string& key, const std::string& fallback) {
+  const auto it = rules.language.find(key);
+  return it == rules.language.end() ? fallback : it->second;
+}
 
 // Parses rule-file text; `origin` names it in error messages.
 RuleSet parse_rules(const std::string& text, const std::string& origin);

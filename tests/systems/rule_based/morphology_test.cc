@@ -20,7 +20,7 @@ class RuleBasedMorphology : public ::testing::Test {
     rules_ = load_rules(std::filesystem::path(MTBENCH_SOURCE_DIR) / "systems/rule_based/data/de-en.rules");
   }
   Analysis analyze(const std::string& w, bool initial = false, bool before_noun = false) {
-    return GermanAnalyzer(lexicon_, rules_).analyze(w, initial, before_noun);
+    return SourceAnalyzer(lexicon_, rules_).analyze(w, initial, before_noun);
   }
   Lexicon lexicon_;
   RuleSet rules_;
