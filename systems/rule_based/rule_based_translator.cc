@@ -1,6 +1,8 @@
 #include "systems/rule_based/rule_based_translator.h"
 
 #include <unistd.h>
+
+#include <algorithm>
 #include <thread>
 
 #include "base/error.h"
@@ -18,6 +20,7 @@ namespace {
 
 constexpr const char* kLexiconFile = "lexicon.bin";
 constexpr const char* kRulesFile = "rules.txt";
+constexpr const char* kTargetNounsFile = "target_nouns.tsv";  // German generation (target de)
 
 bool has_feature(const std::string& features, const std::string& f) {
   for (const std::string& x : split(features, ' '))
@@ -273,22 +276,60 @@ void RuleBasedTranslator::train(const TrainData& data, const TrainOptions& optio
     if (progress) progress->end(fmt::format("{} word types", counts.size()));
     lexicon.set_target_counts(std::move(counts));
   }
+  german::NounTable target_nouns;
+  if (language_setting(rules, "target", "en") == "de") {
+    // German generation needs each noun's gender and plural: the deu-eng dictionary has both
+    // (the gender on the headword, plural forms as entries pointing to their singular).
+    const auto files = freedict_files("deu-eng");
+    if (files.first.empty())
+      fail<ConfigError>(
+          "rule-based: German generation needs FreeDict deu-eng in {} (apt install dict-freedict-deu-eng)", kDictdDir);
+    const Lexicon de = Lexicon::from_dictd(files.first, files.second, {}, progress);
+    for (const LexEntry& e : de.entries()) {
+      if (e.pos != "n" || e.prefix_form) continue;
+      if (e.plural && !e.lemma.empty()) {
+        target_nouns[e.lemma].plural = e.headword;
+      } else if (!e.plural && e.lemma.empty() && !e.gender.empty()) {
+        auto& info = target_nouns[e.headword];
+        if (info.gender.empty()) info.gender = e.gender;
+      }
+    }
+    if (progress) progress->log(fmt::format("German nouns with gender or plural: {}", target_nouns.size()));
+  }
   if (progress)
     progress->log(fmt::format("lexicon: {} entries; rules: {} structural", lexicon.size(), rules.rules.size()));
   set_model(std::move(lexicon), std::move(rules), std::move(rules_text));
+  target_nouns_ = std::move(target_nouns);
 }
 
 void RuleBasedTranslator::save(const std::filesystem::path& dir) const {
   if (!ready_) fail("rule-based: nothing to save (train or load first)");
   lexicon_.save(dir / kLexiconFile);
   write_file_atomic(dir / kRulesFile, rules_text_);
+  if (!target_nouns_.empty()) {
+    std::vector<std::pair<std::string, german::NounInfo>> sorted(target_nouns_.begin(), target_nouns_.end());
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string text;
+    for (const auto& [noun, info] : sorted) text += noun + "\t" + info.gender + "\t" + info.plural + "\n";
+    write_file_atomic(dir / kTargetNounsFile, text);
+  }
 }
 
 void RuleBasedTranslator::load(const std::filesystem::path& dir) {
   Lexicon lexicon = Lexicon::load(dir / kLexiconFile);
   std::string text = read_file(dir / kRulesFile);
   RuleSet rules = parse_rules(text, (dir / kRulesFile).string());
+  german::NounTable nouns;
+  if (std::filesystem::exists(dir / kTargetNounsFile)) {
+    for_each_line(dir / kTargetNounsFile, [&](std::string_view line, std::size_t number) {
+      const std::vector<std::string> f = split(line, '\t');
+      if (f.size() != 3 || f[0].empty())
+        fail<DataError>("{}:{}: expected 'noun<TAB>gender<TAB>plural'", (dir / kTargetNounsFile).string(), number);
+      nouns[f[0]] = {f[1], f[2]};
+    });
+  }
   set_model(std::move(lexicon), std::move(rules), std::move(text));
+  target_nouns_ = std::move(nouns);
 }
 
 std::vector<Translation> RuleBasedTranslator::translate(const std::vector<std::string>& sources,
@@ -319,6 +360,7 @@ std::vector<Translation> RuleBasedTranslator::translate(const std::vector<std::s
 }
 
 Translation RuleBasedTranslator::translate_one(const std::string& source, bool explain) const {
+  const bool to_english = language_setting(rules_, "target", "en") == "en";
   const MosesTokenizer& tokenizer = *tokenizer_;
   const MosesDetokenizer& detokenizer = *detokenizer_;
   Translation result;
@@ -370,10 +412,10 @@ Translation RuleBasedTranslator::translate_one(const std::string& source, bool e
       t.target = c.target;
       pos = c.pos;
       note += "; " + c.note;
-      if (a.tag == "N" && a.plural && c.entry && !c.entry->plural &&
+      if (to_english && a.tag == "N" && a.plural && c.entry && !c.entry->plural &&
           !(ends_with(t.target, "s") && !ends_with(t.target, "ss")))
         t.target = english::plural(t.target);
-      if (has_feature(a.features, "ing")) t.target = english::ing_form(t.target);
+      if (to_english && has_feature(a.features, "ing")) t.target = english::ing_form(t.target);
       if (c.entry && c.entry->plural) t.plural = true;
     }
     if (explain) {
@@ -423,7 +465,7 @@ Translation RuleBasedTranslator::translate_one(const std::string& source, bool e
     return true;
   };
   hooks.progressive = [&](TransferToken& verb) {
-    if (!has_feature(verb.features, "pres") || verb.target.empty()) return;
+    if (!to_english || !has_feature(verb.features, "pres") || verb.target.empty()) return;
     const char* be = has_feature(verb.features, "1sg")                    ? "am "
                      : (verb.plural || has_feature(verb.features, "2sg")) ? "are "
                                                                           : "is ";
@@ -450,7 +492,9 @@ Translation RuleBasedTranslator::translate_one(const std::string& source, bool e
 
   // 5. Generation: verb agreement, a/an, then words.
   std::vector<std::string> out_words;
+  if (!to_english) german::generate(tokens, target_nouns_);
   for (TransferToken& t : tokens) {
+    if (!to_english) break;
     if ((t.tag == "VFIN") && !has_feature(t.features, "prog") && has_feature(t.features, "3sg"))
       t.target = english::third_singular(t.target);
     // Participles from suffix rules: "ge" (German ge-...-t) or "past" (other languages).
@@ -464,7 +508,7 @@ Translation RuleBasedTranslator::translate_one(const std::string& source, bool e
       out_words.push_back(w);
     }
   }
-  for (std::size_t i = 0; i + 1 < out_words.size(); ++i) {
+  for (std::size_t i = 0; to_english && i + 1 < out_words.size(); ++i) {
     const std::string l = lower(out_words[i]);
     if (l != "a" && l != "an") continue;
     const bool an = english::wants_an(out_words[i + 1]);

@@ -13,6 +13,7 @@
 #include "base/option_table.h"
 #include "corpus/tokenizer.h"
 #include "systems/registry.h"
+#include "systems/rule_based/german.h"
 #include "systems/rule_based/lexicon.h"
 #include "systems/rule_based/rule_file.h"
 #include "systems/translator.h"
@@ -58,11 +59,12 @@ class RuleBasedTranslator : public Translator {
   Translation translate_one(const std::string& source, bool explain) const;
 
  private:
-  Lexicon lexicon_;           // the lexicon with target counts
-  RuleSet rules_;             // parsed rule file
-  std::string rules_text_;    // rule file text (saved verbatim into the model directory)
-  bool ready_ = false;        // a model was trained or loaded
-  std::string lexicon_note_;  // which dictionaries the lexicon came from, with sizes (training log)
+  Lexicon lexicon_;                 // the lexicon with target counts
+  RuleSet rules_;                   // parsed rule file
+  std::string rules_text_;          // rule file text (saved verbatim into the model directory)
+  bool ready_ = false;              // a model was trained or loaded
+  std::string lexicon_note_;        // which dictionaries the lexicon came from, with sizes (training log)
+  german::NounTable target_nouns_;  // German nouns' gender and plural (target de)
   std::shared_ptr<const MosesTokenizer> tokenizer_;      // source language ([language] source)
   std::shared_ptr<const MosesDetokenizer> detokenizer_;  // target language ([language] target)
 };

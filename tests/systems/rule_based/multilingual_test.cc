@@ -53,13 +53,13 @@ TEST(RuleBasedCzech, CaseEndingsAndInsertedArticles) {
 TEST(RuleBasedPairs, SupportedPairsFollowRuleFilesAndInstalledDictionaries) {
   const PairSupport de = rule_based_supports_pair("de", "en");
   EXPECT_TRUE(de.supported) << de.reason;
-  const PairSupport en_de = rule_based_supports_pair("en", "de");
-  EXPECT_FALSE(en_de.supported);
-  EXPECT_THAT(en_de.reason, HasSubstr("no rule file data/en-de.rules"));
-  EXPECT_THAT(en_de.supports, HasSubstr("de-en"));
-  for (const char* pair : {"fr-en", "cs-en"}) {
+  const PairSupport fr_de = rule_based_supports_pair("fr", "de");
+  EXPECT_FALSE(fr_de.supported);
+  EXPECT_THAT(fr_de.reason, HasSubstr("no rule file data/fr-de.rules"));
+  EXPECT_THAT(fr_de.supports, HasSubstr("de-en"));
+  for (const char* pair : {"fr-en", "cs-en", "en-de"}) {
     const std::string p = pair;
-    const std::string dictionary = p == "fr-en" ? "fra-eng" : "eng-ces";
+    const std::string dictionary = p == "fr-en" ? "fra-eng" : p == "cs-en" ? "eng-ces" : "eng-deu";
     const PairSupport s = rule_based_supports_pair(p.substr(0, 2), p.substr(3));
     if (!std::filesystem::exists("/usr/share/dictd/freedict-" + dictionary + ".index")) {
       EXPECT_FALSE(s.supported);
