@@ -12,6 +12,7 @@
 #include "compare/checks.h"
 #include "compare/config.h"
 #include "compare/pipeline.h"
+#include "reports/html_report.h"
 #include "reports/tables.h"
 #include "systems/builtin/builtin.h"
 #include "systems/external/external_options.h"
@@ -30,6 +31,7 @@ struct CompareArgs {
   std::string device = "cpu";               // --device cpu|cuda
   std::size_t max_explained = 200;          // --max-explained N
   std::vector<std::size_t> train_sizes;     // --train-sizes 1000,5000,29000
+  std::vector<std::string> pairs;           // --pairs de-en,fr-en (overrides the config's pairs)
 };
 
 // A YAML mapping on one line, for the plan.
@@ -117,6 +119,10 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--train-sizes", args->train_sizes,
                   "Data-efficiency study: train every system on these training-set sizes (e.g. 1000,5000,29000)")
       ->delimiter(',');
+  cmd->add_option("--pairs", args->pairs,
+                  "Run the comparison in each of these language pairs (e.g. de-en,fr-en,cs-en,en-de): one run "
+                  "directory per pair under --out, and one report with a pair selector")
+      ->delimiter(',');
   cmd->add_flag("--retrain", args->retrain, "Train again even when a cached model exists");
   cmd->add_option("--device", args->device, "Device for neural systems: cpu or cuda")->capture_default_str();
   cmd->add_option("--max-explained", args->max_explained, "Sentences per system with explanations in the report")
@@ -156,22 +162,42 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
       }
       config.systems = std::move(available);
     }
-    // Everything the run checks before its first training.
-    const auto left_out = compare::check_comparison(config, registry);
+    if (!args->pairs.empty()) config.pairs = args->pairs;
+    // One config per language pair (the config's own pair when it lists none).
+    const std::vector<compare::CompareConfig> configs = compare::configs_per_pair(config);
+    // Everything the runs check before the first training, for every pair.
+    std::vector<std::vector<compare::LeftOutSystem>> left_out;
+    for (const auto& c : configs) left_out.push_back(compare::check_comparison(c, registry));
+    const bool multi = configs.size() > 1;
+    auto run_dir = [&](const compare::CompareConfig& c) {
+      return multi ? (std::filesystem::path(args->out) / (c.source_lang + "-" + c.target_lang)).string() : args->out;
+    };
     if (args->dry_run) {
-      compare::check_data_files(config);
-      print_plan(config, args->out, left_out);
+      for (std::size_t i = 0; i < configs.size(); ++i) {
+        compare::check_data_files(configs[i]);
+        print_plan(configs[i], run_dir(configs[i]), left_out[i]);
+      }
       return;
     }
     compare::PipelineOptions options;
-    options.run_dir = args->out;
     options.threads = resolved_threads(global);
     options.device = args->device;
     options.quiet = global.quiet;
     options.retrain = args->retrain;
     options.max_explained = args->max_explained;
-    const auto results = compare::run_comparison(config, options);
-    fmt::print("{}", reports::render_text_table(results));
+    std::vector<reports::RunResults> runs;
+    for (const auto& c : configs) {
+      options.run_dir = run_dir(c);
+      runs.push_back(compare::run_comparison(c, options));
+      fmt::print("{}", reports::render_text_table(runs.back()));
+    }
+    if (multi) {
+      reports::HtmlReportOptions html;
+      html.max_explained_segments = args->max_explained;
+      reports::write_multi_pair_report(runs, std::filesystem::path(args->out) / "report.html", html);
+      fmt::print("{}", reports::render_pairs_table(runs));
+      fmt::print("\nreport of all pairs: {}\n", (std::filesystem::path(args->out) / "report.html").string());
+    }
     fmt::print("\nrun directory: {}\n", args->out);
   });
 }

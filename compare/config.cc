@@ -185,9 +185,10 @@ CompareConfig parse_compare_config_yaml(const std::string& yaml_text, const std:
   c.origin = origin;
   c.test_sets.clear();
   if (root.IsNull()) fail<ConfigError>("{}: the config is empty", origin.string());
-  r.expect_keys(root, "",
-                {"corpus", "pair", "train_split", "dev_split", "train", "dev", "preset", "test_sets", "systems",
-                 "metrics", "significance", "analyses", "train_sizes", "seed", "on_unsupported", "on_error"});
+  r.expect_keys(
+      root, "",
+      {"corpus", "pair", "pairs", "train_split", "dev_split", "train", "dev", "preset", "test_sets", "systems",
+       "metrics", "significance", "analyses", "train_sizes", "seed", "on_unsupported", "on_error"});
   if (root["corpus"])
     c.corpus = root["corpus"].IsNull() ? "" : r.scalar<std::string>(root["corpus"], "corpus", "a string");
   if (root["pair"]) {
@@ -198,6 +199,16 @@ CompareConfig parse_compare_config_yaml(const std::string& yaml_text, const std:
     }
     c.source_lang = pair.substr(0, dash);
     c.target_lang = pair.substr(dash + 1);
+  }
+  if (root["pairs"]) {
+    c.pairs = r.string_list(root["pairs"], "pairs");
+    for (std::size_t i = 0; i < c.pairs.size(); ++i) {
+      const auto dash = c.pairs[i].find('-');
+      if (dash == std::string::npos || dash == 0 || dash + 1 == c.pairs[i].size() ||
+          c.pairs[i].find('-', dash + 1) != std::string::npos)
+        r.error(fmt::format("pairs[{}]", i), root["pairs"],
+                fmt::format("must look like 'de-en', got '{}'", c.pairs[i]));
+    }
   }
   if (root["train_split"]) c.train_split = r.scalar<std::string>(root["train_split"], "train_split", "a string");
   if (root["dev_split"]) c.dev_split = r.scalar<std::string>(root["dev_split"], "dev_split", "a string");
@@ -279,6 +290,33 @@ CompareConfig load_compare_config(const std::filesystem::path& path) {
 CompareConfig default_compare_config() {
   // configs/default.yaml itself, embedded at build time: one spelling of the default benchmark.
   return parse_compare_config(std::string(default_config_yaml()), "<default: configs/default.yaml>");
+}
+
+std::vector<CompareConfig> configs_per_pair(const CompareConfig& config) {
+  if (config.pairs.empty()) return {config};
+  std::vector<CompareConfig> out;
+  std::set<std::string> seen;
+  for (const auto& pair : config.pairs) {
+    const auto dash = pair.find('-');
+    if (dash == std::string::npos || dash == 0 || dash + 1 == pair.size())
+      fail<ConfigError>("{}: pairs: '{}' must look like 'de-en'", config.origin.string(), pair);
+    if (!seen.insert(pair).second) fail<ConfigError>("{}: pairs: '{}' is listed twice", config.origin.string(), pair);
+    CompareConfig c = config;
+    c.pairs.clear();
+    c.source_lang = pair.substr(0, dash);
+    c.target_lang = pair.substr(dash + 1);
+    out.push_back(std::move(c));
+  }
+  if (out.size() > 1) {
+    if (!config.train_files.empty() || !config.dev_files.empty())
+      fail<ConfigError>("{}: 'pairs' runs several language pairs, but 'train'/'dev' files hold one; use a dataset",
+                        config.origin.string());
+    for (const auto& t : config.test_sets)
+      if (!t.tsv.empty() || !t.references.empty())
+        fail<ConfigError>("{}: 'pairs' runs several language pairs, but test set '{}' is files of one pair",
+                          config.origin.string(), t.name);
+  }
+  return out;
 }
 
 std::string label_file_name(const std::string& label) {

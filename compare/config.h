@@ -65,6 +65,7 @@ struct CompareConfig {
   std::vector<std::string> analyses = {"length", "frequency", "ngrams", "examples"};  // analyses
   std::vector<std::size_t> train_sizes;  // data-efficiency study sizes (empty = off)
   std::uint64_t seed = 1234;             // seed for training and sampling
+  std::vector<std::string> pairs;        // several language pairs ("de-en"): one run each (empty: `pair` only)
   std::string on_unsupported = "error";  // a system without support for the pair: "error" or "skip" it
   std::string on_error = "stop";         // a system failing mid-run: "stop" the run or "continue" without it
 };
@@ -81,6 +82,11 @@ std::string_view default_config_yaml();
 // Largest accepted significance sample counts (a typo like 2000000000 fails up front, not
 // after hours of training).
 inline constexpr int kMaxSignificanceSamples = 1'000'000;
+
+// One config per language pair of `config.pairs` (each with its pair set and `pairs`
+// cleared), or `config` itself when it lists none. Pairs need dataset data: files are of one
+// pair, so `train`/`dev` files or file test sets with several pairs are a ConfigError.
+std::vector<CompareConfig> configs_per_pair(const CompareConfig& config);
 
 // A label or test-set name as a file name in the run directory: letters, digits, '.', '-'
 // and '_' kept, every other byte '_'.

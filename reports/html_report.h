@@ -42,6 +42,12 @@ std::string html_escape(const std::string& text);
 
 // The whole page.
 std::string render_html_report(const RunResults& results, const HtmlReportOptions& options = {});
+// One page for the same comparison in several language pairs (`compare --pairs`): a pair
+// selector in the header switches every section to that pair's run, and a "Language pairs"
+// section tables every pair against every system. `runs` must not be empty.
+std::string render_multi_pair_report(const std::vector<RunResults>& runs, const HtmlReportOptions& options = {});
+void write_multi_pair_report(const std::vector<RunResults>& runs, const std::filesystem::path& file,
+                             const HtmlReportOptions& options = {});
 // Writes render_html_report() to `file` atomically (parent directories created).
 void write_html_report(const RunResults& results, const std::filesystem::path& file);
 void write_html_report(const RunResults& results, const std::filesystem::path& file, const HtmlReportOptions& options);

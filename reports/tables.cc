@@ -371,4 +371,36 @@ void write_tables(const RunResults& results, const std::filesystem::path& dir) {
   write_file_atomic(dir / "results.tex", render_latex(results));
 }
 
+std::string render_pairs_table(const std::vector<RunResults>& runs) {
+  std::vector<std::string> labels;
+  for (const auto& r : runs)
+    for (const auto& s : r.systems)
+      if (std::find(labels.begin(), labels.end(), s.label) == labels.end()) labels.push_back(s.label);
+  for (const auto& r : runs)
+    for (const auto& l : r.left_out)
+      if (std::find(labels.begin(), labels.end(), l.label) == labels.end()) labels.push_back(l.label);
+  std::string metric = "BLEU";
+  if (!runs.empty() && !runs[0].tests.empty())
+    for (const auto& [label, scores] : runs[0].tests[0].scores)
+      if (!scores.empty()) metric = scores[0].metric;
+  std::string out = fmt::format("\n{} by language pair (first test set of each)\n{:<24}", metric, "System");
+  for (const auto& r : runs) out += fmt::format(" {:>12}", r.source_lang + "-" + r.target_lang);
+  out += "\n";
+  for (const auto& label : labels) {
+    out += fmt::format("{:<24}", label);
+    for (const auto& r : runs) {
+      std::string cell = "-";
+      if (!r.tests.empty()) {
+        const auto it = r.tests[0].scores.find(label);
+        if (it != r.tests[0].scores.end() && !it->second.empty()) cell = fmt::format("{:.1f}", it->second[0].score);
+      }
+      for (const auto& l : r.left_out)
+        if (l.label == label) cell = l.stage == "plan" ? "unsupported" : "failed";
+      out += fmt::format(" {:>12}", cell);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 }  // namespace mtbench::reports

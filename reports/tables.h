@@ -38,4 +38,8 @@ std::string latex_escape(std::string_view text);
 // Quotes a CSV field when it holds a comma, quote, CR or LF (quotes doubled).
 std::string csv_field(std::string_view text);
 
+// Several language pairs of one comparison: systems x pairs, the first metric of each pair's
+// first test set ("unsupported"/"failed" for systems left out).
+std::string render_pairs_table(const std::vector<RunResults>& runs);
+
 }  // namespace mtbench::reports

@@ -1,5 +1,8 @@
 
-const D = JSON.parse(document.getElementById('mtbench-data').textContent);
+// One run, or several language pairs of one comparison ({runs: [...]}, `compare --pairs`):
+// D is the run every section shows; the pair selector swaps it.
+const DATA = JSON.parse(document.getElementById('mtbench-data').textContent);
+let D = DATA.runs ? DATA.runs[0] : DATA;
 const S = { test: 0, page: 0, query: '', onlyDiff: false, exSeg: 0, exSys: null, kind: null, layer: 0, heads: null, pair: 0, sig: 0 };
 const LANDMARKS = [
   [1954, 'Georgetown\u2013IBM experiment', 'Dostert 1955: 60 Russian sentences, 250 words, 6 rules'],
@@ -340,8 +343,28 @@ function renderDataEfficiency() {
   b.appendChild(el('p', { class: 'small muted' }, 'Koehn & Knowles 2017 (sec. 3.2): neural systems overtake phrase-based ones only with enough data.'));
 }
 
+// Every pair against every system: the first metric of each pair's first test set.
+function renderPairs() {
+  if (!DATA.runs) return;  // a single run's page has no such section
+  const b = body('pairs');
+  const pairName = r => r.source_lang + '\u2192' + r.target_lang;
+  const labelsAll = [];
+  for (const r of DATA.runs) for (const s of (r.systems || []).concat(r.left_out || [])) if (!labelsAll.includes(s.label)) labelsAll.push(s.label);
+  const metric = (() => { const t = (DATA.runs[0].tests || [])[0] || {}; return metricsOf(t)[0] || 'BLEU'; })();
+  const rows = labelsAll.map(l => [el('span', {}, el('span', { class: 'swatch', style: 'background:' + colorFor(l) }), l)].concat(
+    DATA.runs.map(r => {
+      const t = (r.tests || [])[0] || {}, s = ((t.scores || {})[l] || []).find(x => x.metric === metric);
+      const out = (r.left_out || []).find(x => x.label === l);
+      return s ? fmt(s.score) : out ? el('span', { class: 'muted', title: out.reason }, out.stage === 'plan' ? 'unsupported' : 'failed') : '\u2013';
+    })));
+  b.appendChild(table(['System'].concat(DATA.runs.map(pairName)), rows));
+  b.appendChild(el('p', { class: 'small muted' }, metric + ' on each pair\u2019s first test set (' +
+    DATA.runs.map(r => pairName(r) + ': ' + (((r.tests || [])[0] || {}).name || '?')).join(', ') +
+    '). Choose a pair in the header to see its sections.'));
+}
+
 function renderAll() {
-  const sections = [['summary', renderSummary], ['timeline', renderTimeline], ['significance', renderSignificance],
+  const sections = [['pairs', renderPairs], ['summary', renderSummary], ['timeline', renderTimeline], ['significance', renderSignificance],
     ['length-buckets', () => bucketChart('length-buckets', 'length_buckets', 'corpus BLEU of the bucket', 'source sentence length (13a tokens)',
       'Bahdanau et al. 2014 (fig. 2): an encoder\u2013decoder without attention degrades on long sentences.')],
     ['frequency-buckets', () => bucketChart('frequency-buckets', 'frequency_buckets', 'word F-measure (%)', 'frequency of the word in the training data',
@@ -355,13 +378,24 @@ function renderAll() {
 
 (function main() {
   try {
-    const meta = [D.corpus, D.source_lang && (D.source_lang + '\u2192' + D.target_lang), D.train_size ? fmtCount(D.train_size) + ' training pairs' : '',
-      (D.systems || []).length + ' systems', D.created].filter(Boolean).join(' \u00b7 ');
-    document.getElementById('run-meta').textContent = meta;
-    (D.systems || []).forEach(s => colorFor(s.label));
-    if ((D.tests || []).length > 1) document.getElementById('test-select-box').appendChild(el('label', {}, 'Test set: ',
-      select(D.tests.map((t, i) => [String(i), t.name]), '0', v => { S.test = +v; S.page = 0; S.exSeg = 0; renderAll(); })));
-    renderAll();
+    const box = document.getElementById('test-select-box');
+    const showRun = () => {
+      const meta = [D.corpus, D.source_lang && (D.source_lang + '\u2192' + D.target_lang), D.train_size ? fmtCount(D.train_size) + ' training pairs' : '',
+        (D.systems || []).length + ' systems', D.created].filter(Boolean).join(' \u00b7 ');
+      document.getElementById('run-meta').textContent = meta;
+      (D.systems || []).forEach(s => colorFor(s.label));
+      const old = document.getElementById('test-select');
+      if (old) old.remove();
+      if ((D.tests || []).length > 1) box.appendChild(el('label', { id: 'test-select' }, 'Test set: ',
+        select(D.tests.map((t, i) => [String(i), t.name]), '0', v => { S.test = +v; S.page = 0; S.exSeg = 0; renderAll(); })));
+      renderAll();
+    };
+    if (DATA.runs) {
+      DATA.runs.forEach(r => (r.systems || []).forEach(s => colorFor(s.label)));
+      box.appendChild(el('label', {}, 'Language pair: ', select(DATA.runs.map((r, i) => [String(i), r.source_lang + '\u2192' + r.target_lang]), '0',
+        v => { D = DATA.runs[+v]; Object.assign(S, { test: 0, page: 0, exSeg: 0, exSys: null, pair: 0, sig: 0 }); showRun(); })));
+    }
+    showRun();
   } catch (err) {
     MT.record('report: ' + (err && err.stack ? err.stack : err));
   }

@@ -100,8 +100,9 @@ SystemInfo RuleBasedTranslator::static_info() {
       "Dostert (1955), The Georgetown-I.B.M. experiment; Hutchins (2004), The Georgetown-IBM experiment demonstrated "
       "in January 1954";
   info.description =
-      "Bilingual dictionary (FreeDict deu-eng) with German morphology, deterministic sense selection and "
-      "named structural transfer rules read from a rule file; no statistics beyond English word counts.";
+      "Bilingual dictionary (FreeDict) with source morphology, deterministic sense selection and named "
+      "structural transfer rules read from the pair's rule file (de-en, fr-en, cs-en, en-de); no statistics "
+      "beyond target word counts.";
   return info;
 }
 

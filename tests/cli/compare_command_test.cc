@@ -186,3 +186,40 @@ TEST(CompareCommand, OwnCorpusAsFilesOrAddedDatasetScoresLikeTheRegistry) {
 
 }  // namespace
 }  // namespace mtbench
+
+namespace mtbench {
+namespace {
+
+// Issue 14: the same systems over several directions: a run directory per pair, one report
+// with a pair selector and a pairs x systems table; a system without a pair is skipped there.
+TEST(CompareCommand, PairsRunEveryDirectionIntoOneReport) {
+  MTBENCH_REQUIRE_SHARED(mirror, "corpora/multi30k/train.fr.gz");
+  testing::ScratchDir s;
+  write_file_atomic(s / "cfg.yaml",
+                    "corpus: multi30k\non_unsupported: skip\nsystems: [rule-based, {system: external, label: copy, "
+                    "options: {command: cat}}]\nsignificance: {bootstrap_samples: 0, randomization_trials: 0}\n"
+                    "metrics: [bleu]\n");
+  const std::string env = "cd '" + s.path().string() + "' && MTBENCH_DATA_MIRROR='" +
+                          (testing::shared_dir() / "corpora").string() + "' MTBENCH_HOME=home";
+  auto plan = run_mtbench("compare --config cfg.yaml --pairs fr-en,en-cs --dry-run --out run", s.path(), env);
+  ASSERT_EQ(plan.status, 0) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("multi30k fr-en"));
+  EXPECT_THAT(plan.out, HasSubstr("LEFT OUT: rule-based does not support en-cs"));
+  auto run = run_mtbench("-q compare --config cfg.yaml --pairs fr-en,en-cs --out run", s.path(), env);
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_TRUE(std::filesystem::exists(s / "run" / "fr-en" / "results.json"));
+  EXPECT_TRUE(std::filesystem::exists(s / "run" / "en-cs" / "results.json"));
+  EXPECT_THAT(run.out, HasSubstr("BLEU by language pair"));
+  EXPECT_THAT(run.out, HasSubstr("unsupported"));
+  const std::string report = read_file(s / "run" / "report.html");  // (too long to print on failure)
+  EXPECT_NE(report.find("id=\"pairs\""), std::string::npos);
+  EXPECT_NE(report.find("{\"runs\":["), std::string::npos);
+  EXPECT_NE(report.find("\"target_lang\":\"cs\""), std::string::npos);
+  EXPECT_NE(report.find("\"target_lang\":\"en\""), std::string::npos);
+  auto bad = run_mtbench("compare --config cfg.yaml --pairs fr-en,fr-en --dry-run", s.path(), env);
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_THAT(bad.err, HasSubstr("'fr-en' is listed twice"));
+}
+
+}  // namespace
+}  // namespace mtbench

@@ -363,6 +363,28 @@ TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
     if (const char* keep = std::getenv("MTBENCH_KEEP_REPORT"))
       fs::copy_file(dir / "wmt.html", fs::path(keep) / "report-wmt-first.html", fs::copy_options::overwrite_existing);
   }
+
+  // compare --pairs: one page for two pairs (the second with a left-out system) renders its
+  // "Language pairs" table and every section of the first pair without errors.
+  RunResults other = run;
+  other.source_lang = "fr";
+  other.left_out.push_back({"RB2", "rule-based", "plan", "rule-based does not support fr-en"});
+  write_multi_pair_report({run, other}, dir / "pairs.html");
+  const std::string pairs_dump = "timeout 120 " + chromium_flags(dir / "profile4") +
+                                 " --virtual-time-budget=15000 --dump-dom 'file://" + (dir / "pairs.html").string() +
+                                 "' > '" + (dir / "pairs-dom.html").string() + "' 2> /dev/null";
+  ASSERT_EQ(std::system(pairs_dump.c_str()), 0) << pairs_dump;
+  const std::string pairs_page = read_file(dir / "pairs-dom.html");
+  ASSERT_TRUE(std::regex_search(pairs_page, html_tag, std::regex("<html[^>]*>")));
+  EXPECT_THAT(html_tag.str(), ::testing::HasSubstr("data-errors=\"0\""))
+      << pairs_page.substr(pairs_page.find("js-errors"), 2000);
+  const auto pairs_body = pairs_page.find("id=\"pairs-body\"");
+  ASSERT_NE(pairs_body, std::string::npos);
+  const std::string pairs_section =
+      pairs_page.substr(pairs_body, pairs_page.find("</section>", pairs_body) - pairs_body);
+  EXPECT_NE(pairs_section.find("fr\u2192en"), std::string::npos) << pairs_section.substr(0, 2000);
+  EXPECT_NE(pairs_section.find("unsupported"), std::string::npos);
+  EXPECT_NE(pairs_page.find("Language pair: "), std::string::npos);
 }
 
 }  // namespace
