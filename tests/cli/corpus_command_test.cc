@@ -134,7 +134,7 @@ TEST_F(CorpusCommandTest, MissingSplitInMirrorIsAClearError) {
 TEST_F(CorpusCommandTest, UnknownDatasetSplitAndLanguageListValidNames) {
   CommandRun run = mtbench("corpus get multi31k");
   EXPECT_EQ(run.status, 1);
-  EXPECT_NE(run.err.find("registered datasets: multi30k"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("(datasets: multi30k"), std::string::npos) << run.err;
   run = mtbench("corpus get multi30k --split dev", mirror_env());
   EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("test_2016_flickr"), std::string::npos) << run.err;
