@@ -436,6 +436,7 @@ RunResults run_comparison(const CompareConfig& full_config, const PipelineOption
     sr.train_seconds = loaded.manifest.training_seconds;
     sr.model_bytes = directory_bytes(model_dir);
     sr.parameters = read_model_parameters(model_dir);
+    sr.model_summary = read_model_summary(model_dir);
     sr.training_log = training_log_of(model_dir);
 
     stage = "translation";

@@ -43,7 +43,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainingLogEntry, step, epoch, l
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SystemResults, label, system, title, era, year, paradigm, citation,
                                                 description, preset, model_dir, train_seconds, train_cached,
                                                 translate_seconds, sentences_per_second, model_bytes, parameters,
-                                                training_log)
+                                                model_summary, training_log)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DataEfficiency, test, sizes, bleu)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LeftOutSystem, label, system, stage, reason)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunResults, mtbench_version, created, corpus, source_lang, target_lang,

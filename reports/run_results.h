@@ -118,6 +118,7 @@ struct SystemResults {
   double sentences_per_second = 0.0;           // decoding speed
   std::uint64_t model_bytes = 0;               // size of the model directory
   std::optional<std::uint64_t> parameters;     // learned parameters, where the system says
+  std::string model_summary;                   // what the model is built from, where the system says
   std::vector<TrainingLogEntry> training_log;  // learning curve (neural systems)
 };
 

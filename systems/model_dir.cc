@@ -219,8 +219,33 @@ LoadedModel load_model(const fs::path& dir, TranslatorRegistry& registry) {
   return model;
 }
 
+namespace {
+
+// DIR/model_stats.json as an object (empty when absent or unreadable).
+nlohmann::json read_model_stats(const std::filesystem::path& dir) {
+  const auto path = dir / "model_stats.json";
+  if (!std::filesystem::exists(path)) return nlohmann::json::object();
+  auto j = nlohmann::json::parse(read_file(path), nullptr, false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
+
+}  // namespace
+
 void write_model_parameters(const std::filesystem::path& dir, std::uint64_t parameters) {
-  write_file_atomic(dir / "model_stats.json", nlohmann::json({{"parameters", parameters}}).dump(2) + "\n");
+  nlohmann::json j = read_model_stats(dir);
+  j["parameters"] = parameters;
+  write_file_atomic(dir / "model_stats.json", j.dump(2) + "\n");
+}
+
+void write_model_summary(const std::filesystem::path& dir, const std::string& summary) {
+  nlohmann::json j = read_model_stats(dir);
+  j["summary"] = summary;
+  write_file_atomic(dir / "model_stats.json", j.dump(2) + "\n");
+}
+
+std::string read_model_summary(const std::filesystem::path& dir) {
+  const nlohmann::json j = read_model_stats(dir);
+  return j.contains("summary") && j["summary"].is_string() ? j["summary"].get<std::string>() : std::string();
 }
 
 std::optional<std::uint64_t> read_model_parameters(const std::filesystem::path& dir) {

@@ -88,6 +88,11 @@ LoadedModel load_model(const std::filesystem::path& dir, TranslatorRegistry& reg
 // Optional facts a system states about its saved model, in DIR/model_stats.json (a convention
 // plugins may follow too: {"parameters": N}). The report's cost table shows them.
 void write_model_parameters(const std::filesystem::path& dir, std::uint64_t parameters);
+// A one-line description of what the model is built from (DIR/model_stats.json "summary"),
+// e.g. the rule-based system's dictionaries and their sizes; the report shows it.
+void write_model_summary(const std::filesystem::path& dir, const std::string& summary);
+// The summary of DIR/model_stats.json, or "" when absent.
+std::string read_model_summary(const std::filesystem::path& dir);
 // The parameter count of DIR/model_stats.json, or nullopt when absent or unreadable.
 std::optional<std::uint64_t> read_model_parameters(const std::filesystem::path& dir);
 

@@ -329,6 +329,10 @@ function renderCosts() {
   b.appendChild(table(['System', 'Training', 'Decoding', 'Sentences/s', 'Model size', 'Parameters'], sys.map(s => [s.label,
     (s.model_dir || s.train_seconds ? fmtDuration(s.train_seconds) : '\u2013') + (s.train_cached ? ' (cached)' : ''),
     s.translate_seconds ? fmtDuration(s.translate_seconds) : '\u2013', s.sentences_per_second ? fmt(s.sentences_per_second) : '\u2013', fmtBytes(s.model_bytes), fmtCount(s.parameters)])));
+  // What each model is built from, where its system says (the rule-based system: which
+  // dictionaries, inverted or not, and their sizes).
+  for (const s of sys.filter(s => s.model_summary))
+    b.appendChild(el('div', { class: 'small' }, el('b', {}, s.label + ': '), s.model_summary));
   b.appendChild(el('div', { class: 'row', style: 'margin-top:14px' },
     barChart(sys.map(s => ({ label: s.label, value: s.train_seconds, color: colorFor(s.label), text: s.train_seconds ? fmtDuration(s.train_seconds) : '\u2013' })), { title: 'Training time', width: 520 }),
     barChart(sys.map(s => ({ label: s.label, value: s.sentences_per_second, color: colorFor(s.label), text: s.sentences_per_second ? fmt(s.sentences_per_second) + '/s' : '\u2013' })), { title: 'Decoding speed (sentences per second)', width: 520 })));

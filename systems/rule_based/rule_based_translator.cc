@@ -9,6 +9,7 @@
 #include "base/progress.h"
 #include "base/text_file.h"
 #include "corpus/tokenizer.h"
+#include "systems/model_dir.h"
 #include "systems/rule_based/english.h"
 #include "systems/rule_based/morphology.h"
 #include "systems/rule_based/senses.h"
@@ -307,6 +308,8 @@ void RuleBasedTranslator::save(const std::filesystem::path& dir) const {
   if (!ready_) fail("rule-based: nothing to save (train or load first)");
   lexicon_.save(dir / kLexiconFile);
   write_file_atomic(dir / kRulesFile, rules_text_);
+  write_model_summary(dir, fmt::format("lexicon {} entries{}; {} structural rules", lexicon_.size(),
+                                       lexicon_note_.empty() ? "" : " (" + lexicon_note_ + ")", rules_.rules.size()));
   if (!target_nouns_.empty()) {
     std::vector<std::pair<std::string, german::NounInfo>> sorted(target_nouns_.begin(), target_nouns_.end());
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
