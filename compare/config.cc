@@ -193,21 +193,18 @@ CompareConfig parse_compare_config_yaml(const std::string& yaml_text, const std:
     c.corpus = root["corpus"].IsNull() ? "" : r.scalar<std::string>(root["corpus"], "corpus", "a string");
   if (root["pair"]) {
     const auto pair = r.scalar<std::string>(root["pair"], "pair", "a language pair like de-en");
+    if (!is_language_pair(pair))
+      r.error("pair", root["pair"], fmt::format("must look like 'de-en' (letters only), got '{}'", pair.substr(0, 40)));
     const auto dash = pair.find('-');
-    if (dash == std::string::npos || dash == 0 || dash + 1 == pair.size()) {
-      r.error("pair", root["pair"], fmt::format("must look like 'de-en', got '{}'", pair));
-    }
     c.source_lang = pair.substr(0, dash);
     c.target_lang = pair.substr(dash + 1);
   }
   if (root["pairs"]) {
     c.pairs = r.string_list(root["pairs"], "pairs");
     for (std::size_t i = 0; i < c.pairs.size(); ++i) {
-      const auto dash = c.pairs[i].find('-');
-      if (dash == std::string::npos || dash == 0 || dash + 1 == c.pairs[i].size() ||
-          c.pairs[i].find('-', dash + 1) != std::string::npos)
+      if (!is_language_pair(c.pairs[i]))
         r.error(fmt::format("pairs[{}]", i), root["pairs"],
-                fmt::format("must look like 'de-en', got '{}'", c.pairs[i]));
+                fmt::format("must look like 'de-en' (letters only), got '{}'", c.pairs[i].substr(0, 40)));
     }
   }
   if (root["train_split"]) c.train_split = r.scalar<std::string>(root["train_split"], "train_split", "a string");
@@ -292,14 +289,23 @@ CompareConfig default_compare_config() {
   return parse_compare_config(std::string(default_config_yaml()), "<default: configs/default.yaml>");
 }
 
+bool is_language_pair(const std::string& pair) {
+  const auto dash = pair.find('-');
+  if (dash == std::string::npos || dash == 0 || dash + 1 == pair.size() || pair.size() > 17) return false;
+  for (std::size_t i = 0; i < pair.size(); ++i)
+    if (i != dash && !std::isalpha(static_cast<unsigned char>(pair[i]))) return false;
+  return true;
+}
+
 std::vector<CompareConfig> configs_per_pair(const CompareConfig& config) {
   if (config.pairs.empty()) return {config};
   std::vector<CompareConfig> out;
   std::set<std::string> seen;
   for (const auto& pair : config.pairs) {
     const auto dash = pair.find('-');
-    if (dash == std::string::npos || dash == 0 || dash + 1 == pair.size())
-      fail<ConfigError>("{}: pairs: '{}' must look like 'de-en'", config.origin.string(), pair);
+    if (!is_language_pair(pair))
+      fail<ConfigError>("{}: pairs: '{}' must look like 'de-en' (letters only)", config.origin.string(),
+                        pair.substr(0, 40));
     if (!seen.insert(pair).second) fail<ConfigError>("{}: pairs: '{}' is listed twice", config.origin.string(), pair);
     CompareConfig c = config;
     c.pairs.clear();

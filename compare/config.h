@@ -83,6 +83,9 @@ std::string_view default_config_yaml();
 // after hours of training).
 inline constexpr int kMaxSignificanceSamples = 1'000'000;
 
+// "de-en": two codes of letters (at most 8 each) joined by one '-'.
+bool is_language_pair(const std::string& pair);
+
 // One config per language pair of `config.pairs` (each with its pair set and `pairs`
 // cleared), or `config` itself when it lists none. Pairs need dataset data: files are of one
 // pair, so `train`/`dev` files or file test sets with several pairs are a ConfigError.

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <thread>
 
 #include "base/error.h"
@@ -83,7 +84,8 @@ std::filesystem::path find_rule_data(const std::string& name) {
   places.emplace_back("systems/rule_based/data");
   std::vector<std::string> tried;
   for (const auto& dir : places) {
-    if (std::filesystem::exists(dir / name)) return std::filesystem::weakly_canonical(dir / name);
+    std::error_code ec;  // a name too long for the file system is simply not there
+    if (std::filesystem::exists(dir / name, ec)) return std::filesystem::weakly_canonical(dir / name);
     tried.push_back((dir / name).string());
   }
   fail<ConfigError>("rule-based data file '{}' not found (tried {}; set MTBENCH_RULE_DATA_DIR)", name,
@@ -163,6 +165,17 @@ std::vector<std::string> pairs_with_rules() {
 
 PairSupport rule_based_supports_pair(const std::string& source_lang, const std::string& target_lang) {
   PairSupport support;
+  // Language codes name files (data/SRC-TGT.rules): letters only, or nothing is looked up
+  // (found by tests/fuzz/compare_config_fuzz.cc: a 300-byte "code" made exists() throw).
+  for (const std::string& code : {source_lang, target_lang}) {
+    if (code.empty() || code.size() > 8 ||
+        !std::all_of(code.begin(), code.end(), [](unsigned char c) { return std::isalpha(c) != 0; })) {
+      support.supported = false;
+      support.supports = "pairs of ISO language codes with a rule file";
+      support.reason = fmt::format("'{}' is not a language code", code.substr(0, 40));
+      return support;
+    }
+  }
   std::vector<std::string> usable;
   for (const std::string& pair : pairs_with_rules()) {
     const RuleSet rules = load_rules(pair_rules(pair.substr(0, 2), pair.substr(3)));

@@ -142,6 +142,11 @@ TEST(CheckComparison, RejectsEverythingTheRunWouldRejectLater) {
               HasSubstr("systems[1] 'rule-based': rule-based does not support de-fr"));
   EXPECT_THAT(check_error("pair: de-fr\nsystems: [rule-based]\non_unsupported: skip\n"),
               HasSubstr("no system supports de-fr"));
+  // Language codes name rule files: letters only (a 300-byte code once made exists() throw).
+  EXPECT_THAT(check_error("pair: " + std::string(300, 'x') + "-en\nsystems: [rule-based]\n"),
+              HasSubstr("'pair' must look like 'de-en' (letters only)"));
+  EXPECT_THAT(check_error("pair: ../x-en\nsystems: [rule-based]\n"), HasSubstr("(letters only)"));
+  EXPECT_THAT(check_error("pairs: [de-en, 'fr-en/']\nsystems: [rule-based]\n"), HasSubstr("'pairs[1]'"));
   EXPECT_THAT(check_error("systems: [rule-based]\non_unsupported: ignore\n"),
               HasSubstr("must be error or skip, got 'ignore'"));
   EXPECT_THAT(check_error("systems: [rule-based]\non_error: retry\n"), HasSubstr("must be stop or continue"));

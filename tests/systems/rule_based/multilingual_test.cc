@@ -53,6 +53,10 @@ TEST(RuleBasedCzech, CaseEndingsAndInsertedArticles) {
 TEST(RuleBasedPairs, SupportedPairsFollowRuleFilesAndInstalledDictionaries) {
   const PairSupport de = rule_based_supports_pair("de", "en");
   EXPECT_TRUE(de.supported) << de.reason;
+  const PairSupport bad = rule_based_supports_pair(std::string(300, 'x'), "en");
+  EXPECT_FALSE(bad.supported);
+  EXPECT_THAT(bad.reason, HasSubstr("is not a language code"));
+  EXPECT_FALSE(rule_based_supports_pair("../de", "en").supported);
   const PairSupport fr_de = rule_based_supports_pair("fr", "de");
   EXPECT_FALSE(fr_de.supported);
   EXPECT_THAT(fr_de.reason, HasSubstr("no rule file data/fr-de.rules"));
