@@ -320,8 +320,8 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
       if (g_interrupted.load()) {
         checkpoint_last();
         if (progress_) progress_->end("interrupted");
-        fail<InterruptedError>("training interrupted at step {}: checkpoint saved to {}; continue with --resume", state_->step,
-             last_path.string());
+        fail<InterruptedError>("training interrupted at step {}: checkpoint saved to {}; continue with --resume",
+                               state_->step, last_path.string());
       }
       if (options_.validate_every > 0 && state_->step % options_.validate_every == 0) {
         patience_out = validate();
