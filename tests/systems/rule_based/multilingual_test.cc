@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "base/text_file.h"
+#include "systems/model_dir.h"
 #include "systems/rule_based/dictd.h"
 #include "systems/rule_based/rule_based_translator.h"
 #include "tests/test_util.h"
@@ -40,6 +41,14 @@ TEST(RuleBasedFrench, MorphologyAdjectiveOrderAndProgressive) {
   bool moved = false;
   for (const auto& r : explained.explanation.rules) moved = moved || r.rule == "adjective-before-noun";
   EXPECT_TRUE(moved);
+}
+
+// The model directory says what the lexicon is; the report shows it (model_stats.json).
+TEST(RuleBasedFrench, SavedModelSummarizesItsLexicon) {
+  const RuleBasedTranslator t = translator_for("fr-en", "chien\tdog\tn\nnoir\tblack\tadj\n");
+  testing::ScratchDir dir;
+  t.save(dir.path());
+  EXPECT_EQ(read_model_summary(dir.path()), "lexicon 2 entries; 5 structural rules");
 }
 
 TEST(RuleBasedCzech, CaseEndingsAndInsertedArticles) {
