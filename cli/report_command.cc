@@ -1,6 +1,7 @@
 // `mtbench report RUN_DIR`: regenerates the tables and the HTML report of a finished
 // `mtbench compare` run from RUN_DIR/results.json, without training or translating anything.
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -29,6 +30,26 @@ void run_report(const ReportOptions& options, const GlobalOptions& global) {
   namespace fs = std::filesystem;
   const fs::path run_dir = options.run_dir;
   if (!fs::is_directory(run_dir)) fail("report: run directory {} does not exist", run_dir.string());
+  if (!fs::exists(run_dir / "results.json")) {
+    // `compare --pairs` writes one run per pair (RUN_DIR/de-en/, ...): the report of all pairs.
+    std::vector<fs::path> pair_dirs;
+    for (const auto& entry : fs::directory_iterator(run_dir))
+      if (entry.is_directory() && fs::exists(entry.path() / "results.json")) pair_dirs.push_back(entry.path());
+    std::sort(pair_dirs.begin(), pair_dirs.end());
+    if (!pair_dirs.empty()) {
+      std::vector<reports::RunResults> runs;
+      for (const auto& dir : pair_dirs) runs.push_back(reports::load_run_results(dir));
+      reports::HtmlReportOptions html_options;
+      html_options.max_explained_segments = options.max_explained;
+      const fs::path html = options.html.empty() ? run_dir / "report.html" : fs::path(options.html);
+      if (!options.no_html) reports::write_multi_pair_report(runs, html, html_options);
+      if (!global.quiet && !options.no_html)
+        std::cerr << fmt::format("report: HTML report of {} language pairs written to {}\n", runs.size(),
+                                 html.string());
+      if (!options.no_print) std::cout << reports::render_pairs_table(runs);
+      return;
+    }
+  }
   const reports::RunResults results = reports::load_run_results(run_dir);
   const fs::path tables = options.tables.empty() ? run_dir : fs::path(options.tables);
   reports::write_tables(results, tables);

@@ -216,6 +216,12 @@ TEST(CompareCommand, PairsRunEveryDirectionIntoOneReport) {
   EXPECT_NE(report.find("{\"runs\":["), std::string::npos);
   EXPECT_NE(report.find("\"target_lang\":\"cs\""), std::string::npos);
   EXPECT_NE(report.find("\"target_lang\":\"en\""), std::string::npos);
+  // `mtbench report RUN_DIR` regenerates the report of all pairs from the pairs' results.
+  std::filesystem::remove(s / "run" / "report.html");
+  auto again = run_mtbench("-q report run", s.path(), env);
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("BLEU by language pair"));
+  EXPECT_NE(read_file(s / "run" / "report.html").find("{\"runs\":["), std::string::npos);
   auto bad = run_mtbench("compare --config cfg.yaml --pairs fr-en,fr-en --dry-run", s.path(), env);
   EXPECT_EQ(bad.status, 1);
   EXPECT_THAT(bad.err, HasSubstr("'fr-en' is listed twice"));
