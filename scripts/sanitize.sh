@@ -14,7 +14,10 @@ build=${2:-build-sanitize}
 ./scripts/setup.sh
 generator=()
 if command -v ninja >/dev/null 2>&1 && [[ ! -f "$build/CMakeCache.txt" ]]; then generator=(-G Ninja); fi
+# -O1 with line tables: sanitizer reports keep file:line, and the build takes about a third
+# less time than -O2 -g (CI's budget is 40 minutes in all).
 CC=clang CXX=clang++ cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
   -DMTBENCH_BUILD_TESTS=ON -DMTBENCH_WITH_TORCH=OFF -DMTBENCH_FUZZ=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
@@ -22,7 +25,11 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # Left out: the browser test drives Chromium, which is not ours to sanitize; the out-of-tree
 # plugin build uses the system compiler, whose plugins a clang-built mtbench rightly refuses.
-ctest --test-dir "$build" --output-on-failure -j"$(nproc)" -E 'ReportBrowser|ExamplePluginBuildsOutOfTree'
+# Also left out: the end-to-end comparison of three data layouts, which trains the rule-based
+# system thrice on the 489k-entry dictionary (140 s under ASan; the normal suite runs it, and
+# every reader it uses has its own tests and fuzzer here).
+ctest --test-dir "$build" --output-on-failure -j"$(nproc)" \
+  -E 'Browser\.|ExamplePluginBuildsOutOfTree|OwnCorpusAsFilesOrAddedDatasetScoresLikeTheRegistry'
 
 start=$(date +%s)
 for fuzzer in "$build"/fuzz/*_fuzz; do
