@@ -51,4 +51,16 @@ std::size_t remove_stale_temp_files(const std::filesystem::path& path);
 // A unique temporary path next to `path` (same filesystem, so rename is atomic).
 std::filesystem::path temp_path_for(const std::filesystem::path& path);
 
+// Whether `path` exists / is a regular file, never throwing: a name the file system rejects
+// (too long, say) simply does not exist. For paths that come from user input, where
+// std::filesystem::exists(path) would throw filesystem_error (found by the fuzzers).
+inline bool path_exists(const std::filesystem::path& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
+}
+inline bool is_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec);
+}
+
 }  // namespace mtbench

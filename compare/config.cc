@@ -393,7 +393,7 @@ void validate_compare_config(const CompareConfig& c, const std::vector<std::stri
     for (const auto& [field, path] : {std::pair<const char*, std::filesystem::path>{"source", files->source},
                                       {"target", files->target},
                                       {"tsv", files->tsv}}) {
-      if (!path.empty() && !std::filesystem::is_regular_file(path))
+      if (!path.empty() && !is_file(path))
         fail<ConfigError>("{}: {}.{}: file not found: {}", origin, key, field, path.string());
     }
   }
@@ -404,10 +404,10 @@ void validate_compare_config(const CompareConfig& c, const std::vector<std::stri
       fail<ConfigError>("{}: test_sets[{}]: name '{}' is used twice", origin, i, t.name);
     if (t.split.empty() || !t.references.empty()) {
       for (const auto& ref : t.references) {
-        if (!std::filesystem::exists(ref))
+        if (!path_exists(ref))
           fail<ConfigError>("{}: test_sets[{}].reference: file not found: {}", origin, i, ref.string());
       }
-      if (!t.source.empty() && !std::filesystem::exists(t.source)) {
+      if (!t.source.empty() && !path_exists(t.source)) {
         fail<ConfigError>("{}: test_sets[{}].source: file not found: {}", origin, i, t.source.string());
       }
     }
@@ -418,7 +418,7 @@ void validate_compare_config(const CompareConfig& c, const std::vector<std::stri
         fail<ConfigError>("{}: test_sets[{}].test_set: {}", origin, i, e.what());
       }
     }
-    if (!t.tsv.empty() && !std::filesystem::exists(t.tsv))
+    if (!t.tsv.empty() && !path_exists(t.tsv))
       fail<ConfigError>("{}: test_sets[{}].tsv: file not found: {}", origin, i, t.tsv.string());
     if (!t.split.empty() && t.references.empty() && c.corpus.empty()) {
       fail<ConfigError>("{}: test_sets[{}] names split '{}' but no 'corpus' is configured", origin, i, t.split);
@@ -434,7 +434,7 @@ void validate_compare_config(const CompareConfig& c, const std::vector<std::stri
       if (!test_names.count(name)) {
         fail<ConfigError>("{}: systems[{}].outputs.{}: no test set called '{}'", origin, i, name, name);
       }
-      if (!std::filesystem::exists(file)) {
+      if (!path_exists(file)) {
         fail<ConfigError>("{}: systems[{}].outputs.{}: file not found: {}", origin, i, name, file.string());
       }
     }

@@ -33,9 +33,9 @@ SystemInfo make_info() {
 // A relative outputs path is taken from the working directory, else next to the config file.
 fs::path resolve_outputs(const std::string& outputs, const std::string& origin) {
   fs::path path(outputs);
-  if (path.is_absolute() || fs::exists(path) || origin.empty()) return path;
+  if (path.is_absolute() || path_exists(path) || origin.empty()) return path;
   fs::path beside = fs::path(origin).parent_path() / path;
-  return fs::exists(beside) ? beside : path;
+  return path_exists(beside) ? beside : path;
 }
 
 }  // namespace

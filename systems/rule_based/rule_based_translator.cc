@@ -228,8 +228,7 @@ RuleBasedOptions check_rule_based_config(const TrainOptions& options) {
       fail<ConfigError>("{}: dictd_index is given but dictd_dict is not", origin);
   }
   for (const auto& [key, file] : files) {
-    if (!file.empty() && !std::filesystem::is_regular_file(file))
-      fail<ConfigError>("{}: {}: file not found: {}", origin, key, file);
+    if (!file.empty() && !is_file(file)) fail<ConfigError>("{}: {}: file not found: {}", origin, key, file);
   }
   return opts;
 }
@@ -337,7 +336,7 @@ void RuleBasedTranslator::load(const std::filesystem::path& dir) {
   std::string text = read_file(dir / kRulesFile);
   RuleSet rules = parse_rules(text, (dir / kRulesFile).string());
   german::NounTable nouns;
-  if (std::filesystem::exists(dir / kTargetNounsFile)) {
+  if (path_exists(dir / kTargetNounsFile)) {
     for_each_line(dir / kTargetNounsFile, [&](std::string_view line, std::size_t number) {
       const std::vector<std::string> f = split(line, '\t');
       if (f.size() != 3 || f[0].empty())

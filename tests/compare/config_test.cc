@@ -171,6 +171,11 @@ TEST(CheckComparison, RejectsEverythingTheRunWouldRejectLater) {
   EXPECT_THAT(check_error("systems: [{system: external}]\n"), HasSubstr("needs a configuration"));
   EXPECT_THAT(check_error("systems: [{system: rule-based, options: {rules: /no/such.rules}}]\n"),
               HasSubstr("rules: file not found: /no/such.rules"));
+  // A file name the file system rejects is "not found", not a filesystem_error (fuzzer).
+  EXPECT_THAT(check_error("systems: [{system: rule-based, options: {rules: " + std::string(300, 'j') + "}}]\n"),
+              HasSubstr("rules: file not found: jjj"));
+  EXPECT_THAT(check_error("test_sets: [{name: t, reference: " + std::string(300, 'r') + "}]\nsystems: [rule-based]\n"),
+              HasSubstr("reference: file not found"));
 #ifdef MTBENCH_HAVE_TORCH
   // And the default benchmark passes (it names the neural systems).
   register_builtin_translators();
