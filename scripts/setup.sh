@@ -10,6 +10,7 @@ packages=(
   libicu-dev libcli11-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev
   libsentencepiece-dev libcurl4-openssl-dev zlib1g-dev
   dict-freedict-deu-eng dict-freedict-fra-eng dict-freedict-eng-fra dict-freedict-ces-eng dict-freedict-eng-ces
+  dict-freedict-eng-deu
   # LibTorch (CPU) for the neural systems; OpenBLAS makes its matrix products ~15x faster
   # than the reference BLAS that Debian's LibTorch otherwise uses.
   libtorch-dev libopenblas0-openmp
