@@ -40,7 +40,7 @@ void prefer_passive_openmp_waiting(int argc, char** argv) {
   bool heavy = false;
   for (int i = 1; i < argc && !heavy; ++i) {
     const std::string arg = argv[i];
-    heavy = arg == "train" || arg == "translate" || arg == "compare" || arg == "average";
+    heavy = arg == "train" || arg == "translate" || arg == "compare" || arg == "average" || arg == "serve";
   }
   if (!heavy) return;
   setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   add_compare_command(app, global);
   add_report_command(app, global);
   add_average_command(app, global);
+  add_serve_command(app, global);
 
   // sacreBLEU-style single-dash long options (-tok, -lc, ...) are rewritten for CLI11.
   std::vector<std::string> args = rewrite_arguments(argc, argv);

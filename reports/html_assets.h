@@ -14,9 +14,12 @@ std::string_view report_css();
 // section renderers; one <script> body.
 std::string report_js();
 
-// The two parts of report_js(): assets/report_core.js (error capture, DOM/SVG builders,
-// colours, chart primitives, word diff) and assets/report_sections.js (the section renderers).
+// The three parts of report_js(): assets/report_core.js (error capture, DOM/SVG builders,
+// colours, chart primitives, word diff), assets/explain_view.js (one sentence's explanation:
+// rule trace, phrases, alignment, attention head view, positional encodings; `mtbench serve`
+// draws with it too) and assets/report_sections.js (the section renderers).
 std::string_view report_js_core();
+std::string_view report_js_explain();
 std::string_view report_js_sections();
 
 }  // namespace mtbench::reports

@@ -37,6 +37,9 @@ function setAttrs(node, attrs) {
     if (v === undefined || v === null || v === false) continue;
     if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
     else if (k === 'text') node.textContent = v;
+    // Through the CSSOM, not the style attribute: `mtbench serve` sends a Content-Security-Policy
+    // without 'unsafe-inline', which blocks style attributes but not CSSOM changes.
+    else if (k === 'style') node.style.cssText = String(v);
     else node.setAttribute(k, v === true ? '' : String(v));
   }
 }
