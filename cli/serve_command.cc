@@ -23,20 +23,20 @@ namespace {
 
 // Command-line options of `mtbench serve`.
 struct ServeArgs {
-  std::string run;                  // --run RUN_DIR (a `mtbench compare` output directory)
-  std::vector<std::string> models;  // --models DIR or LABEL=DIR (repeatable)
-  std::string host = "127.0.0.1";   // --host
-  int port = 8080;                  // --port (0 = any free port)
-  std::string port_file;            // --port-file: write the bound port there (for scripts)
-  int workers = 0;                  // --workers (0 = one per core, at least 2)
-  std::size_t queue = 64;           // --queue
-  int threads_per_request = 0;      // --threads-per-request (0 = cores / workers, at least 1)
-  std::size_t max_body = 64 * 1024;  // --max-body bytes
-  std::size_t max_words = 100;      // --max-words per sentence
-  std::size_t max_sentences = 16;   // --max-sentences per request
+  std::string run;                    // --run RUN_DIR (a `mtbench compare` output directory)
+  std::vector<std::string> models;    // --models DIR or LABEL=DIR (repeatable)
+  std::string host = "127.0.0.1";     // --host
+  int port = 8080;                    // --port (0 = any free port)
+  std::string port_file;              // --port-file: write the bound port there (for scripts)
+  int workers = 0;                    // --workers (0 = one per core, at least 2)
+  std::size_t queue = 64;             // --queue
+  int threads_per_request = 0;        // --threads-per-request (0 = cores / workers, at least 1)
+  std::size_t max_body = 64 * 1024;   // --max-body bytes
+  std::size_t max_words = 100;        // --max-words per sentence
+  std::size_t max_sentences = 16;     // --max-sentences per request
   std::size_t max_connections = 256;  // --max-connections
-  double read_timeout = 10;         // --read-timeout seconds
-  double request_timeout = 60;      // --request-timeout seconds
+  double read_timeout = 10;           // --read-timeout seconds
+  double request_timeout = 60;        // --request-timeout seconds
 };
 
 bool is_loopback(const std::string& host) {
@@ -118,7 +118,8 @@ void run_serve(const ServeArgs& a, const GlobalOptions& global) {
 }  // namespace
 
 void add_serve_command(CLI::App& app, GlobalOptions& global) {
-  auto* sub = app.add_subcommand("serve", "Serve a local page and JSON API that translate typed sentences with every model");
+  auto* sub =
+      app.add_subcommand("serve", "Serve a local page and JSON API that translate typed sentences with every model");
   sub->footer(
       "Examples:\n"
       "  mtbench serve --run runs/default                # every model of a compare run, and its report\n"
@@ -148,7 +149,8 @@ void add_serve_command(CLI::App& app, GlobalOptions& global) {
   sub->add_option("--read-timeout", a->read_timeout, "Seconds a client has to send a whole request (408 after)")
       ->check(finite_number())
       ->check(CLI::Range(0.1, 3600.0));
-  sub->add_option("--request-timeout", a->request_timeout, "Seconds from request to answer, waiting included (504 after)")
+  sub->add_option("--request-timeout", a->request_timeout,
+                  "Seconds from request to answer, waiting included (504 after)")
       ->check(finite_number())
       ->check(CLI::Range(0.1, 86400.0));
   sub->callback([&global, a] { run_serve(*a, global); });

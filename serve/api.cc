@@ -22,9 +22,13 @@ using nlohmann::json;
 
 namespace {
 
-std::string first_line(const std::string& message) { return message.substr(0, message.find('\n')); }
+std::string first_line(const std::string& message) {
+  return message.substr(0, message.find('\n'));
+}
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 HttpResponse json_response(const json& j, int status = 200) {
   HttpResponse r;
@@ -49,7 +53,8 @@ HttpResponse method_not_allowed(const std::string& allow) {
 std::string base64_of_hex(const std::string& hex) {
   static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string bytes;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
   std::string out;
   for (std::size_t i = 0; i < bytes.size(); i += 3) {
     const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
@@ -73,11 +78,11 @@ void round_weights(json& explanation) {
 
 // A validated translation request.
 struct TranslateRequest {
-  std::vector<std::string> texts;              // sentences, in order
-  bool single = true;                          // "text" (one) rather than "texts"
-  std::vector<ServedSystem*> systems;          // chosen models, in served order
-  bool explain = false;                        // return explanations
-  int beam = 0;                                // 0 = each system's default
+  std::vector<std::string> texts;      // sentences, in order
+  bool single = true;                  // "text" (one) rather than "texts"
+  std::vector<ServedSystem*> systems;  // chosen models, in served order
+  bool explain = false;                // return explanations
+  int beam = 0;                        // 0 = each system's default
 };
 
 // Checks one sentence against the limits; "" when fine, else the message.
@@ -103,7 +108,8 @@ std::string check_sentence(const std::string& text, const std::string& where, co
 // Parses and validates a POST /api/translate body: the request, or the error response.
 std::variant<TranslateRequest, HttpResponse> parse_translate(const ServeState& state, const std::string& body) {
   std::size_t bad = 0;
-  if (!utf8::is_valid(body, &bad)) return json_error(400, fmt::format("request body is not valid UTF-8 (byte {})", bad));
+  if (!utf8::is_valid(body, &bad))
+    return json_error(400, fmt::format("request body is not valid UTF-8 (byte {})", bad));
   json j;
   try {
     j = json::parse(body);
@@ -111,8 +117,9 @@ std::variant<TranslateRequest, HttpResponse> parse_translate(const ServeState& s
     return json_error(400, std::string("request body is not valid JSON: ") + e.what());
   }
   if (!j.is_object())
-    return json_error(400, "request body must be a JSON object: {\"text\": \"...\", \"systems\": [...], \"explain\": "
-                           "true, \"beam\": 5}");
+    return json_error(400,
+                      "request body must be a JSON object: {\"text\": \"...\", \"systems\": [...], \"explain\": "
+                      "true, \"beam\": 5}");
   static const std::set<std::string> known = {"text", "texts", "systems", "explain", "beam"};
   for (const auto& [key, value] : j.items()) {
     (void)value;

@@ -5,13 +5,13 @@
 #include <csignal>
 #include <unordered_set>
 
+#include <fmt/format.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
@@ -27,8 +27,8 @@ using tcp = net::ip::tcp;
 HttpResponse json_error(int status, const std::string& message) {
   HttpResponse r;
   r.status = status;
-  r.body = nlohmann::json{{"error", message}, {"status", status}}.dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = nlohmann::json{{"error", message}, {"status", status}}.dump(-1, ' ', false,
+                                                                       nlohmann::json::error_handler_t::replace);
   return r;
 }
 
@@ -130,8 +130,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (length && *length > server_.options.max_body_bytes) {
       reading_ = false;
       keep_alive_ = false;
-      return write(json_error(413, fmt::format("request body of {} bytes is over the limit of {} bytes",
-                                               *length, server_.options.max_body_bytes)));
+      return write(json_error(413, fmt::format("request body of {} bytes is over the limit of {} bytes", *length,
+                                               server_.options.max_body_bytes)));
     }
     const auto& req = parser_->get();
     if (req[http::field::expect] == "100-continue") {
@@ -159,15 +159,15 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     if (ec == beast::error::timeout) {
       if (!started) return close();
-      return write(json_error(408, fmt::format("the request did not arrive within {} s",
-                                               server_.options.read_timeout_seconds)));
+      return write(
+          json_error(408, fmt::format("the request did not arrive within {} s", server_.options.read_timeout_seconds)));
     }
     if (ec == http::error::header_limit)
-      return write(json_error(431, fmt::format("request headers are over the limit of {} bytes",
-                                               server_.options.max_header_bytes)));
-    if (ec == http::error::body_limit)
       return write(json_error(
-          413, fmt::format("request body is over the limit of {} bytes", server_.options.max_body_bytes)));
+          431, fmt::format("request headers are over the limit of {} bytes", server_.options.max_header_bytes)));
+    if (ec == http::error::body_limit)
+      return write(
+          json_error(413, fmt::format("request body is over the limit of {} bytes", server_.options.max_body_bytes)));
     if (ec.category() == http::make_error_code(http::error::bad_method).category())
       return write(json_error(400, "malformed HTTP request: " + ec.message()));
     close();
@@ -358,7 +358,9 @@ HttpServer::~HttpServer() {
   if (impl_->pool) impl_->pool->drain();
 }
 
-int HttpServer::port() const { return impl_->bound_port; }
+int HttpServer::port() const {
+  return impl_->bound_port;
+}
 
 void HttpServer::run() {
   auto& s = *impl_;

@@ -50,24 +50,24 @@ using Router = std::function<Routed(const HttpRequest&)>;
 
 // Server settings; the CLI documents each with its flag.
 struct ServerOptions {
-  std::string host = "127.0.0.1";         // address to bind: an IPv4/IPv6 literal or "localhost"
-  int port = 8080;                        // 0 = any free port (see HttpServer::port())
-  int workers = 2;                        // pool threads running jobs
-  std::size_t queue = 64;                 // jobs waiting beyond the running ones; more get 503
-  std::size_t max_body_bytes = 64 * 1024;  // request body limit (413)
+  std::string host = "127.0.0.1";           // address to bind: an IPv4/IPv6 literal or "localhost"
+  int port = 8080;                          // 0 = any free port (see HttpServer::port())
+  int workers = 2;                          // pool threads running jobs
+  std::size_t queue = 64;                   // jobs waiting beyond the running ones; more get 503
+  std::size_t max_body_bytes = 64 * 1024;   // request body limit (413)
   std::size_t max_header_bytes = 8 * 1024;  // request line + headers limit (431)
-  std::size_t max_connections = 256;      // open connections; more are answered 503 and closed
-  double read_timeout_seconds = 10;       // a whole request must arrive within this (408)
-  double request_timeout_seconds = 60;    // from read to answer, queue wait included (504)
-  double drain_timeout_seconds = 30;      // after stop(): longest wait for open requests
-  bool handle_signals = false;            // SIGINT/SIGTERM start the drain (the CLI sets it)
+  std::size_t max_connections = 256;        // open connections; more are answered 503 and closed
+  double read_timeout_seconds = 10;         // a whole request must arrive within this (408)
+  double request_timeout_seconds = 60;      // from read to answer, queue wait included (504)
+  double drain_timeout_seconds = 30;        // after stop(): longest wait for open requests
+  bool handle_signals = false;              // SIGINT/SIGTERM start the drain (the CLI sets it)
   std::vector<std::pair<std::string, std::string>> default_headers;  // added to every response
 };
 
 // Counters since start (read at any time from any thread).
 struct ServerStats {
-  std::uint64_t connections = 0;   // connections accepted
-  std::uint64_t requests = 0;      // requests read completely
+  std::uint64_t connections = 0;    // connections accepted
+  std::uint64_t requests = 0;       // requests read completely
   std::uint64_t responses_2xx = 0;  // answers by status class
   std::uint64_t responses_4xx = 0;
   std::uint64_t responses_5xx = 0;

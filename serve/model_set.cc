@@ -28,7 +28,9 @@ bool is_label(const std::string& s) {
 }
 
 // LibTorch's errors carry a C++ stack trace after their first line.
-std::string first_line(const std::string& message) { return message.substr(0, message.find('\n')); }
+std::string first_line(const std::string& message) {
+  return message.substr(0, message.find('\n'));
+}
 
 }  // namespace
 
@@ -55,8 +57,8 @@ void add_run_models(const fs::path& results, const std::string& prefix, std::vec
   for (const auto& s : json["systems"]) {
     if (!s.is_object()) continue;
     const std::string label = s.value("label", std::string());
-    const std::string dir = s.contains("model_dir") && s["model_dir"].is_string() ? s["model_dir"].get<std::string>()
-                                                                                  : std::string();
+    const std::string dir =
+        s.contains("model_dir") && s["model_dir"].is_string() ? s["model_dir"].get<std::string>() : std::string();
     if (dir.empty()) {
       if (skipped) skipped->push_back(prefix + label);
       continue;

@@ -19,19 +19,19 @@ namespace mtbench::serve {
 
 // Where one model comes from.
 struct ModelSource {
-  std::string label;           // name in the page and the API ("" = the system's name)
-  std::filesystem::path dir;   // model directory (`mtbench train --out`, or the compare cache)
+  std::string label;          // name in the page and the API ("" = the system's name)
+  std::filesystem::path dir;  // model directory (`mtbench train --out`, or the compare cache)
 };
 
 // One model being served.
 struct ServedSystem {
-  std::string label;               // unique name in requests ("systems": [...]) and the page
-  std::filesystem::path dir;       // its model directory
-  ModelManifest manifest;          // its manifest (empty when it could not be read)
-  SystemInfo info;                 // the system's metadata (name only when loading failed)
+  std::string label;                       // unique name in requests ("systems": [...]) and the page
+  std::filesystem::path dir;               // its model directory
+  ModelManifest manifest;                  // its manifest (empty when it could not be read)
+  SystemInfo info;                         // the system's metadata (name only when loading failed)
   std::unique_ptr<Translator> translator;  // null when loading failed
-  std::string load_error;          // why loading failed ("" when loaded)
-  double load_seconds = 0;         // time to load
+  std::string load_error;                  // why loading failed ("" when loaded)
+  double load_seconds = 0;                 // time to load
   // One translate() at a time per model: the neural systems keep the attention of the call
   // being explained in the translator, and LibTorch's thread setting is per call. Different
   // models translate concurrently.

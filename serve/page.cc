@@ -9,10 +9,14 @@ std::string serve_page_html(const std::string& title) {
   // No inline script or style: the Content-Security-Policy allows only files from this server.
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-         "<title>" + t + "</title>\n"
+         "<title>" +
+         t +
+         "</title>\n<link rel=\"icon\" href=\"data:,\">\n"
          "<link rel=\"stylesheet\" href=\"/assets/report.css\">\n<link rel=\"stylesheet\" href=\"/assets/serve.css\">\n"
          "</head>\n<body>\n"
-         "<header class=\"top\"><div class=\"brand\"><h1>" + t + "</h1>"
+         "<header class=\"top\"><div class=\"brand\"><h1>" +
+         t +
+         "</h1>"
          "<div class=\"meta\" id=\"run-meta\">Type a sentence; every era translates it.</div></div>"
          "<div class=\"controls\" id=\"links\"></div></header>\n"
          "<pre id=\"js-errors\" hidden></pre>\n<main>\n"

@@ -10,7 +10,9 @@ WorkerPool::WorkerPool(int workers, std::size_t capacity) : capacity_(capacity) 
   for (int i = 0; i < n; ++i) threads_.emplace_back([this] { work(); });
 }
 
-WorkerPool::~WorkerPool() { drain(); }
+WorkerPool::~WorkerPool() {
+  drain();
+}
 
 bool WorkerPool::try_submit(std::function<void()> job) {
   {

@@ -36,13 +36,13 @@ class WorkerPool {
  private:
   void work();
 
-  const std::size_t capacity_;                // most waiting jobs
-  mutable std::mutex mutex_;                  // guards the fields below
-  std::condition_variable ready_;             // a job was queued, or draining began
-  std::deque<std::function<void()>> queue_;   // waiting jobs, oldest first
-  int busy_ = 0;                              // jobs running now
-  bool draining_ = false;                     // no new jobs accepted
-  std::vector<std::thread> threads_;          // the workers
+  const std::size_t capacity_;               // most waiting jobs
+  mutable std::mutex mutex_;                 // guards the fields below
+  std::condition_variable ready_;            // a job was queued, or draining began
+  std::deque<std::function<void()>> queue_;  // waiting jobs, oldest first
+  int busy_ = 0;                             // jobs running now
+  bool draining_ = false;                    // no new jobs accepted
+  std::vector<std::thread> threads_;         // the workers
 };
 
 }  // namespace mtbench::serve

@@ -43,7 +43,9 @@ function explanationView(e, opts) {
   const pe = att.filter(isPE);
   for (const a of pe) box.appendChild(el('div', {}, el('h3', {}, 'Positional encoding (Vaswani et al. 2017, sec. 3.5): rows positions, columns dimensions; red positive, blue negative'),
     heatmap(a.row_tokens, a.col_tokens, weightsOf(a), { cell: Math.max(4, Math.min(12, Math.floor(900 / Math.max(1, a.col_tokens.length)))), colLabels: false, labelEvery: 5 })));
-  if (e.scores && e.scores.length) box.appendChild(el('div', { class: 'small muted' }, 'Model scores: ' + e.scores.map(s => s[0] + ' = ' + fmt(s[1], 3)).join(', ')));
+  // Bookkeeping fields of the harness (how many attention values a size bound dropped) are not model scores.
+  const scores = (e.scores || []).filter(s => !String(s[0]).startsWith('attention_values_dropped'));
+  if (scores.length) box.appendChild(el('div', { class: 'small muted' }, 'Model scores: ' + scores.map(s => s[0] + ' = ' + fmt(s[1], 3)).join(', ')));
   return box;
 }
 

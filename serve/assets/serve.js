@@ -56,6 +56,8 @@ function renderOutputs() {
 function showExplanation(label) {
   SERVE.shown = label;
   renderExplanations();
+  const params = new URLSearchParams({ text: SERVE.text, show: label });
+  history.replaceState(null, '', '?' + params.toString());
   document.getElementById('explanations').scrollIntoView({ block: 'nearest' });
 }
 
@@ -98,6 +100,9 @@ async function translate(event) {
     renderOutputs();
     renderExplanations();
     setStatus(data.results.length + ' systems in ' + fmt((performance.now() - started) / 1000, 2) + ' s');
+    const params = new URLSearchParams({ text: SERVE.text });
+    if (SERVE.shown) params.set('show', SERVE.shown);
+    history.replaceState(null, '', '?' + params.toString());
     document.documentElement.setAttribute('data-translated', String(++SERVE.requests));
   } catch (err) {
     setStatus('request failed: ' + err, true);
@@ -126,6 +131,14 @@ async function translate(event) {
     renderChoices();
     renderOutputs();
     document.documentElement.setAttribute('data-systems', String(SERVE.systems.length));
+    // Links a teacher can share: /?text=...&show=LABEL translates at once and opens that
+    // system's explanation.
+    const params = new URLSearchParams(location.search);
+    if (params.get('text')) {
+      document.getElementById('text').value = params.get('text');
+      SERVE.shown = params.get('show');
+      await translate();
+    }
   } catch (err) {
     MT.record('serve: ' + (err && err.stack ? err.stack : err));
   }

@@ -14,8 +14,8 @@
 namespace mtbench::serve {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 // Upper-cases its input; explains with one attention matrix; fails on "FAIL".
 class UpperTranslator : public Translator {
@@ -122,7 +122,8 @@ TEST_F(ApiTest, BadRequestsGetAClear4xx) {
       {R"({"texts": ["a", "b", "c", "d"]})", 413, "over the limit of 3"},
       {"{\"text\": \"" + long_sentence + "\"}", 413, "2000 words, over the limit of 20"},
       {R"({"text": "one\ntwo"})", 400, "control character U+000A"},
-      {R"({"text": "a", "systems": ["../../etc/passwd"]})", 400, "unknown system \"../../etc/passwd\" (served: one, two)"},
+      {R"({"text": "a", "systems": ["../../etc/passwd"]})", 400,
+       "unknown system \"../../etc/passwd\" (served: one, two)"},
       {R"({"text": "a", "systems": ["broken"]})", 409, "failed to load: model.pt: checksum mismatch"},
       {R"({"text": "a", "systems": "one"})", 400, "non-empty list"},
       {R"({"text": "a", "beam": 0})", 400, "from 1 to 16"},

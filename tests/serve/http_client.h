@@ -55,7 +55,8 @@ inline bool send_all(int fd, const std::string& bytes) {
 // Content-Length) has arrived.
 inline std::string read_response_bytes(int fd, double timeout_seconds) {
   std::string data;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int>(timeout_seconds * 1000));
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int>(timeout_seconds * 1000));
   char buffer[65536];
   for (;;) {
     const auto header_end = data.find("\r\n\r\n");
@@ -65,7 +66,8 @@ inline std::string read_response_bytes(int fd, double timeout_seconds) {
       const auto cl = head.find("content-length:");
       if (cl != std::string::npos && data.size() >= header_end + 4 + std::stoul(head.substr(cl + 15))) break;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
@@ -99,7 +101,8 @@ inline RawResponse parse_response(const std::string& data) {
     pos = eol + 2;
   }
   r.body = data.substr(header_end + 4);
-  if (r.headers.count("content-length")) r.body.resize(std::min(r.body.size(), std::stoul(r.headers["content-length"])));
+  if (r.headers.count("content-length"))
+    r.body.resize(std::min(r.body.size(), std::stoul(r.headers["content-length"])));
   return r;
 }
 
@@ -122,7 +125,8 @@ inline RawResponse http_exchange(int port, const std::string& request, double ti
 inline std::string http_request_bytes(const std::string& method, const std::string& path, const std::string& body = "",
                                       const std::string& extra_headers = "") {
   std::string r = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers;
-  if (method == "POST") r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  if (method == "POST")
+    r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   return r + "\r\n" + body;
 }
 

@@ -152,8 +152,7 @@ TEST(HttpServer, OversizedBodiesAre413WithoutReadingThem) {
   EXPECT_THAT(r.body, HasSubstr("over the limit"));
   EXPECT_LT(r.seconds, 5);
   // Chunked: no Content-Length to refuse up front, the parser's limit stops it.
-  std::string chunked =
-      "POST /fast HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+  std::string chunked = "POST /fast HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
   for (int i = 0; i < 40; ++i) chunked += "1000\r\n" + std::string(4096, 'y') + "\r\n";
   chunked += "0\r\n\r\n";
   r = http_exchange(s.port(), chunked);
@@ -163,7 +162,8 @@ TEST(HttpServer, OversizedBodiesAre413WithoutReadingThem) {
 
 TEST(HttpServer, HugeHeadersAre431) {
   RunningServer s(small_options());
-  const auto r = http_exchange(s.port(), http_request_bytes("GET", "/fast", "", "X-Big: " + std::string(20000, 'h') + "\r\n"));
+  const auto r =
+      http_exchange(s.port(), http_request_bytes("GET", "/fast", "", "X-Big: " + std::string(20000, 'h') + "\r\n"));
   EXPECT_EQ(r.status, 431) << r.error;
   const auto url = http_exchange(s.port(), http_request_bytes("GET", "/fast?" + std::string(20000, 'q')));
   EXPECT_EQ(url.status, 431) << url.error;
@@ -172,11 +172,12 @@ TEST(HttpServer, HugeHeadersAre431) {
 TEST(HttpServer, MalformedRequestsAre400AndTheServerGoesOn) {
   RunningServer s(small_options());
   for (const std::string& bad : {std::string("GARBAGE\r\n\r\n"), std::string("GET /fast HTTP/7.1\r\n\r\n"),
-                                std::string("GET /fast HTTP/1.1\r\nNo colon here\r\n\r\n"),
-                                std::string("POST /fast HTTP/1.1\r\nContent-Length: abc\r\n\r\n"),
-                                std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11)}) {
+                                 std::string("GET /fast HTTP/1.1\r\nNo colon here\r\n\r\n"),
+                                 std::string("POST /fast HTTP/1.1\r\nContent-Length: abc\r\n\r\n"),
+                                 std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11)}) {
     const auto r = http_exchange(s.port(), bad, 5);
-    EXPECT_TRUE(r.status == 400 || (r.status == 0 && r.seconds < 4)) << "request " << bad << ": " << r.status << " " << r.error;
+    EXPECT_TRUE(r.status == 400 || (r.status == 0 && r.seconds < 4))
+        << "request " << bad << ": " << r.status << " " << r.error;
   }
   EXPECT_EQ(http_get(s.port(), "/fast").status, 200);
 }
