@@ -19,7 +19,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "base/file_lock.h"
 #include "base/text_file.h"
+#include "systems/model_dir.h"
 #include "tests/cli/run_mtbench.h"
 #include "tests/serve/cdp_client.h"
 #include "tests/serve/http_client.h"
@@ -104,6 +106,10 @@ std::string q(const fs::path& p) {
 class ServeCommand : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+#ifndef MTBENCH_HAVE_TORCH
+    skip_ = "built without LibTorch: serving all four eras needs the neural systems";
+    return;
+#endif
     const auto de = testing::shared_file("corpora/multi30k/train.de.gz");
     const auto en = testing::shared_file("corpora/multi30k/train.en.gz");
     if (de.empty() || en.empty()) {
@@ -115,7 +121,18 @@ class ServeCommand : public ::testing::Test {
       return;
     }
     dir_ = new testing::ScratchDir();
-    const auto& d = *dir_;
+    // ctest runs every test in its own process: the four models are trained once per build of
+    // mtbench into the build tree (under a lock, for ctest -j) and reused by the others.
+    models_ = new fs::path(fs::path(MTBENCH_BINARY_DIR) / "test-cache" / "serve-models");
+    const auto& d = *models_;
+    fs::create_directories(d);
+    FileLock lock(d / ".lock");
+    const auto binary = fs::path(MTBENCH_BINARY_DIR) / "mtbench";
+    const std::string stamp = std::to_string(fs::file_size(binary)) + " " +
+                              std::to_string(fs::last_write_time(binary).time_since_epoch().count());
+    const bool fresh = path_exists(d / "stamp") && read_file(d / "stamp") == stamp;
+    for (const char* m : {"rb", "pb", "rnn", "tf"})
+      if (!fresh || !is_intact_model(d / m)) fs::remove_all(d / m);
     auto src = read_lines(de), tgt = read_lines(en);
     write_lines_atomic(d / "train.de", {src.begin(), src.begin() + 1000});
     write_lines_atomic(d / "train.en", {tgt.begin(), tgt.begin() + 1000});
@@ -133,24 +150,27 @@ class ServeCommand : public ::testing::Test {
          {std::tuple{"rule-based", "", "rb"}, std::tuple{"phrase-based", " --preset quick", "pb"},
           std::tuple{"rnn-attention", " --config rnn.yaml", "rnn"},
           std::tuple{"transformer", " --config tf.yaml", "tf"}}) {
+      if (is_intact_model(d / out)) continue;
       std::string e = extra;
       if (e.find(".yaml") != std::string::npos) e = " --config " + q(d / e.substr(10));
       const auto run = testing::run_mtbench(
-          "-q --threads 2 train " + std::string(system) + data + e + " --out " + q(d / out), d.path());
+          "-q --threads 2 train " + std::string(system) + data + e + " --out " + q(d / out), dir_->path());
       if (run.status != 0) {
         skip_ = std::string("training ") + system + " failed: " + run.err;
         return;
       }
     }
+    write_file_atomic(d / "stamp", stamp);
     server_ = new ServeProcess({"--models", "RB=" + (d / "rb").string(), "--models", "PB=" + (d / "pb").string(),
                                 "--models", "RNN=" + (d / "rnn").string(), "--models", "TF=" + (d / "tf").string(),
                                 "--workers", "2", "--read-timeout", "2"},
-                               d.path(), "main");
+                               dir_->path(), "main");
     if (server_->port() == 0) skip_ = "server did not start: " + server_->stderr_text();
   }
   static void TearDownTestSuite() {
     delete server_;
     delete dir_;
+    delete models_;
   }
   void SetUp() override {
     if (!skip_.empty()) {
@@ -159,14 +179,18 @@ class ServeCommand : public ::testing::Test {
       GTEST_SKIP() << skip_;
     }
   }
-  static int port() { return server_->port(); }
+  static int port() {
+    return server_->port();
+  }
 
   static std::string skip_;
   static testing::ScratchDir* dir_;
+  static fs::path* models_;
   static ServeProcess* server_;
 };
 std::string ServeCommand::skip_;
 testing::ScratchDir* ServeCommand::dir_ = nullptr;
+fs::path* ServeCommand::models_ = nullptr;
 ServeProcess* ServeCommand::server_ = nullptr;
 
 const char* kSentence = "Ein kleines Mädchen klettert auf einen Baum.";
@@ -193,7 +217,7 @@ TEST_F(ServeCommand, TranslatesWithEveryEraAndExplainsEach) {
   // The same sentence as `mtbench translate` gives with the same model.
   write_file_atomic(*dir_ / "one.de", std::string(kSentence) + "\n");
   const auto cli =
-      testing::run_mtbench("-q translate --model " + q(*dir_ / "pb") + " -i " + q(*dir_ / "one.de"), dir_->path());
+      testing::run_mtbench("-q translate --model " + q(*models_ / "pb") + " -i " + q(*dir_ / "one.de"), dir_->path());
   EXPECT_EQ(cli.out, by_label["PB"]["output"].get<std::string>() + "\n");
 
   const auto systems = json::parse(http_get(port(), "/api/systems").body);
@@ -297,14 +321,14 @@ TEST_F(ServeCommand, ListensOnLoopbackOnlyUnlessToldOtherwise) {
   freeifaddrs(list);
   if (other.empty()) std::cerr << "no non-loopback IPv4 address to try\n";
 
-  ServeProcess open({"--models", (*dir_ / "rb").string(), "--host", "0.0.0.0"}, dir_->path(), "open");
+  ServeProcess open({"--models", (*models_ / "rb").string(), "--host", "0.0.0.0"}, dir_->path(), "open");
   ASSERT_GT(open.port(), 0) << open.stderr_text();
   EXPECT_THAT(open.stderr_text(), HasSubstr("warning: listening on 0.0.0.0"));
   EXPECT_EQ(open.stop(SIGINT, 30), 0);
 }
 
 TEST_F(ServeCommand, SigtermUnderLoadAnswersWhatWasReadAndExitsZero) {
-  ServeProcess s({"--models", "RB=" + (*dir_ / "rb").string(), "--models", "TF=" + (*dir_ / "tf").string()},
+  ServeProcess s({"--models", "RB=" + (*models_ / "rb").string(), "--models", "TF=" + (*models_ / "tf").string()},
                  dir_->path(), "term");
   ASSERT_GT(s.port(), 0) << s.stderr_text();
   std::atomic<bool> stop{false};
@@ -349,9 +373,9 @@ TEST_F(ServeCommand, SigtermUnderLoadAnswersWhatWasReadAndExitsZero) {
 TEST_F(ServeCommand, AModelThatFailsToLoadIsNamedAtStartUp) {
   const fs::path broken = *dir_ / "broken";
   fs::create_directories(broken);
-  fs::copy(*dir_ / "rb", broken, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  fs::copy(*models_ / "rb", broken, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   write_file_atomic(broken / "rules.txt", "tampered\n");
-  ServeProcess s({"--models", "OK=" + (*dir_ / "rb").string(), "--models", "BAD=" + broken.string()}, dir_->path(),
+  ServeProcess s({"--models", "OK=" + (*models_ / "rb").string(), "--models", "BAD=" + broken.string()}, dir_->path(),
                  "broken");
   ASSERT_GT(s.port(), 0) << s.stderr_text();
   EXPECT_THAT(s.stderr_text(), HasSubstr("error: model " + broken.string() + " (BAD) failed to load"));
