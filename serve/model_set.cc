@@ -32,6 +32,15 @@ std::string first_line(const std::string& message) {
   return message.substr(0, message.find('\n'));
 }
 
+// A label from a run's results.json: any text of 1-64 bytes without control characters (the
+// default config's labels are "Rule-based (1954)" and the like).
+bool is_run_label(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (static_cast<unsigned char>(c) < 0x20) return false;
+  return true;
+}
+
 }  // namespace
 
 ModelSource parse_model_argument(const std::string& argument) {
@@ -63,7 +72,7 @@ void add_run_models(const fs::path& results, const std::string& prefix, std::vec
       if (skipped) skipped->push_back(prefix + label);
       continue;
     }
-    out.push_back({is_label(prefix + label) ? prefix + label : "", fs::path(dir)});
+    out.push_back({is_run_label(prefix + label) ? prefix + label : "", fs::path(dir)});
   }
 }
 
@@ -113,7 +122,7 @@ std::vector<std::unique_ptr<ServedSystem>> load_systems(const std::vector<ModelS
     progress.end();
     s->load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string label = source.label.empty() ? s->info.name : source.label;
-    if (!is_label(label)) label = "model";
+    if (!is_run_label(label)) label = "model";
     std::string unique = label;
     for (int k = 2; taken.count(unique); ++k) unique = label + "-" + std::to_string(k);
     taken.insert(unique);

@@ -389,6 +389,35 @@ TEST_F(ServeCommand, AModelThatFailsToLoadIsNamedAtStartUp) {
   EXPECT_THAT(none.stderr_text(), HasSubstr("none of the 1 models could be loaded"));
 }
 
+TEST_F(ServeCommand, ARunDirectoryServesItsModelsAndItsReportUnderAHashedCsp) {
+  const fs::path run = *dir_ / "run";
+  fs::create_directories(run);
+  write_file_atomic(run / "results.json", json{{"systems",
+                                                {{{"label", "RB"}, {"model_dir", (*models_ / "rb").string()}},
+                                                 {{"label", "Moses"}, {"model_dir", ""}}}}}
+                                              .dump());
+  const std::string report =
+      "<!DOCTYPE html><html><head><style>p{}</style></head><body><p>report</p>"
+      "<script type=\"application/json\" id=\"mtbench-data\">{}</script><script>\ndocument.title = 'ok';\n</script>"
+      "</body></html>\n";
+  write_file_atomic(run / "report.html", report);
+  ServeProcess s({"--run", run.string()}, dir_->path(), "run");
+  ASSERT_GT(s.port(), 0) << s.stderr_text();
+  EXPECT_THAT(s.stderr_text(), HasSubstr("Moses has no model directory"));
+  const auto systems = json::parse(http_get(s.port(), "/api/systems").body);
+  ASSERT_EQ(systems["systems"].size(), 1u);
+  EXPECT_EQ(systems["systems"][0]["label"], "RB");
+  EXPECT_EQ(systems["report"], true);
+  const auto r = http_get(s.port(), "/report");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, report);
+  // sha256 of "\ndocument.title = 'ok';\n": printf "\ndocument.title = 'ok';\n" | openssl dgst -sha256 -binary | base64
+  EXPECT_THAT(r.headers.at("content-security-policy"),
+              HasSubstr("script-src 'sha256-oPsXdaOBihr3fnsjQ9NJJouURzzYW5C7bTe36qLSzIs='"));
+  EXPECT_EQ(r.headers.at("content-security-policy").find("script-src 'unsafe-inline'"), std::string::npos);
+  EXPECT_EQ(s.stop(SIGTERM, 30), 0);
+}
+
 // The page in a real browser: type, submit, see four outputs and the attention head view.
 TEST_F(ServeCommand, BrowserTypesASentenceAndSeesEveryEraAndTheHeadView) {
   if (!testing::CdpBrowser::available()) GTEST_SKIP() << "chromium not found: install Debian's chromium";

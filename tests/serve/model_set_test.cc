@@ -29,12 +29,13 @@ TEST(ModelSet, RunDirectoriesListTheirSystemsWithModels) {
   testing::ScratchDir dir;
   write_file_atomic(dir / "results.json",
                     R"({"systems": [{"label": "RB", "model_dir": "/m/rb"}, {"label": "Moses", "model_dir": ""},)"
-                    R"( {"label": "TF", "model_dir": "/m/tf"}]})");
+                    R"js( {"label": "Transformer (2017)", "model_dir": "/m/tf"}]})js");
   std::vector<std::string> skipped;
   const auto models = run_models(dir.path(), &skipped);
   ASSERT_EQ(models.size(), 2u);
   EXPECT_EQ(models[0].label, "RB");
   EXPECT_EQ(models[1].dir, "/m/tf");
+  EXPECT_EQ(models[1].label, "Transformer (2017)") << "a run's labels are kept as they are";
   EXPECT_EQ(skipped, std::vector<std::string>{"Moses"});
 
   // A `compare --pairs` run: one results.json per pair, labels prefixed by the pair.
