@@ -110,9 +110,10 @@ void run_serve(const ServeArgs& a, const GlobalOptions& global) {
   server.run();
   const auto s = server.stats();
   std::cerr << fmt::format(
-      "serve: stopped after {} requests on {} connections: {} answered 2xx, {} 4xx, {} 5xx ({} busy 503, {} timed "
-      "out)\n",
-      s.requests, s.connections, s.responses_2xx, s.responses_4xx, s.responses_5xx, s.rejected_busy, s.timed_out);
+      "serve: stopped after {} connections: {} requests read, {} of them answered; responses {} 2xx, {} 4xx, {} 5xx "
+      "({} busy 503, {} timed out)\n",
+      s.connections, s.requests, s.answered, s.responses_2xx, s.responses_4xx, s.responses_5xx, s.rejected_busy,
+      s.timed_out);
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ struct HttpServer::Impl {
   bool draining = false;                  // I/O thread only
   bool destroyed = false;                 // set when the server goes away
   int bound_port = 0;
-  std::atomic<std::uint64_t> connections{0}, requests{0}, r2{0}, r4{0}, r5{0}, busy{0}, timed_out{0};
+  std::atomic<std::uint64_t> connections{0}, requests{0}, answered{0}, r2{0}, r4{0}, r5{0}, busy{0}, timed_out{0};
   net::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
   net::signal_set signals{ioc};
@@ -178,6 +178,7 @@ class Session : public std::enable_shared_from_this<Session> {
     reading_ = false;
     stream_.expires_never();
     ++server_.requests;
+    answering_read_request_ = true;
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive() && !server_.draining;
     HttpRequest req;
@@ -233,6 +234,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (server_.draining) keep_alive_ = false;
     if (r.status == 503) ++server_.busy;
     server_.count(r.status);
+    if (answering_read_request_) {
+      answering_read_request_ = false;
+      ++server_.answered;
+    }
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), 11);
     for (const auto& [name, value] : server_.options.default_headers) res->set(name, value);
     res->set(http::field::content_type, r.content_type);
@@ -284,6 +289,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t lingered_ = 0;
   bool keep_alive_ = true;
   bool reading_ = false;
+  bool answering_read_request_ = false;  // the next write answers a request read completely
 };
 
 }  // namespace
@@ -386,6 +392,7 @@ ServerStats HttpServer::stats() const {
   ServerStats out;
   out.connections = s.connections;
   out.requests = s.requests;
+  out.answered = s.answered;
   out.responses_2xx = s.r2;
   out.responses_4xx = s.r4;
   out.responses_5xx = s.r5;

@@ -68,6 +68,7 @@ struct ServerOptions {
 struct ServerStats {
   std::uint64_t connections = 0;    // connections accepted
   std::uint64_t requests = 0;       // requests read completely
+  std::uint64_t answered = 0;       // of those, answered (the rest: client gone, drain cut short)
   std::uint64_t responses_2xx = 0;  // answers by status class
   std::uint64_t responses_4xx = 0;
   std::uint64_t responses_5xx = 0;

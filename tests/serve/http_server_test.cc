@@ -132,6 +132,7 @@ TEST(HttpServer, AFullQueueAnswers503WithRetryAfterAndTheRestAreServed) {
   EXPECT_EQ(ok, 2) << "one running, one queued";
   EXPECT_EQ(busy, 3);
   EXPECT_EQ(s.server().stats().rejected_busy, 3u);
+  EXPECT_EQ(s.server().stats().answered, s.server().stats().requests);
 }
 
 TEST(HttpServer, ARequestPastItsDeadlineIsAnswered504) {
@@ -236,6 +237,7 @@ TEST(HttpServer, StopAnswersEveryRequestAlreadyReadThenReturns) {
   s->join();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (auto& f : replies) EXPECT_EQ(f.get().status, 200) << "a request read before stop() was lost";
+  EXPECT_EQ(s->server().stats().answered, 4u);
   EXPECT_LT(seconds, 3.0);
   EXPECT_EQ(http_get(port, "/fast").error, "connection refused");
   ::close(idle);
