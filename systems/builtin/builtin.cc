@@ -24,6 +24,7 @@ void register_builtin_translators() {
     registry.add(rule_based::rule_based_translator_entry());
 #ifdef MTBENCH_HAVE_TORCH
     registry.add(rnn_attention::rnn_attention_translator_entry());
+    registry.add(rnn_attention::rnn_encdec_translator_entry());
     registry.add(transformer::transformer_translator_entry());
 #endif
   });

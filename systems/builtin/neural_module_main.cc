@@ -12,6 +12,8 @@ mtbench::Translator* create(const char* name) {
   const std::string system = name;
   if (system == mtbench::rnn_attention::rnn_attention_info().name)
     return new mtbench::rnn_attention::RnnAttentionTranslator();
+  if (system == mtbench::rnn_attention::rnn_encdec_info().name)
+    return new mtbench::rnn_attention::RnnEncDecTranslator();
   if (system == mtbench::transformer::transformer_info().name) return new mtbench::transformer::TransformerTranslator();
   return nullptr;
 }

@@ -12,16 +12,18 @@ AttentionImpl::AttentionImpl(std::string kind, int query_dim, int memory_dim, in
     v_ = register_module("v", torch::nn::Linear(torch::nn::LinearOptions(attention_dim, 1).bias(false)));
   } else if (kind_ == "general") {
     key_ = register_module("key", torch::nn::Linear(torch::nn::LinearOptions(memory_dim, query_dim).bias(false)));
+  } else if (kind_ == "none") {
+    // No alignment model: RnnModelImpl feeds the encoder's summary instead (rnn_model.h).
   } else if (kind_ == "dot") {
     if (query_dim != memory_dim)
       fail<ConfigError>("dot attention needs decoder size ({}) = 2 x encoder size ({})", query_dim, memory_dim);
   } else {
-    fail<ConfigError>("attention must be bahdanau, general or dot, got '{}'", kind_);
+    fail<ConfigError>("attention must be bahdanau, general, dot or none, got '{}'", kind_);
   }
 }
 
 torch::Tensor AttentionImpl::keys(const torch::Tensor& memory) {
-  if (kind_ == "dot") return memory;
+  if (kind_ == "dot" || kind_ == "none") return memory;
   return key_->forward(memory);  // [batch, src_len, key_dim]
 }
 

@@ -13,4 +13,8 @@ SystemInfo rnn_attention_info();
 // Registry entry of "rnn-attention".
 TranslatorEntry rnn_attention_translator_entry();
 
+// "rnn-encdec": the same network without attention (Cho et al. 2014), same presets.
+SystemInfo rnn_encdec_info();
+TranslatorEntry rnn_encdec_translator_entry();
+
 }  // namespace mtbench::rnn_attention

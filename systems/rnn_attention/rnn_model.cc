@@ -50,8 +50,12 @@ RnnModelImpl::Encoded RnnModelImpl::encode(const torch::Tensor& source, const to
   auto [packed_out, last] = encoder_->forward_with_packed_input(packed);  // last: [2, batch, enc]
   auto memory = std::get<0>(torch::nn::utils::rnn::pad_packed_sequence(packed_out, /*batch_first=*/true, 0.0, src_len));
   Encoded e;
-  e.memory = memory;                                     // [batch, src_len, 2 enc]
-  e.keys = attention_->keys(memory);                     // [batch, src_len, key]
+  e.memory = memory;  // [batch, src_len, 2 enc]
+  if (options_.attention == "none") {
+    e.keys = torch::cat({last[0], last[1]}, 1).unsqueeze(1);  // c = [->h_Tx; <-h_1]: [batch, 1, 2 enc]
+  } else {
+    e.keys = attention_->keys(memory);  // [batch, src_len, key]
+  }
   e.state = torch::tanh(init_state_->forward(last[1]));  // <-h_1: the backward GRU's final state
   return e;
 }
@@ -61,7 +65,13 @@ std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> RnnModelImpl::cell(const
                                                                            const torch::Tensor& keys,
                                                                            const torch::Tensor& memory,
                                                                            const torch::Tensor& mask) {
-  auto [context, weights] = attention_->forward(previous_state, keys, memory, mask);
+  torch::Tensor context, weights;
+  if (options_.attention == "none") {
+    context = keys.select(1, 0);                                           // the same c at every step: [batch, 2 enc]
+    weights = torch::zeros({mask.size(0), mask.size(1)}, keys.options());  // nothing is attended
+  } else {
+    std::tie(context, weights) = attention_->forward(previous_state, keys, memory, mask);
+  }
   auto gi = (input_gates + gate_context_->forward(context)).chunk(3, 1);  // r, z, n (PyTorch's GRU order)
   auto gh = gate_state_->forward(previous_state).chunk(3, 1);
   auto r = torch::sigmoid(gi[0] + gh[0]);

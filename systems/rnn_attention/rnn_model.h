@@ -12,6 +12,14 @@
 //    eq. (4), where the appendix writes s_{i-1} (Nematus and most reimplementations do the same).
 //    Without deep_output the readout is tanh(...) of the same sum.
 // Dropout (not in the paper, which used none) on embeddings and before the output projection.
+//
+// With attention "none" this is the RNN encoder-decoder without attention (Cho et al. 2014,
+// "Learning Phrase Representations using RNN Encoder-Decoder", sec. 2.2; Bahdanau et al.'s
+// RNNencdec baseline): one fixed context c, the encoder's summary, enters every decoder step
+// and the readout where the attention context c_i would. Deliberate differences from Cho et
+// al.: c = [->h_Tx; <-h_1], the final states of the same bidirectional encoder (theirs is
+// unidirectional, c = tanh(V h_N)), and s_0 = tanh(W_s <-h_1) as above, so that the two
+// systems differ only by attention.
 
 #include <string>
 
@@ -44,6 +52,7 @@ class RnnModelImpl : public torch::nn::Module, public neural::EncoderDecoder {
   struct Encoded {
     torch::Tensor memory;  // [batch, src_len, 2 * encoder_dim] annotations (0 at padding)
     torch::Tensor keys;    // [batch, src_len, key_dim] attention keys, once per batch
+                           // (attention "none": [batch, 1, 2 * encoder_dim], the summary c)
     torch::Tensor state;   // [batch, decoder_dim] s_0
   };
   Encoded encode(const torch::Tensor& source, const torch::Tensor& source_mask);

@@ -16,7 +16,7 @@ struct RnnModelOptions {
   int attention_dim = 256;             // n': hidden size of the alignment model (paper: 1000)
   int output_dim = 256;                // l: deep output size after maxout (paper: 500)
   bool deep_output = true;             // maxout deep output (appendix A.2.2) or a tanh readout
-  std::string attention = "bahdanau";  // "bahdanau", "general" or "dot"
+  std::string attention = "bahdanau";  // "bahdanau", "general", "dot" or "none" (rnn-encdec)
   double dropout = 0.2;                // dropout rate (0 = none, as in the paper)
   std::int64_t pad_id = 3;             // padding id of both vocabularies
 };

@@ -28,7 +28,9 @@ const OptionTable<RnnOptions>& rnn_option_table() {
         "maxout deep output (appendix A.2.2) or a tanh readout");
     t.add<std::string>(
         "attention", [](O& o) -> std::string& { return o.model.attention; },
-        "bahdanau (additive, the paper), general or dot (Luong et al. 2015)", one_of({"bahdanau", "general", "dot"}));
+        "bahdanau (additive, the paper), general or dot (Luong et al. 2015), none (the encoder's final states are the "
+        "only context: Cho et al. 2014, the rnn-encdec system)",
+        one_of({"bahdanau", "general", "dot", "none"}));
     t.add<double>(
         "dropout", [](O& o) -> double& { return o.model.dropout; }, "dropout rate (the paper: none)",
         in_range(0.0, 1.0, false));
@@ -60,6 +62,26 @@ RnnOptions parse_rnn_options(const std::string& yaml, const std::string& preset,
   if (m.attention == "dot" && m.decoder_dim != 2 * m.encoder_dim)
     fail<ConfigError>("{}: dot attention needs decoder_dim = 2 x encoder_dim, got {} and {}", origin, m.decoder_dim,
                       m.encoder_dim);
+  neural::validate_common_relations(o.common, origin);
+  return o;
+}
+
+const std::vector<Preset>& rnn_encdec_presets() {
+  // The same presets with the attention removed, so rnn-encdec and rnn-attention trained with
+  // one preset differ only by attention (the comparison of Bahdanau et al. 2014, fig. 2).
+  static const std::vector<Preset> presets = [] {
+    std::vector<Preset> p = rnn_presets();
+    for (auto& preset : p) preset.yaml += "attention: none\n";
+    return p;
+  }();
+  return presets;
+}
+
+RnnOptions parse_rnn_encdec_options(const std::string& yaml, const std::string& preset, const std::string& origin) {
+  RnnOptions o = rnn_option_table().parse(yaml, rnn_encdec_presets(), preset, "full", origin);
+  if (o.model.attention != "none")
+    fail<ConfigError>("{}: rnn-encdec has no attention (attention: none); for attention '{}' use rnn-attention", origin,
+                      o.model.attention);
   neural::validate_common_relations(o.common, origin);
   return o;
 }

@@ -28,6 +28,10 @@ const std::vector<Preset>& rnn_presets();
 
 // Parses `yaml` (may be empty) over `preset` ("", "full", "quick"); errors name `origin`.
 RnnOptions parse_rnn_options(const std::string& yaml, const std::string& preset, const std::string& origin);
+// rnn-encdec (Cho et al. 2014): the same table and presets with `attention: none`; any
+// other attention is refused (that model is rnn-attention).
+const std::vector<Preset>& rnn_encdec_presets();
+RnnOptions parse_rnn_encdec_options(const std::string& yaml, const std::string& preset, const std::string& origin);
 // YAML text of every option (round-trips through parse_rnn_options).
 std::string rnn_options_yaml(const RnnOptions& options);
 

@@ -15,4 +15,11 @@ Explanation RnnAttentionTranslator::explain(std::size_t, const std::string& sour
                                best.attention, best.attention_columns);
 }
 
+Explanation RnnEncDecTranslator::explain(std::size_t, const std::string& source, const neural::Hypothesis& best) {
+  Explanation e;
+  e.source_tokens = vocabulary().source_pieces(source);
+  e.target_tokens = vocabulary().target_pieces(best.tokens);
+  return e;
+}
+
 }  // namespace mtbench::rnn_attention

@@ -27,6 +27,20 @@ class RnnAttentionTranslator : public neural::NeuralSystem<RnnOptions, RnnModel,
   Explanation explain(std::size_t index, const std::string& source, const neural::Hypothesis& best) override;
 };
 
+// "rnn-encdec": the same network with `attention: none` (rnn_model.h). No alignment to
+// explain: its explanation is the subword segmentation of source and output.
+class RnnEncDecTranslator
+    : public neural::NeuralSystem<RnnOptions, RnnModel, parse_rnn_encdec_options, rnn_options_yaml> {
+ public:
+  RnnEncDecTranslator() : NeuralSystem("rnn.yaml") {}
+  static SystemInfo static_info() { return rnn_encdec_info(); }
+  SystemInfo info() const override { return static_info(); }
+
+ protected:
+  std::string describe_network() const override { return "no attention (fixed-length context)"; }
+  Explanation explain(std::size_t index, const std::string& source, const neural::Hypothesis& best) override;
+};
+
 using neural::resolve_device;
 
 }  // namespace mtbench::rnn_attention
