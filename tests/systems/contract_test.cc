@@ -76,6 +76,11 @@ ToyConfig toy_config(const std::string& system) {
         "vocab_size: 200\nembedding_dim: 16\nencoder_dim: 16\ndecoder_dim: 32\nattention_dim: 16\noutput_dim: 16\n"
         "batch_tokens: 400\nmax_steps: 20\nvalidate_every: 10\nmax_minutes: 0\ndev_bleu_sentences: 2\n"
         "beam_size: 2\nmax_length_a: 0.02\nmax_length_b: 12\n"}},
+      {"rnn-encdec",
+       {"quick",
+        "vocab_size: 200\nembedding_dim: 16\nencoder_dim: 16\ndecoder_dim: 32\noutput_dim: 16\n"
+        "batch_tokens: 400\nmax_steps: 20\nvalidate_every: 10\nmax_minutes: 0\ndev_bleu_sentences: 2\n"
+        "beam_size: 2\nmax_length_a: 0.02\nmax_length_b: 12\n"}},
       {"transformer",
        {"quick",
         "vocab_size: 200\ndim: 32\nheads: 2\nffn_dim: 64\nencoder_layers: 2\ndecoder_layers: 2\nbatch_tokens: 400\n"
