@@ -147,7 +147,8 @@ void add_serve_command(CLI::App& app, GlobalOptions& global) {
       ->check(integer_in(1, 10000));
   sub->add_option("--max-connections", a->max_connections, "Most open connections (503 above)")
       ->check(integer_in(1, 100000));
-  sub->add_option("--read-timeout", a->read_timeout, "Seconds a client has to send a whole request (408 after)")
+  sub->add_option("--read-timeout", a->read_timeout,
+                  "Seconds a client has to send a whole request (disconnected after)")
       ->check(finite_number())
       ->check(CLI::Range(0.1, 3600.0));
   sub->add_option("--request-timeout", a->request_timeout,

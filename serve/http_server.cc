@@ -153,15 +153,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read_error(beast::error_code ec) {
     reading_ = false;
     keep_alive_ = false;
-    const bool started = buffer_.size() > 0 || (parser_ && parser_->got_some());
     if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == net::error::eof ||
         ec == net::error::connection_reset || ec == net::error::bad_descriptor)
       return close();
-    if (ec == beast::error::timeout) {
-      if (!started) return close();
-      return write(
-          json_error(408, fmt::format("the request did not arrive within {} s", server_.options.read_timeout_seconds)));
-    }
+    // A request that did not arrive in time (a slow or stalled client, slowloris): Beast's
+    // stream has already closed the socket when its timer expired, so there is no 408 to send.
+    if (ec == beast::error::timeout) return close();
     if (ec == http::error::header_limit)
       return write(json_error(
           431, fmt::format("request headers are over the limit of {} bytes", server_.options.max_header_bytes)));

@@ -5,7 +5,7 @@
 // into an answer, or into a job for the pool.
 //
 // Bounded by construction: header and body size limits (431, 413), a deadline for a whole
-// request to arrive (slow clients are cut off: 408), a connection limit, a queue limit (503 with
+// request to arrive (slow clients are disconnected), a connection limit, a queue limit (503 with
 // Retry-After), a deadline per request (504). stop() or SIGINT/SIGTERM drains: the listener
 // closes, idle connections close, every request already read is answered, then run() returns.
 
@@ -57,7 +57,7 @@ struct ServerOptions {
   std::size_t max_body_bytes = 64 * 1024;   // request body limit (413)
   std::size_t max_header_bytes = 8 * 1024;  // request line + headers limit (431)
   std::size_t max_connections = 256;        // open connections; more are answered 503 and closed
-  double read_timeout_seconds = 10;         // a whole request must arrive within this (408)
+  double read_timeout_seconds = 10;         // a whole request must arrive within this (else disconnected)
   double request_timeout_seconds = 60;      // from read to answer, queue wait included (504)
   double drain_timeout_seconds = 30;        // after stop(): longest wait for open requests
   bool handle_signals = false;              // SIGINT/SIGTERM start the drain (the CLI sets it)

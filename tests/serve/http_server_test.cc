@@ -199,7 +199,7 @@ TEST(HttpServer, ASlowClientIsCutOffWhileOthersAreServed) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       if (!testing::send_all(fd, "X")) cut = true;
       pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 0) > 0) cut = true;  // the 408, or the close
+      if (::poll(&p, 1, 0) > 0) cut = true;  // the server closed the connection
     }
     cut_after = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ::close(fd);
