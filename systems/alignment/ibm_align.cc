@@ -60,7 +60,10 @@ class DirectionalAligner {
           const WordId e = i == 0 ? null_id : cond[s][i - 1];
           const std::uint64_t key = (static_cast<std::uint64_t>(e) << 32) | f;
           auto [it, inserted] = ids.emplace(key, static_cast<std::uint32_t>(pair_cond_.size()));
-          if (inserted) pair_cond_.push_back(e);
+          if (inserted) {
+            pair_cond_.push_back(e);
+            pair_gen_.push_back(f);
+          }
           *cell++ = it->second;
         }
       }
@@ -75,6 +78,16 @@ class DirectionalAligner {
   }
 
   double tension() const { return tension_; }
+
+  // The current t(gen|cond) entries above `threshold`; the null word becomes Vocab::kNone.
+  std::vector<LexicalProb> table(double threshold) const {
+    std::vector<LexicalProb> out;
+    const WordId null_id = static_cast<WordId>(num_cond_ - 1);
+    for (std::size_t k = 0; k < prob_.size(); ++k)
+      if (prob_[k] > threshold)
+        out.push_back({pair_cond_[k] == null_id ? Vocab::kNone : pair_cond_[k], pair_gen_[k], prob_[k]});
+    return out;
+  }
 
   // One EM iteration; with `viterbi` also fills the best links (with the current parameters).
   double iterate(std::vector<Alignment>* viterbi, bool reverse) {
@@ -217,6 +230,7 @@ class DirectionalAligner {
   std::vector<std::size_t> offsets_;              // per sentence: first cell
   std::vector<std::uint32_t> cells_;              // pair ids, [J x (I+1)] per sentence
   std::vector<WordId> pair_cond_;                 // pair id -> cond word (null = num_cond_-1)
+  std::vector<WordId> pair_gen_;                  // pair id -> gen word
   std::vector<double> prob_;                      // pair id -> t(gen | cond)
   std::size_t num_cond_ = 0;                      // cond vocabulary size + null
 };
@@ -242,6 +256,7 @@ DirectionalResult train_alignment(const std::vector<std::vector<WordId>>& source
     if (progress) progress->advance();
   }
   result.final_tension = aligner.tension();
+  if (options.keep_table_above >= 0) result.table = aligner.table(options.keep_table_above);
   if (progress)
     progress->end(
         fmt::format("log-likelihood {:.1f}, tension {:.2f}", result.log_likelihoods.back(), result.final_tension));

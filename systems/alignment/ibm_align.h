@@ -33,6 +33,16 @@ struct AlignOptions {
   bool variational_bayes = true;              // VB M-step with Dirichlet prior (-v)
   double alpha = 0.01;                        // Dirichlet concentration for VB (-a)
   int threads = 1;                            // E-step worker threads
+  double keep_table_above = -1;               // < 0: no table; else keep t(gen|cond) above this in the result
+};
+
+// One entry of a trained translation table t(gen | cond) (the lexical model itself, for
+// systems that translate with it, e.g. the word-based noisy channel); cond == Vocab::kNone is
+// the null word.
+struct LexicalProb {
+  WordId cond = 0;  // conditioning word (target side when reverse == false), or Vocab::kNone
+  WordId gen = 0;   // generated word
+  double prob = 0;  // t(gen | cond) after the last M-step (VB: not normalized, as fast_align's)
 };
 
 // Result of training one direction.
@@ -40,6 +50,7 @@ struct DirectionalResult {
   std::vector<Alignment> alignments;    // Viterbi links per sentence, as (source, target)
   std::vector<double> log_likelihoods;  // per-iteration corpus log-likelihood (natural log)
   double final_tension = 0;             // lambda after the last iteration (fast_align model)
+  std::vector<LexicalProb> table;       // t(gen|cond) > options.keep_table_above (when >= 0)
 };
 
 // Trains one direction. With reverse == false each source word chooses one target word

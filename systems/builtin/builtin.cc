@@ -6,6 +6,7 @@
 #include "systems/phrase_based/phrase_based_translator.h"
 #include "systems/registry.h"
 #include "systems/rule_based/rule_based_translator.h"
+#include "systems/word_based/word_based_translator.h"
 #ifdef MTBENCH_HAVE_TORCH
 // Entries only: the systems themselves live in the neural module, loaded on first use.
 #include "systems/rnn_attention/rnn_entry.h"
@@ -22,6 +23,7 @@ void register_builtin_translators() {
     registry.add(external::external_translator_entry());
     registry.add(phrase_based::phrase_based_translator_entry());
     registry.add(rule_based::rule_based_translator_entry());
+    registry.add(word_based::word_based_translator_entry());
 #ifdef MTBENCH_HAVE_TORCH
     registry.add(rnn_attention::rnn_attention_translator_entry());
     registry.add(rnn_attention::rnn_encdec_translator_entry());
