@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "systems/example_based/example_based_translator.h"
 #include "systems/external/external_translator.h"
 #include "systems/phrase_based/phrase_based_translator.h"
 #include "systems/registry.h"
@@ -21,6 +22,7 @@ void register_builtin_translators() {
     [[maybe_unused]] auto& registry = TranslatorRegistry::instance();
     // Built-in systems are added here as their issues land (one line each).
     registry.add(external::external_translator_entry());
+    registry.add(example_based::example_based_translator_entry());
     registry.add(phrase_based::phrase_based_translator_entry());
     registry.add(rule_based::rule_based_translator_entry());
     registry.add(word_based::word_based_translator_entry());
