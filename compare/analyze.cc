@@ -9,8 +9,12 @@ std::vector<Bucket> to_buckets(const std::vector<eval::BucketValues>& buckets, c
                                double scale) {
   std::vector<Bucket> out;
   for (const auto& b : buckets) {
-    Bucket bucket{b.label, b.count, {}};
-    for (std::size_t s = 0; s < labels.size(); ++s) bucket.values[labels[s]] = b.values[s] * scale;
+    Bucket bucket{b.label, b.count, {}, {}};
+    for (std::size_t s = 0; s < labels.size(); ++s) {
+      bucket.values[labels[s]] = b.values[s] * scale;
+      if (s < b.intervals.size())
+        bucket.intervals[labels[s]] = {b.intervals[s].first * scale, b.intervals[s].second * scale};
+    }
     out.push_back(std::move(bucket));
   }
   return out;
@@ -36,8 +40,10 @@ Analyses analyze_test_set(const TestSetResults& test, const std::map<std::string
   }
   const auto& reference = test.references[0];
   if (!test.source.empty()) {
-    analyses.length_buckets = to_buckets(
-        eval::bleu_by_source_length(test.source, test.references, outputs, options.length_edges), labels, 1.0);
+    analyses.length_buckets =
+        to_buckets(eval::bleu_by_source_length(test.source, test.references, outputs, options.length_edges,
+                                               options.min_bucket_sentences, options.bucket_bootstrap_samples),
+                   labels, 1.0);
   }
   // F-measure in percent, like every other number of the report. Without training counts every
   // word would fall into the "0" bucket, which says nothing: left out.

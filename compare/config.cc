@@ -82,7 +82,14 @@ TestSetConfig parse_test_set(const Reader& r, const YAML::Node& node, const std:
     t.name = t.split = node.Scalar();
     return t;
   }
-  r.expect_keys(node, key, {"name", "split", "source", "reference", "references", "tsv", "test_set"});
+  r.expect_keys(node, key, {"name", "split", "source", "reference", "references", "tsv", "test_set", "join"});
+  // A synthetic long-sentence set (Bahdanau et al. 2014 fig. 2 needs sentences longer than
+  // Multi30k's): consecutive segments joined, source with source and reference with reference.
+  if (node["join"]) {
+    t.join = r.scalar<int>(node["join"], key + ".join", "an integer from 1 to 20");
+    if (t.join < 1 || t.join > 20) r.error(key + ".join", node["join"], "must be an integer from 1 to 20");
+    if (!node["name"]) r.error(key, node, "needs a 'name' when it joins segments (it is a different test set)");
+  }
   if (node["test_set"]) {  // sacreBLEU's test sets (`mtbench score --list`)
     if (node["source"] || node["reference"] || node["references"] || node["split"] || node["tsv"])
       r.error(key + ".test_set", node["test_set"], "replaces 'source', 'reference(s)', 'split' and 'tsv'");

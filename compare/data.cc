@@ -132,6 +132,22 @@ TestData load_test_set(const CompareConfig& c, const TestSetConfig& t) {
     fail<DataError>("test set '{}': the source has {} lines but the reference has {}", t.name, d.source.size(),
                     d.refs.front().size());
   }
+  if (t.join > 1) {
+    // Every `join` consecutive segments become one (the last group may be shorter); the
+    // references of a segment stay with its source.
+    auto join_lines = [&](const std::vector<std::string>& lines) {
+      std::vector<std::string> out;
+      for (std::size_t i = 0; i < lines.size(); i += t.join) {
+        std::string joined;
+        for (std::size_t k = i; k < lines.size() && k < i + t.join; ++k)
+          if (!lines[k].empty()) joined += (joined.empty() ? "" : " ") + lines[k];
+        out.push_back(std::move(joined));
+      }
+      return out;
+    };
+    if (!d.source.empty()) d.source = join_lines(d.source);
+    for (auto& ref : d.refs) ref = join_lines(ref);
+  }
   return d;
 }
 

@@ -117,6 +117,7 @@ std::string config_to_yaml(const CompareConfig& c) {
     if (!t.split.empty()) out << YAML::Key << "split" << YAML::Value << t.split;
     if (!t.tsv.empty()) out << YAML::Key << "tsv" << YAML::Value << std::filesystem::absolute(t.tsv).string();
     if (!t.sacrebleu.empty()) out << YAML::Key << "test_set" << YAML::Value << t.sacrebleu;
+    if (t.join > 1) out << YAML::Key << "join" << YAML::Value << t.join;
     if (!t.source.empty()) out << YAML::Key << "source" << YAML::Value << std::filesystem::absolute(t.source).string();
     if (!t.references.empty()) {
       out << YAML::Key << "references" << YAML::Value << YAML::BeginSeq;

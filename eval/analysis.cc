@@ -1,6 +1,7 @@
 #include "eval/analysis.h"
 
 #include <algorithm>
+#include <random>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -101,7 +102,8 @@ std::vector<std::string> bucket_labels(const std::vector<std::uint64_t>& edges) 
 std::vector<BucketValues> bleu_by_source_length(const std::vector<std::string>& source,
                                                 const std::vector<std::vector<std::string>>& references,
                                                 const std::vector<std::vector<std::string>>& outputs,
-                                                const std::vector<std::uint64_t>& edges) {
+                                                const std::vector<std::uint64_t>& edges,
+                                                std::size_t min_bucket_sentences, int bootstrap_samples) {
   const auto labels = bucket_labels(edges);
   std::vector<std::vector<std::size_t>> members(labels.size());
   for (std::size_t i = 0; i < source.size(); ++i) members[bucket_of(words_13a(source[i]).size(), edges)].push_back(i);
@@ -113,11 +115,56 @@ std::vector<BucketValues> bleu_by_source_length(const std::vector<std::string>& 
     check_sizes(source.size(), output.size(), "a system output");
     stats.push_back(bleu.segment_stats(output));
   }
-  std::vector<BucketValues> out;
+  // Non-empty buckets, small ones merged: "lo-hi" labels join as "lo(first)-hi(last)" or "lo+".
+  struct Group {
+    std::string low, high;  // first label's lower end, last label's upper end ("" = open: "+")
+    std::vector<std::size_t> members;
+  };
+  auto ends_of = [](const std::string& label) {
+    if (!label.empty() && label.back() == '+')
+      return std::pair<std::string, std::string>(label.substr(0, label.size() - 1), "");
+    const auto dash = label.find('-');
+    return dash == std::string::npos
+               ? std::pair<std::string, std::string>(label, label)
+               : std::pair<std::string, std::string>(label.substr(0, dash), label.substr(dash + 1));
+  };
+  std::vector<Group> groups;
+  bool carry = false;  // the previous group is too small and waits for the next one
   for (std::size_t b = 0; b < labels.size(); ++b) {
     if (members[b].empty()) continue;
-    BucketValues bucket{labels[b], members[b].size(), {}};
-    for (const auto& s : stats) bucket.values.push_back(bleu.score_from_stats(s.sum(members[b])).score);
+    const auto [low, high] = ends_of(labels[b]);
+    if (carry || (!groups.empty() && members[b].size() < min_bucket_sentences)) {
+      Group& g = groups.back();
+      g.high = high;
+      g.members.insert(g.members.end(), members[b].begin(), members[b].end());
+    } else {
+      groups.push_back({low, high, members[b]});
+    }
+    carry = groups.size() == 1 && groups.back().members.size() < min_bucket_sentences;
+  }
+  std::mt19937_64 rng(12345);
+  std::vector<BucketValues> out;
+  for (auto& g : groups) {
+    std::sort(g.members.begin(), g.members.end());
+    const std::string label = g.high.empty() ? g.low + "+" : g.low == g.high ? g.low : g.low + "-" + g.high;
+    BucketValues bucket{label, g.members.size(), {}, {}};
+    for (const auto& s : stats) bucket.values.push_back(bleu.score_from_stats(s.sum(g.members)).score);
+    if (bootstrap_samples > 0) {
+      // One set of resampled indices for all systems (paired), percentiles per system.
+      std::vector<std::vector<double>> samples(stats.size());
+      std::uniform_int_distribution<std::size_t> pick(0, g.members.size() - 1);
+      std::vector<std::size_t> sample(g.members.size());
+      for (int k = 0; k < bootstrap_samples; ++k) {
+        for (auto& i : sample) i = g.members[pick(rng)];
+        for (std::size_t s = 0; s < stats.size(); ++s)
+          samples[s].push_back(bleu.score_from_stats(stats[s].sum(sample)).score);
+      }
+      for (auto& v : samples) {
+        std::sort(v.begin(), v.end());
+        const auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))]; };
+        bucket.intervals.emplace_back(at(0.025), at(0.975));
+      }
+    }
     out.push_back(std::move(bucket));
   }
   return out;
@@ -158,7 +205,7 @@ std::vector<BucketValues> fmeasure_by_frequency(const std::vector<std::string>& 
     for (std::size_t s = 0; s < outputs.size(); ++s) any_output |= counts[s][b].output > 0;
     if (!outputs.empty()) ref_total = static_cast<std::size_t>(counts[0][b].reference);
     if (ref_total == 0 && !any_output) continue;
-    BucketValues bucket{labels[b], ref_total, {}};
+    BucketValues bucket{labels[b], ref_total, {}, {}};
     for (std::size_t s = 0; s < outputs.size(); ++s) {
       const auto& c = counts[s][b];
       const double precision = c.output > 0 ? c.matched / c.output : 0.0;

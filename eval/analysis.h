@@ -31,6 +31,8 @@ struct AnalysisOptions {
   std::size_t ngram_top = 15;        // n-grams reported per direction (report_length)
   std::size_t max_ngram_pairs = 28;  // system pairs compared, in order (8 systems = all pairs)
   std::size_t examples = 30;         // segments kept where the systems differ most (report_length)
+  std::size_t min_bucket_sentences = 10;  // smaller length buckets are merged into their neighbour
+  int bucket_bootstrap_samples = 1000;    // resamples for each length bucket's interval (0 = none)
 };
 
 // One bucket: its label, how many items fall in it, one value per system (in input order).
@@ -38,6 +40,7 @@ struct BucketValues {
   std::string label;           // "10-14" (length) or "2-3" (frequency), "50+", "0"
   std::size_t count = 0;       // sentences (length) or reference words (frequency)
   std::vector<double> values;  // per system: corpus BLEU (length) or word F-measure in 0..1 (frequency)
+  std::vector<std::pair<double, double>> intervals;  // per system, length buckets: 95% bootstrap interval of BLEU
 };
 
 // One n-gram with its salience between systems A and B.
@@ -73,12 +76,17 @@ std::size_t bucket_of(std::uint64_t value, const std::vector<std::uint64_t>& edg
 std::vector<std::string> bucket_labels(const std::vector<std::uint64_t>& edges);
 
 // Corpus BLEU (sacreBLEU defaults) of each system on the segments of each source-length bucket
-// (source length in 13a tokens). Buckets without segments are left out. Throws Error when the
-// sizes of source, references and outputs differ.
+// (source length in 13a tokens). Buckets without segments are left out; a bucket with fewer
+// than `min_bucket_sentences` is merged into its neighbour (the previous one; the first into the
+// next), its label spanning both ("25+"): one sentence's BLEU is no point of a curve. With
+// `bootstrap_samples` > 0 each bucket also gets a 95% paired-bootstrap percentile interval per
+// system (the bucket's sentences resampled; fixed seed). Throws Error when the sizes of source,
+// references and outputs differ.
 std::vector<BucketValues> bleu_by_source_length(const std::vector<std::string>& source,
                                                 const std::vector<std::vector<std::string>>& references,
                                                 const std::vector<std::vector<std::string>>& outputs,
-                                                const std::vector<std::uint64_t>& edges);
+                                                const std::vector<std::uint64_t>& edges,
+                                                std::size_t min_bucket_sentences = 1, int bootstrap_samples = 0);
 
 // Word F-measure (in 0..1) of each system per bucket of training frequency: a word's bucket is its
 // count in `train_counts` (0 when absent); per segment a word type matches min(count in output,

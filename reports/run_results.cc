@@ -29,7 +29,7 @@ namespace mtbench::reports {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MetricScore, metric, score, signature, verbose, mean, ci,
                                                 higher_is_better)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SignificanceMatrix, metric, test, samples, labels, p_values, deltas)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Bucket, label, count, values)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Bucket, label, count, values, intervals)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(NgramDifference, ngram, score, count_a, count_b)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(NgramComparison, system_a, system_b, a_better, b_better)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SystemStatistics, length_ratio, output_words, unknown_words,

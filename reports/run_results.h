@@ -38,9 +38,10 @@ struct SignificanceMatrix {
 
 // One bucket of a compare-mt-style analysis.
 struct Bucket {
-  std::string label;                     // e.g. "10-19 words" or "freq 1", "unseen"
-  std::size_t count = 0;                 // sentences (length) or reference words (frequency)
-  std::map<std::string, double> values;  // system label -> value (BLEU or word F-measure)
+  std::string label;                                     // e.g. "10-19 words" or "freq 1", "unseen"
+  std::size_t count = 0;                                 // sentences (length) or reference words (frequency)
+  std::map<std::string, double> values;                  // system label -> value (BLEU or word F-measure)
+  std::map<std::string, std::vector<double>> intervals;  // system label -> [low, high] 95% bootstrap (length buckets)
 };
 
 // A salient n-gram difference between two systems (compare-mt's "salient n-grams").

@@ -1,4 +1,5 @@
 #include "compare/config.h"
+#include "compare/data.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -228,6 +229,32 @@ namespace {
 TEST(CompareConfig, ComplexKeyIsAConfigErrorNamingTheFile) {
   EXPECT_THAT(error_of("systems: [rule-based]\n? [a, b]\n: c\n"), HasSubstr("cfg.yaml"));
   EXPECT_THAT(error_of("systems:\n  - {system: rule-based, ? {x: 1} : 2}\n"), HasSubstr("cfg.yaml"));
+}
+
+}  // namespace
+}  // namespace mtbench::compare
+
+namespace mtbench::compare {
+namespace {
+
+// `join: N` makes a long-sentence test set of consecutive segments (Bahdanau et al. fig. 2).
+TEST(CompareConfig, JoinedTestSetJoinsConsecutiveSegmentsOnBothSides) {
+  testing::ScratchDir dir;
+  write_lines(dir / "src.txt", {"a b", "c", "d e f", "g", "h"});
+  write_lines(dir / "ref.txt", {"A B", "C", "D E F", "", "H"});
+  const auto c = parse_compare_config(
+      "systems: [rule-based]\ntest_sets:\n  - {name: long, source: src.txt, reference: ref.txt, join: 2}\n",
+      (dir / "cfg.yaml").string());
+  ASSERT_EQ(c.test_sets.size(), 1u);
+  EXPECT_EQ(c.test_sets[0].join, 2);
+  const TestData d = load_test_set(c, c.test_sets[0]);
+  EXPECT_EQ(d.source, (std::vector<std::string>{"a b c", "d e f g", "h"}));
+  EXPECT_EQ(d.refs[0], (std::vector<std::string>{"A B C", "D E F", "H"}));  // an empty line adds nothing
+
+  EXPECT_THAT(error_of("systems: [rule-based]\ntest_sets: [{split: test_2016_flickr, join: 2}]\n"),
+              HasSubstr("needs a 'name' when it joins segments"));
+  EXPECT_THAT(error_of("systems: [rule-based]\ntest_sets: [{name: x, split: test_2016_flickr, join: 0}]\n"),
+              HasSubstr("join"));
 }
 
 }  // namespace

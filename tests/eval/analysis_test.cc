@@ -60,6 +60,54 @@ TEST(AnalysisLength, EmptyBucketsAreLeftOutAndSizesChecked) {
   EXPECT_THROW(bleu_by_source_length({"a", "b"}, {{"x", "y"}}, {{"x"}}, {10}), Error);
 }
 
+// Small buckets join a neighbour (the first one the next), labels spanning both.
+TEST(AnalysisLength, SmallBucketsAreMergedWithSpanningLabels) {
+  std::vector<std::string> source, ref;
+  auto add = [&](int words, int copies) {
+    for (int c = 0; c < copies; ++c) {
+      std::string s;
+      for (int w = 0; w < words; ++w) s += (w ? " w" : "w") + std::to_string(w);
+      source.push_back(s);
+      ref.push_back("a b c d e");
+    }
+  };
+  add(3, 1);   // 0-9: 1 sentence -> joins 10-14
+  add(12, 5);  // 10-14
+  add(17, 5);  // 15-19
+  add(22, 2);  // 20-24: 2 -> joins 15-19
+  add(45, 1);  // 40+: 1 -> joins too (spans 15-40+)
+  const auto buckets = bleu_by_source_length(source, {ref}, {ref}, {10, 15, 20, 25, 30, 40}, 3);
+  ASSERT_EQ(buckets.size(), 2u);
+  EXPECT_EQ(buckets[0].label, "0-14");
+  EXPECT_EQ(buckets[0].count, 6u);
+  EXPECT_EQ(buckets[1].label, "15+");
+  EXPECT_EQ(buckets[1].count, 8u);
+  EXPECT_TRUE(buckets[0].intervals.empty());  // no bootstrap asked
+  const auto unmerged = bleu_by_source_length(source, {ref}, {ref}, {10, 15, 20, 25, 30, 40});
+  EXPECT_EQ(unmerged.size(), 5u);
+}
+
+// Bootstrap intervals hold the bucket's BLEU, are reproducible, and collapse for a perfect system.
+TEST(AnalysisLength, BootstrapIntervalsContainTheBucketScore) {
+  const std::vector<std::string> source = {"a b", "c d", "e f", "g h", "i j", "k l", "m n", "o p"};
+  const std::vector<std::string> ref = {
+      "the cat sat on the mat", "a dog ran in the park",     "it is raining today again", "we like green tea a lot",
+      "the cat sat on the mat", "a bird flew over the hill", "she reads a long book",     "they play in the garden"};
+  const std::vector<std::string> hyp = {"the cat sat on a mat",  "a dog ran to the park",  "it rains today",
+                                        "we like tea",           "the cat sat on the mat", "a bird flew over hills",
+                                        "she is reading a book", "they play in a garden"};
+  const auto a = bleu_by_source_length(source, {ref}, {hyp, ref}, {10}, 1, 500);
+  const auto b = bleu_by_source_length(source, {ref}, {hyp, ref}, {10}, 1, 500);
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(a[0].intervals.size(), 2u);
+  const auto [lo, hi] = a[0].intervals[0];
+  EXPECT_LT(lo, a[0].values[0]);
+  EXPECT_GT(hi, a[0].values[0]);
+  EXPECT_EQ(a[0].intervals, b[0].intervals);  // fixed seed
+  EXPECT_DOUBLE_EQ(a[0].intervals[1].first, 100.0);
+  EXPECT_DOUBLE_EQ(a[0].intervals[1].second, 100.0);
+}
+
 TEST(AnalysisFrequency, FMeasurePerBucketByHand) {
   // Training counts: "the" frequent (bucket 8+), "cat" once (bucket 1), "mat"/"hat" unseen (0).
   const std::map<std::string, std::uint64_t> counts = {{"the", 100}, {"cat", 1}, {"on", 5}};

@@ -37,7 +37,7 @@ RunResults sample() {
   m.p_values = {{std::nullopt}};
   m.deltas = {{0.0}};
   t.significance.push_back(m);
-  t.analyses.length_buckets.push_back({"<10", 1, {{"RB", 100.0}}});
+  t.analyses.length_buckets.push_back({"<10", 1, {{"RB", 100.0}}, {{"RB", {90.0, 100.0}}}});
   t.explanations["RB"] = {nlohmann::json{{"rules", {{{"rule", "x"}}}}}};
   r.tests.push_back(t);
   r.data_efficiency = DataEfficiency{"test", {1, 2}, {{"RB", {1.0, std::nullopt}}}};

@@ -64,9 +64,10 @@ inline RunResults sample_run() {
   m.p_values = {{std::nullopt, 0.001}, {0.001, std::nullopt}};
   m.deltas = {{0.0, -14.27}, {14.27, 0.0}};
   t.significance = {m};
-  t.analyses.length_buckets = {{"0-9", 2, {{a.label, 41.2}, {b.label, 55.5}}}};
-  t.analyses.frequency_buckets = {{"0", 3, {{a.label, 20.0}, {b.label, 50.0}}},
-                                  {"1000+", 5, {{a.label, 90.0}, {b.label, 95.0}}}};
+  t.analyses.length_buckets = {
+      {"0-9", 2, {{a.label, 41.2}, {b.label, 55.5}}, {{a.label, {30.1, 50.2}}, {b.label, {44.0, 61.9}}}}};
+  t.analyses.frequency_buckets = {{"0", 3, {{a.label, 20.0}, {b.label, 50.0}}, {}},
+                                  {"1000+", 5, {{a.label, 90.0}, {b.label, 95.0}}, {}}};
   t.analyses.ngrams = {{a.label, b.label, {{"two men", 0.75, 2, 0}}, {{"a dog", 0.25, 0, 2}}}};
   t.analyses.examples = {0, 1};
   t.analyses.statistics[a.label] = {1.0, 8, 1, 1};
