@@ -98,11 +98,13 @@ TEST(CompareConfig, ShippedConfigsParse) {
   }
 }
 
-TEST(CompareConfig, DefaultHasFourEras) {
+TEST(CompareConfig, DefaultHasSixErasInOrder) {
   const auto c = default_compare_config();
-  ASSERT_EQ(c.systems.size(), 4u);
+  ASSERT_EQ(c.systems.size(), 6u);
   EXPECT_EQ(c.systems[0].system, "rule-based");
-  EXPECT_EQ(c.systems[3].system, "transformer");
+  EXPECT_EQ(c.systems[1].system, "example-based");
+  EXPECT_EQ(c.systems[2].system, "word-based");
+  EXPECT_EQ(c.systems[5].system, "transformer");
   EXPECT_EQ(c.test_sets.at(0).split, "test_2016_flickr");
 }
 
