@@ -86,7 +86,7 @@ void round_sentence_scores(nlohmann::json& test) {
 }  // namespace
 
 const std::vector<std::string>& html_section_ids() {
-  static const std::vector<std::string> ids = {"summary",           "timeline", "significance",   "length-buckets",
+  static const std::vector<std::string> ids = {"about",             "summary",  "timeline",       "significance",   "length-buckets",
                                                "frequency-buckets", "ngrams",   "examples",       "explanations",
                                                "learning-curves",   "costs",    "data-efficiency"};
   return ids;
@@ -159,6 +159,7 @@ namespace {
 std::string render_page(const RunResults& first, const nlohmann::json& data, const std::string& title,
                         bool multi_pair) {
   std::vector<std::pair<std::string, std::string>> headings = {
+      {"about", "About this run"},
       {"summary", "Results"},
       {"timeline", "Seventy years of machine translation"},
       {"significance", "Paired significance"},

@@ -145,18 +145,33 @@ function lineChart(opts) {
   return svg;
 }
 // Horizontal bar chart: rows [{label, value, color, text}].
+// Horizontal bars; the label margin fits the longest label. `opts.log`: a log scale when the
+// values span more than two orders of magnitude (decoding speeds: 30,000 vs 40 sentences/s).
 function barChart(rows, opts) {
-  const W = opts.width || 420, rowH = 24, m = { l: 150, r: 70, t: opts.title ? 24 : 6 };
-  const H = m.t + rows.length * rowH + 8;
-  const svg = sv('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}` });
+  const longest = Math.max(0, ...rows.map(r => String(r.label).length));
+  const W = opts.width || 420, rowH = 24, m = { l: Math.min(260, Math.max(110, 12 + longest * 7)), r: 80, t: opts.title ? 24 : 6 };
+  const H = m.t + rows.length * rowH + (opts.log ? 22 : 8);
+  const svg = sv('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': opts.title || 'bar chart' });
   if (opts.title) svg.appendChild(sv('text', { x: 0, y: 15, 'font-weight': 600, 'font-size': 13, text: opts.title }));
-  const max = Math.max(...rows.map(r => r.value || 0), 1e-9);
+  const vals = rows.map(r => r.value || 0), max = Math.max(...vals, 1e-9), pos = vals.filter(v => v > 0);
+  const min = pos.length ? Math.min(...pos) : max, log = opts.log && max / min > 100;
+  const lo = log ? Math.pow(10, Math.floor(Math.log10(min))) : 0, hi = log ? Math.pow(10, Math.ceil(Math.log10(max))) : max;
+  const frac = v => !(v > 0) ? 0 : log ? (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : v / max;
   rows.forEach((r, i) => {
-    const y = m.t + i * rowH, w = (W - m.l - m.r) * (r.value || 0) / max;
+    const y = m.t + i * rowH, w = (W - m.l - m.r) * frac(r.value || 0);
     svg.appendChild(sv('text', { x: m.l - 8, y: y + 15, 'text-anchor': 'end', 'font-size': 12, text: r.label }));
     svg.appendChild(sv('rect', { x: m.l, y: y + 4, width: Math.max(w, 1), height: rowH - 8, fill: r.color, rx: 2 }));
     svg.appendChild(sv('text', { x: m.l + w + 6, y: y + 15, 'font-size': 11.5, text: r.text }));
   });
+  if (log) {
+    const y = m.t + rows.length * rowH + 4;
+    for (let p = lo; p <= hi * 1.0001; p *= 10) {
+      const x = m.l + (W - m.l - m.r) * frac(p);
+      svg.appendChild(sv('line', { x1: x, x2: x, y1: m.t, y2: y, stroke: '#d9e2ec' }));
+      svg.appendChild(sv('text', { x: x, y: y + 12, 'text-anchor': 'middle', 'font-size': 10, text: p >= 1 ? p.toLocaleString('en') : String(p) }));
+    }
+    svg.appendChild(sv('text', { x: W - 2, y: y + 12, 'text-anchor': 'end', 'font-size': 10, text: 'log scale' }));
+  }
   return svg;
 }
 // Decoded attention weights of one matrix (bytes in base64, written by html_report.cc).
@@ -212,9 +227,14 @@ function wordDiff(hyp, ref) {
   }
   return out;
 }
-function table(header, rows, cls) {
-  return el('table', { class: 'data ' + (cls || '') }, el('thead', {}, el('tr', {}, header.map(h => el('th', {}, h)))),
-    el('tbody', {}, rows.map(r => el('tr', {}, r.map(c => c instanceof Node ? el('td', {}, c) : el('td', {}, c === undefined ? '' : c))))));
+// A data table; `opts` is a class name or {cls, caption}: a caption names the table for screen
+// readers and print, and the first cell of each row is its row header.
+function table(header, rows, opts) {
+  const o = typeof opts === 'string' ? { cls: opts } : (opts || {});
+  const cell = (c, i) => el(i === 0 && o.caption ? 'th' : 'td', i === 0 && o.caption ? { scope: 'row' } : {}, c === undefined ? '' : c);
+  return el('table', { class: 'data ' + (o.cls || '') }, o.caption ? el('caption', {}, o.caption) : null,
+    el('thead', {}, el('tr', {}, header.map(h => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, rows.map(r => el('tr', {}, r.map(cell)))));
 }
 function select(options, value, onchange) {
   const s = el('select', { onchange: e => onchange(e.target.value) },

@@ -29,6 +29,62 @@ function metricsOf(t) {
 const scoreOf = (t, label, metric) => ((t.scores || {})[label] || []).find(s => s.metric === metric);
 function body(id) { return clear(document.getElementById(id + '-body')); }
 
+// Reference points that ship with mtbench, keyed by "corpus pair test": measured here with the
+// full presets (README, "Results measured here") and Moses' output in ../shared. Not this run.
+const REFERENCE_POINTS = {
+  'multi30k de-en test_2016_flickr': [
+    ['rule-based, full preset', 26.5, 'mtbench, 10 s of training on 2 cores'],
+    ['example-based, full preset', 30.4, 'mtbench, 6 s'],
+    ['word-based, full preset', 34.0, 'mtbench, 2 min 47 s'],
+    ['phrase-based, full preset (MERT)', 39.5, 'mtbench, 9 min 26 s'],
+    ['rnn-attention, full preset', 39.6, 'mtbench, 54 min (epoch 17)'],
+    ['transformer, full preset (post-norm)', 39.6, 'mtbench, 55 min (epoch 17)'],
+    ['Moses (phrase-based, outside system)', 40.1, 'Moses\u2019 output in ../shared/corpora/multi30k-outputs']]};
+
+// What a training log says about a neural training: updates, epochs, best dev BLEU, speed.
+function trainingFacts(s) {
+  const log = s.training_log || [];
+  if (!log.length) return null;
+  const steps = Math.max(...log.map(e => e.step || 0)), epochs = Math.max(...log.map(e => e.epoch || 0));
+  const bleus = log.map(e => e.dev_bleu).filter(v => v !== null && v !== undefined);
+  const speeds = log.map(e => e.tokens_per_second).filter(v => v);
+  return { steps, epochs, best: bleus.length ? Math.max(...bleus) : null, speed: speeds.length ? speeds[speeds.length - 1] : null };
+}
+
+function renderAbout() {
+  const b = body('about'), man = D.manifest || {}, mach = man.machine || {}, sys = D.systems || [], t = T();
+  const total = (man.timings || {}).total;
+  const neural = sys.filter(s => (s.training_log || []).length);
+  const quick = neural.filter(s => s.preset === 'quick');
+  b.appendChild(el('p', {}, `${sys.length} systems trained on ${fmtCount(D.train_size)} sentence pairs of ${D.corpus || 'the given data'} ` +
+    `(${D.source_lang}\u2192${D.target_lang}) and scored on ${t.name} (${(t.references[0] || []).length} segments), on ` +
+    `${mach.cores || '?'} CPU cores (${mach.cpu || 'unknown CPU'}), ${man.threads || '?'} threads, seed ${man.seed}` +
+    (total ? `, ${fmtDuration(total)} end to end` : '') + '.'));
+  if (quick.length)
+    b.appendChild(el('p', { class: 'note' }, el('b', {}, 'How to read this: '),
+      `${quick.map(s => s.label).join(' and ')} trained with the quick preset: ` +
+      quick.map(s => { const f = trainingFacts(s); return `${s.label} ${fmtDuration(s.train_seconds)}, ${fmtCount(f.steps)} updates` +
+        (f.epochs ? `, ${f.epochs} epoch${f.epochs === 1 ? '' : 's'}` : ''); }).join('; ') +
+      '. Such short trainings are far from converged; the full presets and the reference points below show what the same systems reach with about an hour.'));
+  b.appendChild(table(['System', 'What it is', 'Preset', 'Training', 'Updates', 'Epochs', 'Best dev BLEU', 'Parameters'], sys.map(s => {
+    const f = trainingFacts(s);
+    return [el('span', {}, el('span', { class: 'swatch', style: 'background:' + colorFor(s.label) }), s.label),
+      el('span', { class: 'small' }, el('b', {}, (s.title || s.system || '') + '. '), s.description || '', s.model_summary ? ' ' + s.model_summary : ''),
+      s.preset || 'default', (s.train_seconds ? fmtDuration(s.train_seconds) : '\u2013') + (s.train_cached ? ' (cached)' : ''),
+      f ? fmtCount(f.steps) : '\u2013', f && f.epochs ? String(f.epochs) : '\u2013', f && f.best !== null ? fmt(f.best) : '\u2013', fmtCount(s.parameters)];
+  }), { cls: 'wrap', caption: 'The systems of this run, as trained' }));
+  const refs = REFERENCE_POINTS[[D.corpus, D.source_lang + '-' + D.target_lang, t.name].join(' ')];
+  if (refs) {
+    b.appendChild(el('h3', {}, 'Reference points (not from this run)'));
+    b.appendChild(table(['System', 'BLEU', 'Where from'], refs.map(r => [r[0], fmt(r[1]), r[2]]),
+      { caption: 'Cased detokenized sacreBLEU on ' + t.name + ', measured with mtbench on 2 CPU cores (README) or from Moses\u2019 output' }));
+  }
+  const files = (man.training_data || []).map(f => el('li', {}, `${f.role}: ${f.path} (sha256 ${String(f.sha256 || '').slice(0, 12)}\u2026)`));
+  if (files.length) b.appendChild(el('details', {}, el('summary', {}, 'Data, versions and timings'), el('ul', { class: 'small' }, files),
+    el('p', { class: 'small' }, `mtbench ${man.mtbench_version || D.mtbench_version || ''}, started ${man.started || '?'}, finished ${man.finished || '?'}, ` +
+      `config sha256 ${String(man.config_sha256 || '').slice(0, 12)}\u2026`)));
+}
+
 function renderSummary() {
   const b = body('summary'), t = T(), ms = metricsOf(t), ls = labels();
   const best = {};
@@ -272,8 +328,8 @@ function renderCosts() {
   for (const s of sys.filter(s => s.model_summary))
     b.appendChild(el('div', { class: 'small' }, el('b', {}, s.label + ': '), s.model_summary));
   b.appendChild(el('div', { class: 'row', style: 'margin-top:14px' },
-    barChart(sys.map(s => ({ label: s.label, value: s.train_seconds, color: colorFor(s.label), text: s.train_seconds ? fmtDuration(s.train_seconds) : '\u2013' })), { title: 'Training time', width: 520 }),
-    barChart(sys.map(s => ({ label: s.label, value: s.sentences_per_second, color: colorFor(s.label), text: s.sentences_per_second ? fmt(s.sentences_per_second) + '/s' : '\u2013' })), { title: 'Decoding speed (sentences per second)', width: 520 })));
+    barChart(sys.map(s => ({ label: s.label, value: s.train_seconds, color: colorFor(s.label), text: s.train_seconds ? fmtDuration(s.train_seconds) : '\u2013' })), { title: 'Training time', width: 560, log: true }),
+    barChart(sys.map(s => ({ label: s.label, value: s.sentences_per_second, color: colorFor(s.label), text: s.sentences_per_second ? fmt(s.sentences_per_second) + '/s' : '\u2013' })), { title: 'Decoding speed (sentences per second)', width: 560, log: true })));
 }
 
 function renderDataEfficiency() {
@@ -306,7 +362,7 @@ function renderPairs() {
 }
 
 function renderAll() {
-  const sections = [['pairs', renderPairs], ['summary', renderSummary], ['timeline', renderTimeline], ['significance', renderSignificance],
+  const sections = [['pairs', renderPairs], ['about', renderAbout], ['summary', renderSummary], ['timeline', renderTimeline], ['significance', renderSignificance],
     ['length-buckets', () => bucketChart('length-buckets', 'length_buckets', 'corpus BLEU of the bucket', 'source sentence length (13a tokens)',
       'Reference point, not from this run: Bahdanau et al. 2014 (fig. 2) found that an encoder\u2013decoder without attention (RNNencdec) ' +
       'degrades beyond about 20 words while the attention model (RNNsearch) does not (configs/bahdanau-fig2.yaml reruns it here). ' +
