@@ -139,10 +139,59 @@ function lineChart(opts) {
     const px = p => cat ? m.l + (p[0] + pad) / (xs[1] - xs[0] + 2 * pad) * (W - m.l - m.r) : X(p[0]);
     if (pts.length > 1) svg.appendChild(sv('polyline', { points: pts.map(p => px(p) + ',' + Y(p[1])).join(' '),
       fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-dasharray': s.dash || null }));
+    // Intervals (p[2] = [low, high]) as error bars.
+    for (const p of pts) if (Array.isArray(p[2])) svg.appendChild(sv('line', { x1: px(p), x2: px(p), y1: Y(p[2][0]), y2: Y(p[2][1]),
+      stroke: s.color, 'stroke-width': 1.2, opacity: 0.7 }));
     if (pts.length <= 60) for (const p of pts) svg.appendChild(sv('circle', { cx: px(p), cy: Y(p[1]), r: 3.2, fill: s.color },
-      sv('title', { text: s.name + ': ' + fmt(p[1], 2) })));
+      sv('title', { text: s.name + ': ' + fmt(p[1], 2) + (Array.isArray(p[2]) ? ` [${fmt(p[2][0])}\u2013${fmt(p[2][1])}]` : '') })));
   }
-  return svg;
+  return withData(svg, ['series', opts.xTitle || 'x', opts.yTitle || 'y', 'low', 'high'], opts.series.flatMap(s => s.points
+    .filter(p => p[1] !== null && p[1] !== undefined).map(p => [s.name, cat ? cat[p[0]] : p[0], p[1],
+      Array.isArray(p[2]) ? p[2][0] : '', Array.isArray(p[2]) ? p[2][1] : ''])));
+}
+
+// Figure export (SVG, PNG, CSV) for every chart: charts keep their data on the element.
+function withData(svg, header, rows) { svg.mtbenchData = [header].concat(rows); return svg; }
+function csvText(rows) {
+  const cell = c => { const v = c === undefined || c === null ? '' : String(c); return /[",\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; };
+  return rows.map(r => r.map(cell).join(',')).join('\n') + '\n';
+}
+function svgText(svg) {
+  const c = svg.cloneNode(true);
+  c.setAttribute('xmlns', SVGNS);
+  c.setAttribute('font-family', 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif');
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(c);
+}
+function download(name, blob) {
+  const a = el('a', { href: URL.createObjectURL(blob), download: name, style: 'display:none' });
+  document.body.appendChild(a); a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 2000);
+}
+function svgToPng(svg, name) {
+  const w = +svg.getAttribute('width') || 600, h = +svg.getAttribute('height') || 400, img = new Image();
+  img.onload = () => {
+    const canvas = document.createElement('canvas'); canvas.width = w * 2; canvas.height = h * 2;
+    const g = canvas.getContext('2d'); g.fillStyle = '#fff'; g.fillRect(0, 0, canvas.width, canvas.height); g.scale(2, 2); g.drawImage(img, 0, 0);
+    canvas.toBlob(b => download(name + '.png', b), 'image/png');
+  };
+  img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svgText(svg));
+}
+// One toolbar under every chart of a section (charts: top-level SVGs wider than 120 px).
+function addExportButtons(root) {
+  for (const section of (root || document).querySelectorAll('section.card')) {
+    let n = 0;
+    for (const svg of section.querySelectorAll('.body svg')) {
+      if (svg.parentNode.closest('svg') || (+svg.getAttribute('width') || 0) < 120) continue;
+      n++;
+      if (svg.nextSibling && svg.nextSibling.classList && svg.nextSibling.classList.contains('export')) continue;
+      const name = 'mtbench-' + section.id + '-' + n;
+      const bar = el('div', { class: 'export no-print', 'data-figure': name }, 'Export: ',
+        el('button', { type: 'button', class: 'export-svg', onclick: () => download(name + '.svg', new Blob([svgText(svg)], { type: 'image/svg+xml' })) }, 'SVG'),
+        el('button', { type: 'button', class: 'export-png', onclick: () => svgToPng(svg, name) }, 'PNG'),
+        svg.mtbenchData ? el('button', { type: 'button', class: 'export-csv', onclick: () => download(name + '.csv', new Blob([csvText(svg.mtbenchData)], { type: 'text/csv' })) }, 'CSV') : null);
+      svg.parentNode.insertBefore(bar, svg.nextSibling);
+    }
+  }
 }
 // Horizontal bar chart: rows [{label, value, color, text}].
 // Horizontal bars; the label margin fits the longest label. `opts.log`: a log scale when the
@@ -172,7 +221,7 @@ function barChart(rows, opts) {
     }
     svg.appendChild(sv('text', { x: W - 2, y: y + 12, 'text-anchor': 'end', 'font-size': 10, text: 'log scale' }));
   }
-  return svg;
+  return withData(svg, ['label', opts.title || 'value'], rows.map(r => [r.label, r.value === undefined ? '' : r.value]));
 }
 // Decoded attention weights of one matrix (bytes in base64, written by html_report.cc).
 function weightsOf(mx) {

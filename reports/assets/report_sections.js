@@ -197,7 +197,7 @@ function bucketChart(id, key, yTitle, xTitle, note) {
   const b = body(id), buckets = (T().analyses || {})[key] || [], ls = labels();
   if (!buckets.length) { b.appendChild(el('p', { class: 'muted' }, 'Not available for this test set.')); return; }
   const series = ls.filter(l => buckets.some(k => l in k.values)).map(l => ({ name: l, color: colorFor(l),
-    points: buckets.map((k, i) => [i, k.values[l] === undefined ? null : k.values[l]]) }));
+    points: buckets.map((k, i) => [i, k.values[l] === undefined ? null : k.values[l], (k.intervals || {})[l] || null]) }));
   b.appendChild(el('div', { class: 'row' }, lineChart({ series, categories: buckets.map(k => k.label), xTitle, yTitle,
     width: 700, height: 320, yMin: 0 }),
     el('div', {}, legend(series.map(s => s.name)), bucketTable(buckets, series.map(s => s.name), key))));
@@ -374,6 +374,7 @@ function renderAll() {
   for (const [id, fn] of sections) {
     try { fn(); } catch (err) { MT.record(id + ': ' + (err && err.stack ? err.stack : err)); }
   }
+  addExportButtons();
 }
 
 (function main() {
@@ -396,6 +397,14 @@ function renderAll() {
         v => { D = DATA.runs[+v]; Object.assign(S, { test: 0, page: 0, exSeg: 0, exSys: null, pair: 0, sig: 0 }); showRun(); })));
     }
     showRun();
+    // Sections that redraw themselves (a layer, a sentence, a page picked) get their export
+    // buttons back.
+    let pending = false;
+    new MutationObserver(() => {
+      if (pending) return;
+      pending = true;
+      setTimeout(() => { pending = false; try { addExportButtons(); } catch (err) { MT.record('export: ' + err); } }, 0);
+    }).observe(document.querySelector('main') || document.body, { childList: true, subtree: true });
   } catch (err) {
     MT.record('report: ' + (err && err.stack ? err.stack : err));
   }
