@@ -87,7 +87,7 @@ void round_sentence_scores(nlohmann::json& test) {
 
 const std::vector<std::string>& html_section_ids() {
   static const std::vector<std::string> ids = {"about",             "summary",  "timeline",       "significance",   "length-buckets",
-                                               "frequency-buckets", "ngrams",   "examples",       "explanations",
+                                               "frequency-buckets", "ngrams",   "examples",       "explanations", "model-view", "positional-encoding",
                                                "learning-curves",   "costs",    "data-efficiency"};
   return ids;
 }
@@ -168,6 +168,8 @@ std::string render_page(const RunResults& first, const nlohmann::json& data, con
       {"ngrams", "Salient n-gram differences"},
       {"examples", "Sentence browser"},
       {"explanations", "Inside the systems"},
+      {"model-view", "Model view: every layer and head"},
+      {"positional-encoding", "Positional encodings"},
       {"learning-curves", "Learning curves"},
       {"costs", "Costs"},
       {"data-efficiency", "Data efficiency"}};

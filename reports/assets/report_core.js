@@ -82,9 +82,10 @@ function colorFor(label) {
   if (!(label in MT.colorOf)) MT.colorOf[label] = PALETTE[Object.keys(MT.colorOf).length % PALETTE.length];
   return MT.colorOf[label];
 }
+// Legend of system labels (their colours), or of [label, colour] pairs.
 function legend(labels) {
   return el('div', { class: 'small' }, labels.map(l => el('span', { class: 'legend-item' },
-    el('span', { class: 'swatch', style: 'background:' + colorFor(l) }), l)));
+    el('span', { class: 'swatch', style: 'background:' + (Array.isArray(l) ? l[1] : colorFor(l)) }), Array.isArray(l) ? l[0] : l)));
 }
 function niceTicks(lo, hi, count) {
   if (!(hi > lo)) { hi = lo + 1; }

@@ -291,17 +291,76 @@ function renderExamples() {
 function renderExplanations() {
   const b = body('explanations'), t = T(), ex = t.explanations || {};
   const ls = labels().filter(l => (ex[l] || []).some(e => e && Object.keys(e).length));
-  if (!ls.length) { b.appendChild(el('p', { class: 'muted' }, 'No system returned explanations for this test set.')); return; }
+  const done = () => { renderModelView(); renderPositional(); };
+  if (!ls.length) { b.appendChild(el('p', { class: 'muted' }, 'No system returned explanations for this test set.')); done(); return; }
   if (!ls.includes(S.exSys)) S.exSys = ls[0];
-  const list = ex[S.exSys] || [], n = list.length, explained = list.filter(e => e && Object.keys(e).length).length;
-  S.exSeg = Math.max(0, Math.min(S.exSeg, n - 1));
-  const seg = el('input', { type: 'number', min: 1, max: n, value: S.exSeg + 1, style: 'width:80px' });
-  seg.addEventListener('change', e => { S.exSeg = (+e.target.value || 1) - 1; renderExplanations(); });
+  const list = ex[S.exSys] || [], explained = list.filter(e => e && Object.keys(e).length).length;
+  const total = Math.max(list.length, (t.references[0] || []).length);
+  S.exSeg = Math.max(0, Math.min(S.exSeg, total - 1));
+  const seg = el('input', { type: 'number', id: 'explain-sentence', min: 1, max: total, value: S.exSeg + 1, style: 'width:80px', 'aria-label': 'sentence number' });
+  seg.addEventListener('change', e => { S.exSeg = Math.max(0, Math.min(total - 1, (+e.target.value || 1) - 1)); renderExplanations(); });
+  const step = d => el('button', { type: 'button', class: d < 0 ? 'prev-sentence' : 'next-sentence', onclick: () => {
+    S.exSeg = Math.max(0, Math.min(total - 1, S.exSeg + d)); renderExplanations(); } }, d < 0 ? '\u2190' : '\u2192');
   b.appendChild(el('div', { class: 'controls-line' }, 'System: ', select(ls, S.exSys, v => { S.exSys = v; S.kind = null; renderExplanations(); }),
-    'Sentence: ', seg, el('span', { class: 'muted small' }, `${explained} of the first ${n} sentences have explanations`)));
+    'Sentence: ', step(-1), seg, step(1), el('span', { class: 'muted small' }, `of ${total}; ${explained} explained in this run (the first ${list.length})`)));
   const e = list[S.exSeg];
-  if (!e || !Object.keys(e).length) { b.appendChild(el('p', { class: 'muted' }, 'No explanation for this sentence.')); return; }
-  b.appendChild(explanationView(e, { source: t.source[S.exSeg] || '', output: (t.outputs[S.exSys] || [])[S.exSeg] || '', state: S }));
+  if (!e || !Object.keys(e).length) {
+    // Honest about what is missing, and how to get it.
+    const src = t.source[S.exSeg] || '';
+    b.appendChild(el('div', { class: 'note', id: 'unexplained' }, el('p', {}, el('b', {}, `Sentence ${S.exSeg + 1} has no explanation in this run. `),
+      `${S.exSys} explained ${explained} sentence${explained === 1 ? '' : 's'} (the report keeps the first ${list.length} to stay small).`),
+      src ? el('p', { class: 'small' }, 'Source: ', src) : null,
+      el('p', { class: 'small' }, 'To see it: ', el('code', {}, 'mtbench serve --run RUN_DIR'), ' and open ',
+        el('code', {}, '/?text=' + encodeURIComponent(src).slice(0, 80) + (src.length > 60 ? '\u2026' : '') + '&show=' + encodeURIComponent(S.exSys)),
+        ', or ', el('code', {}, 'mtbench translate --model MODEL_DIR --explain out.jsonl'), ' on that line.')));
+    done();
+    return;
+  }
+  S.onchange = () => renderModelView();
+  b.appendChild(explanationView(e, { source: t.source[S.exSeg] || '', output: (t.outputs[S.exSys] || [])[S.exSeg] || '', state: S, skipPositional: true }));
+  done();
+}
+
+// The explanation shown above, all layers and heads at once.
+function renderModelView() {
+  const b = body('model-view'), t = T(), ex = t.explanations || {};
+  const multiOf = e => e ? (e.attention || []).filter(a => MULTI_HEAD_KINDS.includes(a.kind) ||
+    (e.attention || []).some(o => o.kind === a.kind && (o.layer > 0 || o.head > 0))) : [];
+  // The system shown above when it has layers and heads, else the first that does.
+  const withHeads = labels().filter(l => multiOf((ex[l] || [])[S.exSeg]).length);
+  if (!withHeads.length) { b.appendChild(el('p', { class: 'muted' }, `No system has multi-head attention for sentence ${S.exSeg + 1} (only the Transformer has layers and heads).`)); return; }
+  const label = withHeads.includes(S.exSys) ? S.exSys : withHeads[0], e = ex[label][S.exSeg], mats = multiOf(e);
+  for (const a of mats) {
+    if (a.r !== undefined) a.row_tokens = (e.token_lists || [])[a.r] || [];
+    if (a.c !== undefined) a.col_tokens = (e.token_lists || [])[a.c] || [];
+  }
+  b.appendChild(el('p', { class: 'small' }, el('b', {}, label), `, sentence ${S.exSeg + 1}: `, shownTokens(e.source_tokens, S.words !== false).join(' ')));
+  b.appendChild(modelView(mats, S, open => {
+    if (S.exSys !== label) { S.exSys = label; }
+    renderExplanations();
+    if (open) document.getElementById('explanations').scrollIntoView();
+  }));
+}
+
+// The positional encodings of the selected system (its longest explained sentence's matrix).
+function renderPositional() {
+  const b = body('positional-encoding'), t = T(), ex = t.explanations || {};
+  const isPE = a => a.kind === 'positional-encoding' || a.kind === 'positional';
+  const order = [S.exSys].concat(labels()).filter(Boolean);
+  let label = null, pe = null;
+  for (const l of order) {
+    const list = (ex[l] || []).filter(Boolean);
+    let best = null;
+    for (const e of list) for (const a of e.attention || []) if (isPE(a)) {
+      if (a.r !== undefined) a.row_tokens = (e.token_lists || [])[a.r] || [];
+      if (a.c !== undefined) a.col_tokens = (e.token_lists || [])[a.c] || [];
+      if (!best || a.row_tokens.length > best.row_tokens.length) best = a;
+    }
+    if (best) { label = l; pe = best; break; }
+  }
+  if (!pe) { b.appendChild(el('p', { class: 'muted' }, 'No system of this run reports positional encodings (only the Transformer has them).')); return; }
+  b.appendChild(el('p', { class: 'small' }, el('b', {}, label + '. ')));
+  b.appendChild(positionalView(pe));
 }
 
 function renderLearningCurves() {
@@ -369,7 +428,7 @@ function renderAll() {
       'Buckets under 10 sentences are merged into their neighbour; intervals: 95% bootstrap over the bucket\u2019s sentences.')],
     ['frequency-buckets', () => bucketChart('frequency-buckets', 'frequency_buckets', 'word F-measure (%)', 'frequency of the word in the training data',
       'compare-mt\u2019s word accuracy: F-measure of output vs reference words, bucketed by training-set frequency; rare words are where systems differ.')],
-    ['ngrams', renderNgrams], ['examples', renderExamples], ['explanations', renderExplanations],
+    ['ngrams', renderNgrams], ['examples', renderExamples], ['explanations', renderExplanations],  // also model view, positional encodings
     ['learning-curves', renderLearningCurves], ['costs', renderCosts], ['data-efficiency', renderDataEfficiency]];
   for (const [id, fn] of sections) {
     try { fn(); } catch (err) { MT.record(id + ': ' + (err && err.stack ? err.stack : err)); }
