@@ -20,6 +20,7 @@
 #include "eval/significance.h"
 #include "eval/ter.h"
 #include "reports/html_report.h"
+#include "tests/serve/cdp_client.h"
 #include "tests/test_util.h"
 
 namespace mtbench::reports {
@@ -385,6 +386,98 @@ TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
   EXPECT_NE(pairs_section.find("fr\u2192en"), std::string::npos) << pairs_section.substr(0, 2000);
   EXPECT_NE(pairs_section.find("unsupported"), std::string::npos);
   EXPECT_NE(pairs_page.find("Language pair: "), std::string::npos);
+}
+
+// The report driven as a user drives it (Chrome DevTools Protocol): every control asserts what
+// appears, with no console error; screenshots of the page at 1400 and 480 px into the build tree.
+TEST(Browser, ReportIsDrivenLikeAUser) {
+  if (!mtbench::testing::CdpBrowser::available()) GTEST_SKIP() << kChromium << " not found: install Debian's chromium";
+  MTBENCH_REQUIRE_SHARED(multi30k, "corpora/multi30k/test_2016_flickr.de.gz");
+  MTBENCH_REQUIRE_SHARED(moses, "corpora/multi30k-outputs/moses.test_2016_flickr.de-en.en");
+  const RunResults run = realistic_run(multi30k.parent_path(), moses, fs::path());
+  mtbench::testing::ScratchDir dir;
+  const fs::path html = dir / "report.html";
+  write_html_report(run, html);
+  mtbench::testing::CdpBrowser browser(dir / "profile");
+  const auto start = std::chrono::steady_clock::now();
+  browser.page("Page.navigate", {{"url", "file://" + html.string()}});
+  ASSERT_TRUE(browser.wait_for("document.documentElement.getAttribute('data-rendered') === 'true'", 30));
+  const double open_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cerr << "report opened and rendered in " << open_s << " s\n";
+  auto count = [&](const std::string& selector) {
+    return browser.eval("document.querySelectorAll(\"" + selector + "\").length").get<int>();
+  };
+  auto text = [&](const std::string& selector) {
+    return browser.eval("(document.querySelector(\"" + selector + "\") || {}).textContent || ''").get<std::string>();
+  };
+  // Context first.
+  EXPECT_THAT(text("#about-body"), ::testing::HasSubstr("systems trained on"));
+  // Explanations: the Transformer, layer 2 of the head view.
+  browser.eval("(() => { const s = document.querySelector('#explanations-body select'); s.value = 'transformer'; "
+               "s.dispatchEvent(new Event('change')); })()");
+  ASSERT_TRUE(browser.wait_for("document.querySelectorAll('#explanations-body .head-view svg line').length > 0", 10));
+  browser.eval("(() => { const s = document.querySelectorAll('#explanations-body .head-view select')[1]; s.value = '1'; "
+               "s.dispatchEvent(new Event('change')); })()");
+  EXPECT_EQ(browser.eval("document.querySelectorAll('#explanations-body .head-view select')[1].value"), "1");
+  const int all_lines = count("#explanations-body .head-view svg line");
+  ASSERT_GT(all_lines, 0);
+  // One head only: its button alone.
+  browser.click("#explanations-body .head-view button.head-toggle");
+  EXPECT_EQ(count("#explanations-body .head-view button.head-toggle.on"), 3);
+  browser.click("#explanations-body .head-view button.head-all");
+  EXPECT_EQ(count("#explanations-body .head-view button.head-toggle.on"), 4);
+  // Hover-lock a key token: only its links stay, also after the mouse leaves.
+  browser.click("#explanations-body .head-view text.tok[data-side=k]");
+  const int locked_lines = count("#explanations-body .head-view svg line");
+  EXPECT_LT(locked_lines, all_lines);
+  EXPECT_EQ(count("#explanations-body .head-view text.tok.locked"), 1);
+  browser.eval("document.querySelector('#explanations-body .head-view text.tok[data-side=k]').dispatchEvent(new MouseEvent('mouseleave'))");
+  EXPECT_EQ(count("#explanations-body .head-view svg line"), locked_lines);
+  // The model view: 3 layers x 4 heads of the selected kind; a thumbnail opens that head alone.
+  EXPECT_EQ(count("#model-view-body button.thumb-button"), 12);
+  browser.click("#model-view-body tbody tr:nth-child(3) td:nth-child(3) button.thumb-button");
+  EXPECT_EQ(count("#explanations-body .head-view button.head-toggle.on"), 1);
+  EXPECT_EQ(browser.eval("document.querySelectorAll('#explanations-body .head-view select')[1].value"), "2");
+  // Positional encodings: matrix, curves and similarity, each exportable.
+  EXPECT_GE(count("#positional-encoding-body svg"), 3);
+  // An unexplained sentence says so.
+  browser.eval("(() => { const i = document.getElementById('explain-sentence'); i.value = '500'; "
+               "i.dispatchEvent(new Event('change')); })()");
+  ASSERT_TRUE(browser.wait_for("!!document.getElementById('unexplained')", 5));
+  EXPECT_THAT(text("#unexplained"), ::testing::HasSubstr("Sentence 500 has no explanation"));
+  // The sentence browser: search, then page.
+  browser.eval("(() => { const s = document.querySelector('#examples-body input[type=search]'); s.value = 'Hund'; "
+               "s.dispatchEvent(new Event('input')); })()");
+  const std::string pager = text("#examples-body .pager");
+  EXPECT_THAT(pager, ::testing::HasSubstr("page 1 /"));
+  const int hund_cards = count("#examples-body .sentence");
+  EXPECT_GT(hund_cards, 0);
+  EXPECT_LE(hund_cards, 10);
+  browser.eval("(() => { const s = document.querySelector('#examples-body input[type=search]'); s.value = ''; "
+               "s.dispatchEvent(new Event('input')); })()");
+  browser.eval("Array.from(document.querySelectorAll('#examples-body .pager button')).find(b => b.textContent.includes('Next')).click()");
+  EXPECT_THAT(text("#examples-body .pager"), ::testing::HasSubstr("page 2 /"));
+  EXPECT_THAT(text("#examples-body .sentence .head"), ::testing::HasSubstr("#11"));
+  // Export: the length chart as SVG and its data as CSV (downloads captured in the page).
+  browser.eval("window.__downloads = []; download = (name, blob) => blob.text().then(t => window.__downloads.push([name, t]));");
+  browser.click("#length-buckets-body .export button.export-svg");
+  browser.click("#length-buckets-body .export button.export-csv");
+  ASSERT_TRUE(browser.wait_for("window.__downloads.length === 2", 5));
+  const auto downloads = browser.eval("window.__downloads");
+  EXPECT_EQ(downloads[0][0], "mtbench-length-buckets-1.svg");
+  const std::string svg = downloads[0][1].get<std::string>();
+  EXPECT_EQ(svg.rfind("<?xml", 0), 0u);
+  EXPECT_THAT(svg, ::testing::HasSubstr("xmlns=\"http://www.w3.org/2000/svg\""));
+  EXPECT_THAT(svg, ::testing::HasSubstr("source sentence length"));
+  EXPECT_THAT(downloads[1][1].get<std::string>(), ::testing::HasSubstr("series,source sentence length (13a tokens)"));
+  // Screenshots at a desktop and a phone width, for people to look at.
+  for (int width : {1400, 480}) {
+    const std::string png = browser.screenshot(width);
+    EXPECT_EQ(png.substr(1, 3), "PNG");
+    write_file_atomic(fs::path(MTBENCH_BINARY_DIR) / ("report-screenshot-" + std::to_string(width) + ".png"), png);
+  }
+  EXPECT_EQ(browser.eval("document.documentElement.getAttribute('data-errors')"), "0");
+  EXPECT_TRUE(browser.errors().empty()) << browser.errors().front();
 }
 
 }  // namespace
