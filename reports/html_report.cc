@@ -86,9 +86,10 @@ void round_sentence_scores(nlohmann::json& test) {
 }  // namespace
 
 const std::vector<std::string>& html_section_ids() {
-  static const std::vector<std::string> ids = {"about",             "summary",  "timeline",       "significance",   "length-buckets",
-                                               "frequency-buckets", "ngrams",   "examples",       "explanations", "model-view", "positional-encoding",
-                                               "learning-curves",   "costs",    "data-efficiency"};
+  static const std::vector<std::string> ids = {
+      "about",  "summary",        "timeline",     "significance", "length-buckets",      "frequency-buckets",
+      "ngrams", "examples",       "explanations", "model-view",   "positional-encoding", "learning-curves",
+      "costs",  "data-efficiency"};
   return ids;
 }
 

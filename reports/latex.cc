@@ -98,7 +98,8 @@ std::string scores_table(const RunResults& r, const TestSetResults& t) {
         signatures += "\\\\ \\texttt{" + latex_escape(m + ": " + s->signature) + "}";
         break;
       }
-  out += "\\caption{Scores on " + latex_escape(t.name) + " (" + std::to_string(t.references.empty() ? 0 : t.references[0].size()) +
+  out += "\\caption{Scores on " + latex_escape(t.name) + " (" +
+         std::to_string(t.references.empty() ? 0 : t.references[0].size()) +
          " segments; cased detokenized sacreBLEU-compatible scores; $\\pm$: half-width of the 95\\% paired bootstrap "
          "interval; bold: best).}\n";
   out += "\\label{tab:mtbench-scores-" + slug(t.name) + "}\n";
@@ -204,8 +205,7 @@ std::vector<LatexTable> latex_tables(const RunResults& results) {
   for (const auto& t : results.tests) {
     if (t.scores.empty()) continue;
     out.push_back({unique("scores-" + slug(t.name)), scores_table(results, t)});
-    if (!t.analyses.length_buckets.empty())
-      out.push_back({unique("length-" + slug(t.name)), length_table(results, t)});
+    if (!t.analyses.length_buckets.empty()) out.push_back({unique("length-" + slug(t.name)), length_table(results, t)});
     for (const auto& m : t.significance)
       if (m.labels.size() > 1)
         out.push_back({unique("significance-" + slug(t.name) + "-" + slug(m.metric) + "-" + slug(m.test)),
@@ -220,17 +220,16 @@ std::string latex_document(const RunResults& results) {
                     "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage[T1]{fontenc}\n"
                     "\\usepackage{booktabs}\n\\usepackage{graphicx}\n\\usepackage[margin=2cm]{geometry}\n"
                     "\\begin{document}\n";
-  for (const auto& t : latex_tables(results))
-    out += "% tables/" + t.stem + ".tex\n" + t.latex + "\n";
+  for (const auto& t : latex_tables(results)) out += "% tables/" + t.stem + ".tex\n" + t.latex + "\n";
   return out + "\\end{document}\n";
 }
 
 void write_latex(const RunResults& results, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir / "tables");
   for (const auto& t : latex_tables(results))
-    write_file_atomic(dir / "tables" / (t.stem + ".tex"),
-                      "% mtbench " + results.mtbench_version + ": needs \\usepackage{booktabs}; \\input{tables/" +
-                          t.stem + "}\n" + t.latex);
+    write_file_atomic(dir / "tables" / (t.stem + ".tex"), "% mtbench " + results.mtbench_version +
+                                                              ": needs \\usepackage{booktabs}; \\input{tables/" +
+                                                              t.stem + "}\n" + t.latex);
   write_file_atomic(dir / "results.tex", latex_document(results));
 }
 

@@ -1,5 +1,6 @@
 #include "reports/tables.h"
 
+#include "reports/figures.h"
 #include "reports/latex.h"
 
 #include <algorithm>
@@ -350,7 +351,8 @@ void write_tables(const RunResults& results, const std::filesystem::path& dir) {
   write_file_atomic(dir / "results.md", render_markdown_tables(results));
   write_file_atomic(dir / "results.csv", render_csv(results));
   write_file_atomic(dir / "results.summary.json", render_json_summary(results));
-  write_latex(results, dir);  // results.tex and tables/*.tex
+  write_latex(results, dir);    // results.tex and tables/*.tex
+  write_figures(results, dir);  // figures/*.svg
 }
 
 std::string render_pairs_table(const std::vector<RunResults>& runs) {

@@ -413,11 +413,13 @@ TEST(Browser, ReportIsDrivenLikeAUser) {
   // Context first.
   EXPECT_THAT(text("#about-body"), ::testing::HasSubstr("systems trained on"));
   // Explanations: the Transformer, layer 2 of the head view.
-  browser.eval("(() => { const s = document.querySelector('#explanations-body select'); s.value = 'transformer'; "
-               "s.dispatchEvent(new Event('change')); })()");
+  browser.eval(
+      "(() => { const s = document.querySelector('#explanations-body select'); s.value = 'transformer'; "
+      "s.dispatchEvent(new Event('change')); })()");
   ASSERT_TRUE(browser.wait_for("document.querySelectorAll('#explanations-body .head-view svg line').length > 0", 10));
-  browser.eval("(() => { const s = document.querySelectorAll('#explanations-body .head-view select')[1]; s.value = '1'; "
-               "s.dispatchEvent(new Event('change')); })()");
+  browser.eval(
+      "(() => { const s = document.querySelectorAll('#explanations-body .head-view select')[1]; s.value = '1'; "
+      "s.dispatchEvent(new Event('change')); })()");
   EXPECT_EQ(browser.eval("document.querySelectorAll('#explanations-body .head-view select')[1].value"), "1");
   const int all_lines = count("#explanations-body .head-view svg line");
   ASSERT_GT(all_lines, 0);
@@ -431,7 +433,9 @@ TEST(Browser, ReportIsDrivenLikeAUser) {
   const int locked_lines = count("#explanations-body .head-view svg line");
   EXPECT_LT(locked_lines, all_lines);
   EXPECT_EQ(count("#explanations-body .head-view text.tok.locked"), 1);
-  browser.eval("document.querySelector('#explanations-body .head-view text.tok[data-side=k]').dispatchEvent(new MouseEvent('mouseleave'))");
+  browser.eval(
+      "document.querySelector('#explanations-body .head-view text.tok[data-side=k]').dispatchEvent(new "
+      "MouseEvent('mouseleave'))");
   EXPECT_EQ(count("#explanations-body .head-view svg line"), locked_lines);
   // The model view: 3 layers x 4 heads of the selected kind; a thumbnail opens that head alone.
   EXPECT_EQ(count("#model-view-body button.thumb-button"), 12);
@@ -441,25 +445,31 @@ TEST(Browser, ReportIsDrivenLikeAUser) {
   // Positional encodings: matrix, curves and similarity, each exportable.
   EXPECT_GE(count("#positional-encoding-body svg"), 3);
   // An unexplained sentence says so.
-  browser.eval("(() => { const i = document.getElementById('explain-sentence'); i.value = '500'; "
-               "i.dispatchEvent(new Event('change')); })()");
+  browser.eval(
+      "(() => { const i = document.getElementById('explain-sentence'); i.value = '500'; "
+      "i.dispatchEvent(new Event('change')); })()");
   ASSERT_TRUE(browser.wait_for("!!document.getElementById('unexplained')", 5));
   EXPECT_THAT(text("#unexplained"), ::testing::HasSubstr("Sentence 500 has no explanation"));
   // The sentence browser: search, then page.
-  browser.eval("(() => { const s = document.querySelector('#examples-body input[type=search]'); s.value = 'Hund'; "
-               "s.dispatchEvent(new Event('input')); })()");
+  browser.eval(
+      "(() => { const s = document.querySelector('#examples-body input[type=search]'); s.value = 'Hund'; "
+      "s.dispatchEvent(new Event('input')); })()");
   const std::string pager = text("#examples-body .pager");
   EXPECT_THAT(pager, ::testing::HasSubstr("page 1 /"));
   const int hund_cards = count("#examples-body .sentence");
   EXPECT_GT(hund_cards, 0);
   EXPECT_LE(hund_cards, 10);
-  browser.eval("(() => { const s = document.querySelector('#examples-body input[type=search]'); s.value = ''; "
-               "s.dispatchEvent(new Event('input')); })()");
-  browser.eval("Array.from(document.querySelectorAll('#examples-body .pager button')).find(b => b.textContent.includes('Next')).click()");
+  browser.eval(
+      "(() => { const s = document.querySelector('#examples-body input[type=search]'); s.value = ''; "
+      "s.dispatchEvent(new Event('input')); })()");
+  browser.eval(
+      "Array.from(document.querySelectorAll('#examples-body .pager button')).find(b => "
+      "b.textContent.includes('Next')).click()");
   EXPECT_THAT(text("#examples-body .pager"), ::testing::HasSubstr("page 2 /"));
   EXPECT_THAT(text("#examples-body .sentence .head"), ::testing::HasSubstr("#11"));
   // Export: the length chart as SVG and its data as CSV (downloads captured in the page).
-  browser.eval("window.__downloads = []; download = (name, blob) => blob.text().then(t => window.__downloads.push([name, t]));");
+  browser.eval(
+      "window.__downloads = []; download = (name, blob) => blob.text().then(t => window.__downloads.push([name, t]));");
   browser.click("#length-buckets-body .export button.export-svg");
   browser.click("#length-buckets-body .export button.export-csv");
   ASSERT_TRUE(browser.wait_for("window.__downloads.length === 2", 5));

@@ -73,9 +73,10 @@ TEST(Latex, WritesTablesAndAStandaloneDocumentThatCompile) {
     GTEST_SKIP() << "pdflatex not installed (apt-get install texlive-latex-base texlive-latex-recommended): "
                     "the LaTeX was written but not compiled";
   // The tables as a paper would use them: \input into a minimal article.
-  std::string paper = "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage[T1]{fontenc}\n"
-                      "\\usepackage{booktabs}\n\\begin{document}\nSee Table~\\ref{tab:mtbench-scores-" +
-                      run.tests[0].name + "}.\n";
+  std::string paper =
+      "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage[T1]{fontenc}\n"
+      "\\usepackage{booktabs}\n\\begin{document}\nSee Table~\\ref{tab:mtbench-scores-" +
+      run.tests[0].name + "}.\n";
   for (const auto& stem : stems) paper += "\\input{tables/" + stem + "}\n";
   write_file_atomic(dir / "paper.tex", paper + "\\end{document}\n");
   for (const std::string doc : {"paper", "results"}) {
