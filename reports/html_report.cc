@@ -86,10 +86,14 @@ void round_sentence_scores(nlohmann::json& test) {
 }  // namespace
 
 const std::vector<std::string>& html_section_ids() {
-  static const std::vector<std::string> ids = {
-      "about",  "summary",        "timeline",     "significance", "length-buckets",      "frequency-buckets",
-      "ngrams", "examples",       "explanations", "model-view",   "positional-encoding", "learning-curves",
-      "costs",  "data-efficiency"};
+  static const std::vector<std::string> ids = {"about",           "summary",
+                                               "timeline",        "significance",
+                                               "length-buckets",  "frequency-buckets",
+                                               "ngrams",          "sentence-buckets",
+                                               "examples",        "explanations",
+                                               "model-view",      "positional-encoding",
+                                               "learning-curves", "costs",
+                                               "data-efficiency"};
   return ids;
 }
 
@@ -167,6 +171,7 @@ std::string render_page(const RunResults& first, const nlohmann::json& data, con
       {"length-buckets", "Score by source-sentence length"},
       {"frequency-buckets", "Word accuracy by training frequency"},
       {"ngrams", "Salient n-gram differences"},
+      {"sentence-buckets", "Sentence-level analyses"},
       {"examples", "Sentence browser"},
       {"explanations", "Inside the systems"},
       {"model-view", "Model view: every layer and head"},

@@ -248,13 +248,78 @@ function renderNgrams() {
     'm = reference-matched occurrences of the n-gram (1\u20134 words, 13a tokens, clipped per sentence).'));
 }
 
+// compare-mt's sentence-level analyses (Neubig et al. 2019) from the page's own data: sentence
+// BLEU buckets and output-minus-reference length buckets per system, with counts; a click on a
+// count lists those sentences in the sentence browser; and the sentences where A beats B most.
+const SENTENCE_BLEU_EDGES = [10, 20, 30, 40, 50, 60, 70, 80, 90];
+const LENGTH_DIFF_BUCKETS = [['\u2264 \u22126', d => d <= -6], ['\u22125 to \u22123', d => d >= -5 && d <= -3], ['\u22122 to \u22121', d => d >= -2 && d <= -1],
+  ['0', d => d === 0], ['1 to 2', d => d >= 1 && d <= 2], ['3 to 5', d => d >= 3 && d <= 5], ['\u2265 6', d => d >= 6]];
+const wordsOf = s => String(s || '').split(/\s+/).filter(Boolean).length;
+function sentenceBuckets(t, ls, kind) {
+  const ref = t.references[0] || [];
+  if (kind === 'bleu') {
+    const labelsB = SENTENCE_BLEU_EDGES.map((e, i) => `${i ? SENTENCE_BLEU_EDGES[i - 1] : 0}\u2013${e}`).concat([`${SENTENCE_BLEU_EDGES[SENTENCE_BLEU_EDGES.length - 1]}\u2013100`]);
+    const members = labelsB.map(() => ({}));
+    for (const l of ls) {
+      const sb = ((t.sentence_scores || {})[l] || {}).BLEU;
+      if (!sb) continue;
+      labelsB.forEach((_, k) => { members[k][l] = []; });
+      sb.forEach((v, i) => { let k = SENTENCE_BLEU_EDGES.findIndex(e => v < e); if (k < 0) k = labelsB.length - 1; members[k][l].push(i); });
+    }
+    return { labels: labelsB, members, title: 'sentence BLEU', unit: 'sentences' };
+  }
+  const members = LENGTH_DIFF_BUCKETS.map(() => ({}));
+  for (const l of ls) {
+    const out = t.outputs[l];
+    if (!out) continue;
+    LENGTH_DIFF_BUCKETS.forEach((_, k) => { members[k][l] = []; });
+    out.forEach((o, i) => { const d = wordsOf(o) - wordsOf(ref[i]); const k = LENGTH_DIFF_BUCKETS.findIndex(b => b[1](d)); members[k][l].push(i); });
+  }
+  return { labels: LENGTH_DIFF_BUCKETS.map(b => b[0]), members, title: 'output minus reference length (words)', unit: 'sentences' };
+}
+function renderSentenceBuckets() {
+  const b = body('sentence-buckets'), t = T(), ls = labels().filter(l => t.outputs[l]);
+  if (!ls.length || !(t.references[0] || []).length) { b.appendChild(el('p', { class: 'muted' }, 'No system outputs for this test set.')); return; }
+  S.sbKind = S.sbKind || 'bleu';
+  const data = sentenceBuckets(t, ls, S.sbKind), shown = ls.filter(l => data.members[0][l]);
+  b.appendChild(el('div', { class: 'controls-line' }, 'Analysis: ', select([['bleu', 'sentence BLEU buckets'], ['length', 'length difference buckets']], S.sbKind,
+    v => { S.sbKind = v; renderSentenceBuckets(); })));
+  const series = shown.map(l => ({ name: l, color: colorFor(l), points: data.labels.map((_, k) => [k, data.members[k][l].length]) }));
+  b.appendChild(el('div', { class: 'row' }, lineChart({ series, categories: data.labels, xTitle: data.title, yTitle: 'sentences', width: 640, height: 300, yMin: 0 }),
+    el('div', {}, legend(shown), table(['Bucket'].concat(shown), data.labels.map((lab, k) => [lab].concat(shown.map(l => {
+      const ids = data.members[k][l];
+      return ids.length ? el('a', { href: '#examples', class: 'bucket-link', onclick: () => {
+        S.filter = { ids, text: `${l}: ${data.title} ${lab}` }; S.page = 0; S.query = ''; renderExamples(); } }, String(ids.length)) : '0';
+    }))), { caption: 'Sentences per bucket; click a count to list them in the sentence browser' }))));
+  // A better than B.
+  if (shown.length > 1 || ls.length > 1) {
+    const pool = ls.filter(l => ((t.sentence_scores || {})[l] || {}).BLEU);
+    if (pool.length > 1) {
+      if (!pool.includes(S.abA)) S.abA = pool[0];
+      if (!pool.includes(S.abB) || S.abB === S.abA) S.abB = pool.find(l => l !== S.abA);
+      const a = t.sentence_scores[S.abA].BLEU, bb = t.sentence_scores[S.abB].BLEU;
+      const order = a.map((v, i) => i).sort((i, j) => (a[j] - bb[j]) - (a[i] - bb[i]) || i - j).slice(0, 10);
+      b.appendChild(el('h3', {}, 'Where one system is better than another'));
+      b.appendChild(el('div', { class: 'controls-line' }, select(pool, S.abA, v => { S.abA = v; renderSentenceBuckets(); }), ' better than ',
+        select(pool.filter(l => l !== S.abA), S.abB, v => { S.abB = v; renderSentenceBuckets(); })));
+      b.appendChild(table(['#', 'Source', S.abA, S.abB, 'Reference', '\u0394 sentence BLEU'], order.map(i => [String(i + 1), t.source[i] || '',
+        (t.outputs[S.abA] || [])[i] || '', (t.outputs[S.abB] || [])[i] || '', (t.references[0] || [])[i] || '', latexFreeDelta(a[i] - bb[i])]),
+        { cls: 'wrap text', caption: `The 10 sentences with the largest sentence-BLEU difference ${S.abA} minus ${S.abB}` }));
+      b.appendChild(el('p', { class: 'small muted' }, 'Sentence BLEU as sacreBLEU\u2019s sentence_bleu computes it (exponential smoothing, effective order); ' +
+        'a difference on one sentence is noisy, so read several (compare-mt\u2019s "sentence examples").'));
+    }
+  }
+  b.appendChild(el('p', { class: 'small muted' }, 'compare-mt\u2019s bucketed analyses (Neubig et al. 2019). Length: whitespace-separated words of the output minus the reference.'));
+}
+const latexFreeDelta = d => (d > 0 ? '+' : d < 0 ? '\u2212' : '') + fmt(Math.abs(d));
+
 function sentenceScores(t, l, i) {
   const per = (t.sentence_scores || {})[l] || {};
   return Object.entries(per).map(([m, v]) => v[i] === undefined ? '' : m + ' ' + fmt(v[i])).filter(Boolean).join(' \u00b7 ');
 }
 function renderExamples() {
   const b = body('examples'), t = T(), ref = t.references[0] || [], ls = labels(), N = ref.length, per = 10;
-  const order = S.onlyDiff ? ((t.analyses || {}).examples || []) : [...Array(N).keys()];
+  const order = S.filter ? S.filter.ids : S.onlyDiff ? ((t.analyses || {}).examples || []) : [...Array(N).keys()];
   const q = S.query.toLowerCase();
   const match = i => !q || [t.source[i] || '', ref[i]].concat(ls.map(l => (t.outputs[l] || [])[i] || '')).some(s => s.toLowerCase().includes(q));
   const hits = order.filter(match), pages = Math.max(1, Math.ceil(hits.length / per));
@@ -263,6 +328,8 @@ function renderExamples() {
   search.addEventListener('input', e => { S.query = e.target.value; S.page = 0; renderExamples();
     const s = document.querySelector('#examples-body input[type=search]'); s.focus(); s.setSelectionRange(s.value.length, s.value.length); });
   const go = p => { S.page = Math.max(0, Math.min(pages - 1, p)); renderExamples(); };
+  if (S.filter) b.appendChild(el('div', { class: 'note', id: 'examples-filter' }, `Showing ${S.filter.ids.length} sentences (${S.filter.text}). `,
+    el('button', { type: 'button', onclick: () => { S.filter = null; S.page = 0; renderExamples(); } }, 'show all')));
   b.appendChild(el('div', { class: 'controls-line' }, search,
     el('button', { class: S.onlyDiff ? 'on' : '', onclick: () => { S.onlyDiff = !S.onlyDiff; S.page = 0; renderExamples(); } }, 'Most different only'),
     el('span', { class: 'pager' }, el('button', { onclick: () => go(0), disabled: S.page === 0 }, '\u00ab'),
@@ -428,7 +495,7 @@ function renderAll() {
       'Buckets under 10 sentences are merged into their neighbour; intervals: 95% bootstrap over the bucket\u2019s sentences.')],
     ['frequency-buckets', () => bucketChart('frequency-buckets', 'frequency_buckets', 'word F-measure (%)', 'frequency of the word in the training data',
       'compare-mt\u2019s word accuracy: F-measure of output vs reference words, bucketed by training-set frequency; rare words are where systems differ.')],
-    ['ngrams', renderNgrams], ['examples', renderExamples], ['explanations', renderExplanations],  // also model view, positional encodings
+    ['ngrams', renderNgrams], ['sentence-buckets', renderSentenceBuckets], ['examples', renderExamples], ['explanations', renderExplanations],  // also model view, positional encodings
     ['learning-curves', renderLearningCurves], ['costs', renderCosts], ['data-efficiency', renderDataEfficiency]];
   for (const [id, fn] of sections) {
     try { fn(); } catch (err) { MT.record(id + ': ' + (err && err.stack ? err.stack : err)); }
@@ -447,13 +514,13 @@ function renderAll() {
       const old = document.getElementById('test-select');
       if (old) old.remove();
       if ((D.tests || []).length > 1) box.appendChild(el('label', { id: 'test-select' }, 'Test set: ',
-        select(D.tests.map((t, i) => [String(i), t.name]), '0', v => { S.test = +v; S.page = 0; S.exSeg = 0; renderAll(); })));
+        select(D.tests.map((t, i) => [String(i), t.name]), '0', v => { S.test = +v; S.page = 0; S.exSeg = 0; S.filter = null; renderAll(); })));
       renderAll();
     };
     if (DATA.runs) {
       DATA.runs.forEach(r => (r.systems || []).forEach(s => colorFor(s.label)));
       box.appendChild(el('label', {}, 'Language pair: ', select(DATA.runs.map((r, i) => [String(i), r.source_lang + '\u2192' + r.target_lang]), '0',
-        v => { D = DATA.runs[+v]; Object.assign(S, { test: 0, page: 0, exSeg: 0, exSys: null, pair: 0, sig: 0 }); showRun(); })));
+        v => { D = DATA.runs[+v]; Object.assign(S, { test: 0, page: 0, exSeg: 0, exSys: null, pair: 0, sig: 0, filter: null }); showRun(); })));
     }
     showRun();
     // Sections that redraw themselves (a layer, a sentence, a page picked) get their export

@@ -467,6 +467,13 @@ TEST(Browser, ReportIsDrivenLikeAUser) {
       "b.textContent.includes('Next')).click()");
   EXPECT_THAT(text("#examples-body .pager"), ::testing::HasSubstr("page 2 /"));
   EXPECT_THAT(text("#examples-body .sentence .head"), ::testing::HasSubstr("#11"));
+  // compare-mt's sentence buckets: a count lists its sentences in the browser.
+  const int bucket_count = std::stoi(text("#sentence-buckets-body a.bucket-link"));
+  browser.click("#sentence-buckets-body a.bucket-link");
+  ASSERT_TRUE(browser.wait_for("!!document.getElementById('examples-filter')", 5));
+  EXPECT_THAT(text("#examples-filter"), ::testing::HasSubstr("Showing " + std::to_string(bucket_count) + " sentences"));
+  EXPECT_THAT(text("#examples-body .pager"), ::testing::HasSubstr("(" + std::to_string(bucket_count) + " sentences)"));
+  EXPECT_EQ(count("#sentence-buckets-body table.data tbody tr"), 10 + 10);  // 10 buckets, 10 examples of A over B
   // Export: the length chart as SVG and its data as CSV (downloads captured in the page).
   browser.eval(
       "window.__downloads = []; download = (name, blob) => blob.text().then(t => window.__downloads.push([name, t]));");
