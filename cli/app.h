@@ -37,5 +37,6 @@ void add_compare_command(CLI::App& app, GlobalOptions& global);
 void add_report_command(CLI::App& app, GlobalOptions& global);
 void add_average_command(CLI::App& app, GlobalOptions& global);
 void add_serve_command(CLI::App& app, GlobalOptions& global);
+void add_explain_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace mtbench::cli

@@ -40,7 +40,8 @@ void prefer_passive_openmp_waiting(int argc, char** argv) {
   bool heavy = false;
   for (int i = 1; i < argc && !heavy; ++i) {
     const std::string arg = argv[i];
-    heavy = arg == "train" || arg == "translate" || arg == "compare" || arg == "average" || arg == "serve";
+    heavy = arg == "train" || arg == "translate" || arg == "compare" || arg == "average" || arg == "serve" ||
+            arg == "explain";
   }
   if (!heavy) return;
   setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
@@ -76,6 +77,7 @@ int main(int argc, char** argv) {
   add_report_command(app, global);
   add_average_command(app, global);
   add_serve_command(app, global);
+  add_explain_command(app, global);
 
   // sacreBLEU-style single-dash long options (-tok, -lc, ...) are rewritten for CLI11.
   std::vector<std::string> args = rewrite_arguments(argc, argv);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -103,11 +104,23 @@ nlohmann::json html_report_data(const RunResults& results, const HtmlReportOptio
   for (auto& test : data["tests"]) {
     round_sentence_scores(test);
     if (!test.contains("explanations")) continue;
+    std::set<std::size_t> on_demand;
+    if (test.contains("explained_on_demand") && test["explained_on_demand"].is_array())
+      for (const auto& i : test["explained_on_demand"])
+        if (i.is_number_unsigned()) on_demand.insert(i.get<std::size_t>());
     for (auto& [label, list] : test["explanations"].items()) {
       (void)label;
       if (!list.is_array()) continue;
       if (list.size() > options.max_explained_segments) {
-        list.erase(list.begin() + static_cast<std::ptrdiff_t>(options.max_explained_segments), list.end());
+        // The first segments, plus those explained on demand (`mtbench explain`); the rest null.
+        std::size_t keep = options.max_explained_segments;
+        for (std::size_t i = options.max_explained_segments; i < list.size(); ++i) {
+          if (on_demand.count(i) && !list[i].is_null())
+            keep = i + 1;
+          else
+            list[i] = nullptr;
+        }
+        list.erase(list.begin() + static_cast<std::ptrdiff_t>(keep), list.end());
       }
       for (auto& e : list) quantize_attention(e);
     }

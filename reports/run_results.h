@@ -88,6 +88,8 @@ struct TestSetResults {
   Analyses analyses;                                                                  // compare-mt-style analyses
   std::map<std::string, std::vector<nlohmann::json>>
       explanations;  // label -> per-segment explanation JSON (systems/explanation_json.h), null where absent
+  std::vector<std::size_t>
+      explained_on_demand;  // segments explained after the run (`mtbench explain`), kept by the report
 };
 
 // One point of a training log (neural systems).

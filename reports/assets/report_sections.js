@@ -369,15 +369,16 @@ function renderExplanations() {
   const step = d => el('button', { type: 'button', class: d < 0 ? 'prev-sentence' : 'next-sentence', onclick: () => {
     S.exSeg = Math.max(0, Math.min(total - 1, S.exSeg + d)); renderExplanations(); } }, d < 0 ? '\u2190' : '\u2192');
   b.appendChild(el('div', { class: 'controls-line' }, 'System: ', select(ls, S.exSys, v => { S.exSys = v; S.kind = null; renderExplanations(); }),
-    'Sentence: ', step(-1), seg, step(1), el('span', { class: 'muted small' }, `of ${total}; ${explained} explained in this run (the first ${list.length})`)));
+    'Sentence: ', step(-1), seg, step(1), el('span', { class: 'muted small' }, `of ${total}; ${explained} explained in this report`)));
   const e = list[S.exSeg];
   if (!e || !Object.keys(e).length) {
     // Honest about what is missing, and how to get it.
     const src = t.source[S.exSeg] || '';
     b.appendChild(el('div', { class: 'note', id: 'unexplained' }, el('p', {}, el('b', {}, `Sentence ${S.exSeg + 1} has no explanation in this run. `),
-      `${S.exSys} explained ${explained} sentence${explained === 1 ? '' : 's'} (the report keeps the first ${list.length} to stay small).`),
+      `The report holds ${explained} explanation${explained === 1 ? '' : 's'} of ${S.exSys} (the first sentences, to stay small, and any explained later).`),
       src ? el('p', { class: 'small' }, 'Source: ', src) : null,
-      el('p', { class: 'small' }, 'To see it: ', el('code', {}, 'mtbench serve --run RUN_DIR'), ' and open ',
+      el('p', { class: 'small' }, 'To add it to this report: ', el('code', {}, `mtbench explain RUN_DIR --sentence ${S.exSeg + 1}`),
+        ' (then reload the page). To see it live: ', el('code', {}, 'mtbench serve --run RUN_DIR'), ' and open ',
         el('code', {}, '/?text=' + encodeURIComponent(src).slice(0, 80) + (src.length > 60 ? '\u2026' : '') + '&show=' + encodeURIComponent(S.exSys)),
         ', or ', el('code', {}, 'mtbench translate --model MODEL_DIR --explain out.jsonl'), ' on that line.')));
     done();
