@@ -43,6 +43,11 @@ std::vector<TrainingLogPoint> read_training_log(const std::filesystem::path& mod
     p.dev_bleu = number(j, {k::kDevBleu, "bleu"});
     p.learning_rate = number(j, {k::kLearningRate, "learning_rate"});
     p.tokens_per_second = number(j, {k::kTokensPerSecond, "tokens_per_second", "tok_per_s"});
+    if (j.contains(k::kType) && j[k::kType].is_string()) p.type = j[k::kType].get<std::string>();
+    if (p.type == "end" && j.contains("stop") && j["stop"].is_string()) p.note = j["stop"].get<std::string>();
+    if (p.type == "average" && j.contains("kept") && j["kept"].is_boolean())
+      p.note = std::string(j["kept"].get<bool>() ? "kept " : "discarded ") +
+               std::to_string(j.contains("checkpoints") && j["checkpoints"].is_number_integer() ? j["checkpoints"].get<int>() : 0);
     log.push_back(p);
   }
   return log;

@@ -39,6 +39,8 @@ struct TrainingLogPoint {
   std::optional<double> dev_bleu;           // dev BLEU
   std::optional<double> learning_rate;      // learning rate
   std::optional<double> tokens_per_second;  // throughput
+  std::string type;                         // kType of the line ("train", "valid", "average", "end"; "" if none)
+  std::string note;                         // "end": the stop reason; "average": "kept N" or "discarded N"
 };
 
 // Appends `line` to DIR/training_log.jsonl (Error naming the file when it cannot).

@@ -37,18 +37,29 @@ const REFERENCE_POINTS = {
     ['example-based, full preset', 30.4, 'mtbench, 6 s'],
     ['word-based, full preset', 34.0, 'mtbench, 2 min 47 s'],
     ['phrase-based, full preset (MERT)', 39.5, 'mtbench, 9 min 26 s'],
+    ['rnn-encdec (no attention), full preset', 24.2, 'mtbench, 55 min (epoch 8, cores shared)'],
     ['rnn-attention, full preset', 39.6, 'mtbench, 54 min (epoch 17)'],
     ['transformer, full preset (post-norm)', 39.6, 'mtbench, 55 min (epoch 17)'],
     ['Moses (phrase-based, outside system)', 40.1, 'Moses\u2019 output in ../shared/corpora/multi30k-outputs']]};
 
-// What a training log says about a neural training: updates, epochs, best dev BLEU, speed.
+// What a training log says about a neural training: updates, epochs, best dev BLEU, speed, why it
+// stopped, and which weights produced the test output (the trainer restores the best dev
+// checkpoint, then keeps a checkpoint average only when it is no worse on dev).
 function trainingFacts(s) {
   const log = s.training_log || [];
   if (!log.length) return null;
   const steps = Math.max(...log.map(e => e.step || 0)), epochs = Math.max(...log.map(e => e.epoch || 0));
-  const bleus = log.map(e => e.dev_bleu).filter(v => v !== null && v !== undefined);
+  const valid = log.filter(e => e.type !== 'average' && e.type !== 'end' && e.dev_bleu !== null && e.dev_bleu !== undefined);
+  const bestValid = valid.reduce((a, e) => !a || e.dev_bleu > a.dev_bleu ? e : a, null);
   const speeds = log.map(e => e.tokens_per_second).filter(v => v);
-  return { steps, epochs, best: bleus.length ? Math.max(...bleus) : null, speed: speeds.length ? speeds[speeds.length - 1] : null };
+  const end = log.find(e => e.type === 'end'), avg = log.find(e => e.type === 'average');
+  const averaged = avg && String(avg.note || '').startsWith('kept');
+  const output = averaged ? `average of the last ${String(avg.note).split(' ')[1]} checkpoints (dev BLEU ${fmt(avg.dev_bleu)})`
+    : bestValid ? `best dev checkpoint (update ${fmtCount(bestValid.step)}, dev BLEU ${fmt(bestValid.dev_bleu)})` : '';
+  const stops = { max_minutes: 'time budget (max_minutes)', patience: 'no dev improvement (patience)', max_steps: 'update budget (max_steps)',
+    max_epochs: 'epoch budget (max_epochs)', interrupted: 'interrupted' };
+  return { steps, epochs, best: bestValid ? bestValid.dev_bleu : null, speed: speeds.length ? speeds[speeds.length - 1] : null,
+    stop: end && end.note ? (stops[end.note] || end.note) : '', output };
 }
 
 function renderAbout() {
@@ -66,12 +77,13 @@ function renderAbout() {
       quick.map(s => { const f = trainingFacts(s); return `${s.label} ${fmtDuration(s.train_seconds)}, ${fmtCount(f.steps)} updates` +
         (f.epochs ? `, ${f.epochs} epoch${f.epochs === 1 ? '' : 's'}` : ''); }).join('; ') +
       '. Such short trainings are far from converged; the full presets and the reference points below show what the same systems reach with about an hour.'));
-  b.appendChild(table(['System', 'What it is', 'Preset', 'Training', 'Updates', 'Epochs', 'Best dev BLEU', 'Parameters'], sys.map(s => {
+  b.appendChild(table(['System', 'What it is', 'Preset', 'Training', 'Updates', 'Epochs', 'Stopped by', 'Test output from', 'Best dev BLEU', 'Parameters'], sys.map(s => {
     const f = trainingFacts(s);
     return [el('span', {}, el('span', { class: 'swatch', style: 'background:' + colorFor(s.label) }), s.label),
       el('span', { class: 'small' }, el('b', {}, (s.title || s.system || '') + '. '), s.description || '', s.model_summary ? ' ' + s.model_summary : ''),
       s.preset || 'default', (s.train_seconds ? fmtDuration(s.train_seconds) : '\u2013') + (s.train_cached ? ' (cached)' : ''),
-      f ? fmtCount(f.steps) : '\u2013', f && f.epochs ? String(f.epochs) : '\u2013', f && f.best !== null ? fmt(f.best) : '\u2013', fmtCount(s.parameters)];
+      f ? fmtCount(f.steps) : '\u2013', f && f.epochs ? String(f.epochs) : '\u2013', f && f.stop ? f.stop : '\u2013',
+      el('span', { class: 'small' }, f && f.output ? f.output : '\u2013'), f && f.best !== null ? fmt(f.best) : '\u2013', fmtCount(s.parameters)];
   }), { cls: 'wrap', caption: 'The systems of this run, as trained' }));
   const refs = REFERENCE_POINTS[[D.corpus, D.source_lang + '-' + D.target_lang, t.name].join(' ')];
   if (refs) {
@@ -434,14 +446,25 @@ function renderPositional() {
 function renderLearningCurves() {
   const b = body('learning-curves'), sys = (D.systems || []).filter(s => (s.training_log || []).length);
   if (!sys.length) { b.appendChild(el('p', { class: 'muted' }, 'No training logs (no neural system was trained in this run).')); return; }
-  const pts = (s, key) => s.training_log.filter(e => e[key] !== null && e[key] !== undefined).map(e => [e.step, e[key]]);
-  const loss = sys.flatMap(s => [{ name: s.label + ' train', color: colorFor(s.label), points: pts(s, 'loss') },
-    { name: s.label + ' dev', color: colorFor(s.label), dash: '5 4', points: pts(s, 'dev_loss') }]);
+  const regular = e => e.type !== 'average' && e.type !== 'end';
+  const pts = (s, key) => s.training_log.filter(e => regular(e) && e[key] !== null && e[key] !== undefined).map(e => [e.step, e[key]]);
+  // Dev BLEU of every system on one axis (one metric); a checkpoint average is a marker of its
+  // own at the last update, not a step of the curve.
   const bleu = sys.map(s => ({ name: s.label, color: colorFor(s.label), points: pts(s, 'dev_bleu') }));
-  b.appendChild(el('div', { class: 'row' },
-    lineChart({ series: loss, xTitle: 'optimizer step', yTitle: 'cross-entropy loss', title: 'Loss (solid: train, dashed: dev)', width: 560, height: 300 }),
-    lineChart({ series: bleu, xTitle: 'optimizer step', yTitle: 'BLEU', title: 'Dev BLEU', width: 560, height: 300, yMin: 0 })));
-  b.appendChild(legend(sys.map(s => s.label)));
+  const marks = [];
+  for (const s of sys) for (const e of s.training_log.filter(e => e.type === 'average' && e.dev_bleu !== null && e.dev_bleu !== undefined))
+    marks.push({ name: `${s.label}: average of last ${String(e.note || '').split(' ')[1] || 'N'} checkpoints (${String(e.note || '').split(' ')[0] || '?'})`,
+      color: colorFor(s.label), points: [[e.step, e.dev_bleu]] });
+  b.appendChild(el('div', { class: 'row' }, lineChart({ series: bleu.concat(marks), xTitle: 'optimizer updates', yTitle: 'dev BLEU', title: 'Dev BLEU',
+    width: 560, height: 300, yMin: 0 }), el('div', {}, legend(sys.map(s => s.label)),
+    marks.length ? el('p', { class: 'small' }, 'Single points at the last update: ', marks.map(m => m.name).join('; '), '.') : null)));
+  // Losses: one chart per system, because their objectives differ (label smoothing, models).
+  b.appendChild(el('div', { class: 'row' }, sys.map(s => lineChart({ series: [
+    { name: 'train', color: colorFor(s.label), points: pts(s, 'loss') },
+    { name: 'dev', color: colorFor(s.label), dash: '5 4', points: pts(s, 'dev_loss') }],
+  xTitle: 'optimizer updates', yTitle: 'loss per target token', title: s.label + ': loss (solid train, dashed dev)', width: 420, height: 260 }))));
+  b.appendChild(el('p', { class: 'small muted' }, 'Each system\u2019s loss is its own training objective (with or without label smoothing), so ' +
+    'losses are not compared across charts. "About this run" says which weights produced the test output.'));
 }
 
 function renderCosts() {

@@ -185,8 +185,14 @@ RunResults realistic_run(const fs::path& multi30k, const fs::path& moses, const 
       r.systems[2 + k].training_log.push_back(
           {static_cast<std::uint64_t>(step), x * 10, 6.5 - 3.5 * std::sqrt(x) - k * 0.3,
            step % 500 == 0 ? std::optional<double>(6.6 - 3.2 * std::sqrt(x) - k * 0.3) : std::nullopt,
-           step % 500 == 0 ? std::optional<double>(30 * std::sqrt(x) + 4 * k) : std::nullopt, 1e-3, 900.0});
+           step % 500 == 0 ? std::optional<double>(30 * std::sqrt(x) + 4 * k) : std::nullopt, 1e-3, 900.0,
+           step % 500 == 0 ? "valid" : "train", ""});
     }
+    // The Transformer ends with a kept checkpoint average, both with the stop reason.
+    if (k == 1)
+      r.systems[3].training_log.push_back({2000, 10, std::nullopt, 3.5, 40.0, std::nullopt, std::nullopt, "average", "kept 5"});
+    r.systems[2 + k].training_log.push_back(
+        {2000, 0, std::nullopt, std::nullopt, std::nullopt, std::nullopt, 900.0, "end", k ? "max_minutes" : "patience"});
   }
   TestSetResults t;
   t.name = "test_2016_flickr";

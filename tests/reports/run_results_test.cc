@@ -21,7 +21,7 @@ RunResults sample() {
   s.system = "rule-based";
   s.year = 1954;
   s.parameters = 42;
-  s.training_log.push_back({10, 0.5, 2.5, std::nullopt, 12.0, 1e-3, 900.0});
+  s.training_log.push_back({10, 0.5, 2.5, std::nullopt, 12.0, 1e-3, 900.0, "valid", ""});
   r.systems.push_back(s);
   TestSetResults t;
   t.name = "test";
