@@ -95,7 +95,13 @@ std::string scores_table(const RunResults& r, const TestSetResults& t) {
   for (const auto& m : metrics)
     for (const auto& l : labels)
       if (const auto* s = find_score(t, l, m)) {
-        signatures += "\\\\ \\texttt{" + latex_escape(m + ": " + s->signature) + "}";
+        {
+          // Signatures are long: allow a line break after every field.
+          std::string sig = latex_escape(m + ": " + s->signature);
+          for (std::size_t at = sig.find("\\textbar{}"); at != std::string::npos; at = sig.find("\\textbar{}", at + 20))
+            sig.insert(at + 10, "\\allowbreak ");
+          signatures += "\\\\ \\texttt{" + sig + "}";
+        }
         break;
       }
   out += "\\caption{Scores on " + latex_escape(t.name) + " (" +
@@ -125,7 +131,7 @@ std::string significance_table(const TestSetResults& t, const SignificanceMatrix
       }
       const double p = *m.p_values[i][j];
       const double d = i < m.deltas.size() && j < m.deltas[i].size() ? m.deltas[i][j] : 0.0;
-      std::string cell = latex_number(d, 2) + " ($p$" + (p < 0.001 ? "" : "=") + latex_p_value(p) + ")";
+      std::string cell = latex_number(d, 1) + " (" + latex_p_value(p) + ")";
       if (p < 0.05) cell = "\\textbf{" + cell + "}";
       out += " & " + cell;
     }
@@ -134,17 +140,19 @@ std::string significance_table(const TestSetResults& t, const SignificanceMatrix
   out += "\\bottomrule\n\\end{tabular}\n";
   const std::size_t pairs = n * (n - 1) / 2;
   out += fmt::format(
-      "\\caption{{Paired {} test of {} on {} ({} {}): row minus column and its $p$-value; bold: $p<0.05$. "
-      "Multiple comparisons: {} pairs are tested and no correction is applied, so about {} of them may reach "
+      "\\caption{{Paired {} test of {} on {} ({} {}): row minus column, its $p$-value in parentheses; bold: $p<0.05$. "
+      "Multiple comparisons: {} tested and no correction is applied, so about {} of them may reach "
       "$p<0.05$ by chance; the Bonferroni threshold for this table is $p<{}$.}}\n",
       m.test == "bootstrap" ? "bootstrap" : "approximate randomization", latex_escape(m.metric), latex_escape(t.name),
-      m.samples, m.test == "bootstrap" ? "resamples" : "trials", pairs, fmt::format("{:.2g}", 0.05 * pairs),
+      m.samples, m.test == "bootstrap" ? "resamples" : "trials",
+      pairs == 1 ? std::string("1 pair is") : fmt::format("{} pairs are", pairs), fmt::format("{:.2g}", 0.05 * pairs),
       pairs ? fmt::format("{:.2g}", 0.05 / pairs) : std::string("0.05"));
   out += "\\label{tab:mtbench-significance-" + slug(t.name) + "-" + slug(m.metric) + "-" + slug(m.test) + "}\n";
   return out + "\\end{table}\n";
 }
 
-// BLEU by source length (Bahdanau et al. 2014, fig. 2 as a table): counts and intervals.
+// BLEU by source length (Bahdanau et al. 2014, fig. 2 as a table): one row per system, one
+// column per bucket (its sentence count in the header), 95% intervals below the values.
 std::string length_table(const RunResults& r, const TestSetResults& t) {
   const auto& buckets = t.analyses.length_buckets;
   std::vector<std::string> labels;
@@ -154,29 +162,29 @@ std::string length_table(const RunResults& r, const TestSetResults& t) {
         labels.push_back(l);
         break;
       }
-  std::string out = "\\begin{table}[t]\n\\centering\n\\small\n\\begin{tabular}{lr";
-  for (std::size_t i = 0; i < labels.size(); ++i) out += "r";
-  out += "}\n\\toprule\nWords & Sentences";
-  for (const auto& l : labels) out += " & " + latex_escape(l);
+  std::string out = "\\begin{table}[t]\n\\centering\n\\footnotesize\n\\setlength{\\tabcolsep}{4pt}\n\\begin{tabular}{l";
+  for (std::size_t i = 0; i < buckets.size(); ++i) out += "r";
+  out += "}\n\\toprule\nWords";
+  for (const auto& b : buckets) out += " & " + latex_escape(b.label);
+  out += " \\\\\nSentences";
+  for (const auto& b : buckets) out += " & " + std::to_string(b.count);
   out += " \\\\\n\\midrule\n";
-  for (const auto& b : buckets) {
-    out += latex_escape(b.label) + " & " + std::to_string(b.count);
-    for (const auto& l : labels) {
+  for (const auto& l : labels) {
+    std::string values = latex_escape(l), intervals;
+    for (const auto& b : buckets) {
       const auto v = b.values.find(l);
-      if (v == b.values.end()) {
-        out += " & --";
-        continue;
-      }
-      out += " & " + latex_number(v->second, 1);
+      values += " & " + (v == b.values.end() ? std::string("--") : latex_number(v->second, 1));
       const auto ci = b.intervals.find(l);
+      intervals += " & ";
       if (ci != b.intervals.end() && ci->second.size() == 2)
-        out += " {\\scriptsize[" + latex_number(ci->second[0], 1) + ", " + latex_number(ci->second[1], 1) + "]}";
+        intervals += "{\\scriptsize[" + latex_number(ci->second[0], 1) + ", " + latex_number(ci->second[1], 1) + "]}";
     }
-    out += " \\\\\n";
+    out += values + " \\\\\n";
+    if (intervals.find('[') != std::string::npos) out += intervals + " \\\\\n";
   }
   out += "\\bottomrule\n\\end{tabular}\n";
   out += "\\caption{BLEU by source-sentence length (13a tokens) on " + latex_escape(t.name) +
-         ": corpus BLEU of each bucket's sentences, 95\\% bootstrap interval in brackets; buckets under 10 sentences "
+         ": corpus BLEU of each bucket's sentences, its 95\\% bootstrap interval below; buckets under 10 sentences "
          "merged into a neighbour.}\n";
   out += "\\label{tab:mtbench-length-" + slug(t.name) + "}\n";
   return out + "\\end{table}\n";

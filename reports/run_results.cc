@@ -37,7 +37,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SystemStatistics, length_ratio, 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Analyses, length_buckets, frequency_buckets, ngrams, examples,
                                                 statistics)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TestSetResults, name, source, references, outputs, scores,
-                                                sentence_scores, significance, analyses, explanations, explained_on_demand)
+                                                sentence_scores, significance, analyses, explanations,
+                                                explained_on_demand)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainingLogEntry, step, epoch, loss, dev_loss, dev_bleu, learning_rate,
                                                 tokens_per_second, type, note)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SystemResults, label, system, title, era, year, paradigm, citation,

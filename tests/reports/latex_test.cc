@@ -46,7 +46,7 @@ TEST(Latex, TablesHaveLabelsBoldBestAndTheMultipleComparisonNote) {
     if (t.stem.rfind("significance-", 0) == 0) {
       significance = true;
       EXPECT_THAT(t.latex, HasSubstr("Multiple comparisons"));
-      EXPECT_THAT(t.latex, HasSubstr("$-$14.27"));
+      EXPECT_THAT(t.latex, HasSubstr("$-$14.3 (0.001)"));
       EXPECT_THAT(t.latex, HasSubstr("Bonferroni"));
     }
     if (t.stem.rfind("length-", 0) == 0) {
