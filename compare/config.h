@@ -19,7 +19,7 @@ struct TestSetConfig {
   std::vector<std::filesystem::path> references;  // explicit reference files (several = multi-ref)
   std::filesystem::path tsv;                      // explicit TSV file: source<TAB>reference
   std::string sacrebleu;                          // a registered sacreBLEU test set ("wmt17"), in the run's pair
-  int join = 1;                                   // >1: every `join` consecutive segments joined into one (long sentences)
+  int join = 1;  // >1: every `join` consecutive segments joined into one (long sentences)
 };
 
 // Training or dev data given as files instead of a dataset split: two line-aligned files

@@ -25,12 +25,12 @@ struct AnalysisOptions {
       10, 15, 20, 25, 30, 40, 50};  // source-length bucket starts after the first (bucket_cutoffs)
   std::vector<std::uint64_t> frequency_edges = {1,  2,   4,   8,   16,  32,
                                                 64, 128, 256, 512, 1000};  // training-frequency bucket starts after 0
-  int min_ngram_order = 1;           // shortest n-gram compared (min_ngram_length)
-  int max_ngram_order = 4;           // longest n-gram compared (max_ngram_length)
-  double ngram_alpha = 1.0;          // salience smoothing (alpha)
-  std::size_t ngram_top = 15;        // n-grams reported per direction (report_length)
-  std::size_t max_ngram_pairs = 28;  // system pairs compared, in order (8 systems = all pairs)
-  std::size_t examples = 30;         // segments kept where the systems differ most (report_length)
+  int min_ngram_order = 1;                // shortest n-gram compared (min_ngram_length)
+  int max_ngram_order = 4;                // longest n-gram compared (max_ngram_length)
+  double ngram_alpha = 1.0;               // salience smoothing (alpha)
+  std::size_t ngram_top = 15;             // n-grams reported per direction (report_length)
+  std::size_t max_ngram_pairs = 28;       // system pairs compared, in order (8 systems = all pairs)
+  std::size_t examples = 30;              // segments kept where the systems differ most (report_length)
   std::size_t min_bucket_sentences = 10;  // smaller length buckets are merged into their neighbour
   int bucket_bootstrap_samples = 1000;    // resamples for each length bucket's interval (0 = none)
 };

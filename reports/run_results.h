@@ -102,7 +102,7 @@ struct TrainingLogEntry {
   std::optional<double> learning_rate;      // learning rate
   std::optional<double> tokens_per_second;  // throughput
   std::string type;                         // "train", "valid", "average", "end" ("" when unknown)
-  std::string note;                         // "end": stop reason (max_minutes, patience, ...); "average": "kept N"/"discarded N"
+  std::string note;  // "end": stop reason (max_minutes, patience, ...); "average": "kept N"/"discarded N"
 };
 
 // One system of the run.

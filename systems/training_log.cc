@@ -47,7 +47,8 @@ std::vector<TrainingLogPoint> read_training_log(const std::filesystem::path& mod
     if (p.type == "end" && j.contains("stop") && j["stop"].is_string()) p.note = j["stop"].get<std::string>();
     if (p.type == "average" && j.contains("kept") && j["kept"].is_boolean())
       p.note = std::string(j["kept"].get<bool>() ? "kept " : "discarded ") +
-               std::to_string(j.contains("checkpoints") && j["checkpoints"].is_number_integer() ? j["checkpoints"].get<int>() : 0);
+               std::to_string(
+                   j.contains("checkpoints") && j["checkpoints"].is_number_integer() ? j["checkpoints"].get<int>() : 0);
     log.push_back(p);
   }
   return log;

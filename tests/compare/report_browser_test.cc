@@ -190,9 +190,10 @@ RunResults realistic_run(const fs::path& multi30k, const fs::path& moses, const 
     }
     // The Transformer ends with a kept checkpoint average, both with the stop reason.
     if (k == 1)
-      r.systems[3].training_log.push_back({2000, 10, std::nullopt, 3.5, 40.0, std::nullopt, std::nullopt, "average", "kept 5"});
-    r.systems[2 + k].training_log.push_back(
-        {2000, 0, std::nullopt, std::nullopt, std::nullopt, std::nullopt, 900.0, "end", k ? "max_minutes" : "patience"});
+      r.systems[3].training_log.push_back(
+          {2000, 10, std::nullopt, 3.5, 40.0, std::nullopt, std::nullopt, "average", "kept 5"});
+    r.systems[2 + k].training_log.push_back({2000, 0, std::nullopt, std::nullopt, std::nullopt, std::nullopt, 900.0,
+                                             "end", k ? "max_minutes" : "patience"});
   }
   TestSetResults t;
   t.name = "test_2016_flickr";
