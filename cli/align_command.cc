@@ -21,7 +21,7 @@ namespace {
 struct AlignCommandOptions {
   std::string source;                              // tokenized source file (plain or gzip)
   std::string target;                              // tokenized target file, line-aligned
-  std::string model = "fastalign";                 // ibm1 | fastalign
+  std::string model = "fastalign";                 // ibm1 | fastalign (= ibm2) | hmm
   int iterations = 5;                              // EM iterations
   std::string direction = "both";                  // forward | reverse | both
   std::string symmetrize = "grow-diag-final-and";  // used with direction both
@@ -37,12 +37,7 @@ void run_align(const AlignCommandOptions& o, const GlobalOptions& global) {
   apply_global_options(global);
   Progress& progress = Progress::global();
   AlignOptions options;
-  if (o.model == "ibm1")
-    options.model = AlignModel::kIbm1;
-  else if (o.model == "fastalign" || o.model == "fast_align")
-    options.model = AlignModel::kFastAlign;
-  else
-    fail<ConfigError>("--model: unknown model '{}' (valid: ibm1, fastalign)", o.model);
+  options.model = parse_align_model(o.model);
   if (o.direction != "forward" && o.direction != "reverse" && o.direction != "both")
     fail<ConfigError>("--direction: '{}' is not one of forward, reverse, both", o.direction);
   const Symmetrization method = parse_symmetrization(o.symmetrize);
@@ -84,10 +79,10 @@ void run_align(const AlignCommandOptions& o, const GlobalOptions& global) {
 void add_align_command(CLI::App& app, GlobalOptions& global) {
   auto options = std::make_shared<AlignCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "align", "Word-align a tokenized parallel corpus (IBM Model 1 or fast_align's model 2), Pharaoh output");
+      "align", "Word-align a tokenized parallel corpus (IBM Model 1, fast_align's Model 2 or the HMM), Pharaoh output");
   cmd->add_option("-s,--source", options->source, "Tokenized source file (plain or gzip)")->required();
   cmd->add_option("-t,--target", options->target, "Tokenized target file, line-aligned")->required();
-  cmd->add_option("--model", options->model, "ibm1 | fastalign")->capture_default_str();
+  cmd->add_option("--model", options->model, "ibm1 | fastalign (= ibm2) | hmm")->capture_default_str();
   cmd->add_option("--iterations", options->iterations, "EM iterations")
       ->capture_default_str()
       ->check(integer_in(1, 100000));
@@ -98,7 +93,7 @@ void add_align_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--symmetrize", options->symmetrize,
                   "intersect | union | grow-diag | grow-diag-final | grow-diag-final-and (gdfa)")
       ->capture_default_str();
-  cmd->add_option("--p0", options->p0, "Null alignment probability (fastalign)")
+  cmd->add_option("--p0", options->p0, "Null alignment probability (fastalign, hmm)")
       ->capture_default_str()
       ->check(finite_number() & CLI::Range(0.0, 1.0));
   cmd->add_option("--tension", options->tension, "Initial diagonal tension (fastalign)")

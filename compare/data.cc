@@ -154,8 +154,8 @@ TestData load_test_set(const CompareConfig& c, const TestSetConfig& t) {
 std::vector<TrainingLogEntry> training_log_of(const std::filesystem::path& model_dir) {
   std::vector<TrainingLogEntry> out;
   for (const auto& p : read_training_log(model_dir))
-    out.push_back(
-        {p.step, p.epoch, p.loss, p.dev_loss, p.dev_bleu, p.learning_rate, p.tokens_per_second, p.type, p.note});
+    out.push_back({p.step, p.epoch, p.loss, p.dev_loss, p.dev_bleu, p.learning_rate, p.tokens_per_second, p.type,
+                   p.note, p.grad_norms});
   return out;
 }
 

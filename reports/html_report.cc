@@ -29,7 +29,9 @@ std::string base64(const std::string& bytes) {
 
 // Attention weights as bytes between the matrix's minimum and maximum (1/255 is finer than any
 // colour scale shows), base64-encoded: 1.33 characters per weight instead of ~8 for decimals,
-// which keeps a default run's report well under 20 MB.
+// which keeps a default run's report well under 20 MB. Query and key vectors (kinds ending in
+// "-query" or "-key", the neuron view) take two bytes per value ("q16"): the page recomputes
+// their dot products, where 8-bit steps would add up over a head's dimensions.
 void quantize_attention(nlohmann::json& explanation) {
   if (!explanation.is_object() || !explanation.contains("attention")) return;
   for (auto& matrix : explanation["attention"]) {
@@ -41,13 +43,24 @@ void quantize_attention(nlohmann::json& explanation) {
       lo = std::min(lo, w.get<double>());
       hi = std::max(hi, w.get<double>());
     }
+    const std::string kind = matrix.value("kind", "");
+    const auto ends_with = [&kind](const std::string& tail) {
+      return kind.size() >= tail.size() && kind.compare(kind.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    const bool wide = ends_with("-query") || ends_with("-key");
     std::string bytes;
     for (const auto& w : weights) {
       const double v = w.is_number() ? w.get<double>() : 0.0;
-      bytes += static_cast<char>(std::lround((v - lo) / (hi - lo) * 255.0));
+      if (wide) {
+        const auto level = static_cast<unsigned>(std::lround((v - lo) / (hi - lo) * 65535.0));
+        bytes += static_cast<char>(level >> 8);
+        bytes += static_cast<char>(level & 255);
+      } else {
+        bytes += static_cast<char>(std::lround((v - lo) / (hi - lo) * 255.0));
+      }
     }
     matrix.erase("weights");
-    matrix["q"] = base64(bytes);
+    matrix[wide ? "q16" : "q"] = base64(bytes);
     matrix["lo"] = lo;
     matrix["hi"] = hi;
   }
@@ -87,13 +100,22 @@ void round_sentence_scores(nlohmann::json& test) {
 }  // namespace
 
 const std::vector<std::string>& html_section_ids() {
-  static const std::vector<std::string> ids = {"about",           "summary",
-                                               "timeline",        "significance",
-                                               "length-buckets",  "frequency-buckets",
-                                               "ngrams",          "sentence-buckets",
-                                               "examples",        "explanations",
-                                               "model-view",      "positional-encoding",
-                                               "learning-curves", "costs",
+  static const std::vector<std::string> ids = {"about",
+                                               "summary",
+                                               "timeline",
+                                               "significance",
+                                               "length-buckets",
+                                               "frequency-buckets",
+                                               "ngrams",
+                                               "sentence-buckets",
+                                               "examples",
+                                               "explanations",
+                                               "model-view",
+                                               "neuron-view",
+                                               "positional-encoding",
+                                               "learning-curves",
+                                               "norms",
+                                               "costs",
                                                "data-efficiency"};
   return ids;
 }
@@ -188,8 +210,10 @@ std::string render_page(const RunResults& first, const nlohmann::json& data, con
       {"examples", "Sentence browser"},
       {"explanations", "Inside the systems"},
       {"model-view", "Model view: every layer and head"},
+      {"neuron-view", "Neuron view: queries and keys"},
       {"positional-encoding", "Positional encodings"},
       {"learning-curves", "Learning curves"},
+      {"norms", "Pre-LN vs post-LN"},
       {"costs", "Costs"},
       {"data-efficiency", "Data efficiency"}};
   if (multi_pair) headings.insert(headings.begin(), {"pairs", "Language pairs"});

@@ -40,7 +40,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TestSetResults, name, source, re
                                                 sentence_scores, significance, analyses, explanations,
                                                 explained_on_demand)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainingLogEntry, step, epoch, loss, dev_loss, dev_bleu, learning_rate,
-                                                tokens_per_second, type, note)
+                                                tokens_per_second, type, note, grad_norms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SystemResults, label, system, title, era, year, paradigm, citation,
                                                 description, preset, model_dir, train_seconds, train_cached,
                                                 translate_seconds, sentences_per_second, model_bytes, parameters,

@@ -103,6 +103,7 @@ struct TrainingLogEntry {
   std::optional<double> tokens_per_second;  // throughput
   std::string type;                         // "train", "valid", "average", "end" ("" when unknown)
   std::string note;  // "end": stop reason (max_minutes, patience, ...); "average": "kept N"/"discarded N"
+  std::map<std::string, double> grad_norms;  // "train": gradient L2 norm per layer before clipping
 };
 
 // One system of the run.

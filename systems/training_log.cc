@@ -19,6 +19,15 @@ void clear_training_log(const std::filesystem::path& model_dir) {
   std::filesystem::remove(model_dir / kTrainingLogFile);
 }
 
+std::string parameter_group(const std::string& name) {
+  const auto first = name.find('.');
+  if (first == std::string::npos) return name;
+  const auto second = name.find('.', first + 1);
+  const std::string part = name.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+  const bool numbered = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+  return numbered ? name.substr(0, first + 1 + part.size()) : name.substr(0, first);
+}
+
 std::vector<TrainingLogPoint> read_training_log(const std::filesystem::path& model_dir) {
   namespace k = training_log_keys;
   std::vector<TrainingLogPoint> log;
@@ -44,6 +53,9 @@ std::vector<TrainingLogPoint> read_training_log(const std::filesystem::path& mod
     p.learning_rate = number(j, {k::kLearningRate, "learning_rate"});
     p.tokens_per_second = number(j, {k::kTokensPerSecond, "tokens_per_second", "tok_per_s"});
     if (j.contains(k::kType) && j[k::kType].is_string()) p.type = j[k::kType].get<std::string>();
+    if (j.contains(k::kGradNorms) && j[k::kGradNorms].is_object())
+      for (const auto& [group, value] : j[k::kGradNorms].items())
+        if (value.is_number()) p.grad_norms[group] = value.get<double>();
     if (p.type == "end" && j.contains("stop") && j["stop"].is_string()) p.note = j["stop"].get<std::string>();
     if (p.type == "average" && j.contains("kept") && j["kept"].is_boolean())
       p.note = std::string(j["kept"].get<bool>() ? "kept " : "discarded ") +

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,20 +29,27 @@ inline constexpr const char* kDevBleu = "dev_bleu";              // greedy dev B
 inline constexpr const char* kLearningRate = "lr";               // learning rate of the update
 inline constexpr const char* kTokensPerSecond = "tokens_per_s";  // target tokens per second
 inline constexpr const char* kElapsed = "elapsed_s";             // training wall time so far
+inline constexpr const char* kGradNorms = "grad_norms";  // "train": L2 norm of the gradient per layer, before clipping
 }  // namespace training_log_keys
 
 // One point of the learning curve.
 struct TrainingLogPoint {
-  std::uint64_t step = 0;                   // optimizer step
-  double epoch = 0.0;                       // epoch
-  std::optional<double> loss;               // training loss
-  std::optional<double> dev_loss;           // validation loss
-  std::optional<double> dev_bleu;           // dev BLEU
-  std::optional<double> learning_rate;      // learning rate
-  std::optional<double> tokens_per_second;  // throughput
-  std::string type;                         // kType of the line ("train", "valid", "average", "end"; "" if none)
-  std::string note;                         // "end": the stop reason; "average": "kept N" or "discarded N"
+  std::uint64_t step = 0;                    // optimizer step
+  double epoch = 0.0;                        // epoch
+  std::optional<double> loss;                // training loss
+  std::optional<double> dev_loss;            // validation loss
+  std::optional<double> dev_bleu;            // dev BLEU
+  std::optional<double> learning_rate;       // learning rate
+  std::optional<double> tokens_per_second;   // throughput
+  std::string type;                          // kType of the line ("train", "valid", "average", "end"; "" if none)
+  std::string note;                          // "end": the stop reason; "average": "kept N" or "discarded N"
+  std::map<std::string, double> grad_norms;  // "train": gradient norm per parameter group (layer)
 };
+
+// The parameter group (layer) a parameter's gradient norm is logged under: "encoder_layers.2"
+// for "encoder_layers.2.self_attention.in_weight" (a numbered child keeps its number), else
+// the first component ("source_embedding.weight" -> "source_embedding").
+std::string parameter_group(const std::string& parameter_name);
 
 // Appends `line` to DIR/training_log.jsonl (Error naming the file when it cannot).
 void append_training_log(const std::filesystem::path& model_dir, const nlohmann::json& line);

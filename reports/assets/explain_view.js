@@ -32,7 +32,7 @@ function explanationView(e, opts) {
   // Attention of any kind a system reports is drawn: kinds with several layers or heads (and
   // the Transformer's) in the head view, single matrices as heatmaps, positional encodings as
   // their own picture. Known kinds get their paper's caption; a new kind needs no change here.
-  const att = e.attention || [];
+  const att = (e.attention || []).filter(a => !isVectorKind(a.kind));  // query/key vectors: the neuron view's
   const isPE = a => a.kind === 'positional-encoding' || a.kind === 'positional';
   const multiKinds = [...new Set(att.filter(a => !isPE(a) && (MULTI_HEAD_KINDS.includes(a.kind) ||
     att.some(o => o.kind === a.kind && (o.layer > 0 || o.head > 0)))).map(a => a.kind))];
@@ -82,6 +82,10 @@ function shownMatrix(m, words) {
   if (!words || !(hasPieces(m.row_tokens) || hasPieces(m.col_tokens))) return { rows: m.row_tokens, cols: m.col_tokens, weights: w };
   return mergeAttention(w, m.row_tokens, m.col_tokens);
 }
+
+// Matrices of vectors rather than attention (rows tokens, columns dimensions): the queries and
+// keys of the neuron view.
+const isVectorKind = k => /-(query|key)$/.test(String(k));
 
 // Captions of the attention kinds this repository's systems report; others are named by kind.
 const ATTENTION_TITLES = {
@@ -272,5 +276,88 @@ function positionalView(pe) {
     xTitle: 'position', yTitle: 'position', title: 'Similarity of positions (cosine of their encodings)' }));
   box.appendChild(el('p', { class: 'small muted' }, 'Bands parallel to the diagonal: the similarity of two positions depends ' +
     'mostly on their distance, which is what lets attention use relative positions (Vaswani et al. 2017, sec. 3.5; Kazemnejad 2019).'));
+  return box;
+}
+
+// Neuron view (BertViz, Vig 2019) for one encoder layer and head: how a query token's attention
+// comes about. Its query vector q, each key vector k_j, their elementwise product q*k_j (whose
+// sum is q.k_j), the score q.k_j / sqrt(d) and the softmax over the keys (Vaswani et al. 2017,
+// eq. 1). Everything is recomputed here from the recorded vectors (stored to 1e-3) and checked
+// against the attention weights the model recorded. Subword pieces, as the model saw them.
+// state: {nLayer, nHead, nQuery}, kept by the caller.
+function neuronView(e, state, rerender) {
+  const S = state, att = e.attention || [];
+  const qs = att.filter(a => a.kind === 'encoder-query'), ks = att.filter(a => a.kind === 'encoder-key');
+  const box = el('div', { class: 'neuron-view' });
+  if (!qs.length || !ks.length) return box;
+  const layers = [...new Set(qs.map(a => a.layer))].sort((a, b) => a - b);
+  if (!layers.includes(S.nLayer)) S.nLayer = layers[layers.length - 1];
+  const heads = [...new Set(qs.filter(a => a.layer === S.nLayer).map(a => a.head))].sort((a, b) => a - b);
+  if (!heads.includes(S.nHead)) S.nHead = heads[0];
+  const at = (list, kind) => list.find(a => a.kind === kind && a.layer === S.nLayer && a.head === S.nHead);
+  const qm = at(qs, 'encoder-query'), km = at(ks, 'encoder-key');
+  if (!qm || !km) return box;
+  const toks = qm.row_tokens || [], n = toks.length, d = (qm.col_tokens || []).length;
+  if (!(S.nQuery >= 0 && S.nQuery < n)) S.nQuery = 0;
+  const Q = weightsOf(qm), K = weightsOf(km), i = S.nQuery;
+  const q = Q.slice(i * d, (i + 1) * d), prods = [], scores = [];
+  for (let j = 0; j < n; j++) {
+    const p = new Array(d);
+    let dot = 0;
+    for (let k = 0; k < d; k++) { p[k] = q[k] * K[j * d + k]; dot += p[k]; }
+    prods.push(p);
+    scores.push(dot / Math.sqrt(d));
+  }
+  const top = Math.max(...scores), ex = scores.map(s => Math.exp(s - top)), z = ex.reduce((a, b) => a + b, 0);
+  const soft = ex.map(v => v / z);
+  const recorded = att.find(a => a.kind === 'encoder-self' && a.layer === S.nLayer && a.head === S.nHead);
+  let check = null;
+  if (recorded && (recorded.row_tokens || []).length === n) {
+    const w = weightsOf(recorded);
+    check = Math.max(...soft.map((v, j) => Math.abs(v - (w[i * n + j] || 0))));
+  }
+  box.appendChild(el('div', { class: 'controls-line' },
+    'Layer: ', select(layers.map(l => [String(l), String(l + 1)]), String(S.nLayer), v => { S.nLayer = +v; rerender(); }),
+    'Head: ', select(heads.map(h => [String(h), String(h + 1)]), String(S.nHead), v => { S.nHead = +v; rerender(); }),
+    el('span', { class: 'small muted' }, `encoder self-attention, ${d} dimensions per head`)));
+  box.appendChild(el('div', { class: 'controls-line neuron-queries' }, 'Query: ', toks.map((t, j) =>
+    el('button', { type: 'button', class: 'neuron-query' + (j === i ? ' on' : ''), 'aria-pressed': j === i ? 'true' : 'false',
+      onclick: () => { S.nQuery = j; rerender(); } }, String(t)))));
+  // Strips of d cells; q and k share one diverging scale, the products another.
+  const cw = Math.max(2, Math.min(14, Math.floor(320 / Math.max(d, 1)))), rh = 18, labelW = 14 + Math.min(16, Math.max(4, ...toks.map(t => String(t).length))) * 7;
+  const sw = Math.max(d * cw, 130);  // column width: room for the column titles
+  const x1 = labelW + 8, x2 = x1 + sw + 16, x3 = x2 + sw + 16, x4 = x3 + 58;
+  const W = x4 + 130, H = 40 + (n + 1) * rh + 8;
+  const spanQK = Math.max(1e-9, ...q.map(Math.abs), ...K.slice(0, n * d).map(Math.abs));
+  const spanP = Math.max(1e-9, ...prods.flat().map(Math.abs));
+  const color = (v, span) => v >= 0 ? `rgba(197,48,48,${Math.min(1, v / span).toFixed(3)})` : `rgba(31,95,168,${Math.min(1, -v / span).toFixed(3)})`;
+  const svg = sv('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: 'neuronview', role: 'img',
+    'aria-label': `neuron view, layer ${S.nLayer + 1}, head ${S.nHead + 1}, query ${toks[i]}` });
+  const head = (x, text) => svg.appendChild(sv('text', { x, y: 12, 'font-size': 11, fill: '#627d98', text }));
+  head(x1, 'key k'); head(x2, 'q \u00d7 k (elementwise)'); head(x3, 'q\u00b7k/\u221ad'); head(x4, 'softmax');
+  const strip = (values, x, y, span) => {
+    for (let k = 0; k < values.length; k++)
+      svg.appendChild(sv('rect', { x: x + k * cw, y, width: cw, height: rh - 4, fill: color(values[k], span) }));
+    svg.appendChild(sv('rect', { x, y, width: values.length * cw, height: rh - 4, fill: 'none', stroke: '#d9e2ec' }));
+  };
+  // The query row.
+  const yq = 22;
+  svg.appendChild(sv('text', { x: labelW, y: yq + 11, 'text-anchor': 'end', 'font-weight': 700, fill: '#c53030', text: String(toks[i]) }));
+  strip(q, x1, yq, spanQK);
+  svg.appendChild(sv('text', { x: x2, y: yq + 11, 'font-size': 11, fill: '#627d98', text: '\u2190 query q' }));
+  for (let j = 0; j < n; j++) {
+    const y = 40 + (j + 1) * rh - rh;
+    svg.appendChild(sv('text', { x: labelW, y: y + 11, 'text-anchor': 'end', text: String(toks[j]) }));
+    strip(K.slice(j * d, (j + 1) * d), x1, y, spanQK);
+    strip(prods[j], x2, y, spanP);
+    svg.appendChild(sv('text', { x: x3 + 50, y: y + 11, 'text-anchor': 'end', 'font-size': 11, text: fmt(scores[j], 2).replace('-', '\u2212') }));
+    svg.appendChild(sv('rect', { x: x4, y, width: Math.max(0.5, soft[j] * 100), height: rh - 4, fill: PALETTE[S.nHead % PALETTE.length] }));
+    svg.appendChild(sv('text', { x: x4 + Math.max(0.5, soft[j] * 100) + 4, y: y + 11, 'font-size': 10, text: fmt(soft[j], 2) }));
+  }
+  box.appendChild(withData(svg, ['key', 'q.k/sqrt(d)', 'softmax'], toks.map((t, j) => [t, scores[j], soft[j]])));
+  box.appendChild(el('p', { class: 'small muted' }, `Red positive, blue negative (q and k on one scale, products on another). ` +
+    `The sum of a product row is q\u00b7k; divided by \u221a${d} and passed through the softmax over the keys it gives the ` +
+    'attention weights the head view draws. ' + (check === null ? '' :
+      `Recomputed from the stored vectors, these weights differ from the ones the model recorded by at most ${fmt(check, 3)}.`)));
   return box;
 }

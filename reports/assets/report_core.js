@@ -228,6 +228,11 @@ function barChart(rows, opts) {
 function weightsOf(mx) {
   if (mx.weights) return mx.weights;
   const lo = mx.lo || 0, hi = mx.hi === undefined ? 1 : mx.hi;
+  if (mx.q16 !== undefined) {  // two bytes per value (query/key vectors), big-endian
+    const b = atob(mx.q16), out = new Array(b.length >> 1);
+    for (let i = 0; i < out.length; i++) out[i] = lo + (b.charCodeAt(2 * i) * 256 + b.charCodeAt(2 * i + 1)) / 65535 * (hi - lo);
+    return out;
+  }
   const bytes = atob(mx.q || ''), out = new Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) out[i] = lo + bytes.charCodeAt(i) / 255 * (hi - lo);
   return out;

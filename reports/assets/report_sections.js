@@ -370,7 +370,7 @@ function renderExamples() {
 function renderExplanations() {
   const b = body('explanations'), t = T(), ex = t.explanations || {};
   const ls = labels().filter(l => (ex[l] || []).some(e => e && Object.keys(e).length));
-  const done = () => { renderModelView(); renderPositional(); };
+  const done = () => { renderModelView(); renderNeuronView(); renderPositional(); };
   if (!ls.length) { b.appendChild(el('p', { class: 'muted' }, 'No system returned explanations for this test set.')); done(); return; }
   if (!ls.includes(S.exSys)) S.exSys = ls[0];
   const list = ex[S.exSys] || [], explained = list.filter(e => e && Object.keys(e).length).length;
@@ -404,8 +404,8 @@ function renderExplanations() {
 // The explanation shown above, all layers and heads at once.
 function renderModelView() {
   const b = body('model-view'), t = T(), ex = t.explanations || {};
-  const multiOf = e => e ? (e.attention || []).filter(a => MULTI_HEAD_KINDS.includes(a.kind) ||
-    (e.attention || []).some(o => o.kind === a.kind && (o.layer > 0 || o.head > 0))) : [];
+  const multiOf = e => e ? (e.attention || []).filter(a => !isVectorKind(a.kind) && (MULTI_HEAD_KINDS.includes(a.kind) ||
+    (e.attention || []).some(o => o.kind === a.kind && (o.layer > 0 || o.head > 0)))) : [];
   // The system shown above when it has layers and heads, else the first that does.
   const withHeads = labels().filter(l => multiOf((ex[l] || [])[S.exSeg]).length);
   if (!withHeads.length) { b.appendChild(el('p', { class: 'muted' }, `No system has multi-head attention for sentence ${S.exSeg + 1} (only the Transformer has layers and heads).`)); return; }
@@ -420,6 +420,28 @@ function renderModelView() {
     renderExplanations();
     if (open) document.getElementById('explanations').scrollIntoView();
   }));
+}
+
+// Queries and keys of the sentence shown above (neuron view). The Transformer keeps them for the
+// first sentences of a run (explain_neuron_sentences) and for any explained later.
+function renderNeuronView() {
+  const b = body('neuron-view'), t = T(), ex = t.explanations || {};
+  const hasVectors = e => !!e && (e.attention || []).some(a => a.kind === 'encoder-query');
+  const withVectors = labels().filter(l => (ex[l] || []).some(hasVectors));
+  if (!withVectors.length) { b.appendChild(el('p', { class: 'muted' }, 'No system of this run recorded queries and keys (the Transformer does, for its first explained sentences).')); return; }
+  const label = withVectors.includes(S.exSys) ? S.exSys : withVectors[0], list = ex[label];
+  const available = list.map((e, i) => hasVectors(e) ? i : -1).filter(i => i >= 0);
+  const e = list[S.exSeg];
+  b.appendChild(el('p', { class: 'small' }, el('b', {}, label), ': queries and keys are kept for sentence' + (available.length === 1 ? ' ' : 's '),
+    available.slice(0, 30).map(i => el('button', { type: 'button', class: 'neuron-sentence' + (i === S.exSeg ? ' on' : ''),
+      onclick: () => { S.exSeg = i; S.exSys = label; renderExplanations(); } }, String(i + 1))),
+    available.length > 30 ? ` … (${available.length})` : '', '. Others: ', el('code', {}, 'mtbench explain RUN_DIR --sentence N'), '.'));
+  if (!hasVectors(e)) { b.appendChild(el('p', { class: 'muted', id: 'neuron-missing' }, `Sentence ${S.exSeg + 1} has no queries and keys in this report; pick one above.`)); return; }
+  for (const a of e.attention || []) {
+    if (a.r !== undefined) a.row_tokens = (e.token_lists || [])[a.r] || [];
+    if (a.c !== undefined) a.col_tokens = (e.token_lists || [])[a.c] || [];
+  }
+  b.appendChild(neuronView(e, S, renderNeuronView));
 }
 
 // The positional encodings of the selected system (its longest explained sentence's matrix).
@@ -465,6 +487,137 @@ function renderLearningCurves() {
   xTitle: 'optimizer updates', yTitle: 'loss per target token', title: s.label + ': loss (solid train, dashed dev)', width: 420, height: 260 }))));
   b.appendChild(el('p', { class: 'small muted' }, 'Each system\u2019s loss is its own training objective (with or without label smoothing), so ' +
     'losses are not compared across charts. "About this run" says which weights produced the test output.'));
+}
+
+// Pre-LN vs post-LN, when the run holds Transformers of both norms (configs/transformer-norms.yaml):
+// learning curves, per-layer gradient norms logged by the trainer, attention entropy per layer
+// and the spread of the attention scores q.k/sqrt(d), all from this run.
+const normOf = s => { const m = /\b(pre|post)-norm\b/.exec(s.model_summary || ''); return m ? m[1] : null; };
+const layerName = g => g.replace(/^encoder_layers\.(\d+)$/, (x, n) => 'enc ' + (+n + 1)).replace(/^decoder_layers\.(\d+)$/, (x, n) => 'dec ' + (+n + 1));
+const layerGroups = s => {
+  const names = new Set();
+  for (const e of s.training_log || []) for (const g of Object.keys(e.grad_norms || {})) if (/_layers\.\d+$/.test(g)) names.add(g);
+  const key = g => [g.startsWith('encoder') ? 0 : 1, +g.split('.').pop()];
+  return [...names].sort((a, b) => key(a)[0] - key(b)[0] || key(a)[1] - key(b)[1]);
+};
+// Mean entropy (bits) of the attention rows of one kind and layer over heads and explained sentences.
+function attentionEntropy(list, kind) {
+  const sums = {}, counts = {};
+  for (const e of list) for (const a of (e && e.attention) || []) {
+    if (a.kind !== kind) continue;
+    const w = weightsOf(a), cols = ((e.token_lists || [])[a.c] || a.col_tokens || []).length;
+    if (!cols) continue;
+    for (let i = 0; i + cols <= w.length; i += cols) {
+      let z = 0, h = 0;
+      for (let j = 0; j < cols; j++) z += Math.max(0, w[i + j]);
+      if (!(z > 0)) continue;
+      for (let j = 0; j < cols; j++) { const p = Math.max(0, w[i + j]) / z; if (p > 0) h -= p * Math.log2(p); }
+      sums[a.layer] = (sums[a.layer] || 0) + h; counts[a.layer] = (counts[a.layer] || 0) + 1;
+    }
+  }
+  return Object.keys(sums).map(Number).sort((a, b) => a - b).map(l => [l, sums[l] / counts[l]]);
+}
+// Standard deviation of the encoder's scaled scores q.k/sqrt(d) per layer (neuron-view vectors).
+function scoreSpread(list) {
+  const acc = {};
+  for (const e of list) {
+    const att = (e && e.attention) || [];
+    for (const q of att.filter(a => a.kind === 'encoder-query')) {
+      const k = att.find(a => a.kind === 'encoder-key' && a.layer === q.layer && a.head === q.head);
+      if (!k) continue;
+      const Q = weightsOf(q), K = weightsOf(k), d = ((e.token_lists || [])[q.c] || q.col_tokens || []).length;
+      if (!d) continue;
+      const n = Math.floor(Q.length / d), r = acc[q.layer] || (acc[q.layer] = { s: 0, s2: 0, n: 0 });
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        let dot = 0;
+        for (let x = 0; x < d; x++) dot += Q[i * d + x] * K[j * d + x];
+        dot /= Math.sqrt(d);
+        r.s += dot; r.s2 += dot * dot; r.n++;
+      }
+    }
+  }
+  return Object.keys(acc).map(Number).sort((a, b) => a - b).map(l => { const r = acc[l], m = r.s / r.n; return [l, Math.sqrt(Math.max(0, r.s2 / r.n - m * m))]; });
+}
+function renderNorms() {
+  const b = body('norms'), t = T(), ex = t.explanations || {};
+  const sys = (D.systems || []).filter(s => normOf(s));
+  const post = sys.find(s => normOf(s) === 'post'), pre = sys.find(s => normOf(s) === 'pre');
+  if (!post || !pre) {
+    b.appendChild(el('p', { class: 'muted' }, 'This run does not hold Transformers of both norms. ', el('code', {}, 'mtbench compare configs/transformer-norms.yaml'),
+      ' trains a post-LN Transformer (Vaswani et al. 2017) and a pre-LN one (Xiong et al. 2020) alike and fills this section.'));
+    return;
+  }
+  const pair = [post, pre];
+  b.appendChild(el('p', { class: 'small' }, 'Post-LN (the original Transformer) normalizes after each residual addition, ',
+    el('i', {}, 'x + F(x) \u2192 LN'), '; pre-LN normalizes the input of each sublayer and keeps the residual path free, ', el('i', {}, 'x + F(LN(x))'),
+    ', with a final LayerNorm. Xiong et al. (2020) show that post-LN\u2019s gradients are large near the output layers at the start of training, ' +
+    'which is why it needs a learning-rate warm-up, while pre-LN\u2019s are similar across layers; Nguyen & Salazar (2019) found pre-LN better in low-resource settings.'));
+  // What each reached.
+  const bleuMetric = metricsOf(t).find(m => m.startsWith('BLEU'));
+  const rows = pair.map(s => {
+    const f = trainingFacts(s) || {}, sc = bleuMetric ? scoreOf(t, s.label, bleuMetric) : null;
+    return [s.label, normOf(s) + '-LN', sc ? fmt(sc.score) : '\u2013', f.best !== null && f.best !== undefined ? fmt(f.best) : '\u2013',
+      f.steps ? fmtCount(f.steps) : '\u2013', fmtDuration(s.train_seconds), f.stop || '\u2013'];
+  });
+  b.appendChild(table(['System', 'Norm', 'Test BLEU', 'Best dev BLEU', 'Updates', 'Training', 'Stopped by'], rows, { cls: 'text', caption: 'Both trainings of this run, side by side' }));
+  const regular = e => e.type !== 'average' && e.type !== 'end';
+  const pts = (s, key) => (s.training_log || []).filter(e => regular(e) && e[key] !== null && e[key] !== undefined).map(e => [e.step, e[key]]);
+  b.appendChild(el('div', { class: 'row' },
+    lineChart({ title: 'Dev BLEU', xTitle: 'optimizer updates', yTitle: 'dev BLEU', width: 420, height: 260, yMin: 0,
+      series: pair.map(s => ({ name: s.label, color: colorFor(s.label), points: pts(s, 'dev_bleu') })) }),
+    lineChart({ title: 'Training loss', xTitle: 'optimizer updates', yTitle: 'loss per target token', width: 420, height: 260,
+      series: pair.map(s => ({ name: s.label, color: colorFor(s.label), points: pts(s, 'loss') })) }),
+    legend(pair.map(s => s.label))));
+  // Gradient norms per layer: over training, and across layers at the first and last log.
+  const groups = pair.map(layerGroups);
+  if (groups.every(g => g.length)) {
+    b.appendChild(el('h3', {}, 'Gradient norm per layer'));
+    b.appendChild(el('div', { class: 'row' }, pair.map((s, k) => lineChart({ title: s.label, xTitle: 'optimizer updates', yTitle: 'gradient L2 norm',
+      width: 420, height: 260, series: groups[k].map((g, i) => ({ name: layerName(g), color: PALETTE[i % PALETTE.length],
+        points: (s.training_log || []).filter(e => e.grad_norms && e.grad_norms[g] !== undefined).map(e => [e.step, e.grad_norms[g]]) })) })),
+    legend(groups[0].map((g, i) => [layerName(g), PALETTE[i % PALETTE.length]]))));
+    const logged = s => (s.training_log || []).filter(e => e.grad_norms && Object.keys(e.grad_norms).length);
+    const cats = groups[0].map(layerName);
+    const at = (s, k, which) => { const l = logged(s), e = which === 'first' ? l[0] : l[l.length - 1];
+      return e ? [groups[0].map((g, i) => [i, e.grad_norms[g]]), e.step] : [[], 0]; };
+    const charts = ['first', 'last'].map(which => {
+      const series = pair.map((s, k) => { const [points, step] = at(s, k, which); return { name: `${s.label} (update ${fmtCount(step)})`, color: colorFor(s.label), points }; });
+      return lineChart({ title: `Across layers, ${which} logged update`, categories: cats, xTitle: 'layer (encoder, then decoder)', yTitle: 'gradient L2 norm',
+        width: 420, height: 260, series });
+    });
+    b.appendChild(el('div', { class: 'row' }, charts));
+    // The finding, in numbers: how unequal the layers' gradients are early in training.
+    const ratio = s => { const l = logged(s)[0]; if (!l) return null; const v = Object.entries(l.grad_norms).filter(([g]) => /_layers\.\d+$/.test(g)).map(([, x]) => x);
+      return v.length ? Math.max(...v) / Math.max(1e-12, Math.min(...v)) : null; };
+    const rs = pair.map(ratio);
+    if (rs.every(r => r !== null))
+      b.appendChild(el('p', { class: 'finding' }, `In this run, at the first logged update the largest layer gradient is ${fmt(rs[0], 1)}\u00d7 the smallest with post-LN ` +
+        `and ${fmt(rs[1], 1)}\u00d7 with pre-LN` + (rs[0] > rs[1] ? ', as Xiong et al. predict.' : '; Xiong et al. predict the opposite order (their analysis is at initialization, before any update).')));
+  } else {
+    b.appendChild(el('p', { class: 'muted' }, 'The training logs hold no per-layer gradient norms (models trained before mtbench logged them).'));
+  }
+  // Attention entropy per layer and the spread of attention scores.
+  const kinds = MULTI_HEAD_KINDS.filter(k => pair.some(s => (ex[s.label] || []).some(e => e && (e.attention || []).some(a => a.kind === k))));
+  if (kinds.length) {
+    b.appendChild(el('h3', {}, 'Attention entropy per layer'));
+    const ent = pair.map(s => kinds.map(k => attentionEntropy((ex[s.label] || []).filter(Boolean), k)));
+    b.appendChild(el('div', { class: 'row' }, kinds.map((k, ki) => lineChart({ title: k + ' attention', xTitle: 'layer', yTitle: 'entropy (bits)', width: 320, height: 240, yMin: 0,
+      categories: [...new Set(ent.flatMap(e => e[ki].map(p => p[0])))].sort((a, c) => a - c).map(l => String(l + 1)),
+      series: pair.map((s, si) => ({ name: s.label, color: colorFor(s.label), points: ent[si][ki].map(([l, v]) => [l, v]) })) }))));
+    b.appendChild(el('p', { class: 'small muted' }, 'Mean entropy of an attention row (bits) over heads, rows and the explained sentences: low = focused on few tokens, ' +
+      'high = spread out (log2 of the sentence length is uniform).'));
+  }
+  const spreads = pair.map(s => scoreSpread((ex[s.label] || []).filter(Boolean)));
+  if (spreads.every(x => x.length)) {
+    b.appendChild(el('h3', {}, 'Spread of attention scores after LayerNorm'));
+    const layers = [...new Set(spreads.flatMap(x => x.map(p => p[0])))].sort((a, c) => a - c);
+    b.appendChild(table(['Encoder layer'].concat(pair.map(s => s.label)), layers.map(l => ['layer ' + (l + 1)].concat(spreads.map(x => {
+      const p = x.find(q => q[0] === l); return p ? fmt(p[1], 2) : '\u2013'; }))), { cls: 'text',
+      caption: 'Standard deviation of q\u00b7k/\u221ad over all query\u2013key pairs (encoder self-attention, sentences with recorded queries and keys)' }));
+    b.appendChild(el('p', { class: 'small muted' }, 'LayerNorm puts every token vector at the same scale (norm about \u221ad before its gain), so what ' +
+      'separates high from low attention scores is the direction of q and k, and their learned scale; a wider spread lets a head attend more sharply (Brody et al. 2023, \u201cOn the expressivity role of LayerNorm in Transformers\u2019 attention\u201d). ' +
+      'In post-LN the normalized vector is the previous layer\u2019s output; in pre-LN it is the normalized input of the sublayer.'));
+  }
 }
 
 function renderCosts() {
@@ -520,7 +673,7 @@ function renderAll() {
     ['frequency-buckets', () => bucketChart('frequency-buckets', 'frequency_buckets', 'word F-measure (%)', 'frequency of the word in the training data',
       'compare-mt\u2019s word accuracy: F-measure of output vs reference words, bucketed by training-set frequency; rare words are where systems differ.')],
     ['ngrams', renderNgrams], ['sentence-buckets', renderSentenceBuckets], ['examples', renderExamples], ['explanations', renderExplanations],  // also model view, positional encodings
-    ['learning-curves', renderLearningCurves], ['costs', renderCosts], ['data-efficiency', renderDataEfficiency]];
+    ['learning-curves', renderLearningCurves], ['norms', renderNorms], ['costs', renderCosts], ['data-efficiency', renderDataEfficiency]];
   for (const [id, fn] of sections) {
     try { fn(); } catch (err) { MT.record(id + ': ' + (err && err.stack ? err.stack : err)); }
   }

@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "base/progress.h"
+#include "systems/alignment/hmm.h"
 
 namespace mtbench::alignment {
 namespace {
@@ -78,6 +79,9 @@ class DirectionalAligner {
   }
 
   double tension() const { return tension_; }
+  const HmmJumps& jumps() const { return jumps_; }
+  // From now on the E-step is the HMM's (after the Model 1 iterations that start it).
+  void start_hmm() { hmm_ = true; }
 
   // The current t(gen|cond) entries above `threshold`; the null word becomes Vocab::kNone.
   std::vector<LexicalProb> table(double threshold) const {
@@ -92,6 +96,7 @@ class DirectionalAligner {
   // One EM iteration; with `viterbi` also fills the best links (with the current parameters).
   double iterate(std::vector<Alignment>* viterbi, bool reverse) {
     const int threads = std::min<int>(options_.threads, std::max<std::size_t>(1, gen_.size() / 64));
+    if (hmm_) prepare_transitions();
     std::vector<Worker> workers(threads);
     std::vector<std::thread> pool;
     const std::size_t n = gen_.size();
@@ -99,8 +104,14 @@ class DirectionalAligner {
       pool.emplace_back([&, t] {
         Worker& w = workers[t];
         w.counts.assign(prob_.size(), 0.0);
-        for (std::size_t s = n * t / threads; s < n * (t + 1) / threads; ++s)
-          e_step(s, w, viterbi ? &(*viterbi)[s] : nullptr, reverse);
+        w.jumps.assign(HmmJumps::kBuckets, 0.0);
+        for (std::size_t s = n * t / threads; s < n * (t + 1) / threads; ++s) {
+          Alignment* best = viterbi ? &(*viterbi)[s] : nullptr;
+          if (hmm_)
+            hmm_e_step(s, w, best, reverse);
+          else
+            e_step(s, w, best, reverse);
+        }
       });
     }
     for (auto& th : pool) th.join();
@@ -111,8 +122,10 @@ class DirectionalAligner {
       loglik += workers[t].loglik;
       emp += workers[t].emp_feat;
       tokens += workers[t].tokens;
-      if (t > 0)
+      if (t > 0) {
         for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += workers[t].counts[k];
+        for (int b = 0; b < HmmJumps::kBuckets; ++b) workers[0].jumps[b] += workers[t].jumps[b];
+      }
       for (auto& [key, v] : workers[t].mass) {
         auto& m = mass[key];
         if (m.empty()) m.assign(v.size(), 0.0);
@@ -120,6 +133,7 @@ class DirectionalAligner {
       }
     }
     m_step(counts);
+    if (hmm_) jumps_.estimate(workers[0].jumps);
     if (options_.model == AlignModel::kFastAlign && options_.optimize_tension && tokens > 0)
       optimize_tension(emp, mass, tokens);
     return loglik;
@@ -132,7 +146,44 @@ class DirectionalAligner {
     double emp_feat = 0;                                      // posterior expectation of the diagonal feature
     double tokens = 0;                                        // generated tokens seen
     std::map<std::pair<int, int>, std::vector<double>> mass;  // (J, I) -> non-null mass per j
+    std::vector<double> jumps;                                // HMM: expected jump counts per bucket
+    std::vector<double> emit, post;                           // HMM: per-sentence buffers
   };
+
+  // The HMM's transition matrices depend only on the sentence length: one per length, made
+  // once per iteration before the threads start.
+  void prepare_transitions() {
+    std::size_t longest = 0;
+    for (const auto& s : cond_) longest = std::max(longest, s.size());
+    transitions_.assign(longest + 1, {});
+    std::vector<bool> seen(longest + 1, false);
+    for (const auto& s : cond_) seen[s.size()] = true;
+    for (std::size_t I = 1; I <= longest; ++I)
+      if (seen[I]) jumps_.transitions(static_cast<int>(I), options_.hmm_smoothing, &transitions_[I]);
+  }
+
+  void hmm_e_step(std::size_t s, Worker& w, Alignment* best, bool reverse) {
+    const auto& f = gen_[s];
+    const auto& e = cond_[s];
+    if (e.empty() || f.empty()) return;
+    const int J = static_cast<int>(f.size()), I = static_cast<int>(e.size());
+    const std::size_t size = static_cast<std::size_t>(J) * (I + 1);
+    const std::uint32_t* cell = cells_.data() + offsets_[s];  // the same [J x (I+1)] layout, null first
+    w.emit.resize(size);
+    w.post.resize(size);
+    for (std::size_t k = 0; k < size; ++k) w.emit[k] = prob_[cell[k]];
+    const auto& trans = transitions_[I];
+    const double loglik = hmm_forward_backward(J, I, w.emit.data(), trans, options_.p0, w.post.data(), w.jumps.data());
+    if (!std::isfinite(loglik)) return;
+    w.loglik += loglik;
+    w.tokens += J;
+    for (std::size_t k = 0; k < size; ++k) w.counts[cell[k]] += w.post[k];
+    if (!best) return;
+    const std::vector<int> path = hmm_viterbi(J, I, w.emit.data(), trans, options_.p0);
+    for (int j = 0; j < J; ++j)
+      if (path[j] > 0) best->emplace_back(reverse ? path[j] - 1 : j, reverse ? j : path[j] - 1);
+    std::sort(best->begin(), best->end());
+  }
 
   void e_step(std::size_t s, Worker& w, Alignment* best, bool reverse) {
     const auto& f = gen_[s];
@@ -227,6 +278,9 @@ class DirectionalAligner {
   const std::vector<std::vector<WordId>>& cond_;  // conditioning side
   AlignOptions options_;                          // as given (threads >= 1)
   double tension_;                                // current lambda
+  bool hmm_ = false;                              // E-step of the HMM (else Model 1/2)
+  HmmJumps jumps_;                                // HMM jump widths c(d)
+  std::vector<std::vector<double>> transitions_;  // HMM: per target length I, [(I+1) x (I+1)]
   std::vector<std::size_t> offsets_;              // per sentence: first cell
   std::vector<std::uint32_t> cells_;              // pair ids, [J x (I+1)] per sentence
   std::vector<WordId> pair_cond_;                 // pair id -> cond word (null = num_cond_-1)
@@ -244,23 +298,48 @@ DirectionalResult train_alignment(const std::vector<std::vector<WordId>>& source
     fail<DataError>("alignment: {} source sentences but {} target sentences", source.size(), target.size());
   if (options.iterations < 1) fail<ConfigError>("alignment: iterations must be >= 1, got {}", options.iterations);
   if (options.p0 < 0 || options.p0 >= 1) fail<ConfigError>("alignment: p0 must be in [0,1), got {}", options.p0);
+  if (options.hmm_model1_iterations < 0)
+    fail<ConfigError>("alignment: hmm_model1_iterations must be >= 0, got {}", options.hmm_model1_iterations);
+  if (options.hmm_smoothing < 0 || options.hmm_smoothing > 1)
+    fail<ConfigError>("alignment: hmm_smoothing must be in [0,1], got {}", options.hmm_smoothing);
   const auto& gen = reverse ? target : source;
   const auto& cond = reverse ? source : target;
   DirectionalAligner aligner(gen, cond, options);
   DirectionalResult result;
   result.alignments.assign(source.size(), {});
-  if (progress) progress->begin(fmt::format("align {}", reverse ? "reverse" : "forward"), options.iterations, "iter");
-  for (int it = 0; it < options.iterations; ++it) {
-    const bool last = it + 1 == options.iterations;
+  const bool hmm = options.model == AlignModel::kHmm;
+  const int warmup = hmm ? options.hmm_model1_iterations : 0;
+  const int total = warmup + options.iterations;
+  if (progress)
+    progress->begin(fmt::format("align {}{}", reverse ? "reverse" : "forward", hmm ? " (Model 1, then HMM)" : ""),
+                    total, "iter");
+  for (int it = 0; it < total; ++it) {
+    if (it == warmup && hmm) aligner.start_hmm();
+    const bool last = it + 1 == total;
     result.log_likelihoods.push_back(aligner.iterate(last ? &result.alignments : nullptr, reverse));
     if (progress) progress->advance();
   }
   result.final_tension = aligner.tension();
+  if (hmm) {
+    result.jump_weights = aligner.jumps().weights();
+    double z = 0;
+    for (double v : result.jump_weights) z += v;
+    for (double& v : result.jump_weights) v /= z;
+  }
   if (options.keep_table_above >= 0) result.table = aligner.table(options.keep_table_above);
   if (progress)
     progress->end(
-        fmt::format("log-likelihood {:.1f}, tension {:.2f}", result.log_likelihoods.back(), result.final_tension));
+        options.model == AlignModel::kFastAlign
+            ? fmt::format("log-likelihood {:.1f}, tension {:.2f}", result.log_likelihoods.back(), result.final_tension)
+            : fmt::format("log-likelihood {:.1f}", result.log_likelihoods.back()));
   return result;
+}
+
+AlignModel parse_align_model(const std::string& name) {
+  if (name == "ibm1") return AlignModel::kIbm1;
+  if (name == "ibm2" || name == "fastalign" || name == "fast_align") return AlignModel::kFastAlign;
+  if (name == "hmm") return AlignModel::kHmm;
+  fail<ConfigError>("unknown alignment model '{}' (valid: ibm1, ibm2 = fastalign, hmm)", name);
 }
 
 std::string format_pharaoh(const Alignment& alignment) {

@@ -3,7 +3,9 @@
 // Model 2 of fast_align (Dyer, Chahuneau & Smith 2013): a null probability p0 and a
 // diagonal prior h(i,j) = exp(-lambda |i/I - j/J|) whose tension lambda is re-estimated
 // after every E-step. Optional variational Bayes M-step (Dirichlet prior alpha), as
-// fast_align's -v. The E-step runs on several threads (sentences split into chunks).
+// fast_align's -v. Or the HMM alignment model (Vogel et al. 1996; systems/alignment/hmm.h)
+// started from IBM Model 1, as GIZA++'s 1^5 H^5. The E-step runs on several threads
+// (sentences split into chunks).
 
 #include <cstdint>
 #include <string>
@@ -21,13 +23,15 @@ namespace mtbench::alignment {
 // Links (source index, target index), 0-based, sorted.
 using Alignment = std::vector<std::pair<int, int>>;
 
-enum class AlignModel { kIbm1, kFastAlign };
+enum class AlignModel { kIbm1, kFastAlign, kHmm };
 
 // Options (fast_align flags in parentheses).
 struct AlignOptions {
-  AlignModel model = AlignModel::kFastAlign;  // kIbm1, or fast_align's model (-d)
-  int iterations = 5;                         // EM iterations (-I)
-  double p0 = 0.08;                           // null alignment probability, fast_align only (-p)
+  AlignModel model = AlignModel::kFastAlign;  // kIbm1, fast_align's model (-d), or kHmm
+  int iterations = 5;                         // EM iterations (-I); kHmm: HMM iterations
+  int hmm_model1_iterations = 5;              // kHmm: IBM Model 1 iterations first (GIZA++ -m1)
+  double hmm_smoothing = 0.2;                 // kHmm: jump probabilities mixed with uniform (GIZA++ -emAlSmooth)
+  double p0 = 0.08;                           // null alignment probability, fast_align and HMM (-p)
   double diagonal_tension = 4.0;              // initial tension lambda (-T)
   bool optimize_tension = true;               // re-estimate lambda after each E-step (-o)
   bool variational_bayes = true;              // VB M-step with Dirichlet prior (-v)
@@ -50,6 +54,7 @@ struct DirectionalResult {
   std::vector<Alignment> alignments;    // Viterbi links per sentence, as (source, target)
   std::vector<double> log_likelihoods;  // per-iteration corpus log-likelihood (natural log)
   double final_tension = 0;             // lambda after the last iteration (fast_align model)
+  std::vector<double> jump_weights;     // HMM: c(d) for d = -HmmJumps::kMaxJump..kMaxJump, normalized
   std::vector<LexicalProb> table;       // t(gen|cond) > options.keep_table_above (when >= 0)
 };
 
@@ -59,6 +64,9 @@ struct DirectionalResult {
 DirectionalResult train_alignment(const std::vector<std::vector<WordId>>& source,
                                   const std::vector<std::vector<WordId>>& target, const AlignOptions& options,
                                   bool reverse, Progress* progress = nullptr);
+
+// "ibm1", "ibm2" (= "fastalign", "fast_align") or "hmm"; throws ConfigError naming the valid ones.
+AlignModel parse_align_model(const std::string& name);
 
 // Pharaoh format: "0-0 1-2 ..." (source-target), sorted.
 std::string format_pharaoh(const Alignment& alignment);

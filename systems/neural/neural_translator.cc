@@ -185,6 +185,8 @@ void NeuralTranslator::save(const std::filesystem::path& dir) const {
   write_file_atomic(dir / options_file(), options_yaml());
   save_module(dir / "model.pt", network_->module());
   write_model_parameters(dir, static_cast<std::uint64_t>(parameter_count(network_->module())));
+  // The report's cards and its pre-LN vs post-LN section read the architecture from here.
+  write_model_summary(dir, describe_network());
 }
 
 void NeuralTranslator::load(const std::filesystem::path& dir) {

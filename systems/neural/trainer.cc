@@ -6,6 +6,7 @@
 #include <cmath>
 #include <csignal>
 #include <fstream>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -131,6 +132,19 @@ double Trainer::update(const Batch& batch) {
               static_cast<double>(batch.target_tokens);
   optimizer_->zero_grad();
   loss.backward();
+  if ((state_->step + 1) % options_.log_every == 0) {
+    // Per-layer gradient norms for the report's pre-LN vs post-LN section (Xiong et al. 2020,
+    // sec. 3: post-LN gradients grow towards the output layers at the start of training).
+    // Every log_every updates only: one reduction per parameter.
+    std::map<std::string, double> squares;
+    for (const auto& item : model_.module().named_parameters()) {
+      const auto& grad = item.value().grad();
+      if (!grad.defined()) continue;
+      squares[parameter_group(item.key())] += grad.pow(2).sum().item<double>();
+    }
+    grad_norms_ = nlohmann::json::object();
+    for (const auto& [group, square] : squares) grad_norms_[group] = std::sqrt(square);
+  }
   if (options_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(model_.module().parameters(), options_.clip_norm);
   optimizer_->step();
   ++state_->step;
@@ -312,7 +326,8 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
                             {k::kLoss, window_loss / static_cast<double>(window_tokens)},
                             {k::kLearningRate, lr},
                             {k::kTokensPerSecond, static_cast<double>(window_tokens) / std::max(1e-9, window_seconds)},
-                            {k::kElapsed, elapsed()}}));
+                            {k::kElapsed, elapsed()},
+                            {k::kGradNorms, grad_norms_}}));
         window_loss = window_seconds = 0;
         window_steps = window_tokens = 0;
       }

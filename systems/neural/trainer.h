@@ -92,6 +92,7 @@ class Trainer {
   SpecialIds ids_;                                 // pad/bos/eos
   std::unique_ptr<torch::optim::Adam> optimizer_;  // over model_.module().parameters()
   std::unique_ptr<State> state_;                   // position, schedule and best-so-far
+  nlohmann::json grad_norms_;                      // per layer, of the last update that logs (before clipping)
 };
 
 }  // namespace mtbench::neural

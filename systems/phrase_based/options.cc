@@ -16,7 +16,8 @@ const OptionTable<PhraseBasedOptions>& phrase_based_option_table() {
         "training pairs longer than this (tokens) are dropped (clean-corpus-n)", at_least(1));
     t.add<std::string>(
         "align_model", [](O& o) -> std::string& { return o.align_model; },
-        "fastalign (Dyer et al. 2013) or ibm1 (Brown et al. 1993)", one_of({"fastalign", "ibm1"}));
+        "fastalign (Dyer et al. 2013), ibm1 (Brown et al. 1993) or hmm (Vogel et al. 1996, as GIZA++)",
+        one_of({"fastalign", "ibm1", "hmm"}));
     t.add<int>(
         "align_iterations", [](O& o) -> int& { return o.align_iterations; }, "EM iterations per direction",
         at_least(1));

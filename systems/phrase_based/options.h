@@ -15,7 +15,7 @@ struct PhraseBasedOptions {
   std::string casing = "truecase";  // "truecase" (Moses truecaser) or "lowercase" (output recased by the truecaser)
   int max_sentence_length = 80;     // training pairs longer than this (tokens) are dropped (clean-corpus-n)
   // Word alignment.
-  std::string align_model = "fastalign";               // "fastalign" or "ibm1"
+  std::string align_model = "fastalign";               // "fastalign", "ibm1" or "hmm"
   int align_iterations = 5;                            // EM iterations per direction
   std::string symmetrization = "grow-diag-final-and";  // symmetrization heuristic
   // Language model.

@@ -163,7 +163,7 @@ void PhraseBasedTranslator::train(const TrainData& data, const TrainOptions& opt
 
   // 3. Word alignment in both directions, symmetrized.
   AlignOptions aopt;
-  aopt.model = options_.align_model == "ibm1" ? AlignModel::kIbm1 : AlignModel::kFastAlign;
+  aopt.model = alignment::parse_align_model(options_.align_model);
   aopt.iterations = options_.align_iterations;
   aopt.threads = threads;
   const auto forward = train_alignment(src, tgt, aopt, false, &progress);

@@ -7,7 +7,10 @@
 namespace mtbench::rnn_attention {
 
 std::string RnnAttentionTranslator::describe_network() const {
-  return fmt::format("{} attention", options_.model.attention);
+  const auto& m = options_.model;
+  return fmt::format("bidirectional GRU encoder 2x{}, GRU decoder {}, embeddings {}, {} attention{}", m.encoder_dim,
+                     m.decoder_dim, m.embedding_dim, m.attention,
+                     m.deep_output ? fmt::format(", maxout output {}", m.output_dim) : "");
 }
 
 Explanation RnnAttentionTranslator::explain(std::size_t, const std::string& source, const neural::Hypothesis& best) {

@@ -43,9 +43,13 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
   torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                        const torch::Tensor& bias, torch::Tensor* weights = nullptr);
 
-  // Convenience: self-attention of x [batch, len, dim].
-  torch::Tensor self_attention(const torch::Tensor& x, const torch::Tensor& bias, torch::Tensor* weights = nullptr) {
+  // Convenience: self-attention of x [batch, len, dim]. `queries`/`keys`, when not null,
+  // receive the projected q and k [batch, heads, len, head_dim] (unscaled; the neuron view).
+  torch::Tensor self_attention(const torch::Tensor& x, const torch::Tensor& bias, torch::Tensor* weights = nullptr,
+                               torch::Tensor* queries = nullptr, torch::Tensor* keys = nullptr) {
     auto [q, k, v] = project_qkv(x);
+    if (queries) *queries = q;
+    if (keys) *keys = k;
     return attend(q, k, v, bias, weights);
   }
 

@@ -27,12 +27,13 @@ EncoderLayerImpl::EncoderLayerImpl(const LayerOptions& o) : options_(o) {
   dropout_ = register_module("dropout", torch::nn::Dropout(o.dropout));
 }
 
-torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& bias, torch::Tensor* weights) {
+torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& bias, torch::Tensor* weights,
+                                        torch::Tensor* queries, torch::Tensor* keys) {
   if (options_.pre_norm) {
-    auto h = x + dropout_(self_attention_->self_attention(norm1_(x), bias, weights));
+    auto h = x + dropout_(self_attention_->self_attention(norm1_(x), bias, weights, queries, keys));
     return h + dropout_(feed_forward_(norm2_(h)));
   }
-  auto h = norm1_(x + dropout_(self_attention_->self_attention(x, bias, weights)));
+  auto h = norm1_(x + dropout_(self_attention_->self_attention(x, bias, weights, queries, keys)));
   return norm2_(h + dropout_(feed_forward_(h)));
 }
 

@@ -42,8 +42,10 @@ class EncoderLayerImpl : public torch::nn::Module {
  public:
   explicit EncoderLayerImpl(const LayerOptions& options);
   // x: [batch, src_len, dim]; bias: padding bias [batch, 1, 1, src_len]. When `weights` is not
-  // null it receives the self-attention [batch, heads, src_len, src_len].
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& bias, torch::Tensor* weights = nullptr);
+  // null it receives the self-attention [batch, heads, src_len, src_len]; `queries`/`keys` the
+  // projected q and k [batch, heads, src_len, head_dim].
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& bias, torch::Tensor* weights = nullptr,
+                        torch::Tensor* queries = nullptr, torch::Tensor* keys = nullptr);
 
  private:
   LayerOptions options_;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "base/error.h"
+#include "systems/transformer/attention.h"
 
 namespace mtbench::transformer {
 namespace {
@@ -94,6 +95,30 @@ Explanation transformer_explanation(const RecordedAttention& r, std::int64_t max
     const float* p = pe.data_ptr<float>();
     for (std::int64_t i = 0; i < pe.numel(); ++i) m.weights.push_back(compact(p[i]));
     e.attention.push_back(std::move(m));
+  }
+  if (r.encoder_queries.defined() && r.encoder_keys.defined()) {
+    if (r.encoder_queries.dim() != 4 || r.encoder_keys.sizes() != r.encoder_queries.sizes() ||
+        r.encoder_queries.size(2) < n)
+      fail("transformer explanation: queries {} and keys {} do not cover {} source pieces", shape_of(r.encoder_queries),
+           shape_of(r.encoder_keys), n);
+    for (const auto& [kind, tensor] :
+         {std::pair{"encoder-query", &r.encoder_queries}, std::pair{"encoder-key", &r.encoder_keys}}) {
+      const auto t = tensor->to(torch::kCPU).to(torch::kFloat32).contiguous();
+      const auto a = t.accessor<float, 4>();
+      for (std::int64_t l = 0; l < t.size(0); ++l)
+        for (std::int64_t h = 0; h < t.size(1); ++h) {
+          AttentionMatrix m;
+          m.kind = kind;
+          m.layer = static_cast<int>(l);
+          m.head = static_cast<int>(h);
+          m.row_tokens = r.source_pieces;
+          m.col_tokens = numbered(t.size(3));
+          m.weights.reserve(static_cast<std::size_t>(n * t.size(3)));
+          for (std::int64_t i = 0; i < n; ++i)
+            for (std::int64_t d = 0; d < t.size(3); ++d) m.weights.push_back(compact(a[l][h][i][d]));
+          e.attention.push_back(std::move(m));
+        }
+    }
   }
   e.scores.emplace_back("attention_values_dropped_by_size_bound", 0);
   std::int64_t full = r.heads * (r.layers * (steps * n + steps * steps)) +

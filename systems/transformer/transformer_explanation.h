@@ -31,9 +31,14 @@ struct RecordedAttention {
   std::int64_t layers = 0;                 // decoder layers
   std::int64_t heads = 0;                  // heads
   torch::Tensor positions;                 // [positions, dim] positional encodings used
+  torch::Tensor encoder_queries;           // [layers, heads, >= n, head_dim] or undefined (no neuron view)
+  torch::Tensor encoder_keys;              // [layers, heads, >= n, head_dim] or undefined
 };
 
-// Builds the explanation; Error when the recorded sizes are inconsistent.
+// Builds the explanation; Error when the recorded sizes are inconsistent. With queries and keys
+// recorded, adds per encoder layer and head the matrices "encoder-query" and "encoder-key"
+// (rows: source pieces, columns: dimensions of a head; not attention, and not counted in
+// `max_values`) from which the neuron view recomputes q.k / sqrt(d) and the softmax.
 Explanation transformer_explanation(const RecordedAttention& recorded, std::int64_t max_values);
 
 }  // namespace mtbench::transformer

@@ -90,12 +90,16 @@ torch::Tensor TransformerModelImpl::embed(torch::nn::Embedding& table, const tor
 }
 
 torch::Tensor TransformerModelImpl::encode(const torch::Tensor& source, const torch::Tensor& source_bias,
-                                           std::vector<torch::Tensor>* weights) {
+                                           std::vector<torch::Tensor>* weights, std::vector<torch::Tensor>* queries,
+                                           std::vector<torch::Tensor>* keys) {
   auto x = embed(source_embedding_, source, 0);  // [batch, src_len, dim]
   for (const auto& layer : *encoder_layers_) {
-    torch::Tensor w;
-    x = layer->as<EncoderLayer>()->forward(x, source_bias, weights ? &w : nullptr);
+    torch::Tensor w, q, k;
+    x = layer->as<EncoderLayer>()->forward(x, source_bias, weights ? &w : nullptr, queries ? &q : nullptr,
+                                           keys ? &k : nullptr);
     if (weights) weights->push_back(w);  // [batch, heads, src_len, src_len]
+    if (queries) queries->push_back(q);  // [batch, heads, src_len, head_dim]
+    if (keys) keys->push_back(k);        // [batch, heads, src_len, head_dim]
   }
   return encoder_norm_ ? encoder_norm_(x) : x;
 }
@@ -131,9 +135,12 @@ neural::DecoderState TransformerModelImpl::start(const torch::Tensor& source, co
          shape_of(source_mask));
   const auto batch = source.size(0);
   const auto bias = padding_bias(source_mask);
-  std::vector<torch::Tensor> weights;
-  const auto memory = encode(source, bias, recording_ ? &weights : nullptr);
+  std::vector<torch::Tensor> weights, queries, keys;
+  const auto memory = encode(source, bias, recording_ ? &weights : nullptr, recording_ ? &queries : nullptr,
+                             recording_ ? &keys : nullptr);
   encoder_attention_ = recording_ ? torch::stack(weights, 1) : torch::Tensor();  // [batch, layers, heads, src, src]
+  encoder_queries_ = recording_ ? torch::stack(queries, 1) : torch::Tensor();    // [batch, layers, heads, src, hd]
+  encoder_keys_ = recording_ ? torch::stack(keys, 1) : torch::Tensor();          // [batch, layers, heads, src, hd]
   memory_keys_.clear();
   memory_values_.clear();
   for (const auto& module : *decoder_layers_) {

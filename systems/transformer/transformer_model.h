@@ -54,6 +54,10 @@ class TransformerModelImpl : public torch::nn::Module, public neural::EncoderDec
   }
   // [batch, layers, heads, src_len, src_len] of the last start() while recording.
   const torch::Tensor& encoder_attention() const { return encoder_attention_; }
+  // The encoder's self-attention queries and keys of the last start() while recording (the
+  // neuron view, Vig 2019): each [batch, layers, heads, src_len, head_dim].
+  const torch::Tensor& encoder_queries() const { return encoder_queries_; }
+  const torch::Tensor& encoder_keys() const { return encoder_keys_; }
 
   // Positional encodings added at positions 0..length-1: [length, dim].
   torch::Tensor positional_encoding(std::int64_t length);
@@ -61,9 +65,11 @@ class TransformerModelImpl : public torch::nn::Module, public neural::EncoderDec
 
  private:
   torch::Tensor embed(torch::nn::Embedding& table, const torch::Tensor& ids, std::int64_t first_position);
-  // Encoder output [batch, src_len, dim]; fills `weights` (one per layer) when not null.
+  // Encoder output [batch, src_len, dim]; fills `weights`, `queries` and `keys` (one per
+  // layer) when not null.
   torch::Tensor encode(const torch::Tensor& source, const torch::Tensor& source_bias,
-                       std::vector<torch::Tensor>* weights);
+                       std::vector<torch::Tensor>* weights, std::vector<torch::Tensor>* queries = nullptr,
+                       std::vector<torch::Tensor>* keys = nullptr);
   torch::Tensor logits(const torch::Tensor& hidden);  // [..., dim] -> [..., target_vocab]
   // Cross-attention memory for the rows of a step: keys/values per layer and padding bias with
   // one entry per group of `*group` consecutive rows. `sentence` [rows] holds each row's
@@ -82,7 +88,7 @@ class TransformerModelImpl : public torch::nn::Module, public neural::EncoderDec
   bool incremental_ = true;
   bool recording_ = false;
   std::int64_t self_columns_ = 0;
-  torch::Tensor encoder_attention_;
+  torch::Tensor encoder_attention_, encoder_queries_, encoder_keys_;
   // Per sentence of the last start(): encoder keys/values of every decoder layer
   // ([batch, heads, src_len, head_dim]) and the source mask; kept out of the DecoderState so
   // that beam search does not copy them for every hypothesis at every step.

@@ -47,6 +47,10 @@ const OptionTable<TransformerOptions>& transformer_option_table() {
     t.add<int>(
         "explain_max_values", [](O& o) -> int& { return o.explain_max_values; },
         "explanations: attention values kept per sentence (layers nearest the output first)", at_least(1));
+    t.add<int>(
+        "explain_neuron_sentences", [](O& o) -> int& { return o.explain_neuron_sentences; },
+        "explanations: the first N sentences of a call also keep the encoder's queries and keys (neuron view)",
+        at_least(0));
     t.include(neural::common_option_table(), [](O& o) -> neural::CommonOptions& { return o.common; });
     return t;
   }();

@@ -20,10 +20,12 @@ namespace mtbench::transformer {
 
 // Everything configurable.
 struct TransformerOptions {
-  TransformerModelOptions model;   // architecture (vocabulary sizes filled in after training BPE)
-  neural::CommonOptions common;    // vocabulary, training loop, decoding
-  int explain_max_values = 60000;  // explanations: attention values kept per sentence (the
-                                   // layers nearest the output are kept first)
+  TransformerModelOptions model;     // architecture (vocabulary sizes filled in after training BPE)
+  neural::CommonOptions common;      // vocabulary, training loop, decoding
+  int explain_max_values = 60000;    // explanations: attention values kept per sentence (the
+                                     // layers nearest the output are kept first)
+  int explain_neuron_sentences = 5;  // explanations: the first N sentences of a call also keep the
+                                     // encoder's queries and keys of every layer and head (neuron view)
 };
 
 // Every option, declared once: key, member, help, validator (base/option_table.h).

@@ -28,8 +28,16 @@ void TransformerTranslator::begin_explaining(const std::vector<std::vector<std::
   batch_size = std::min(batch_size, 16);  // per-step attention of every hypothesis is kept: bound the memory
   batch_done = [this](const std::vector<std::size_t>& positions) {
     const auto& encoder = network_->encoder_attention();  // [batch, layers, heads, src, src]
-    for (std::size_t b = 0; b < positions.size(); ++b)
-      recorded_[positions[b]].encoder = encoder[static_cast<std::int64_t>(b)];
+    const auto& queries = network_->encoder_queries();    // [batch, layers, heads, src, head_dim]
+    const auto& keys = network_->encoder_keys();
+    for (std::size_t b = 0; b < positions.size(); ++b) {
+      auto& r = recorded_[positions[b]];
+      r.encoder = encoder[static_cast<std::int64_t>(b)];
+      if (positions[b] < static_cast<std::size_t>(options_.explain_neuron_sentences) && queries.defined()) {
+        r.encoder_queries = queries[static_cast<std::int64_t>(b)];
+        r.encoder_keys = keys[static_cast<std::int64_t>(b)];
+      }
+    }
   };
 }
 

@@ -8,8 +8,9 @@ const OptionTable<WordBasedOptions>& word_based_option_table() {
     OptionTable<O> t("word-based");
     t.add<std::string>(
         "align_model", [](O& o) -> std::string& { return o.align_model; },
-        "ibm1 (Brown et al. 1993) or ibm2 (fast_align's reparameterized Model 2, Dyer et al. 2013)",
-        one_of({"ibm1", "ibm2"}));
+        "ibm1 (Brown et al. 1993), ibm2 (fast_align's reparameterized Model 2, Dyer et al. 2013) or hmm "
+        "(Vogel et al. 1996, started from Model 1)",
+        one_of({"ibm1", "ibm2", "hmm"}));
     t.add<int>(
         "align_iterations", [](O& o) -> int& { return o.align_iterations; }, "EM iterations per direction",
         at_least(1));

@@ -11,11 +11,12 @@ namespace mtbench::word_based {
 
 struct WordBasedOptions {
   // Translation model.
-  std::string align_model = "ibm2";  // "ibm1" (Brown et al. 1993 §4) or "ibm2" (fast_align's reparameterized Model 2)
-  int align_iterations = 5;          // EM iterations per direction
-  bool variational_bayes = false;    // fast_align's VB M-step (sharper, unnormalized tables)
-  int max_sentence_length = 80;      // training pairs longer than this (tokens) are left out of EM
-  double prune_below = 1e-4;         // translation probabilities below this are dropped from the model
+  std::string align_model =
+      "ibm2";  // "ibm1" (Brown et al. 1993 §4), "ibm2" (fast_align's Model 2) or "hmm" (Vogel et al. 1996)
+  int align_iterations = 5;        // EM iterations per direction
+  bool variational_bayes = false;  // fast_align's VB M-step (sharper, unnormalized tables)
+  int max_sentence_length = 80;    // training pairs longer than this (tokens) are left out of EM
+  double prune_below = 1e-4;       // translation probabilities below this are dropped from the model
   // Language model.
   int lm_order = 4;  // n-gram order (2..6)
   // Decoding.

@@ -162,7 +162,7 @@ void WordBasedTranslator::train(const TrainData& data, const TrainOptions& optio
 
   // 3. IBM Model 1 or 2 by EM, both directions: t(f|e) for the channel, t(e|f) for candidates.
   alignment::AlignOptions aopt;
-  aopt.model = options_.align_model == "ibm1" ? alignment::AlignModel::kIbm1 : alignment::AlignModel::kFastAlign;
+  aopt.model = alignment::parse_align_model(options_.align_model);
   aopt.iterations = options_.align_iterations;
   aopt.variational_bayes = options_.variational_bayes;
   aopt.threads = threads;

@@ -94,6 +94,43 @@ nlohmann::json attention(const std::string& kind, int layer, int head, const std
           {"col_tokens", cols}, {"weights", soft_diagonal(rows.size(), cols.size(), 0.3 + 0.4 * head, head - 1)}};
 }
 
+// Queries and keys [n x d] of one encoder head (deterministic), and the attention they give,
+// softmax(q.k / sqrt(d)): the neuron view recomputes the latter from the former.
+void neuron_vectors(int layer, int head, const std::vector<std::string>& src, nlohmann::json& heads) {
+  const std::size_t n = src.size(), d = 8;
+  std::vector<double> q(n * d), k(n * d), w(n * n);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t x = 0; x < d; ++x) {
+      q[i * d + x] = std::round(1000 * std::sin(0.7 * i + 1.3 * x + layer + 0.5 * head)) / 1000;
+      k[i * d + x] = std::round(1000 * std::cos(0.9 * i - 0.4 * x + 2 * layer + head)) / 1000;
+    }
+  for (std::size_t i = 0; i < n; ++i) {
+    double z = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      double dot = 0;
+      for (std::size_t x = 0; x < d; ++x) dot += q[i * d + x] * k[j * d + x];
+      z += w[i * n + j] = std::exp(dot / std::sqrt(double(d)));
+    }
+    for (std::size_t j = 0; j < n; ++j) w[i * n + j] /= z;
+  }
+  std::vector<std::string> dims;
+  for (std::size_t x = 0; x < d; ++x) dims.push_back(std::to_string(x));
+  for (auto& m : heads)
+    if (m["kind"] == "encoder-self" && m["layer"] == layer && m["head"] == head) m["weights"] = w;
+  heads.push_back({{"kind", "encoder-query"},
+                   {"layer", layer},
+                   {"head", head},
+                   {"row_tokens", src},
+                   {"col_tokens", dims},
+                   {"weights", q}});
+  heads.push_back({{"kind", "encoder-key"},
+                   {"layer", layer},
+                   {"head", head},
+                   {"row_tokens", src},
+                   {"col_tokens", dims},
+                   {"weights", k}});
+}
+
 // Scores, intervals, significance and analyses of one test set, as the compare pipeline fills them.
 void score(TestSetResults& t, const std::vector<std::string>& labels) {
   eval::Bleu bleu;
@@ -183,17 +220,31 @@ RunResults realistic_run(const fs::path& multi30k, const fs::path& moses, const 
     for (int step = 100; step <= 2000; step += 100) {
       const double x = step / 2000.0;
       r.systems[2 + k].training_log.push_back(
-          {static_cast<std::uint64_t>(step), x * 10, 6.5 - 3.5 * std::sqrt(x) - k * 0.3,
+          {static_cast<std::uint64_t>(step),
+           x * 10,
+           6.5 - 3.5 * std::sqrt(x) - k * 0.3,
            step % 500 == 0 ? std::optional<double>(6.6 - 3.2 * std::sqrt(x) - k * 0.3) : std::nullopt,
-           step % 500 == 0 ? std::optional<double>(30 * std::sqrt(x) + 4 * k) : std::nullopt, 1e-3, 900.0,
-           step % 500 == 0 ? "valid" : "train", ""});
+           step % 500 == 0 ? std::optional<double>(30 * std::sqrt(x) + 4 * k) : std::nullopt,
+           1e-3,
+           900.0,
+           step % 500 == 0 ? "valid" : "train",
+           "",
+           {}});
     }
     // The Transformer ends with a kept checkpoint average, both with the stop reason.
     if (k == 1)
       r.systems[3].training_log.push_back(
-          {2000, 10, std::nullopt, 3.5, 40.0, std::nullopt, std::nullopt, "average", "kept 5"});
-    r.systems[2 + k].training_log.push_back({2000, 0, std::nullopt, std::nullopt, std::nullopt, std::nullopt, 900.0,
-                                             "end", k ? "max_minutes" : "patience"});
+          {2000, 10, std::nullopt, 3.5, 40.0, std::nullopt, std::nullopt, "average", "kept 5", {}});
+    r.systems[2 + k].training_log.push_back({2000,
+                                             0,
+                                             std::nullopt,
+                                             std::nullopt,
+                                             std::nullopt,
+                                             std::nullopt,
+                                             900.0,
+                                             "end",
+                                             k ? "max_minutes" : "patience",
+                                             {}});
   }
   TestSetResults t;
   t.name = "test_2016_flickr";
@@ -241,6 +292,9 @@ RunResults realistic_run(const fs::path& multi30k, const fs::path& moses, const 
         heads.push_back(attention("decoder-self", layer, h, tr_tokens, tr_tokens));
       }
     }
+    if (i < 3)
+      for (int layer = 0; layer < 3; ++layer)
+        for (int h = 0; h < 4; ++h) neuron_vectors(layer, h, src, heads);
     std::vector<std::string> positions, dims;
     std::vector<double> pe;
     for (int p = 0; p < 20; ++p) positions.push_back(std::to_string(p));
@@ -449,6 +503,30 @@ TEST(Browser, ReportIsDrivenLikeAUser) {
   browser.click("#model-view-body tbody tr:nth-child(3) td:nth-child(3) button.thumb-button");
   EXPECT_EQ(count("#explanations-body .head-view button.head-toggle.on"), 1);
   EXPECT_EQ(browser.eval("document.querySelectorAll('#explanations-body .head-view select')[1].value"), "2");
+  // The neuron view: sentence 1 of the Transformer has queries and keys; layer 3, head 1 by
+  // default; choosing another query token redraws, and the recomputed softmax matches the
+  // recorded attention.
+  browser.eval(
+      "(() => { const i = document.getElementById('explain-sentence'); i.value = '1'; "
+      "i.dispatchEvent(new Event('change')); })()");
+  ASSERT_TRUE(browser.wait_for("!!document.querySelector('#neuron-view-body svg.neuronview')", 5));
+  EXPECT_EQ(count("#neuron-view-body button.neuron-sentence"), 3);
+  const int keys = count("#neuron-view-body button.neuron-query");
+  EXPECT_GT(keys, 3);
+  browser.click("#neuron-view-body button.neuron-query:nth-of-type(3)");
+  EXPECT_EQ(browser.eval("document.querySelector('#neuron-view-body button.neuron-query.on').textContent"),
+            browser.eval("document.querySelectorAll('#neuron-view-body button.neuron-query')[2].textContent"));
+  EXPECT_THAT(text("#neuron-view-body"),
+              ::testing::HasSubstr("differ from the ones the model recorded by at most 0.00"));
+  // Softmax column: one bar per key token.
+  EXPECT_EQ(browser.eval("document.querySelector('#neuron-view-body svg.neuronview').mtbenchData.length").get<int>(),
+            keys + 1);
+  browser.eval(
+      "(() => { const s = document.querySelectorAll('#neuron-view-body select')[1]; s.value = '2'; "
+      "s.dispatchEvent(new Event('change')); })()");
+  EXPECT_THAT(browser.eval("document.querySelector('#neuron-view-body svg.neuronview').getAttribute('aria-label')")
+                  .get<std::string>(),
+              ::testing::HasSubstr("head 3"));
   // Positional encodings: matrix, curves and similarity, each exportable.
   EXPECT_GE(count("#positional-encoding-body svg"), 3);
   // An unexplained sentence says so.
@@ -502,6 +580,90 @@ TEST(Browser, ReportIsDrivenLikeAUser) {
   }
   EXPECT_EQ(browser.eval("document.documentElement.getAttribute('data-errors')"), "0");
   EXPECT_TRUE(browser.errors().empty()) << browser.errors().front();
+}
+
+// A run with a post-LN and a pre-LN Transformer (configs/transformer-norms.yaml): the norms
+// section draws learning curves, per-layer gradient norms, attention entropy and score spread,
+// and states what the run found.
+TEST(Browser, NormsSectionComparesPostAndPreLayerNorm) {
+  if (!fs::exists(kChromium)) GTEST_SKIP() << kChromium << " not found: install Debian's chromium (scripts/setup.sh)";
+  MTBENCH_REQUIRE_SHARED(multi30k, "corpora/multi30k/test_2016_flickr.de.gz");
+  RunResults r;
+  r.corpus = "multi30k";
+  r.source_lang = "de";
+  r.target_lang = "en";
+  const std::vector<std::string> labels = {"Transformer post-norm", "Transformer pre-norm"};
+  for (int k = 0; k < 2; ++k) {
+    SystemResults sr;
+    sr.label = labels[k];
+    sr.system = "transformer";
+    sr.model_summary = std::string("d=256 h=4 ff=1024 layers 3+3, ") + (k ? "pre" : "post") + "-norm";
+    sr.train_seconds = 300;
+    for (int step = 100; step <= 1000; step += 100) {
+      TrainingLogEntry e;
+      e.step = step;
+      e.epoch = step / 250.0;
+      e.type = "train";
+      e.loss = 6 - step / 400.0 - k * 0.2;
+      if (step % 500 == 0) e.dev_bleu = step / 50.0 + k;
+      for (int l = 0; l < 3; ++l) {
+        // Post-LN: gradients grow towards the output (decoder top); pre-LN: even.
+        e.grad_norms["encoder_layers." + std::to_string(l)] = k ? 0.5 : 0.2 * (l + 1);
+        e.grad_norms["decoder_layers." + std::to_string(l)] = k ? 0.5 : 0.2 * (l + 4);
+      }
+      e.grad_norms["source_embedding"] = 0.1;
+      sr.training_log.push_back(e);
+    }
+    r.systems.push_back(sr);
+  }
+  TestSetResults t;
+  t.name = "test_2016_flickr";
+  t.source = head(multi30k, 30);
+  t.references = {head(multi30k.parent_path() / "test_2016_flickr.en.gz", 30)};
+  for (std::size_t i = 0; i < t.source.size(); ++i) {
+    const auto src = eval::words_13a(t.source[i]), ref = eval::words_13a(t.references[0][i]);
+    for (int k = 0; k < 2; ++k) {
+      t.outputs[labels[k]].push_back(t.references[0][i]);
+      nlohmann::json heads = nlohmann::json::array();
+      for (int layer = 0; layer < 3; ++layer)
+        for (int h = 0; h < 4; ++h) {
+          heads.push_back(attention("cross", layer, h, ref, src));
+          heads.push_back(attention("encoder-self", layer, h, src, src));
+          if (i < 3) neuron_vectors(layer, h, src, heads);
+        }
+      t.explanations[labels[k]].push_back({{"source_tokens", src}, {"target_tokens", ref}, {"attention", heads}});
+    }
+  }
+  score(t, labels);
+  r.tests.push_back(std::move(t));
+  mtbench::testing::ScratchDir dir;
+  write_html_report(r, dir / "norms.html");
+  const std::string dump = "timeout 120 " + chromium_flags(dir / "profile") +
+                           " --virtual-time-budget=15000 --dump-dom 'file://" + (dir / "norms.html").string() +
+                           "' > '" + (dir / "dom.html").string() + "' 2> /dev/null";
+  ASSERT_EQ(std::system(dump.c_str()), 0) << dump;
+  const std::string page = read_file(dir / "dom.html");
+  std::smatch html_tag;
+  ASSERT_TRUE(std::regex_search(page, html_tag, std::regex("<html[^>]*>")));
+  EXPECT_THAT(html_tag.str(), ::testing::HasSubstr("data-errors=\"0\"")) << page.substr(page.find("js-errors"), 2000);
+  const auto start = page.find("id=\"norms-body\""), end = page.find("</section>", start);
+  ASSERT_NE(start, std::string::npos);
+  const std::string norms = page.substr(start, end - start);
+  // Dev BLEU, loss, gradient norms of both systems, across layers (first, last), entropy per kind.
+  int charts = 0;
+  for (auto at = norms.find("<svg"); at != std::string::npos; at = norms.find("<svg", at + 1)) ++charts;
+  EXPECT_GE(charts, 8) << norms.substr(0, 3000);
+  EXPECT_THAT(
+      norms,
+      ::testing::HasSubstr(
+          "the largest layer gradient is 6.0\u00d7 the smallest with post-LN and 1.0\u00d7 with pre-LN, as Xiong"));
+  EXPECT_THAT(norms, ::testing::HasSubstr("Spread of attention scores"));
+  EXPECT_THAT(norms, ::testing::HasSubstr("enc 3"));
+  EXPECT_THAT(norms, ::testing::HasSubstr("Attention entropy per layer"));
+  if (const char* keep = std::getenv("MTBENCH_KEEP_REPORT")) {
+    fs::create_directories(keep);
+    fs::copy_file(dir / "norms.html", fs::path(keep) / "norms.html", fs::copy_options::overwrite_existing);
+  }
 }
 
 }  // namespace

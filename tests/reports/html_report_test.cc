@@ -24,7 +24,7 @@ std::string data_blob(const std::string& html) {
 
 TEST(HtmlReport, HasEverySectionIdOnce) {
   const std::string html = render_html_report(testing::sample_run());
-  ASSERT_EQ(html_section_ids().size(), 15u);
+  ASSERT_EQ(html_section_ids().size(), 17u);
   for (const auto& id : html_section_ids()) {
     const std::string needle = "<section id=\"" + id + "\"";
     const auto first = html.find(needle);

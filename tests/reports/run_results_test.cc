@@ -21,7 +21,7 @@ RunResults sample() {
   s.system = "rule-based";
   s.year = 1954;
   s.parameters = 42;
-  s.training_log.push_back({10, 0.5, 2.5, std::nullopt, 12.0, 1e-3, 900.0, "valid", ""});
+  s.training_log.push_back({10, 0.5, 2.5, std::nullopt, 12.0, 1e-3, 900.0, "valid", "", {{"encoder_layers.0", 1.5}}});
   r.systems.push_back(s);
   TestSetResults t;
   t.name = "test";
@@ -52,6 +52,8 @@ TEST(RunResults, JsonRoundTripThroughDisk) {
   EXPECT_EQ(to_json(loaded), to_json(original));
   EXPECT_EQ(loaded.systems.at(0).parameters, 42u);
   EXPECT_FALSE(loaded.systems.at(0).training_log.at(0).dev_loss.has_value());
+  EXPECT_EQ(loaded.systems.at(0).training_log.at(0).grad_norms,
+            (std::map<std::string, double>{{"encoder_layers.0", 1.5}}));
   EXPECT_EQ(loaded.tests.at(0).scores.at("RB").at(0).ci, 1.5);
   EXPECT_FALSE(loaded.data_efficiency->bleu.at("RB").at(1).has_value());
 }

@@ -38,8 +38,8 @@ inline RunResults sample_run() {
   b.train_seconds = 4000;
   b.model_dir = "models/t";
   b.parameters = 65000000;
-  b.training_log = {{100, 0.5, 5.0, 4.8, 10.0, 1e-3, 900.0, "valid", ""},
-                    {200, 1.0, 3.5, 3.9, 20.0, 1e-3, 950.0, "valid", ""}};
+  b.training_log = {{100, 0.5, 5.0, 4.8, 10.0, 1e-3, 900.0, "valid", "", {}},
+                    {200, 1.0, 3.5, 3.9, 20.0, 1e-3, 950.0, "valid", "", {}}};
   r.systems = {a, b};
   TestSetResults t;
   t.name = "test_2016_flickr";

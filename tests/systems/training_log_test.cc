@@ -50,5 +50,22 @@ TEST(TrainingLog, OtherTrainersSpellingsAreRead) {
   EXPECT_DOUBLE_EQ(*log[0].tokens_per_second, 10);
 }
 
+TEST(TrainingLog, GradientNormsAndParameterGroups) {
+  testing::ScratchDir dir;
+  append_training_log(dir.path(),
+                      {{k::kType, "train"},
+                       {k::kStep, 10},
+                       {k::kGradNorms, {{"encoder_layers.0", 0.5}, {"decoder_layers.1", 2.0}, {"bad", "x"}}}});
+  const auto log = read_training_log(dir.path());
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].grad_norms, (std::map<std::string, double>{{"decoder_layers.1", 2.0}, {"encoder_layers.0", 0.5}}));
+  EXPECT_EQ(parameter_group("encoder_layers.2.self_attention.in_weight"), "encoder_layers.2");
+  EXPECT_EQ(parameter_group("encoder_layers.12.norm1.weight"), "encoder_layers.12");
+  EXPECT_EQ(parameter_group("source_embedding.weight"), "source_embedding");
+  EXPECT_EQ(parameter_group("encoder.rnn.weight_ih_l0"), "encoder");
+  EXPECT_EQ(parameter_group("positions"), "positions");
+  EXPECT_EQ(parameter_group("layers.x1.w"), "layers");
+}
+
 }  // namespace
 }  // namespace mtbench

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <random>
@@ -15,6 +16,7 @@
 #include "systems/neural/checkpoint.h"
 #include "systems/neural/decoding.h"
 #include "systems/rnn_attention/rnn_model.h"
+#include "systems/training_log.h"
 #include "tests/test_util.h"
 
 namespace mtbench::neural {
@@ -86,6 +88,38 @@ TEST(NeuralTrainer, CopyTaskLearntToHundredPercent) {
   int correct = 0;
   for (std::size_t i = 0; i < dev.size(); ++i) correct += hyps[i][0].tokens == dev[i].target ? 1 : 0;
   EXPECT_EQ(correct, static_cast<int>(dev.size()));
+}
+
+// Every "train" line of the log carries the gradient norm of each parameter group (before
+// clipping), for the report's pre-LN vs post-LN section; the groups are the model's children.
+TEST(NeuralTrainer, LogsPerLayerGradientNorms) {
+  testing::ScratchDir dir;
+  const int symbols = 6;
+  auto model = copy_model(4 + symbols, 0.0);
+  TrainerOptions o;
+  o.batching.max_tokens = 60;
+  o.lr_schedule = "constant";
+  o.dev_bleu = false;
+  o.log_every = 2;
+  o.max_steps = 6;
+  o.clip_norm = 1e-3;  // clipping must not change what is logged
+  Trainer(*model, o, dir.path(), torch::kCPU, 8, nullptr).train(copy_examples(60, 4, symbols), {}, {}, false);
+  int lines = 0;
+  for (const auto& p : read_training_log(dir.path())) {
+    if (p.type != "train") continue;
+    ++lines;
+    EXPECT_EQ(p.step % 2, 0u);
+    ASSERT_TRUE(p.grad_norms.count("encoder")) << p.step;
+    ASSERT_TRUE(p.grad_norms.count("out_projection")) << p.step;
+    double total = 0;
+    for (const auto& [group, norm] : p.grad_norms) {
+      EXPECT_TRUE(std::isfinite(norm)) << group;
+      EXPECT_GE(norm, 0) << group;
+      total += norm * norm;
+    }
+    EXPECT_GT(std::sqrt(total), 1e-3);  // unclipped: above the clipping threshold
+  }
+  EXPECT_EQ(lines, 3);
 }
 
 TEST(NeuralTrainer, ResumeGivesTheIdenticalNextStepLoss) {

@@ -25,7 +25,14 @@ TEST(RnnEncDec, OptionsArePresetsOfRnnAttentionWithoutAttention) {
     EXPECT_EQ(encdec.model.attention, "none") << preset;
     EXPECT_EQ(encdec.model.decoder_dim, attention.model.decoder_dim) << preset;
     EXPECT_EQ(encdec.common.trainer.max_minutes, attention.common.trainer.max_minutes) << preset;
+    EXPECT_EQ(encdec.common.trainer.max_steps, attention.common.trainer.max_steps) << preset;
   }
+  // Budgets in updates (#16): the full preset has no wall-clock budget, the quick one caps it.
+  const auto full = parse_rnn_options("", "full", "test"), quick = parse_rnn_options("", "quick", "test");
+  EXPECT_EQ(full.common.trainer.max_steps, 3000);
+  EXPECT_EQ(full.common.trainer.max_minutes, 0);
+  EXPECT_EQ(quick.common.trainer.max_steps, 690);
+  EXPECT_GT(quick.common.trainer.max_minutes, 0);
   try {
     parse_rnn_encdec_options("attention: bahdanau\n", "", "my.yaml");
     FAIL();

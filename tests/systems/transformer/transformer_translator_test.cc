@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "base/error.h"
 #include "base/progress.h"
@@ -89,6 +91,11 @@ TEST_F(TransformerTranslatorTest, ExplanationsHoldEveryLayerAndHeadWithinTheSize
         EXPECT_NEAR(m.weights[1], 1.0, 1e-3);  // PE(0, 1) = cos(0)
         continue;
       }
+      if (m.kind == "encoder-query" || m.kind == "encoder-key") {
+        EXPECT_EQ(m.row_tokens, e.source_tokens);
+        EXPECT_EQ(m.col_tokens.size(), 16u);  // dim 32 / 2 heads
+        continue;
+      }
       if (m.kind == "cross") {
         EXPECT_EQ(m.col_tokens, e.source_tokens);
       }
@@ -109,6 +116,32 @@ TEST_F(TransformerTranslatorTest, ExplanationsHoldEveryLayerAndHeadWithinTheSize
       EXPECT_EQ(seen[kind], (std::set<std::pair<int, int>>{{0, 0}, {0, 1}, {1, 0}, {1, 1}})) << kind;
     EXPECT_EQ(seen["positional-encoding"].size(), 1u);
     EXPECT_EQ(e.target_tokens.size() + 1, e.attention.front().row_tokens.size());  // + </s>
+    // The neuron view's vectors reproduce the recorded attention: softmax(q.k / sqrt(d)).
+    for (const char* kind : {"encoder-query", "encoder-key"})
+      EXPECT_EQ(seen[kind], (std::set<std::pair<int, int>>{{0, 0}, {0, 1}, {1, 0}, {1, 1}})) << kind;
+    auto find = [&e](const std::string& kind, int layer, int head) -> const AttentionMatrix& {
+      for (const auto& m : e.attention)
+        if (m.kind == kind && m.layer == layer && m.head == head) return m;
+      throw std::runtime_error("missing " + kind);
+    };
+    for (int layer = 0; layer < 2; ++layer)
+      for (int head = 0; head < 2; ++head) {
+        const auto &q = find("encoder-query", layer, head), &k = find("encoder-key", layer, head);
+        const auto& w = find("encoder-self", layer, head);
+        const std::size_t n = e.source_tokens.size(), d = q.col_tokens.size();
+        for (std::size_t i = 0; i < n; ++i) {
+          std::vector<double> scores(n);
+          double top = -1e300, z = 0;
+          for (std::size_t j = 0; j < n; ++j) {
+            for (std::size_t x = 0; x < d; ++x) scores[j] += double(q.weights[i * d + x]) * k.weights[j * d + x];
+            scores[j] /= std::sqrt(double(d));
+            top = std::max(top, scores[j]);
+          }
+          for (auto& v : scores) z += v = std::exp(v - top);
+          for (std::size_t j = 0; j < n; ++j)
+            EXPECT_NEAR(scores[j] / z, w.weights[i * n + j], 0.01) << layer << head << i;
+        }
+      }
   }
   // A tight bound keeps the top layers only.
   TransformerOptions tight = parse_transformer_options(kToyOptions, "", "test");
@@ -122,7 +155,7 @@ TEST_F(TransformerTranslatorTest, ExplanationsHoldEveryLayerAndHeadWithinTheSize
   const auto limited = bounded.translate({"Der Hund läuft."}, to);
   std::size_t values = 0;
   for (const auto& m : limited[0].explanation.attention) {
-    if (m.kind == "positional-encoding") continue;
+    if (m.kind == "positional-encoding" || m.kind == "encoder-query" || m.kind == "encoder-key") continue;
     values += m.weights.size();
     EXPECT_EQ(m.layer, 1) << m.kind;
   }
