@@ -28,8 +28,8 @@ void HmmJumps::transitions(int I, double smoothing, std::vector<double>* out) co
 // States are numbered per position i in 1..I: "real i" and "empty, last real position i".
 // Both have the same future (the empty state continues the chain from i), so the backward
 // variable is one number per position; the forward variables are kept per state.
-double hmm_forward_backward(int J, int I, const double* emit, const std::vector<double>& trans, double p0,
-                            double* post, double* jump_counts) {
+double hmm_forward_backward(int J, int I, const double* emit, const std::vector<double>& trans, double p0, double* post,
+                            double* jump_counts) {
   const int n = I + 1;
   const double stay = 1 - p0;
   // alpha_real/alpha_empty: [J x n], scaled so each row sums to one; scale[j] = c_j.

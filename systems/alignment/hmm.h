@@ -23,7 +23,9 @@ class HmmJumps {
 
   HmmJumps();  // uniform
 
-  static int bucket(int width) { return (width < -kMaxJump ? -kMaxJump : width > kMaxJump ? kMaxJump : width) + kMaxJump; }
+  static int bucket(int width) {
+    return (width < -kMaxJump ? -kMaxJump : width > kMaxJump ? kMaxJump : width) + kMaxJump;
+  }
 
   // Re-estimates c(d) from expected jump counts (Vogel et al.'s M-step: counts are pooled
   // over sentence lengths and previous positions, then renormalized per row in transitions()).
@@ -48,8 +50,8 @@ class HmmJumps {
 // adds the expected jump counts (first word: jump from position 0) to jump_counts
 // [HmmJumps::kBuckets]. Returns ln P(f | e), or -infinity (nothing written) when the
 // sentence has probability zero.
-double hmm_forward_backward(int J, int I, const double* emit, const std::vector<double>& trans, double p0,
-                            double* post, double* jump_counts);
+double hmm_forward_backward(int J, int I, const double* emit, const std::vector<double>& trans, double p0, double* post,
+                            double* jump_counts);
 
 // The most probable state sequence (Viterbi): per generated word the position 1..I it
 // aligns to, or 0 for the empty word.

@@ -14,10 +14,10 @@ namespace {
 // An independent statement of the model: enumerate every state sequence. A state is
 // (position 1..I, empty?); an empty state keeps the position of the last real one.
 struct Brute {
-  double total = 0;                  // P(f | e)
-  std::vector<double> post;          // [J x (I+1)], posterior of f_j aligned to i (0: empty)
-  std::vector<double> jumps;         // expected jump counts per bucket
-  std::vector<int> best;             // the most probable path (0 = empty)
+  double total = 0;           // P(f | e)
+  std::vector<double> post;   // [J x (I+1)], posterior of f_j aligned to i (0: empty)
+  std::vector<double> jumps;  // expected jump counts per bucket
+  std::vector<int> best;      // the most probable path (0 = empty)
   double best_prob = -1;
 };
 
@@ -115,10 +115,14 @@ TEST(Hmm, JumpsResolveRepeatedWordsThatModel1CannotTell) {
   // both "the"s; the HMM's learned jump +1 picks the monotone links.
   std::vector<std::vector<WordId>> src, tgt;
   Vocab sv, tv;
-  const char* pairs[][2] = {{"das Haus", "the house"},       {"das Buch", "the book"},
-                            {"ein Buch", "a book"},          {"ein Haus", "a house"},
-                            {"das kleine Haus", "the small house"}, {"das Haus und das Buch", "the house and the book"},
-                            {"ein Buch und ein Haus", "a book and a house"}, {"und", "and"}};
+  const char* pairs[][2] = {{"das Haus", "the house"},
+                            {"das Buch", "the book"},
+                            {"ein Buch", "a book"},
+                            {"ein Haus", "a house"},
+                            {"das kleine Haus", "the small house"},
+                            {"das Haus und das Buch", "the house and the book"},
+                            {"ein Buch und ein Haus", "a book and a house"},
+                            {"und", "and"}};
   for (auto& p : pairs) {
     src.push_back(sv.add_sentence(p[0]));
     tgt.push_back(tv.add_sentence(p[1]));
