@@ -10,6 +10,9 @@
 namespace mtbench {
 
 // One attention (or alignment-weight) matrix: rows are target tokens, columns source tokens.
+// Two other kinds travel in the same shape: "positional-encoding" (rows positions, columns
+// dimensions, values in [-1, 1]) and vectors, kinds ending in "-query" or "-key" (rows tokens,
+// columns dimensions of one head, any finite values: the neuron view).
 struct AttentionMatrix {
   std::string kind;                     // "cross", "encoder-self", "decoder-self", "bahdanau"
   int layer = 0;                        // 0-based layer (0 for single-layer models)

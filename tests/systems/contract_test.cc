@@ -127,16 +127,22 @@ void expect_well_formed(const Explanation& e, const std::string& where) {
     // Positional encodings (sin/cos values in [-1, 1]) travel as matrices too; everything else
     // holds attention distributions.
     const bool positional = a.kind.rfind("positional", 0) == 0;
+    // Query and key vectors (kinds "<x>-query", "<x>-key": rows tokens, columns dimensions)
+    // for the neuron view hold any finite values.
+    const auto ends_with = [&a](const std::string& tail) {
+      return a.kind.size() >= tail.size() && a.kind.compare(a.kind.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    const bool vectors = ends_with("-query") || ends_with("-key");
     std::size_t bad_weights = 0, bad_rows = 0;
     for (std::size_t r = 0; r < rows; ++r) {
       double sum = 0;
       for (std::size_t c = 0; c < cols; ++c) {
         const float w = a.weights[r * cols + c];
-        bad_weights += !(std::isfinite(w) && w >= (positional ? -1.001f : 0.0f) && w <= 1.001f);
+        bad_weights += !(std::isfinite(w) && (vectors || (w >= (positional ? -1.001f : 0.0f) && w <= 1.001f)));
         sum += w;
       }
       // Rows are distributions, up to the rounding of stored weights (1e-3 per value).
-      bad_rows += !positional && sum > 1.0 + 1e-3 * static_cast<double>(cols) + 1e-6;
+      bad_rows += !positional && !vectors && sum > 1.0 + 1e-3 * static_cast<double>(cols) + 1e-6;
     }
     EXPECT_EQ(bad_weights, 0u) << a.kind << " layer " << a.layer << " head " << a.head << ": weights outside [0, 1]";
     EXPECT_EQ(bad_rows, 0u) << a.kind << " layer " << a.layer << " head " << a.head << ": rows summing above 1";
