@@ -13,6 +13,7 @@
 #include "base/progress.h"
 #include "cli/app.h"
 #include "cli/argv_rewrite.h"
+#include "cli/launch.h"
 #include "cli/validators.h"
 
 namespace {
@@ -53,6 +54,7 @@ void prefer_passive_openmp_waiting(int argc, char** argv) {
 int main(int argc, char** argv) {
   using namespace mtbench::cli;
   prefer_passive_openmp_waiting(argc, argv);
+  remember_command_line(argc, argv);
   CLI::App app{"mtbench: machine translation from 1954 to 2017 under one evaluation harness", "mtbench"};
   app.set_version_flag("--version", std::string("mtbench ") + MTBENCH_VERSION);
   app.require_subcommand(1);

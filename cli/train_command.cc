@@ -2,20 +2,28 @@
 // with progress reporting and writes a self-contained model directory (system files, then
 // mtbench-model.json last).
 
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
 
+#include "base/distributed_env.h"
 #include "base/error.h"
 #include "base/progress.h"
 #include "base/sha256.h"
 #include "base/text_file.h"
 #include "base/time.h"
 #include "cli/app.h"
+#include "cli/launch.h"
+#include "cli/validators.h"
 #include "compare/train.h"
 #include "corpus/datasets.h"
 #include "corpus/parallel.h"
 #include "systems/model_dir.h"
+#ifdef MTBENCH_HAVE_TORCH
+#include "systems/neural/neural_module.h"
+#endif
 #include "systems/registry.h"
 
 namespace mtbench::cli {
@@ -37,6 +45,9 @@ struct TrainArgs {
   std::string config;          // --config FILE.yaml
   std::string device = "cpu";  // --device
   bool resume = false;         // --resume
+  int nproc = 1;               // --nproc: local data-parallel worker processes (neural systems)
+  std::string dist_backend;    // --dist-backend gloo|nccl (default: from --device)
+  double dist_timeout = 0;     // --dist-timeout seconds (0 = MTBENCH_DIST_TIMEOUT or 60)
 };
 
 // Resolves --corpus/--pair into files and languages; checks that the options fit together.
@@ -79,10 +90,37 @@ TrainingFile describe(const std::string& role, const std::string& path, std::siz
   return {role, ec ? path : absolute.lexically_normal().string(), sha256_file(path), segments};
 }
 
-void run_train(TrainArgs a, const GlobalOptions& global) {
+void run_train(TrainArgs a, GlobalOptions global) {
+  // The group's settings travel to the workers (and to this process's neural module) in the
+  // environment, as torchrun's do.
+  if (!a.dist_backend.empty()) setenv(kBackendVar, a.dist_backend.c_str(), 1);
+  if (a.dist_timeout > 0) setenv(kTimeoutVar, fmt::format("{}", a.dist_timeout).c_str(), 1);
+  const DistributedEnv env = distributed_env();  // validates the variables
+  if (env.backend == "nccl" && a.device != "cuda")
+    fail<ConfigError>("--dist-backend nccl needs --device cuda (gloo is the backend on the CPU)");
+  if (!env.writer()) global.quiet = true;  // rank 0 speaks for the group; errors still print
   apply_global_options(global);
   auto& registry = TranslatorRegistry::instance();
-  auto system = registry.create(a.system);  // unknown name: error listing the valid ones
+  const bool neural = registry.entry(a.system).info.paradigm == "neural";  // unknown: error listing names
+  if (a.nproc > 1) {
+    if (!neural)
+      fail<ConfigError>("--nproc {}: {} trains in one process (data-parallel training is for the neural systems)",
+                        a.nproc, a.system);
+    resolve_data(a);  // errors before starting anything
+#ifdef MTBENCH_HAVE_TORCH
+    neural::check_neural_device(a.device);  // --device cuda on a CPU build: one error, no workers
+#endif
+    const int threads = std::max(1, resolved_threads(global) / a.nproc);
+    Progress::global().log(
+        fmt::format("starting {} worker processes with {} thread{} each", a.nproc, threads, threads == 1 ? "" : "s"));
+    run_local_workers(a.nproc, threads, env.timeout_seconds + 30);
+    return;
+  }
+  if (env.distributed() && !neural) {
+    // A launcher started every rank with the same command: rank 0 trains, the others are done.
+    if (!env.writer()) return;
+  }
+  auto system = registry.create(a.system);
   resolve_data(a);
 
   Progress progress(global.quiet ? ProgressMode::kQuiet : ProgressMode::kAuto);
@@ -155,6 +193,16 @@ void add_train_command(CLI::App& app, GlobalOptions& global) {
       ->check(CLI::ExistingFile);
   sub->add_option("--device", a->device, "Device for neural systems")->check(CLI::IsMember({"cpu", "cuda"}));
   sub->add_flag("--resume", a->resume, "Continue from checkpoints found in --out");
+  sub->add_option("--nproc", a->nproc,
+                  "Data-parallel worker processes on this host (neural systems; threads are divided among them)")
+      ->check(integer_in(1, 1024));
+  sub->add_option("--dist-backend", a->dist_backend,
+                  "Collective backend of data-parallel training (default: gloo "
+                  "on the CPU, nccl with --device cuda)")
+      ->check(CLI::IsMember({"gloo", "nccl"}));
+  sub->add_option("--dist-timeout", a->dist_timeout,
+                  "Seconds after which a silent training process is declared dead (default 60)")
+      ->check(CLI::Range(1.0, 86400.0));
   sub->callback([&global, a] { run_train(*a, global); });
 }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "base/distributed_env.h"
 #include "base/progress.h"
 
 namespace mtbench::compare {
@@ -17,10 +18,13 @@ ModelManifest train_model(Translator& translator, const TrainData& data, const T
   manifest.dev_segments = data.dev_source.size();
   manifest.training_files = training_files;
 
-  prepare_model_dir(options.model_dir);  // an earlier model's manifest goes first
+  // In data-parallel training only rank 0 writes the model directory.
+  const bool writer = distributed_env().writer();
+  if (writer) prepare_model_dir(options.model_dir);  // an earlier model's manifest goes first
   const auto start = std::chrono::steady_clock::now();
   translator.train(data, options);
   manifest.training_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!writer) return manifest;
   if (options.progress) options.progress->begin("save");
   manifest = save_model(translator, manifest, options.model_dir);
   if (options.progress) options.progress->end();

@@ -14,6 +14,8 @@ packages=(
   # LibTorch (CPU) for the neural systems; OpenBLAS makes its matrix products ~15x faster
   # than the reference BLAS that Debian's LibTorch otherwise uses.
   libtorch-dev libopenblas0-openmp
+  # Gloo's headers: torch.distributed's ProcessGroupGloo (data-parallel training) includes them.
+  libgloo-dev
   # scripts/sanitize.sh: clang with libFuzzer and its sanitizers, OpenMP for clang.
   clang libclang-rt-14-dev libomp-14-dev
 )

@@ -26,7 +26,19 @@ void set_threads(int threads) {
   mtbench::neural::set_torch_threads(threads);
 }
 
-const mtbench::neural::NeuralModuleApi kApi = {mtbench::neural::kNeuralModuleVersion, create, average, set_threads};
+const char* check_device(const char* device) {
+  static thread_local std::string message;
+  try {
+    mtbench::neural::resolve_device(device);
+    message.clear();
+  } catch (const std::exception& e) {
+    message = e.what();
+  }
+  return message.c_str();
+}
+
+const mtbench::neural::NeuralModuleApi kApi = {mtbench::neural::kNeuralModuleVersion, create, average, set_threads,
+                                               check_device};
 
 }  // namespace
 

@@ -111,4 +111,21 @@ torch::Tensor padding_mask(const torch::Tensor& lengths, std::int64_t max_len) {
   return positions < lengths.unsqueeze(1);                                  // [batch, max_len]
 }
 
+std::vector<std::size_t> shard_batch(const std::vector<Example>& examples, const std::vector<std::size_t>& indices,
+                                     int rank, int world) {
+  if (world <= 1) return indices;
+  std::int64_t total = 0;
+  for (std::size_t i : indices) total += static_cast<std::int64_t>(examples[i].target.size() + 1);
+  // Rank r takes the examples starting in [r * total / world, (r + 1) * total / world).
+  const auto lo = static_cast<std::int64_t>(rank) * total / world;
+  const auto hi = static_cast<std::int64_t>(rank + 1) * total / world;
+  std::vector<std::size_t> share;
+  std::int64_t start = 0;
+  for (std::size_t i : indices) {
+    if (start >= lo && start < hi) share.push_back(i);
+    start += static_cast<std::int64_t>(examples[i].target.size() + 1);
+  }
+  return share;
+}
+
 }  // namespace mtbench::neural

@@ -26,6 +26,13 @@ struct Example {
 std::vector<std::vector<std::size_t>> make_batches(const std::vector<Example>& examples, const BatchingOptions& options,
                                                    std::uint64_t seed, std::int64_t epoch);
 
+// Data parallelism: the share of the batch `indices` that rank `rank` of `world` trains on,
+// contiguous and balanced by target tokens (the examples whose first target token falls in
+// the rank's equal part of the batch's tokens). Deterministic; empty when the batch has fewer
+// examples than ranks. The shares of all ranks partition `indices` in order.
+std::vector<std::size_t> shard_batch(const std::vector<Example>& examples, const std::vector<std::size_t>& indices,
+                                     int rank, int world);
+
 // A padded batch on a device.
 struct Batch {
   torch::Tensor source;            // [batch, src_len] int64, pad-filled

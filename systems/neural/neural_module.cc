@@ -85,6 +85,11 @@ void set_neural_threads(int threads) {
   if (const NeuralModuleApi* table = g_api.load()) table->set_threads(threads);
 }
 
+void check_neural_device(const std::string& device) {
+  const std::string problem = api().check_device(device.c_str());
+  if (!problem.empty()) throw ConfigError(problem);
+}
+
 bool neural_module_loaded() {
   return g_api.load() != nullptr;
 }

@@ -25,6 +25,10 @@ std::size_t average_transformer_checkpoints(const std::filesystem::path& dir,
 // Sets LibTorch's thread count now if the module is loaded, else when it loads.
 void set_neural_threads(int threads);
 
+// Loads the module and throws ConfigError when `device` is not usable by its LibTorch (e.g.
+// "cuda" on a CPU build), before any work is started.
+void check_neural_device(const std::string& device);
+
 // True once the module (and so LibTorch) is loaded in this process.
 bool neural_module_loaded();
 

@@ -15,7 +15,7 @@ class Translator;
 
 namespace mtbench::neural {
 
-inline constexpr int kNeuralModuleVersion = 1;
+inline constexpr int kNeuralModuleVersion = 2;
 inline constexpr const char* kNeuralModuleEntryPoint = "mtbench_neural_module";
 
 // What the module exports through its entry point.
@@ -26,6 +26,8 @@ struct NeuralModuleApi {
   std::size_t (*average_transformer)(const std::filesystem::path& dir,
                                      const std::vector<std::filesystem::path>& checkpoints);
   void (*set_threads)(int threads);  // LibTorch's intra-op thread count
+  // "" when `device` ("cpu", "cuda") is usable by this LibTorch, else why not.
+  const char* (*check_device)(const char* device);
 };
 
 }  // namespace mtbench::neural

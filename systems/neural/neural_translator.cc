@@ -6,13 +6,16 @@
 
 #include <fmt/format.h>
 
+#include "base/distributed_env.h"
 #include "base/error.h"
 #include "base/progress.h"
+#include "base/sha256.h"
 #include "base/text_file.h"
 #include "base/time.h"
 #include "eval/bleu.h"
 #include "systems/model_dir.h"
 #include "systems/neural/checkpoint.h"
+#include "systems/neural/distributed.h"
 #include "systems/neural/threads.h"
 #include "systems/neural/trainer.h"
 
@@ -26,17 +29,17 @@ struct EncodedData {
   std::size_t skipped = 0;     // training pairs dropped (empty or longer than the limit)
 };
 
-// Trains the subword model(s) and saves them into options.model_dir, or loads the saved ones
-// when resuming.
+// Trains the subword model(s) and saves them into options.model_dir (when `save`: rank 0 of a
+// data-parallel group), or loads the saved ones when resuming.
 Vocabulary prepare_vocabulary(const TrainData& data, const TrainOptions& options, const VocabularyOptions& vocabulary,
-                              Progress& progress) {
+                              Progress& progress, bool save) {
   if (data.train_source.size() != data.train_target.size())
     fail<DataError>("{} source but {} target training segments", data.train_source.size(), data.train_target.size());
   if (options.resume && Vocabulary::exists(options.model_dir)) return Vocabulary::load(options.model_dir);
   progress.begin("subwords");
   auto vocab = Vocabulary::train(data.train_source, data.train_target, vocabulary, static_cast<unsigned>(options.seed),
                                  options.threads);
-  vocab.save(options.model_dir);
+  if (save) vocab.save(options.model_dir);
   progress.end(fmt::format("{} source, {} target pieces{}", vocab.source_size(), vocab.target_size(),
                            vocab.joint() ? " (joint)" : ""));
   return vocab;
@@ -86,6 +89,19 @@ std::function<double()> dev_bleu_hook(const Vocabulary& vocab, const TrainData& 
     for (const auto& h : hyps) text.push_back(h.empty() ? std::string() : vocab.decode_target(h.front().tokens));
     return bleu->corpus_score(text).score;
   };
+}
+
+// SHA-256 of the id sequences of `examples` (the start-up agreement check of data parallelism).
+std::string examples_hash(const std::vector<Example>& examples) {
+  Sha256 hash;
+  for (const auto& e : examples) {
+    const std::int64_t sizes[2] = {static_cast<std::int64_t>(e.source.size()),
+                                   static_cast<std::int64_t>(e.target.size())};
+    hash.update(sizes, sizeof sizes);
+    hash.update(e.source.data(), e.source.size() * sizeof(std::int64_t));
+    hash.update(e.target.data(), e.target.size() * sizeof(std::int64_t));
+  }
+  return hash.hex_digest();
 }
 
 // Decoding options of one translate() call: the system's defaults overridden by the call's
@@ -152,24 +168,44 @@ void NeuralTranslator::train(const TrainData& data, const TrainOptions& options)
               options.config_origin.empty() ? name + " options" : options.config_origin);
   set_torch_threads(options.threads);
   torch::manual_seed(options.seed);
-  const torch::Device device = resolve_device(options.device);
+  torch::Device device = resolve_device(options.device);
+  const DistributedEnv env = distributed_env();
+  if (env.distributed() && device.is_cuda())  // one GPU per local rank, as torchrun's users expect
+    device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(env.local_rank % torch::cuda::device_count()));
+  // Joins the data-parallel group (blocks until every rank is there) when WORLD_SIZE > 1.
+  DataParallelGroup* group = data_parallel_group(device);
+  const bool writer = group == nullptr || group->writer();
   Progress& progress = options.progress ? *options.progress : Progress::global();
-  std::filesystem::create_directories(options.model_dir);
+  if (writer) std::filesystem::create_directories(options.model_dir);
   const CommonOptions& common = common_options();
-  vocab_ = prepare_vocabulary(data, options, common.vocabulary, progress);
-  write_file_atomic(options.model_dir / options_file(), options_yaml());
+  vocab_ = prepare_vocabulary(data, options, common.vocabulary, progress, writer);
+  if (writer) write_file_atomic(options.model_dir / options_file(), options_yaml());
   const auto encoded = encode_data(vocab_, data, common.max_train_length, progress);
+  if (group) {
+    // Every rank must train the same thing; refused at start-up rather than averaged silently.
+    group->check_agreement({{"mtbench version", MTBENCH_VERSION},
+                            {"system", name},
+                            {"options", sha256_hex(options_yaml())},
+                            {"seed", std::to_string(options.seed)},
+                            {"vocabulary sizes", fmt::format("{}/{}", vocab_.source_size(), vocab_.target_size())},
+                            {"training data", examples_hash(encoded.train)},
+                            {"dev data", examples_hash(encoded.dev)}});
+    progress.log(fmt::format("data-parallel training: {} processes ({} backend), this is rank {}", group->world_size(),
+                             group->backend(), group->rank()));
+  }
 
   build(device);
   TrainerHooks hooks;
   const auto& t = common.trainer;
-  if (t.dev_bleu && !data.dev_source.empty())
+  if (writer && t.dev_bleu && !data.dev_source.empty())
     hooks.dev_bleu = dev_bleu_hook(vocab_, data, encoded, t.dev_bleu_sentences, *network_, common.decode,
                                    common.translate_batch, device_);
   progress.log(fmt::format("{}: {} parameters, {}, device {}", name, parameter_count(network_->module()),
                            describe_network(), device.str()));
-  Trainer trainer(*network_, t, options.model_dir, device, options.seed, &progress);
+  Trainer trainer(*network_, t, options.model_dir, device, options.seed, &progress, SpecialIds{}, group);
   const auto result = trainer.train(encoded.train, encoded.dev, hooks, options.resume);
+  if (result.world_size > 1)
+    progress.log(fmt::format("{} processes: all-reduce {:.1f} ms per update", result.world_size, result.allreduce_ms));
   progress.log(fmt::format(
       "trained {} updates in {} ({:.0f} target tokens/s), best dev loss {:.3f}, dev BLEU {:.2f}{}; "
       "stopped by {}",

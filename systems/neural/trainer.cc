@@ -8,12 +8,16 @@
 #include <fstream>
 #include <map>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
 #include "base/progress.h"
+#include "base/text_file.h"
 #include "systems/neural/checkpoint.h"
+#include "systems/neural/distributed.h"
 #include "systems/training_log.h"
 
 namespace mtbench::neural {
@@ -45,6 +49,17 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
+// The seed of rank `rank`'s random stream (dropout) at update `step` of a data-parallel run
+// (splitmix64 of the three): deterministic for a given world size and independent of where a
+// run was resumed. One process keeps its single saved stream instead.
+std::uint64_t rank_step_seed(std::uint64_t seed, std::int64_t step, int rank) {
+  std::uint64_t z =
+      seed ^ (static_cast<std::uint64_t>(step) * 0x9E3779B97F4A7C15ULL) ^ (static_cast<std::uint64_t>(rank) << 48);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
 }  // namespace
 
 torch::Tensor summed_token_loss(const torch::Tensor& logits, const torch::Tensor& target, std::int64_t pad,
@@ -68,6 +83,7 @@ struct Trainer::State {
   int bad_validations = 0;          // since the best (early stopping)
   int plateau_bad = 0;              // since the last improvement or decay (plateau schedule)
   double elapsed = 0;               // seconds of earlier runs (resume)
+  int world_size = 1;               // processes of the run that wrote the checkpoint
 
   nlohmann::json to_json() const {
     return {{"step", step},
@@ -80,7 +96,8 @@ struct Trainer::State {
             {"best_dev_bleu", best_dev_bleu},
             {"bad_validations", bad_validations},
             {"plateau_bad", plateau_bad},
-            {"elapsed", elapsed}};
+            {"elapsed", elapsed},
+            {"world_size", world_size}};
   }
   void from_json(const nlohmann::json& j) {
     step = j.at("step");
@@ -94,11 +111,12 @@ struct Trainer::State {
     bad_validations = j.at("bad_validations");
     plateau_bad = j.at("plateau_bad");
     elapsed = j.at("elapsed");
+    world_size = j.value("world_size", 1);  // checkpoints before data parallelism: one process
   }
 };
 
 Trainer::Trainer(EncoderDecoder& model, TrainerOptions options, std::filesystem::path dir, torch::Device device,
-                 std::uint64_t seed, Progress* progress, SpecialIds ids)
+                 std::uint64_t seed, Progress* progress, SpecialIds ids, DataParallelGroup* group)
     : model_(model),
       options_(std::move(options)),
       dir_(std::move(dir)),
@@ -106,7 +124,8 @@ Trainer::Trainer(EncoderDecoder& model, TrainerOptions options, std::filesystem:
       seed_(seed),
       progress_(progress),
       ids_(ids),
-      state_(std::make_unique<State>()) {
+      state_(std::make_unique<State>()),
+      group_(group) {
   optimizer_ = std::make_unique<torch::optim::Adam>(model_.module().parameters(),
                                                     torch::optim::AdamOptions(options_.learning_rate)
                                                         .betas({options_.adam_beta1, options_.adam_beta2})
@@ -124,14 +143,44 @@ void Trainer::set_learning_rate(double lr) {
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
 }
 
-double Trainer::update(const Batch& batch) {
+bool Trainer::writer() const {
+  return group_ == nullptr || group_->writer();
+}
+
+double Trainer::update(const std::vector<Example>& data, const std::vector<std::size_t>& indices,
+                       std::int64_t global_tokens, std::array<double, 2>& votes) {
   model_.module().train();
   set_learning_rate(scheduled_learning_rate());
-  auto logits = model_.forward(batch.source, batch.source_mask, batch.target_in);  // [batch, tgt_len, vocab]
-  auto loss = summed_token_loss(logits, batch.target_out, ids_.pad, options_.label_smoothing) /
-              static_cast<double>(batch.target_tokens);
+  if (group_) torch::manual_seed(rank_step_seed(seed_, state_->step, group_->rank()));
+  const auto share = group_ ? shard_batch(data, indices, group_->rank(), group_->world_size()) : indices;
   optimizer_->zero_grad();
-  loss.backward();
+  double loss_value = 0;
+  if (!share.empty()) {
+    const Batch batch = collate(data, share, ids_, device_);
+    auto logits = model_.forward(batch.source, batch.source_mask, batch.target_in);  // [batch, tgt_len, vocab]
+    // Divided by the tokens of the whole (global) batch: summed over the ranks, the gradient
+    // is the one process's gradient of the mean loss.
+    auto loss = summed_token_loss(logits, batch.target_out, ids_.pad, options_.label_smoothing) /
+                static_cast<double>(global_tokens);
+    loss.backward();
+    loss_value = loss.item<double>();
+  }
+  if (group_) {
+    // Every gradient (zeros where this rank's share did not reach a parameter, or was empty)
+    // and the scalars [loss, interrupt vote, time-up vote], summed over the ranks.
+    std::vector<torch::Tensor> tensors;
+    for (auto& p : model_.module().parameters()) {
+      if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+      tensors.push_back(p.grad());
+    }
+    auto scalars = torch::tensor({loss_value, votes[0], votes[1]}, torch::kFloat64);
+    tensors.push_back(scalars);
+    const auto t0 = Clock::now();
+    group_->allreduce_sum(tensors);
+    allreduce_seconds_ += seconds_since(t0);
+    loss_value = scalars[0].item<double>();
+    votes = {scalars[1].item<double>(), scalars[2].item<double>()};
+  }
   if ((state_->step + 1) % options_.log_every == 0) {
     // Per-layer gradient norms for the report's pre-LN vs post-LN section (Xiong et al. 2020,
     // sec. 3: post-LN gradients grow towards the output layers at the start of training).
@@ -148,7 +197,8 @@ double Trainer::update(const Batch& batch) {
   if (options_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(model_.module().parameters(), options_.clip_norm);
   optimizer_->step();
   ++state_->step;
-  return loss.item<double>();
+  if (group_) group_->set_step(state_->step);
+  return loss_value;
 }
 
 double Trainer::evaluate_loss(const std::vector<Example>& examples) {
@@ -173,6 +223,7 @@ void Trainer::write_checkpoint(const std::filesystem::path& path, bool with_opti
 }
 
 void Trainer::keep_step_checkpoint() {
+  if (!writer()) return;
   const int keep = std::max(options_.keep_checkpoints, options_.average_checkpoints);
   if (keep <= 0) return;
   save_module(dir_ / "checkpoints" / fmt::format("step-{:09d}.pt", state_->step), model_.module());
@@ -214,44 +265,75 @@ void Trainer::average_last(const std::vector<Example>& dev, const TrainerHooks& 
 }
 
 void Trainer::log_line(const nlohmann::json& line) {
+  if (!writer()) return;
   append_training_log(dir_, line);
 }
 
 TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<Example>& dev,
                            const TrainerHooks& hooks, bool resume) {
   if (train.empty()) fail<DataError>("no training examples (all empty or longer than the length limit?)");
-  std::filesystem::create_directories(dir_ / "checkpoints");
   const auto last_path = dir_ / "checkpoints" / "last.pt";
   const auto best_path = dir_ / "checkpoints" / "best.pt";
-  if (resume && std::filesystem::exists(last_path)) {
-    state_->from_json(
-        nlohmann::json::parse(load_checkpoint(last_path, model_.module(), optimizer_.get(), true, device_)));
-    if (progress_)
-      progress_->log(fmt::format("resuming from {} at step {} (epoch {}, batch {})", last_path.string(), state_->step,
-                                 state_->epoch + 1, state_->batch_in_epoch));
-  } else {
-    if (resume && progress_)
-      progress_->log(fmt::format("no checkpoint at {}: starting from scratch", last_path.string()));
-    clear_training_log(dir_);
-    std::filesystem::remove(best_path);
-    std::filesystem::remove(dir_ / "checkpoints" / "average.pt");
-    for (const auto& old : step_checkpoints(dir_)) std::filesystem::remove(old);
+  const int world = group_ ? group_->world_size() : 1;
+  bool resumed = false;
+  if (writer()) {
+    std::filesystem::create_directories(dir_ / "checkpoints");
+    if (resume && std::filesystem::exists(last_path)) {
+      state_->from_json(
+          nlohmann::json::parse(load_checkpoint(last_path, model_.module(), optimizer_.get(), true, device_)));
+      resumed = true;
+      if (progress_)
+        progress_->log(
+            fmt::format("resuming from {} at step {} (epoch {}, batch {}){}", last_path.string(), state_->step,
+                        state_->epoch + 1, state_->batch_in_epoch,
+                        state_->world_size != world
+                            ? fmt::format("; it was written by {} processes, {} continue", state_->world_size, world)
+                            : ""));
+    } else {
+      if (resume && progress_)
+        progress_->log(fmt::format("no checkpoint at {}: starting from scratch", last_path.string()));
+      clear_training_log(dir_);
+      std::filesystem::remove(best_path);
+      std::filesystem::remove(dir_ / "checkpoints" / "average.pt");
+      for (const auto& old : step_checkpoints(dir_)) std::filesystem::remove(old);
+    }
   }
+  if (group_) {
+    // Rank 0's checkpoint (model, optimizer, position) goes to every rank, so no rank needs to
+    // see the model directory; then rank 0's parameters, so every rank starts identical.
+    const std::string bytes = group_->broadcast_bytes(resumed ? read_file(last_path) : std::string());
+    if (!writer() && !bytes.empty()) {
+      const auto temp =
+          std::filesystem::temp_directory_path() / fmt::format("mtbench-resume-{}-{}.pt", ::getpid(), group_->rank());
+      write_file_atomic(temp, bytes);
+      try {
+        state_->from_json(
+            nlohmann::json::parse(load_checkpoint(temp, model_.module(), optimizer_.get(), false, device_)));
+      } catch (...) {
+        std::filesystem::remove(temp);
+        throw;
+      }
+      std::filesystem::remove(temp);
+    }
+    group_->broadcast_module(model_.module());
+    group_->set_step(state_->step);
+  }
+  state_->world_size = world;
 
   std::int64_t epoch_tokens = 0;
   for (const auto& e : train) epoch_tokens += static_cast<std::int64_t>(e.target.size() + 1);
-  const bool use_bleu = options_.dev_bleu && static_cast<bool>(hooks.dev_bleu) && !dev.empty();
+  const bool use_bleu = options_.dev_bleu && static_cast<bool>(hooks.dev_bleu) && !dev.empty() && writer();
   InterruptGuard interrupt_guard;
   const auto start = Clock::now();
   double update_seconds = 0;
-  std::int64_t run_tokens = 0;
+  std::int64_t run_tokens = 0, run_steps = 0;
   TrainResult result;
-  double window_loss = 0, window_seconds = 0;
+  double window_loss = 0, window_seconds = 0, window_allreduce = 0;
   std::int64_t window_steps = 0, window_tokens = 0;
 
   auto elapsed = [&] { return state_->elapsed + seconds_since(start); };
-  std::int64_t last_validated = -1;  // step of the latest validation (never twice at one step)
-  auto validate = [&]() -> bool {    // returns true when patience ran out
+  std::int64_t last_validated = -1;     // step of the latest validation (never twice at one step)
+  auto validate_here = [&]() -> bool {  // returns true when patience ran out
     if (dev.empty()) return false;
     last_validated = state_->step;
     const double dev_loss = evaluate_loss(dev);
@@ -286,7 +368,25 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
                                  improved ? " *" : ""));
     return options_.patience > 0 && state_->bad_validations >= options_.patience;
   };
+  // Rank 0 validates; the others wait for its verdict and loop state (best, schedule, patience).
+  auto validate = [&]() -> bool {
+    bool patience_out = false;
+    if (writer()) patience_out = validate_here();
+    if (group_) {
+      const nlohmann::json sync = {{"state", state_->to_json()}, {"patience_out", patience_out}};
+      const auto received = nlohmann::json::parse(group_->broadcast_bytes(writer() ? sync.dump() : std::string()));
+      if (!writer()) {
+        const double own_elapsed = state_->elapsed;
+        state_->from_json(received.at("state"));
+        state_->elapsed = own_elapsed;
+        patience_out = received.at("patience_out");
+        last_validated = state_->step;
+      }
+    }
+    return patience_out;
+  };
   auto checkpoint_last = [&] {
+    if (!writer()) return;
     const double saved = state_->elapsed;
     state_->elapsed = elapsed();
     write_checkpoint(last_path, true);
@@ -302,37 +402,51 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
     const auto batches = make_batches(train, options_.batching, seed_, state_->epoch);
     bool patience_out = false;
     while (state_->batch_in_epoch < static_cast<std::int64_t>(batches.size())) {
-      const Batch batch = collate(train, batches[static_cast<std::size_t>(state_->batch_in_epoch)], ids_, device_);
+      const auto& indices = batches[static_cast<std::size_t>(state_->batch_in_epoch)];
+      std::int64_t batch_tokens = 0;  // of the whole batch (all ranks)
+      for (std::size_t i : indices) batch_tokens += static_cast<std::int64_t>(train[i].target.size() + 1);
       const auto t0 = Clock::now();
       const double lr = scheduled_learning_rate();
-      const double loss = update(batch);
+      // Stop votes: a rank interrupted, rank 0's clock past the budget (all ranks must agree).
+      std::array<double, 2> votes = {
+          g_interrupted.load() ? 1.0 : 0.0,
+          writer() && options_.max_minutes > 0 && elapsed() >= options_.max_minutes * 60 ? 1.0 : 0.0};
+      const double loss = update(train, indices, batch_tokens, votes);
       const double dt = seconds_since(t0);
       ++state_->batch_in_epoch;
       if (!std::isfinite(loss))
         fail("training diverged at step {} (loss {}); lower learning_rate or raise clip_norm", state_->step, loss);
       update_seconds += dt;
-      run_tokens += batch.target_tokens;
+      run_tokens += batch_tokens;
+      ++run_steps;
       result.last_loss = loss;
-      window_loss += loss * static_cast<double>(batch.target_tokens);
-      window_tokens += batch.target_tokens;
+      window_loss += loss * static_cast<double>(batch_tokens);
+      window_tokens += batch_tokens;
       window_seconds += dt;
       ++window_steps;
-      if (progress_) progress_->advance(static_cast<std::uint64_t>(batch.target_tokens));
+      if (progress_) progress_->advance(static_cast<std::uint64_t>(batch_tokens));
       if (state_->step % options_.log_every == 0) {
-        log_line(
-            nlohmann::json({{k::kType, "train"},
-                            {k::kStep, state_->step},
-                            {k::kEpoch, state_->epoch + 1},
-                            {k::kLoss, window_loss / static_cast<double>(window_tokens)},
-                            {k::kLearningRate, lr},
-                            {k::kTokensPerSecond, static_cast<double>(window_tokens) / std::max(1e-9, window_seconds)},
-                            {k::kElapsed, elapsed()},
-                            {k::kGradNorms, grad_norms_}}));
+        nlohmann::json line = {
+            {k::kType, "train"},
+            {k::kStep, state_->step},
+            {k::kEpoch, state_->epoch + 1},
+            {k::kLoss, window_loss / static_cast<double>(window_tokens)},
+            {k::kLearningRate, lr},
+            {k::kTokensPerSecond, static_cast<double>(window_tokens) / std::max(1e-9, window_seconds)},
+            {k::kElapsed, elapsed()},
+            {k::kGradNorms, grad_norms_}};
+        if (group_) {
+          // Global tokens/s (above) and the communication share of the window.
+          line["world_size"] = world;
+          line["allreduce_ms"] = 1000.0 * (allreduce_seconds_ - window_allreduce) / static_cast<double>(window_steps);
+          window_allreduce = allreduce_seconds_;
+        }
+        log_line(line);
         window_loss = window_seconds = 0;
         window_steps = window_tokens = 0;
       }
       if (hooks.after_update) hooks.after_update(state_->step);
-      if (g_interrupted.load()) {
+      if (group_ ? votes[0] > 0 : g_interrupted.load()) {
         checkpoint_last();
         if (progress_) progress_->end("interrupted");
         fail<InterruptedError>("training interrupted at step {}: checkpoint saved to {}; continue with --resume",
@@ -346,7 +460,7 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
         stop = "patience";
       else if (options_.max_steps > 0 && state_->step >= options_.max_steps)
         stop = "max_steps";
-      else if (options_.max_minutes > 0 && elapsed() >= options_.max_minutes * 60)
+      else if (group_ ? votes[1] > 0 : options_.max_minutes > 0 && elapsed() >= options_.max_minutes * 60)
         stop = "max_minutes";
       if (!stop.empty()) break;
     }
@@ -361,6 +475,18 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
   }
   if (stop.empty()) stop = "max_epochs";
   if (progress_) progress_->end(fmt::format("{} updates, stopped by {}", state_->step, stop));
+  result.world_size = world;
+  result.allreduce_ms = 1000.0 * allreduce_seconds_ / static_cast<double>(std::max<std::int64_t>(1, run_steps));
+  if (group_) {
+    group_->finish();
+    if (!writer()) {  // rank 0 keeps the model; this rank's work is done
+      result.steps = state_->step;
+      result.epochs = state_->epoch;
+      result.stop_reason = stop;
+      result.tokens_per_second = static_cast<double>(run_tokens) / std::max(1e-9, update_seconds);
+      return result;
+    }
+  }
   if (state_->has_best) load_module(best_path, model_.module(), device_);
   if (options_.average_checkpoints > 1 && state_->has_best) average_last(dev, hooks, use_bleu, result);
   model_.module().eval();
@@ -375,6 +501,8 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
   log_line(nlohmann::json({{k::kType, "end"},
                            {k::kStep, state_->step},
                            {"stop", stop},
+                           {"world_size", world},
+                           {"allreduce_ms", result.allreduce_ms},
                            {k::kTokensPerSecond, result.tokens_per_second},
                            {k::kElapsed, result.seconds}}));
   return result;

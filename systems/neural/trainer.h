@@ -10,7 +10,17 @@
 // Resuming restores parameters, Adam's moments, the schedule, the RNG and the position in the
 // epoch's batch order (which depends only on seed and epoch), so the next update equals the
 // one the interrupted run would have made.
+//
+// Data-parallel (a DataParallelGroup, systems/neural/distributed.h): every rank walks the same
+// batch order; each global batch (the same token budget as one process) is split across the
+// ranks (shard_batch), each rank's summed loss is divided by the global target-token count,
+// gradients are summed over ranks, so every rank takes the update one process would take on
+// the whole batch (up to floating-point summation order). Stop decisions (time budget,
+// Ctrl-C) travel with the gradients; rank 0 alone validates, logs and writes checkpoints and
+// sends the loop state to the others after each validation. A checkpoint records the world
+// size; resuming with another number of processes continues the same batch order.
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -26,6 +36,9 @@
 
 namespace mtbench {
 class Progress;
+}
+namespace mtbench::neural {
+class DataParallelGroup;
 }
 
 namespace mtbench::neural {
@@ -48,6 +61,8 @@ struct TrainResult {
   bool early_stopped = false;    // patience ran out
   std::string stop_reason;       // "max_epochs", "max_steps", "max_minutes", "patience"
   int averaged_checkpoints = 0;  // models averaged into the final one (0 = best single model)
+  int world_size = 1;            // processes that trained (data parallelism)
+  double allreduce_ms = 0;       // mean all-reduce time per update (data parallelism)
 };
 
 // Training loss summed over the non-padding tokens: cross-entropy against the target
@@ -58,8 +73,10 @@ torch::Tensor summed_token_loss(const torch::Tensor& logits, const torch::Tensor
 
 class Trainer {
  public:
+  // With `group` (not null) this process is one rank of a data-parallel training; rank 0
+  // writes into `dir`, the others write nothing.
   Trainer(EncoderDecoder& model, TrainerOptions options, std::filesystem::path dir, torch::Device device,
-          std::uint64_t seed, Progress* progress, SpecialIds ids = {});
+          std::uint64_t seed, Progress* progress, SpecialIds ids = {}, DataParallelGroup* group = nullptr);
   ~Trainer();
 
   // Trains; with `resume` continues from dir/checkpoints/last.pt when it exists. The model
@@ -72,7 +89,12 @@ class Trainer {
 
  private:
   struct State;
-  double update(const Batch& batch);
+  // One update on the global batch `indices` of `data` (this rank's share of it when
+  // data-parallel) with `global_tokens` target tokens; `votes` ([interrupt, time up]) are
+  // summed over the ranks with the gradients. Returns the loss per target token.
+  double update(const std::vector<Example>& data, const std::vector<std::size_t>& indices, std::int64_t global_tokens,
+                std::array<double, 2>& votes);
+  bool writer() const;  // writes files (not a data-parallel rank other than 0)
   void set_learning_rate(double lr);
   double scheduled_learning_rate() const;
   void write_checkpoint(const std::filesystem::path& path, bool with_optimizer);
@@ -93,6 +115,8 @@ class Trainer {
   std::unique_ptr<torch::optim::Adam> optimizer_;  // over model_.module().parameters()
   std::unique_ptr<State> state_;                   // position, schedule and best-so-far
   nlohmann::json grad_norms_;                      // per layer, of the last update that logs (before clipping)
+  DataParallelGroup* group_ = nullptr;             // data-parallel group, or null (one process)
+  double allreduce_seconds_ = 0;                   // all-reduce time of this run's updates
 };
 
 }  // namespace mtbench::neural
