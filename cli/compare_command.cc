@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "cli/app.h"
+#include "cli/validators.h"
 #include "compare/checks.h"
 #include "compare/config.h"
 #include "compare/pipeline.h"
@@ -30,6 +31,7 @@ struct CompareArgs {
   bool retrain = false;                     // --retrain: ignore cached models
   std::string device = "cpu";               // --device cpu|cuda
   std::size_t max_explained = 200;          // --max-explained N
+  int nproc = 1;                            // --nproc: data-parallel processes per neural training
   std::vector<std::size_t> train_sizes;     // --train-sizes 1000,5000,29000
   std::vector<std::string> pairs;           // --pairs de-en,fr-en (overrides the config's pairs)
 };
@@ -125,6 +127,9 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
       ->delimiter(',');
   cmd->add_flag("--retrain", args->retrain, "Train again even when a cached model exists");
   cmd->add_option("--device", args->device, "Device for neural systems: cpu or cuda")->capture_default_str();
+  cmd->add_option("--nproc", args->nproc,
+                  "Data-parallel processes for every neural training (threads are divided among them)")
+      ->check(integer_in(1, 1024));
   cmd->add_option("--max-explained", args->max_explained, "Sentences per system with explanations in the report")
       ->capture_default_str();
   cmd->callback([args, &global] {
@@ -185,6 +190,7 @@ void add_compare_command(CLI::App& app, GlobalOptions& global) {
     options.quiet = global.quiet;
     options.retrain = args->retrain;
     options.max_explained = args->max_explained;
+    options.nproc = args->nproc;
     std::vector<reports::RunResults> runs;
     for (const auto& c : configs) {
       options.run_dir = run_dir(c);

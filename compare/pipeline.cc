@@ -271,7 +271,11 @@ CacheEntry ensure_model(const CompareConfig& config, const SystemConfig& s, cons
     topts.resume = true;  // an interrupted training continues from its checkpoints
     topts.progress = &progress;
     try {
-      train_model(*translator, training.data, topts, training.files);
+      if (options.nproc > 1 && registry.entry(s.system).info.paradigm == "neural")
+        train_model_data_parallel(*translator, s.system, training.data, topts, training.files, options.nproc,
+                                  model_cache / ("." + name + ".workers"));
+      else
+        train_model(*translator, training.data, topts, training.files);
     } catch (...) {
       // A failed training leaves nothing in the cache but checkpoints to resume from.
       std::error_code ec;

@@ -26,6 +26,7 @@ struct PipelineOptions {
   bool quiet = false;                 // no progress output
   bool retrain = false;               // ignore cached models
   std::size_t max_explained = 200;    // explanations kept per system and test set (first N sentences)
+  int nproc = 1;                      // data-parallel processes of every neural training (compare --nproc)
 };
 
 // Runs the whole comparison; returns (and saves in run_dir/results.json) the results.

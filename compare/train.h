@@ -17,4 +17,13 @@ namespace mtbench::compare {
 ModelManifest train_model(Translator& translator, const TrainData& data, const TrainOptions& options,
                           const std::vector<TrainingFile>& training_files);
 
+// train_model data-parallel over `nproc` processes on this host (`compare --nproc`): this
+// process is rank 0 and trains in place (options.threads divided among the ranks); ranks
+// 1..nproc-1 are `mtbench train SYSTEM` workers that read `data` from files written for them
+// into `scratch` (removed afterwards) and write nothing. The start-up agreement check of the
+// group proves they train on the same data and options. Error naming the worker that failed.
+ModelManifest train_model_data_parallel(Translator& translator, const std::string& system, const TrainData& data,
+                                        const TrainOptions& options, const std::vector<TrainingFile>& training_files,
+                                        int nproc, const std::filesystem::path& scratch);
+
 }  // namespace mtbench::compare

@@ -321,14 +321,10 @@ void DataParallelGroup::finish() {
   barrier();  // every watchdog has stopped: rank 0 may now exit and take the store with it
 }
 
-DataParallelGroup* data_parallel_group(const torch::Device& device) {
-  static std::once_flag once;
-  static DataParallelGroup* group = nullptr;  // never destroyed: see finish()
-  std::call_once(once, [&] {
-    const DistributedEnv env = distributed_env();
-    if (env.distributed()) group = new DataParallelGroup(env, device);
-  });
-  return group;
+std::unique_ptr<DataParallelGroup> join_data_parallel_group(const torch::Device& device) {
+  const DistributedEnv env = distributed_env();
+  if (!env.distributed()) return nullptr;
+  return std::make_unique<DataParallelGroup>(env, device);
 }
 
 }  // namespace mtbench::neural

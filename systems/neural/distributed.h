@@ -93,8 +93,9 @@ class DataParallelGroup {
   std::atomic<bool> store_lost_{false};  // the watchdog could not reach the store (rank 0 gone)
 };
 
-// The group this process trains in, joined on first use when the environment says
-// WORLD_SIZE > 1; null otherwise. One per process, as torch.distributed's default group.
-DataParallelGroup* data_parallel_group(const torch::Device& device);
+// Joins the group the environment describes when it says WORLD_SIZE > 1 (one training; a
+// process may train several models one after another, each in a new group, as `compare`
+// does); null otherwise.
+std::unique_ptr<DataParallelGroup> join_data_parallel_group(const torch::Device& device);
 
 }  // namespace mtbench::neural

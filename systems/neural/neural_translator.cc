@@ -173,7 +173,8 @@ void NeuralTranslator::train(const TrainData& data, const TrainOptions& options)
   if (env.distributed() && device.is_cuda())  // one GPU per local rank, as torchrun's users expect
     device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(env.local_rank % torch::cuda::device_count()));
   // Joins the data-parallel group (blocks until every rank is there) when WORLD_SIZE > 1.
-  DataParallelGroup* group = data_parallel_group(device);
+  const auto joined = join_data_parallel_group(device);
+  DataParallelGroup* group = joined.get();
   const bool writer = group == nullptr || group->writer();
   Progress& progress = options.progress ? *options.progress : Progress::global();
   if (writer) std::filesystem::create_directories(options.model_dir);

@@ -92,5 +92,33 @@ TEST(NeuralBatching, PaddingMaskAndBadOptions) {
 }
 
 }  // namespace
+TEST(Batching, ShardsPartitionEveryBatchInOrderBalancedByTargetTokens) {
+  std::vector<Example> examples;
+  for (int i = 0; i < 37; ++i)
+    examples.push_back({std::vector<std::int64_t>(3, 5), std::vector<std::int64_t>(1 + (i * 7) % 11, 6)});
+  std::vector<std::size_t> batch;
+  for (std::size_t i = 0; i < examples.size(); i += 2) batch.push_back(i);
+  std::int64_t total = 0;
+  for (std::size_t i : batch) total += static_cast<std::int64_t>(examples[i].target.size() + 1);
+  for (int world : {1, 2, 3, 4, 7}) {
+    std::vector<std::size_t> joined;
+    for (int rank = 0; rank < world; ++rank) {
+      const auto share = shard_batch(examples, batch, rank, world);
+      EXPECT_EQ(share, shard_batch(examples, batch, rank, world));  // deterministic
+      std::int64_t tokens = 0;
+      for (std::size_t i : share) tokens += static_cast<std::int64_t>(examples[i].target.size() + 1);
+      // Within one example (at most 12 tokens) of an equal share.
+      EXPECT_LE(std::abs(tokens - total / world), 12) << world << " " << rank;
+      joined.insert(joined.end(), share.begin(), share.end());
+    }
+    EXPECT_EQ(joined, batch) << world;  // a partition, in the batch's order
+  }
+  // More ranks than examples: some shares are empty, none is lost.
+  const std::vector<std::size_t> two = {0, 1};
+  std::size_t seen = 0;
+  for (int rank = 0; rank < 4; ++rank) seen += shard_batch(examples, two, rank, 4).size();
+  EXPECT_EQ(seen, 2u);
+}
+
 }  // namespace mtbench::neural
 #endif

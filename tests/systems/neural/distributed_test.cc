@@ -212,6 +212,40 @@ TEST(DataParallel, ProcessesLaunchedWithTorchrunsEnvironmentEqualNproc) {
   }
 }
 
+TEST(DataParallel, CompareTrainsEveryNeuralSystemDataParallel) {
+  testing::ScratchDir dir;
+  write_toy_files(dir.path(), true);
+  write_file_atomic(dir / "cfg.yaml", R"(corpus: null
+pair: de-en
+train: {source: train.de, target: train.en}
+dev: {source: dev.de, target: dev.en}
+test_sets: [{name: toy, source: dev.de, reference: dev.en}]
+systems:
+  - {system: transformer, label: tf, options: {vocab_size: 60, dim: 32, heads: 2, ffn_dim: 64, encoder_layers: 1,
+     decoder_layers: 1, dropout: 0, batch_tokens: 300, max_steps: 20, validate_every: 10, max_minutes: 0,
+     log_every: 5}}
+  - {system: rule-based, label: rules}
+significance: {bootstrap_samples: 0, randomization_trials: 0}
+analyses: []
+)");
+  const auto run =
+      run_mtbench("--threads 2 -q compare --config '" + (dir / "cfg.yaml").string() + "' --nproc 2 --out '" +
+                      (dir / "run").string() + "'",
+                  dir.path(), "cd '" + dir.path().string() + "' && MTBENCH_HOME='" + (dir / "home").string() + "'");
+  ASSERT_EQ(run.status, 0) << run.err;
+  std::filesystem::path model;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "home" / "models"))
+    if (e.path().filename().string().rfind("transformer-", 0) == 0) model = e.path();
+  ASSERT_FALSE(model.empty());
+  const auto lines = log_lines(model, "train");
+  ASSERT_EQ(lines.size(), 4u);
+  for (const auto& l : lines) EXPECT_EQ(l.at("world_size"), 2);
+  // The workers' scratch files are gone; the report has the system.
+  for (const auto& e : std::filesystem::directory_iterator(dir / "home" / "models"))
+    EXPECT_EQ(e.path().string().find(".workers"), std::string::npos) << e.path();
+  EXPECT_TRUE(std::filesystem::exists(dir / "run" / "report.html"));
+}
+
 TEST(DataParallel, KilledRankIsNamedAndResumeFinishesWithAnyProcessCount) {
   testing::ScratchDir dir;
   const std::string data = write_toy_files(dir.path(), true);
