@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include "base/distributed_env.h"
 #include "base/error.h"
@@ -48,7 +49,26 @@ struct TrainArgs {
   int nproc = 1;               // --nproc: local data-parallel worker processes (neural systems)
   std::string dist_backend;    // --dist-backend gloo|nccl (default: from --device)
   double dist_timeout = 0;     // --dist-timeout seconds (0 = MTBENCH_DIST_TIMEOUT or 60)
+  std::string amp;             // --amp bf16|fp16: the neural option `amp` (mixed precision)
 };
+
+// --amp X is the neural systems' option `amp: X` merged into the --config YAML (so the model
+// directory records it like any option); a config that says otherwise is an error.
+std::string with_amp(const std::string& yaml, const std::string& origin, const std::string& amp) {
+  YAML::Node root;
+  try {
+    root = yaml.empty() ? YAML::Node(YAML::NodeType::Map) : YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    fail<ConfigError>("{}: not valid YAML: {}", origin, e.what());
+  }
+  if (!root.IsMap()) fail<ConfigError>("{}: expected a mapping of options", origin);
+  if (root["amp"] && root["amp"].as<std::string>() != amp)
+    fail<ConfigError>("--amp {} contradicts 'amp: {}' in {}", amp, root["amp"].as<std::string>(), origin);
+  root["amp"] = amp;
+  YAML::Emitter out;
+  out << root;
+  return out.c_str();
+}
 
 // Resolves --corpus/--pair into files and languages; checks that the options fit together.
 void resolve_data(TrainArgs& a) {
@@ -152,6 +172,12 @@ void run_train(TrainArgs a, GlobalOptions global) {
     options.config_yaml = read_file(a.config);
     options.config_origin = a.config;
   }
+  if (!a.amp.empty()) {
+    if (!neural)
+      fail<ConfigError>("--amp {}: {} has no mixed-precision training (the neural systems do)", a.amp, a.system);
+    options.config_yaml = with_amp(options.config_yaml, a.config.empty() ? "--config" : a.config, a.amp);
+    if (options.config_origin.empty()) options.config_origin = "--amp";
+  }
   options.model_dir = a.out;
   options.threads = resolved_threads(global);
   options.seed = global.seed;
@@ -200,6 +226,8 @@ void add_train_command(CLI::App& app, GlobalOptions& global) {
                   "Collective backend of data-parallel training (default: gloo "
                   "on the CPU, nccl with --device cuda)")
       ->check(CLI::IsMember({"gloo", "nccl"}));
+  sub->add_option("--amp", a->amp, "Mixed-precision training of neural systems: bf16 (CPU or CUDA) or fp16 (CUDA)")
+      ->check(CLI::IsMember({"bf16", "fp16"}));
   sub->add_option("--dist-timeout", a->dist_timeout,
                   "Seconds after which a silent training process is declared dead (default 60)")
       ->check(CLI::Range(1.0, 86400.0));

@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <ATen/autocast_mode.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -60,6 +61,49 @@ std::uint64_t rank_step_seed(std::uint64_t seed, std::int64_t step, int rank) {
   return z ^ (z >> 31);
 }
 
+// Autocast for the forward pass of one update (Micikevicius et al. 2018, "Mixed Precision
+// Training"): matrix products in bf16/fp16, reductions and the loss in fp32, as
+// torch.autocast does; restores the previous state on exit.
+class AutocastGuard {
+ public:
+  AutocastGuard(const std::string& amp, const torch::Device& device) : cuda_(device.is_cuda()) {
+    if (amp == "none") return;
+    active_ = true;
+    const auto dtype = amp == "bf16" ? at::kBFloat16 : at::kHalf;
+    if (cuda_) {
+      previous_ = at::autocast::is_enabled();
+      at::autocast::set_enabled(true);
+      at::autocast::set_autocast_gpu_dtype(dtype);
+    } else {
+      previous_ = at::autocast::is_cpu_enabled();
+      at::autocast::set_cpu_enabled(true);
+      at::autocast::set_autocast_cpu_dtype(dtype);
+    }
+    at::autocast::increment_nesting();
+  }
+  ~AutocastGuard() {
+    if (!active_) return;
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    if (cuda_)
+      at::autocast::set_enabled(previous_);
+    else
+      at::autocast::set_cpu_enabled(previous_);
+  }
+  AutocastGuard(const AutocastGuard&) = delete;
+  AutocastGuard& operator=(const AutocastGuard&) = delete;
+
+ private:
+  bool cuda_;
+  bool active_ = false;
+  bool previous_ = false;
+};
+
+// fp16's dynamic loss scaling (Micikevicius et al. 2018, sec. 3.2; torch.cuda.amp.GradScaler's
+// defaults): start at 2^16, halve on an overflow (the update is skipped), double after 2,000
+// clean updates.
+constexpr double kInitialLossScale = 65536.0;
+constexpr std::int64_t kLossScaleGrowthInterval = 2000;
+
 }  // namespace
 
 torch::Tensor summed_token_loss(const torch::Tensor& logits, const torch::Tensor& target, std::int64_t pad,
@@ -72,18 +116,20 @@ torch::Tensor summed_token_loss(const torch::Tensor& logits, const torch::Tensor
 }
 
 struct Trainer::State {
-  std::int64_t step = 0;            // updates done
-  std::int64_t epoch = 0;           // current epoch (0-based)
-  std::int64_t batch_in_epoch = 0;  // next batch of the epoch's order
-  double plateau_lr = 0;            // plateau schedule: the current learning rate
-  bool has_best = false;            // a validation happened
-  double best_metric = 0;           // dev BLEU or -dev loss at the best validation
-  double best_dev_loss = 0;         // its dev loss
-  double best_dev_bleu = 0;         // its dev BLEU
-  int bad_validations = 0;          // since the best (early stopping)
-  int plateau_bad = 0;              // since the last improvement or decay (plateau schedule)
-  double elapsed = 0;               // seconds of earlier runs (resume)
-  int world_size = 1;               // processes of the run that wrote the checkpoint
+  std::int64_t step = 0;                  // updates done
+  std::int64_t epoch = 0;                 // current epoch (0-based)
+  std::int64_t batch_in_epoch = 0;        // next batch of the epoch's order
+  double plateau_lr = 0;                  // plateau schedule: the current learning rate
+  bool has_best = false;                  // a validation happened
+  double best_metric = 0;                 // dev BLEU or -dev loss at the best validation
+  double best_dev_loss = 0;               // its dev loss
+  double best_dev_bleu = 0;               // its dev BLEU
+  int bad_validations = 0;                // since the best (early stopping)
+  int plateau_bad = 0;                    // since the last improvement or decay (plateau schedule)
+  double elapsed = 0;                     // seconds of earlier runs (resume)
+  int world_size = 1;                     // processes of the run that wrote the checkpoint
+  double loss_scale = kInitialLossScale;  // fp16: the current loss scale
+  std::int64_t clean_updates = 0;         // fp16: updates since the last overflow or growth
 
   nlohmann::json to_json() const {
     return {{"step", step},
@@ -97,7 +143,9 @@ struct Trainer::State {
             {"bad_validations", bad_validations},
             {"plateau_bad", plateau_bad},
             {"elapsed", elapsed},
-            {"world_size", world_size}};
+            {"world_size", world_size},
+            {"loss_scale", loss_scale},
+            {"clean_updates", clean_updates}};
   }
   void from_json(const nlohmann::json& j) {
     step = j.at("step");
@@ -112,6 +160,8 @@ struct Trainer::State {
     plateau_bad = j.at("plateau_bad");
     elapsed = j.at("elapsed");
     world_size = j.value("world_size", 1);  // checkpoints before data parallelism: one process
+    loss_scale = j.value("loss_scale", kInitialLossScale);
+    clean_updates = j.value("clean_updates", std::int64_t{0});
   }
 };
 
@@ -131,6 +181,8 @@ Trainer::Trainer(EncoderDecoder& model, TrainerOptions options, std::filesystem:
                                                         .betas({options_.adam_beta1, options_.adam_beta2})
                                                         .eps(options_.adam_eps));
   state_->plateau_lr = options_.learning_rate;
+  if (options_.amp == "fp16" && !device_.is_cuda())
+    fail<ConfigError>("amp: fp16 needs --device cuda (autocast on the CPU computes in bf16: use amp: bf16)");
 }
 
 Trainer::~Trainer() = default;
@@ -155,14 +207,23 @@ double Trainer::update(const std::vector<Example>& data, const std::vector<std::
   const auto share = group_ ? shard_batch(data, indices, group_->rank(), group_->world_size()) : indices;
   optimizer_->zero_grad();
   double loss_value = 0;
+  const bool scaled = options_.amp == "fp16";
+  skipped_last_ = false;
   if (!share.empty()) {
     const Batch batch = collate(data, share, ids_, device_);
-    auto logits = model_.forward(batch.source, batch.source_mask, batch.target_in);  // [batch, tgt_len, vocab]
-    // Divided by the tokens of the whole (global) batch: summed over the ranks, the gradient
-    // is the one process's gradient of the mean loss.
-    auto loss = summed_token_loss(logits, batch.target_out, ids_.pad, options_.label_smoothing) /
-                static_cast<double>(global_tokens);
-    loss.backward();
+    torch::Tensor loss;
+    {
+      AutocastGuard autocast(options_.amp, device_);
+      auto logits = model_.forward(batch.source, batch.source_mask, batch.target_in);  // [batch, tgt_len, vocab]
+      // Divided by the tokens of the whole (global) batch: summed over the ranks, the gradient
+      // is the one process's gradient of the mean loss.
+      loss = summed_token_loss(logits.to(torch::kFloat32), batch.target_out, ids_.pad, options_.label_smoothing) /
+             static_cast<double>(global_tokens);
+    }
+    if (scaled)
+      (loss * state_->loss_scale).backward();
+    else
+      loss.backward();
     loss_value = loss.item<double>();
   }
   if (group_) {
@@ -180,6 +241,30 @@ double Trainer::update(const std::vector<Example>& data, const std::vector<std::
     allreduce_seconds_ += seconds_since(t0);
     loss_value = scalars[0].item<double>();
     votes = {scalars[1].item<double>(), scalars[2].item<double>()};
+  }
+  if (scaled) {
+    // Unscale; an overflow anywhere (the same on every rank: gradients are summed already)
+    // skips the update and halves the scale.
+    bool finite = true;
+    for (auto& p : model_.module().parameters()) {
+      if (!p.grad().defined()) continue;
+      p.mutable_grad().div_(state_->loss_scale);
+      finite = finite && p.grad().isfinite().all().item<bool>();
+    }
+    if (!finite) {
+      state_->loss_scale /= 2;
+      state_->clean_updates = 0;
+      ++skipped_updates_;
+      skipped_last_ = true;
+      optimizer_->zero_grad();
+      ++state_->step;
+      if (group_) group_->set_step(state_->step);
+      return loss_value;
+    }
+    if (++state_->clean_updates >= kLossScaleGrowthInterval) {
+      state_->loss_scale *= 2;
+      state_->clean_updates = 0;
+    }
   }
   if ((state_->step + 1) % options_.log_every == 0) {
     // Per-layer gradient norms for the report's pre-LN vs post-LN section (Xiong et al. 2020,
@@ -414,14 +499,16 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
       const double loss = update(train, indices, batch_tokens, votes);
       const double dt = seconds_since(t0);
       ++state_->batch_in_epoch;
-      if (!std::isfinite(loss))
+      if (!std::isfinite(loss) && !skipped_last_)
         fail("training diverged at step {} (loss {}); lower learning_rate or raise clip_norm", state_->step, loss);
       update_seconds += dt;
       run_tokens += batch_tokens;
       ++run_steps;
-      result.last_loss = loss;
-      window_loss += loss * static_cast<double>(batch_tokens);
-      window_tokens += batch_tokens;
+      if (!skipped_last_) {  // an fp16 overflow's loss may be infinite: not averaged
+        result.last_loss = loss;
+        window_loss += loss * static_cast<double>(batch_tokens);
+        window_tokens += batch_tokens;
+      }
       window_seconds += dt;
       ++window_steps;
       if (progress_) progress_->advance(static_cast<std::uint64_t>(batch_tokens));
@@ -430,11 +517,15 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
             {k::kType, "train"},
             {k::kStep, state_->step},
             {k::kEpoch, state_->epoch + 1},
-            {k::kLoss, window_loss / static_cast<double>(window_tokens)},
+            {k::kLoss, window_loss / static_cast<double>(std::max<std::int64_t>(1, window_tokens))},
             {k::kLearningRate, lr},
             {k::kTokensPerSecond, static_cast<double>(window_tokens) / std::max(1e-9, window_seconds)},
             {k::kElapsed, elapsed()},
             {k::kGradNorms, grad_norms_}};
+        if (options_.amp == "fp16") {
+          line["loss_scale"] = state_->loss_scale;
+          line["skipped_updates"] = skipped_updates_;
+        }
         if (group_) {
           // Global tokens/s (above) and the communication share of the window.
           line["world_size"] = world;

@@ -117,6 +117,8 @@ class Trainer {
   nlohmann::json grad_norms_;                      // per layer, of the last update that logs (before clipping)
   DataParallelGroup* group_ = nullptr;             // data-parallel group, or null (one process)
   double allreduce_seconds_ = 0;                   // all-reduce time of this run's updates
+  std::int64_t skipped_updates_ = 0;               // fp16: updates skipped for overflowing gradients
+  bool skipped_last_ = false;                      // fp16: the last update was skipped
 };
 
 }  // namespace mtbench::neural

@@ -88,6 +88,10 @@ const OptionTable<CommonOptions>& common_option_table() {
     t.add<int>(
         "average_checkpoints", [](O& o) -> int& { return o.trainer.average_checkpoints; },
         "N > 1: finish with the mean of the last N validated models if no worse on dev", at_least(0));
+    t.add<std::string>(
+        "amp", [](O& o) -> std::string& { return o.trainer.amp; },
+        "mixed precision: none, bf16 (autocast; CPU or CUDA) or fp16 (autocast with dynamic loss scaling; CUDA)",
+        one_of({"none", "bf16", "fp16"}));
     t.add<int>(
         "beam_size", [](O& o) -> int& { return o.decode.beam_size; }, "beam width when translating", at_least(1));
     t.add<double>(

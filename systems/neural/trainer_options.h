@@ -39,6 +39,7 @@ struct TrainerOptions {
   int keep_checkpoints = 0;             // keep the model of the last N validations (checkpoints/step-*.pt)
   int average_checkpoints = 0;          // N > 1: finish with the mean of the last N validated models when
                                         // its dev score is at least the best single one (Vaswani et al. 6.1)
+  std::string amp = "none";             // mixed precision: none, bf16 (autocast), fp16 (autocast + loss scaling; CUDA)
 };
 
 // The learning rate of update number `step` (1-based) under `options`' schedule; `plateau_lr`

@@ -384,6 +384,13 @@ TEST(DataParallel, BadLaunchesAreOneLineErrors) {
   r = run_mtbench("-q train transformer " + data + out + " --device cuda --nproc 2", dir.path());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("--device cuda: this LibTorch build has no usable CUDA device"), std::string::npos) << r.err;
+  // --amp is the option amp: recorded in the model's options; a config saying otherwise is refused.
+  write_file_atomic(dir / "amp.yaml", "amp: bf16\n");
+  r = run_mtbench("-q train transformer " + data + out + " --amp fp16 --config '" + (dir / "amp.yaml").string() + "'",
+                  dir.path());
+  EXPECT_NE(r.err.find("--amp fp16 contradicts 'amp: bf16'"), std::string::npos) << r.err;
+  r = run_mtbench("-q train rule-based " + data + out + " --amp bf16", dir.path());
+  EXPECT_NE(r.err.find("--amp bf16: rule-based has no mixed-precision training"), std::string::npos) << r.err;
   // A rank whose partners never come gives up after the timeout, naming the address.
   r = run_mtbench("train transformer " + data + out + " --dist-timeout 2", dir.path(),
                   "WORLD_SIZE=2 RANK=1 LOCAL_RANK=1 MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(test_port(6)));

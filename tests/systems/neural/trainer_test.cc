@@ -122,6 +122,49 @@ TEST(NeuralTrainer, LogsPerLayerGradientNorms) {
   EXPECT_EQ(lines, 3);
 }
 
+// amp: bf16 runs the forward pass under autocast (bf16 matrix products on the CPU): it learns
+// the copy task like fp32, with losses that differ from fp32's (the cast is real) but only by
+// bf16's precision; fp16 needs CUDA and says so.
+TEST(NeuralTrainer, MixedPrecisionBf16TrainsLikeFp32OnTheCpu) {
+  const int symbols = 8;
+  const auto train = copy_examples(300, 1, symbols);
+  auto run = [&](const std::string& amp, const std::filesystem::path& dir) {
+    auto model = copy_model(4 + symbols, 0.0);
+    TrainerOptions o;
+    o.batching.max_tokens = 300;
+    o.learning_rate = 1e-2;
+    o.lr_schedule = "constant";
+    o.dev_bleu = false;
+    o.log_every = 1;
+    o.max_steps = 60;
+    o.amp = amp;
+    Trainer(*model, o, dir, torch::kCPU, 3, nullptr).train(train, {}, {}, false);
+    std::vector<double> losses;
+    for (std::int64_t step = 1; step <= 60; ++step) losses.push_back(logged_loss(dir, step));
+    return losses;
+  };
+  testing::ScratchDir dir;
+  const auto fp32 = run("none", dir / "fp32");
+  const auto bf16 = run("bf16", dir / "bf16");
+  double max_relative = 0;
+  for (std::size_t i = 0; i < fp32.size(); ++i)
+    max_relative = std::max(max_relative, std::abs(fp32[i] - bf16[i]) / fp32[i]);
+  EXPECT_GT(max_relative, 1e-5);                                          // autocast was on
+  EXPECT_LT(std::abs(fp32.front() - bf16.front()) / fp32.front(), 0.02);  // same model, bf16's precision
+  EXPECT_LT(bf16.back(), 0.6 * bf16.front());                             // and it learns
+  EXPECT_LT(bf16.back(), 1.5 * fp32.back());
+
+  auto model = copy_model(4 + symbols, 0.0);
+  TrainerOptions o;
+  o.amp = "fp16";
+  try {
+    Trainer(*model, o, dir / "fp16", torch::kCPU, 3, nullptr);
+    ADD_FAILURE() << "fp16 on the CPU accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("amp: fp16 needs --device cuda"), std::string::npos) << e.what();
+  }
+}
+
 TEST(NeuralTrainer, ResumeGivesTheIdenticalNextStepLoss) {
   const int symbols = 6;
   const auto train = copy_examples(60, 4, symbols);  // a few batches per epoch: resumes cross epochs
