@@ -16,7 +16,8 @@ int main() {
   try {
     auto group = neural::join_data_parallel_group(torch::kCPU);
     if (!group) {
-      std::fprintf(stderr, "allreduce_bench: run it as a rank of a group (WORLD_SIZE > 1; see bench/data_parallel.sh)\n");
+      std::fprintf(stderr,
+                   "allreduce_bench: run it as a rank of a group (WORLD_SIZE > 1; see bench/data_parallel.sh)\n");
       return 2;
     }
     const int n = group->world_size();

@@ -448,9 +448,12 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
     if (use_bleu) line[k::kDevBleu] = bleu;
     log_line(line);
     if (progress_)
-      progress_->log(fmt::format("step {} epoch {}: dev loss {:.3f} (ppl {:.1f}){}{}", state_->step, state_->epoch + 1,
-                                 dev_loss, std::exp(dev_loss), use_bleu ? fmt::format(", dev BLEU {:.2f}", bleu) : "",
-                                 improved ? " *" : ""));
+      progress_->log(fmt::format(
+          "step {} epoch {}: dev loss {:.3f} (ppl {:.1f}){}{}{}", state_->step, state_->epoch + 1, dev_loss,
+          std::exp(dev_loss), use_bleu ? fmt::format(", dev BLEU {:.2f}", bleu) : "", improved ? " *" : "",
+          group_ ? fmt::format(" [{} processes, all-reduce {:.0f} ms/update]", group_->world_size(),
+                               1000.0 * allreduce_seconds_ / static_cast<double>(std::max<std::int64_t>(1, run_steps)))
+                 : ""));
     return options_.patience > 0 && state_->bad_validations >= options_.patience;
   };
   // Rank 0 validates; the others wait for its verdict and loop state (best, schedule, patience).
