@@ -128,9 +128,15 @@ struct Trainer::State {
   int plateau_bad = 0;                    // since the last improvement or decay (plateau schedule)
   double elapsed = 0;                     // seconds of earlier runs (resume)
   int world_size = 1;                     // processes of the run that wrote the checkpoint
+  std::map<std::int64_t, double> kept;    // step checkpoints kept: step -> dev metric
   double loss_scale = kInitialLossScale;  // fp16: the current loss scale
   std::int64_t clean_updates = 0;         // fp16: updates since the last overflow or growth
 
+  nlohmann::json kept_json() const {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [step, metric] : kept) out.push_back({step, metric});
+    return out;
+  }
   nlohmann::json to_json() const {
     return {{"step", step},
             {"epoch", epoch},
@@ -145,6 +151,7 @@ struct Trainer::State {
             {"elapsed", elapsed},
             {"world_size", world_size},
             {"loss_scale", loss_scale},
+            {"kept", kept_json()},
             {"clean_updates", clean_updates}};
   }
   void from_json(const nlohmann::json& j) {
@@ -161,6 +168,9 @@ struct Trainer::State {
     elapsed = j.at("elapsed");
     world_size = j.value("world_size", 1);  // checkpoints before data parallelism: one process
     loss_scale = j.value("loss_scale", kInitialLossScale);
+    kept.clear();
+    if (j.contains("kept"))
+      for (const auto& k : j.at("kept")) kept[k.at(0).get<std::int64_t>()] = k.at(1).get<double>();
     clean_updates = j.value("clean_updates", std::int64_t{0});
   }
 };
@@ -199,18 +209,36 @@ bool Trainer::writer() const {
   return group_ == nullptr || group_->writer();
 }
 
-double Trainer::update(const std::vector<Example>& data, const std::vector<std::size_t>& indices,
+double Trainer::update(const std::vector<Example>& data, const std::vector<const std::vector<std::size_t>*>& batches,
                        std::int64_t global_tokens, std::array<double, 2>& votes) {
   model_.module().train();
   set_learning_rate(scheduled_learning_rate());
   if (group_) torch::manual_seed(rank_step_seed(seed_, state_->step, group_->rank()));
-  const auto share = group_ ? shard_batch(data, indices, group_->rank(), group_->world_size()) : indices;
   optimizer_->zero_grad();
   double loss_value = 0;
   const bool scaled = options_.amp == "fp16";
   skipped_last_ = false;
-  if (!share.empty()) {
-    const Batch batch = collate(data, share, ids_, device_);
+  // Gradient accumulation (fairseq's update_freq): the batches' gradients add up before the
+  // one step, each loss divided by the tokens of the whole update.
+  for (const auto* indices : batches) {
+    const auto share = group_ ? shard_batch(data, *indices, group_->rank(), group_->world_size()) : *indices;
+    if (share.empty()) continue;
+    Batch batch = collate(data, share, ids_, device_);
+    // Word dropout (Sennrich & Zhang 2019, sec. 3; Bowman et al. 2016 for the decoder input):
+    // random real pieces become <unk>. Deliberate difference from Sennrich & Zhang, who zero the
+    // word's embedding: <unk> is what the model meets for unknown pieces at test time.
+    if (options_.source_word_dropout > 0) {
+      const auto drop =
+          torch::rand(batch.source.sizes()).lt(options_.source_word_dropout).to(device_) & batch.source_mask;
+      batch.source = batch.source.masked_fill(drop, ids_.unk);
+    }
+    if (options_.target_word_dropout > 0) {
+      // Position 0 is <bos>; padding stays padding.
+      auto drop = torch::rand(batch.target_in.sizes()).lt(options_.target_word_dropout).to(device_) &
+                  batch.target_in.ne(ids_.pad);
+      drop.select(1, 0).fill_(false);
+      batch.target_in = batch.target_in.masked_fill(drop, ids_.unk);
+    }
     torch::Tensor loss;
     {
       AutocastGuard autocast(options_.amp, device_);
@@ -224,7 +252,7 @@ double Trainer::update(const std::vector<Example>& data, const std::vector<std::
       (loss * state_->loss_scale).backward();
     else
       loss.backward();
-    loss_value = loss.item<double>();
+    loss_value += loss.item<double>();
   }
   if (group_) {
     // Every gradient (zeros where this rank's share did not reach a parameter, or was empty)
@@ -307,22 +335,71 @@ void Trainer::write_checkpoint(const std::filesystem::path& path, bool with_opti
   save_checkpoint(path, model_.module(), with_optimizer ? optimizer_.get() : nullptr, state_->to_json().dump());
 }
 
-void Trainer::keep_step_checkpoint() {
+namespace {
+
+std::filesystem::path step_file(const std::filesystem::path& dir, std::int64_t step) {
+  return dir / "checkpoints" / fmt::format("step-{:09d}.pt", step);
+}
+
+// The `n` best steps of `kept` by metric (the later step on ties), or the `n` last.
+std::vector<std::int64_t> choose_steps(const std::map<std::int64_t, double>& kept, std::size_t n, bool best) {
+  std::vector<std::pair<std::int64_t, double>> all(kept.begin(), kept.end());
+  if (best)
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first > b.first;
+    });
+  else
+    std::reverse(all.begin(), all.end());
+  std::vector<std::int64_t> out;
+  for (std::size_t i = 0; i < all.size() && i < n; ++i) out.push_back(all[i].first);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+void Trainer::keep_step_checkpoint(double metric) {
   if (!writer()) return;
   const int keep = std::max(options_.keep_checkpoints, options_.average_checkpoints);
   if (keep <= 0) return;
-  save_module(dir_ / "checkpoints" / fmt::format("step-{:09d}.pt", state_->step), model_.module());
+  save_module(step_file(dir_, state_->step), model_.module());
+  state_->kept[state_->step] = metric;
+  const auto chosen = choose_steps(state_->kept, static_cast<std::size_t>(keep), options_.average_by == "best");
+  for (auto it = state_->kept.begin(); it != state_->kept.end();) {
+    if (std::find(chosen.begin(), chosen.end(), it->first) == chosen.end()) {
+      std::filesystem::remove(step_file(dir_, it->first));
+      it = state_->kept.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  // Files of a run from before `kept` was recorded (or stray ones): the newest stay.
   auto all = step_checkpoints(dir_);
   for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < all.size(); ++i) std::filesystem::remove(all[i]);
 }
 
+std::vector<std::filesystem::path> Trainer::averaged_checkpoints() const {
+  const auto n = static_cast<std::size_t>(options_.average_checkpoints);
+  std::vector<std::filesystem::path> out;
+  std::map<std::int64_t, double> present;
+  for (const auto& [step, metric] : state_->kept)
+    if (std::filesystem::exists(step_file(dir_, step))) present[step] = metric;
+  if (present.empty()) {  // nothing recorded: the newest files
+    auto all = step_checkpoints(dir_);
+    const auto k = std::min(all.size(), n);
+    return {all.end() - static_cast<std::ptrdiff_t>(k), all.end()};
+  }
+  for (std::int64_t step : choose_steps(present, n, options_.average_by == "best"))
+    out.push_back(step_file(dir_, step));
+  return out;
+}
+
 void Trainer::average_last(const std::vector<Example>& dev, const TrainerHooks& hooks, bool use_bleu,
                            TrainResult& result) {
-  auto all = step_checkpoints(dir_);
-  const auto n = std::min<std::size_t>(all.size(), static_cast<std::size_t>(options_.average_checkpoints));
+  const auto chosen = averaged_checkpoints();
+  const auto n = chosen.size();
   if (n < 2) return;
-  const std::vector<std::filesystem::path> last(all.end() - static_cast<std::ptrdiff_t>(n), all.end());
-  average_modules(last, model_.module(), device_);
+  average_modules(chosen, model_.module(), device_);
   const double dev_loss = evaluate_loss(dev);
   const double bleu = use_bleu ? hooks.dev_bleu() : 0.0;
   const double metric = use_bleu ? bleu : -dev_loss;
@@ -332,12 +409,13 @@ void Trainer::average_last(const std::vector<Example>& dev, const TrainerHooks& 
   log_line(nlohmann::json({{k::kType, "average"},
                            {k::kStep, state_->step},
                            {"checkpoints", n},
+                           {"average_by", options_.average_by},
                            {k::kDevLoss, dev_loss},
                            {k::kDevBleu, bleu},
                            {"kept", keep}}));
   if (progress_)
-    progress_->log(fmt::format("average of the last {} checkpoints: dev loss {:.3f}{}; {}", n, dev_loss,
-                               use_bleu ? fmt::format(", dev BLEU {:.2f}", bleu) : "",
+    progress_->log(fmt::format("average of the {} {} checkpoints: dev loss {:.3f}{}; {}", options_.average_by, n,
+                               dev_loss, use_bleu ? fmt::format(", dev BLEU {:.2f}", bleu) : "",
                                keep ? "kept" : "worse than the best single model, discarded"));
   if (keep) {
     save_module(dir_ / "checkpoints" / "average.pt", model_.module());
@@ -440,7 +518,7 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
         state_->plateau_bad = 0;
       }
     }
-    keep_step_checkpoint();
+    keep_step_checkpoint(metric);
     nlohmann::json line = {
         {k::kType, "valid"},     {k::kStep, state_->step},        {k::kEpoch, state_->epoch + 1},
         {k::kDevLoss, dev_loss}, {"dev_ppl", std::exp(dev_loss)}, {k::kLearningRate, scheduled_learning_rate()},
@@ -490,18 +568,25 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
     const auto batches = make_batches(train, options_.batching, seed_, state_->epoch);
     bool patience_out = false;
     while (state_->batch_in_epoch < static_cast<std::int64_t>(batches.size())) {
-      const auto& indices = batches[static_cast<std::size_t>(state_->batch_in_epoch)];
-      std::int64_t batch_tokens = 0;  // of the whole batch (all ranks)
-      for (std::size_t i : indices) batch_tokens += static_cast<std::int64_t>(train[i].target.size() + 1);
+      // One update: `accumulate` consecutive batches (fewer at the end of the epoch).
+      const auto first = static_cast<std::size_t>(state_->batch_in_epoch);
+      const std::size_t count =
+          std::min<std::size_t>(static_cast<std::size_t>(options_.accumulate), batches.size() - first);
+      std::vector<const std::vector<std::size_t>*> group_batches;
+      std::int64_t batch_tokens = 0;  // of the whole update (all batches, all ranks)
+      for (std::size_t b = first; b < first + count; ++b) {
+        group_batches.push_back(&batches[b]);
+        for (std::size_t i : batches[b]) batch_tokens += static_cast<std::int64_t>(train[i].target.size() + 1);
+      }
       const auto t0 = Clock::now();
       const double lr = scheduled_learning_rate();
       // Stop votes: a rank interrupted, rank 0's clock past the budget (all ranks must agree).
       std::array<double, 2> votes = {
           g_interrupted.load() ? 1.0 : 0.0,
           writer() && options_.max_minutes > 0 && elapsed() >= options_.max_minutes * 60 ? 1.0 : 0.0};
-      const double loss = update(train, indices, batch_tokens, votes);
+      const double loss = update(train, group_batches, batch_tokens, votes);
       const double dt = seconds_since(t0);
-      ++state_->batch_in_epoch;
+      state_->batch_in_epoch += static_cast<std::int64_t>(count);
       if (!std::isfinite(loss) && !skipped_last_)
         fail("training diverged at step {} (loss {}); lower learning_rate or raise clip_norm", state_->step, loss);
       update_seconds += dt;

@@ -89,20 +89,24 @@ class Trainer {
 
  private:
   struct State;
-  // One update on the global batch `indices` of `data` (this rank's share of it when
-  // data-parallel) with `global_tokens` target tokens; `votes` ([interrupt, time up]) are
-  // summed over the ranks with the gradients. Returns the loss per target token.
-  double update(const std::vector<Example>& data, const std::vector<std::size_t>& indices, std::int64_t global_tokens,
-                std::array<double, 2>& votes);
+  // One update on the global batches `batches` of `data` (one, or `accumulate` of them; this
+  // rank's share of each when data-parallel) with `global_tokens` target tokens in all;
+  // `votes` ([interrupt, time up]) are summed over the ranks with the gradients. Returns the
+  // loss per target token.
+  double update(const std::vector<Example>& data, const std::vector<const std::vector<std::size_t>*>& batches,
+                std::int64_t global_tokens, std::array<double, 2>& votes);
   bool writer() const;  // writes files (not a data-parallel rank other than 0)
   void set_learning_rate(double lr);
   double scheduled_learning_rate() const;
   void write_checkpoint(const std::filesystem::path& path, bool with_optimizer);
   void log_line(const nlohmann::json& line);  // appends to training_log.jsonl (systems/training_log.h)
-  // Saves the current model as checkpoints/step-N.pt and removes all but the newest kept ones.
-  void keep_step_checkpoint();
-  // Replaces the model with the mean of the last options_.average_checkpoints step checkpoints
-  // when that is at least as good on dev as the best single model.
+  // Saves the current model (dev score `metric`) as checkpoints/step-N.pt and removes all but
+  // the kept ones: the newest, or with average_by: best the best on dev.
+  void keep_step_checkpoint(double metric);
+  // The step checkpoints average_checkpoints averages (last or best N of those kept).
+  std::vector<std::filesystem::path> averaged_checkpoints() const;
+  // Replaces the model with the mean of options_.average_checkpoints step checkpoints (the
+  // last or the best) when that is at least as good on dev as the best single model.
   void average_last(const std::vector<Example>& dev, const TrainerHooks& hooks, bool use_bleu, TrainResult& result);
 
   EncoderDecoder& model_;                          // trained in place

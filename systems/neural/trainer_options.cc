@@ -32,6 +32,9 @@ const OptionTable<CommonOptions>& common_option_table() {
         "batch_tokens", [](O& o) -> int& { return o.trainer.batching.max_tokens; },
         "tokens per batch: sentences x max(padded source, padded target + 1)", at_least(1));
     t.add<int>(
+        "accumulate", [](O& o) -> int& { return o.trainer.accumulate; },
+        "batches per update: their gradients add up before one step (a larger batch in the same memory)", at_least(1));
+    t.add<int>(
         "batch_sentences", [](O& o) -> int& { return o.trainer.batching.max_sentences; }, "cap on sentences per batch",
         at_least(1));
     t.add<double>(
@@ -67,6 +70,14 @@ const OptionTable<CommonOptions>& common_option_table() {
     t.add<double>(
         "label_smoothing", [](O& o) -> double& { return o.trainer.label_smoothing; },
         "label smoothing of the training loss (Szegedy et al. 2016)", in_range(0.0, 1.0, false));
+    t.add<double>(
+        "source_word_dropout", [](O& o) -> double& { return o.trainer.source_word_dropout; },
+        "training: probability of replacing each source piece by <unk> (Sennrich & Zhang 2019)",
+        in_range(0.0, 1.0, false));
+    t.add<double>(
+        "target_word_dropout", [](O& o) -> double& { return o.trainer.target_word_dropout; },
+        "training: the same for the decoder's input pieces (Bowman et al. 2016); the predicted pieces stay",
+        in_range(0.0, 1.0, false));
     t.add<std::int64_t>(
         "validate_every", [](O& o) -> std::int64_t& { return o.trainer.validate_every; },
         "validate every N updates, 0 = after each epoch", at_least<std::int64_t>(0));
@@ -88,6 +99,10 @@ const OptionTable<CommonOptions>& common_option_table() {
     t.add<int>(
         "average_checkpoints", [](O& o) -> int& { return o.trainer.average_checkpoints; },
         "N > 1: finish with the mean of the last N validated models if no worse on dev", at_least(0));
+    t.add<std::string>(
+        "average_by", [](O& o) -> std::string& { return o.trainer.average_by; },
+        "average_checkpoints over the last N validated models or the N best on dev (kept as they come)",
+        one_of({"last", "best"}));
     t.add<std::string>(
         "amp", [](O& o) -> std::string& { return o.trainer.amp; },
         "mixed precision: none, bf16 (autocast; CPU or CUDA) or fp16 (autocast with dynamic loss scaling; CUDA)",

@@ -19,6 +19,7 @@ struct TrainerOptions {
   std::int64_t max_steps = 0;           // stop after this many updates, 0 = no limit
   double max_minutes = 0;               // wall-clock budget including resumed time, 0 = none
   BatchingOptions batching;             // token-count batches with length bucketing
+  int accumulate = 1;                   // batches per update (gradient accumulation, fairseq's update_freq)
   double learning_rate = 1e-3;          // Adam's (peak) learning rate
   std::string lr_schedule = "plateau";  // "constant", "plateau" (decay when dev stalls), "inverse_sqrt", "noam"
   int warmup_steps = 0;                 // linear warmup (inverse_sqrt, noam: the 1/sqrt(step) knee)
@@ -31,6 +32,8 @@ struct TrainerOptions {
   double adam_eps = 1e-8;               // Adam epsilon
   double clip_norm = 1.0;               // gradient clipping by global L2 norm, 0 = none
   double label_smoothing = 0.0;         // label smoothing of the training loss (Szegedy et al. 2016)
+  double source_word_dropout = 0.0;     // training: probability of replacing a source piece by <unk>
+  double target_word_dropout = 0.0;     // training: the same for the decoder's input pieces (not what it predicts)
   std::int64_t validate_every = 0;      // validate every N updates, 0 = after each epoch
   int patience = 4;                     // early stopping: validations without improvement, 0 = never
   bool dev_bleu = true;                 // select/stop on dev BLEU (greedy) instead of dev loss
@@ -39,7 +42,8 @@ struct TrainerOptions {
   int keep_checkpoints = 0;             // keep the model of the last N validations (checkpoints/step-*.pt)
   int average_checkpoints = 0;          // N > 1: finish with the mean of the last N validated models when
                                         // its dev score is at least the best single one (Vaswani et al. 6.1)
-  std::string amp = "none";             // mixed precision: none, bf16 (autocast), fp16 (autocast + loss scaling; CUDA)
+  std::string average_by = "last";  // which validated models average_checkpoints averages: "last" N or "best" N on dev
+  std::string amp = "none";         // mixed precision: none, bf16 (autocast), fp16 (autocast + loss scaling; CUDA)
 };
 
 // The learning rate of update number `step` (1-based) under `options`' schedule; `plateau_lr`

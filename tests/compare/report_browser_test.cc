@@ -449,6 +449,93 @@ TEST(Browser, ReportRendersWithoutErrorsAndScreenshots) {
   EXPECT_NE(pairs_page.find("Language pair: "), std::string::npos);
 }
 
+// What a reader would see as broken at the current window width: the page wider than the
+// window, an element sticking out of its section's card (unless it sits in a horizontally
+// scrolling container that itself fits), and an SVG label cut by the edge of its figure. Returns
+// one line per problem (at most 30).
+std::vector<std::string> layout_problems(mtbench::testing::CdpBrowser& browser) {
+  const auto result = browser.eval(R"JS((() => {
+  const problems = [];
+  const vw = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > vw + 1)
+    problems.push(`page is ${document.documentElement.scrollWidth}px wide in a ${vw}px window`);
+  const describe = el => {
+    const cls = typeof el.className === 'string' ? el.className : (el.className.baseVal || '');
+    return `<${el.tagName.toLowerCase()}${cls ? ' class="' + cls + '"' : ''}> "${(el.textContent || '').trim().slice(0, 30)}"`;
+  };
+  const scroller = (el, card) => {
+    for (let a = el.parentElement; a && a !== card; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      if (o === 'auto' || o === 'scroll') return a;
+    }
+    return null;
+  };
+  for (const card of document.querySelectorAll('section.card')) {
+    if (!card.offsetParent) continue;  // hidden section
+    const cr = card.getBoundingClientRect();
+    let reported = 0;
+    for (const el of card.querySelectorAll('*')) {
+      if (reported >= 3) break;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const box = scroller(el, card);
+      const bound = box ? box.getBoundingClientRect() : cr;
+      // Inside a scroller, content may extend to the right (it scrolls); the scroller must fit.
+      if (box && r.left >= bound.left - 1) continue;
+      if (r.left >= bound.left - 1 && r.right <= bound.right + 1) continue;
+      problems.push(`#${card.id}: ${describe(el)} spans ${Math.round(r.left)}..${Math.round(r.right)} px, ` +
+                    `outside ${Math.round(bound.left)}..${Math.round(bound.right)}`);
+      ++reported;
+    }
+    for (const svg of card.querySelectorAll('svg')) {
+      const sr = svg.getBoundingClientRect();
+      if (sr.width === 0 || sr.height === 0) continue;
+      for (const t of svg.querySelectorAll('text')) {
+        const r = t.getBoundingClientRect();
+        if (r.width === 0 || !t.textContent.trim()) continue;
+        if (r.left < sr.left - 1 || r.right > sr.right + 1 || r.top < sr.top - 1 || r.bottom > sr.bottom + 1)
+          problems.push(`#${card.id}: label "${t.textContent.trim().slice(0, 30)}" cut by its figure ` +
+                        `(${Math.round(r.left)}..${Math.round(r.right)} in ${Math.round(sr.left)}..${Math.round(sr.right)})`);
+      }
+    }
+  }
+  return problems.slice(0, 30);
+})())JS");
+  std::vector<std::string> out;
+  for (const auto& p : result) out.push_back(p.get<std::string>());
+  return out;
+}
+
+// Screenshots of every visible section at `width` px into BUILD_DIR/report-sections/ (named
+// WIDTH-ID.png), for people to look at; returns how many were written.
+int screenshot_sections(mtbench::testing::CdpBrowser& browser, int width) {
+  browser.page("Emulation.setDeviceMetricsOverride",
+               {{"width", width}, {"height", 900}, {"deviceScaleFactor", 1}, {"mobile", width < 600}});
+  const auto boxes = browser.eval(
+      "Array.from(document.querySelectorAll('section.card')).filter(c => c.offsetParent).map(c => { const r = "
+      "c.getBoundingClientRect(); return [c.id, r.left + window.scrollX, r.top + window.scrollY, r.width, "
+      "r.height]; })");
+  const fs::path dir = fs::path(MTBENCH_BINARY_DIR) / "report-sections";
+  fs::create_directories(dir);
+  int written = 0;
+  for (const auto& b : boxes) {
+    const double w = b[3].get<double>(), h = b[4].get<double>();
+    if (w < 1 || h < 1) continue;
+    const auto shot = browser.page("Page.captureScreenshot", {{"format", "png"},
+                                                              {"captureBeyondViewport", true},
+                                                              {"clip",
+                                                               {{"x", b[1].get<double>()},
+                                                                {"y", b[2].get<double>()},
+                                                                {"width", w},
+                                                                {"height", std::min(h, 8000.0)},
+                                                                {"scale", 1}}}});
+    write_file_atomic(dir / (std::to_string(width) + "-" + b[0].get<std::string>() + ".png"),
+                      mtbench::testing::CdpBrowser::decode_base64(shot["data"].get<std::string>()));
+    ++written;
+  }
+  return written;
+}
+
 // The report driven as a user drives it (Chrome DevTools Protocol): every control asserts what
 // appears, with no console error; screenshots of the page at 1400 and 480 px into the build tree.
 TEST(Browser, ReportIsDrivenLikeAUser) {
@@ -572,12 +659,21 @@ TEST(Browser, ReportIsDrivenLikeAUser) {
   EXPECT_THAT(svg, ::testing::HasSubstr("xmlns=\"http://www.w3.org/2000/svg\""));
   EXPECT_THAT(svg, ::testing::HasSubstr("source sentence length"));
   EXPECT_THAT(downloads[1][1].get<std::string>(), ::testing::HasSubstr("series,source sentence length (13a tokens)"));
-  // Screenshots at a desktop and a phone width, for people to look at.
+  // Screenshots at a desktop and a phone width, for people to look at, of the page and of
+  // every section; at both widths nothing sticks out of its card and no label is cut.
   for (int width : {1400, 480}) {
     const std::string png = browser.screenshot(width);
     EXPECT_EQ(png.substr(1, 3), "PNG");
     write_file_atomic(fs::path(MTBENCH_BINARY_DIR) / ("report-screenshot-" + std::to_string(width) + ".png"), png);
+    const auto problems = layout_problems(browser);
+    EXPECT_TRUE(problems.empty()) << width << " px: " << ::testing::PrintToString(problems);
+    EXPECT_GE(screenshot_sections(browser, width), 15) << width;
   }
+  // The best score of each metric column is bold.
+  EXPECT_GE(count("section.card table.data span.best"), 3);
+  EXPECT_EQ(browser.eval("Array.from(document.querySelectorAll('section.card table.data span.best')).every(b => "
+                         "Number(getComputedStyle(b).fontWeight) >= 700)"),
+            true);
   EXPECT_EQ(browser.eval("document.documentElement.getAttribute('data-errors')"), "0");
   EXPECT_TRUE(browser.errors().empty()) << browser.errors().front();
 }

@@ -142,6 +142,9 @@ class CdpBrowser {
     return base64_decode(r["data"].get<std::string>());
   }
 
+  // Base64 as CDP sends images.
+  static std::string decode_base64(const std::string& in) { return base64_decode(in); }
+
   // Console errors, uncaught exceptions and error-level log entries seen so far.
   const std::vector<std::string>& errors() const { return errors_; }
 

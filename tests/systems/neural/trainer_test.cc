@@ -5,11 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <fstream>
 #include <random>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
@@ -163,6 +165,111 @@ TEST(NeuralTrainer, MixedPrecisionBf16TrainsLikeFp32OnTheCpu) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("amp: fp16 needs --device cuda"), std::string::npos) << e.what();
   }
+}
+
+// accumulate: N makes one update of N consecutive batches: the first update's logged loss is
+// the initial model's loss over both batches' tokens, and an epoch has half as many updates.
+TEST(NeuralTrainer, GradientAccumulationUpdatesOnceForSeveralBatches) {
+  testing::ScratchDir dir;
+  const int symbols = 6;
+  const auto train = copy_examples(120, 4, symbols);
+  TrainerOptions o;
+  o.batching.max_tokens = 60;
+  o.lr_schedule = "constant";
+  o.dev_bleu = false;
+  o.log_every = 1;
+  o.max_epochs = 1;
+  o.accumulate = 2;
+  const auto batches = make_batches(train, o.batching, 8, 0);
+  ASSERT_GE(batches.size(), 4u);
+  // The initial model's loss over the first two batches, per token.
+  double expected = 0;
+  {
+    auto model = copy_model(4 + symbols, 0.0);
+    torch::NoGradGuard no_grad;
+    model->train();
+    double sum = 0;
+    std::int64_t tokens = 0;
+    for (int b = 0; b < 2; ++b) {
+      const Batch batch = collate(train, batches[static_cast<std::size_t>(b)], SpecialIds{}, torch::kCPU);
+      sum += summed_token_loss(model->forward(batch.source, batch.source_mask, batch.target_in), batch.target_out,
+                               SpecialIds{}.pad, 0.0)
+                 .item<double>();
+      tokens += batch.target_tokens;
+    }
+    expected = sum / static_cast<double>(tokens);
+  }
+  auto model = copy_model(4 + symbols, 0.0);
+  const auto result = Trainer(*model, o, dir.path(), torch::kCPU, 8, nullptr).train(train, {}, {}, false);
+  EXPECT_EQ(result.steps, static_cast<std::int64_t>((batches.size() + 1) / 2));
+  EXPECT_NEAR(logged_loss(dir.path(), 1), expected, 1e-5 * expected);
+}
+
+// average_by: best keeps (and averages) the validated models with the best dev score, not the
+// newest: with a learning rate that makes dev loss jump about, the kept files are the two
+// lowest-loss validations of the log.
+TEST(NeuralTrainer, AveragesTheBestValidatedModelsWhenAskedTo) {
+  testing::ScratchDir dir;
+  const int symbols = 6;
+  auto model = copy_model(4 + symbols, 0.0);
+  TrainerOptions o;
+  o.batching.max_tokens = 60;
+  o.lr_schedule = "constant";
+  o.learning_rate = 3e-2;
+  o.dev_bleu = false;
+  o.validate_every = 4;
+  o.max_steps = 40;
+  o.patience = 0;
+  o.average_checkpoints = 2;
+  o.average_by = "best";
+  Trainer(*model, o, dir.path(), torch::kCPU, 8, nullptr)
+      .train(copy_examples(200, 4, symbols), copy_examples(30, 5, symbols), {}, false);
+  std::vector<std::pair<double, std::int64_t>> valid;
+  bool averaged = false;
+  for (const auto& p : read_training_log(dir.path())) {
+    if (p.type == "valid") valid.push_back({p.dev_loss.value_or(0), static_cast<std::int64_t>(p.step)});
+    averaged = averaged || p.type == "average";
+  }
+  ASSERT_EQ(valid.size(), 10u);
+  EXPECT_TRUE(averaged);
+  std::sort(valid.begin(), valid.end());
+  std::vector<std::filesystem::path> expected = {
+      dir / "checkpoints" / fmt::format("step-{:09d}.pt", std::min(valid[0].second, valid[1].second)),
+      dir / "checkpoints" / fmt::format("step-{:09d}.pt", std::max(valid[0].second, valid[1].second))};
+  EXPECT_EQ(step_checkpoints(dir.path()), expected);
+}
+
+// Word dropout applies to training batches only: with nearly every source piece hidden the copy
+// task cannot be learnt (dev loss stays high), with some target-input pieces hidden it still is,
+// and the first update's loss differs from the plain run's (the batch really changed).
+TEST(NeuralTrainer, WordDropoutHidesPiecesWhileTrainingOnly) {
+  const int symbols = 6;
+  const auto train = copy_examples(300, 4, symbols);
+  const auto dev = copy_examples(30, 5, symbols);
+  auto run = [&](double source_p, double target_p, const std::filesystem::path& dir) {
+    auto model = copy_model(4 + symbols, 0.0);
+    TrainerOptions o;
+    o.batching.max_tokens = 200;
+    o.lr_schedule = "constant";
+    o.learning_rate = 1e-2;
+    o.dev_bleu = false;
+    o.log_every = 1;
+    o.max_steps = 150;
+    o.patience = 0;
+    o.source_word_dropout = source_p;
+    o.target_word_dropout = target_p;
+    const auto result = Trainer(*model, o, dir, torch::kCPU, 8, nullptr).train(train, dev, {}, false);
+    return std::make_pair(result.best_dev_loss, logged_loss(dir, 1));
+  };
+  testing::ScratchDir dir;
+  const auto plain = run(0, 0, dir / "plain");
+  const auto hidden = run(0.95, 0, dir / "source");
+  const auto target = run(0, 0.3, dir / "target");
+  EXPECT_LT(plain.first, 0.3);
+  EXPECT_GT(hidden.first, 3 * plain.first + 0.3);
+  EXPECT_LT(target.first, 1.0);
+  EXPECT_NE(hidden.second, plain.second);
+  EXPECT_NE(target.second, plain.second);
 }
 
 TEST(NeuralTrainer, ResumeGivesTheIdenticalNextStepLoss) {
