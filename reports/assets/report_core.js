@@ -178,6 +178,31 @@ function svgToPng(svg, name) {
   img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svgText(svg));
 }
 // One toolbar under every chart of a section (charts: top-level SVGs wider than 120 px).
+// Labels centred on a point or anchored at an axis end can stick out of their figure and be
+// cut (the first landmark of the timeline, the last tick of an axis): every text of every
+// visible figure is moved back inside it. Measured in screen pixels (ancestor transforms
+// included) and moved in the figure's own units; rotated texts are left alone. Runs after
+// rendering and after every redraw; reads all boxes first, then writes (one layout).
+function fitLabels(root) {
+  const moves = [];
+  for (const svg of (root || document).querySelectorAll('section.card svg')) {
+    const outer = svg.getBoundingClientRect();
+    if (!outer.width) continue;
+    const vb = svg.viewBox && svg.viewBox.baseVal;
+    const scale = vb && vb.width ? vb.width / outer.width : 1;
+    for (const t of svg.querySelectorAll('text')) {
+      if (t.getAttribute('transform') || !t.hasAttribute('x') || /[\s,]/.test(t.getAttribute('x').trim())) continue;
+      const r = t.getBoundingClientRect();
+      if (!r.width || r.width > outer.width - 2) continue;
+      let shift = 0;
+      if (r.left < outer.left + 1) shift = outer.left + 1 - r.left;
+      else if (r.right > outer.right - 1) shift = outer.right - 1 - r.right;
+      if (shift) moves.push([t, shift * scale]);
+    }
+  }
+  for (const [t, dx] of moves) t.setAttribute('x', (parseFloat(t.getAttribute('x')) + dx).toFixed(1));
+}
+
 function addExportButtons(root) {
   for (const section of (root || document).querySelectorAll('section.card')) {
     let n = 0;

@@ -700,13 +700,17 @@ function renderAll() {
         v => { D = DATA.runs[+v]; Object.assign(S, { test: 0, page: 0, exSeg: 0, exSys: null, pair: 0, sig: 0, filter: null }); showRun(); })));
     }
     showRun();
+    fitLabels();
     // Sections that redraw themselves (a layer, a sentence, a page picked) get their export
-    // buttons back.
+    // buttons back and their labels fitted.
     let pending = false;
     new MutationObserver(() => {
       if (pending) return;
       pending = true;
-      setTimeout(() => { pending = false; try { addExportButtons(); } catch (err) { MT.record('export: ' + err); } }, 0);
+      setTimeout(() => {
+        pending = false;
+        try { addExportButtons(); fitLabels(); } catch (err) { MT.record('export: ' + err); }
+      }, 0);
     }).observe(document.querySelector('main') || document.body, { childList: true, subtree: true });
   } catch (err) {
     MT.record('report: ' + (err && err.stack ? err.stack : err));
