@@ -3,6 +3,7 @@
 // with torchrun's environment equal `--nproc 2`, a killed rank is named by the survivor and
 // --resume finishes, and ranks that disagree are refused.
 
+#ifdef MTBENCH_HAVE_TORCH
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -399,3 +400,4 @@ TEST(DataParallel, BadLaunchesAreOneLineErrors) {
 
 }  // namespace
 }  // namespace mtbench
+#endif  // MTBENCH_HAVE_TORCH
