@@ -292,19 +292,28 @@ TEST(DataParallel, KilledRankIsNamedAndResumeFinishesWithAnyProcessCount) {
               0.1 * b.back().at("dev_loss").get<double>());  // float noise grows over 200 updates
 }
 
-TEST(DataParallel, DeadRankZeroIsNamedByTheOthers) {
-  testing::ScratchDir dir;
+// Two ranks training the toy task without end (plus `extra` arguments), once both have
+// logged two training lines: the fault tests' starting point.
+struct TrainingPair {
+  pid_t rank0, rank1;           // the processes
+  std::filesystem::path model;  // their model directory
+};
+TrainingPair start_endless_pair(const testing::ScratchDir& dir, const std::string& extra, int port) {
   const std::string data = write_toy_files(dir.path(), false);
   write_file_atomic(dir / "opts.yaml", std::string(kTransformer) + "max_steps: 100000\nlog_every: 10\n");
-  const std::string common =
-      "--threads 1 train transformer " + data + " --config '" + (dir / "opts.yaml").string() + "'";
-  const int port = test_port(3);
   const auto model = dir / "m";
-  const pid_t r0 = start_rank(common + " --out '" + model.string() + "'", 0, 2, port, dir / "r0.err");
-  const pid_t r1 = start_rank(common + " --out '" + model.string() + "'", 1, 2, port, dir / "r1.err");
+  const std::string args = "--threads 1 train transformer " + data + " --config '" + (dir / "opts.yaml").string() +
+                           "'" + extra + " --out '" + model.string() + "'";
+  TrainingPair pair{start_rank(args, 0, 2, port, dir / "r0.err"), start_rank(args, 1, 2, port, dir / "r1.err"), model};
   const auto start = Clock::now();
   while (log_lines(model, "train").size() < 2 && std::chrono::duration<double>(Clock::now() - start).count() < 120)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return pair;
+}
+
+TEST(DataParallel, DeadRankZeroIsNamedByTheOthers) {
+  testing::ScratchDir dir;
+  const auto [r0, r1, model] = start_endless_pair(dir, "", test_port(3));
   ASSERT_EQ(kill(r0, SIGKILL), 0);
   EXPECT_EQ(wait_for(r0, 10), 128 + SIGKILL);
   EXPECT_EQ(wait_for(r1, 60), 1);
@@ -314,17 +323,7 @@ TEST(DataParallel, DeadRankZeroIsNamedByTheOthers) {
 
 TEST(DataParallel, HungRankIsDeclaredDeadAfterTheTimeout) {
   testing::ScratchDir dir;
-  const std::string data = write_toy_files(dir.path(), false);
-  write_file_atomic(dir / "opts.yaml", std::string(kTransformer) + "max_steps: 100000\nlog_every: 10\n");
-  const std::string common =
-      "--threads 1 train transformer " + data + " --config '" + (dir / "opts.yaml").string() + "' --dist-timeout 4";
-  const int port = test_port(4);
-  const auto model = dir / "m";
-  const pid_t r0 = start_rank(common + " --out '" + model.string() + "'", 0, 2, port, dir / "r0.err");
-  const pid_t r1 = start_rank(common + " --out '" + model.string() + "'", 1, 2, port, dir / "r1.err");
-  const auto start = Clock::now();
-  while (log_lines(model, "train").size() < 2 && std::chrono::duration<double>(Clock::now() - start).count() < 120)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto [r0, r1, model] = start_endless_pair(dir, " --dist-timeout 4", test_port(4));
   ASSERT_EQ(kill(r1, SIGSTOP), 0);  // alive but silent: no socket closes
   const auto stopped_at = Clock::now();
   const int status = wait_for(r0, 30);
