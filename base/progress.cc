@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/memory.h"
 #include "base/time.h"
 
 namespace mtbench {
@@ -141,8 +142,10 @@ void Progress::end(const std::string& summary) {
     draw_locked(true);
     if (!summary.empty()) std::fprintf(stderr, "  %s\n", summary.c_str());
   } else if (mode_ == ProgressMode::kPlain) {
-    std::fprintf(stderr, "[%s] done in %s%s%s\n", stage_.c_str(), format_duration(elapsed).c_str(),
-                 summary.empty() ? "" : ": ", summary.c_str());
+    // Memory beside time: at scale a stage's footprint matters as much as its duration.
+    std::fprintf(stderr, "[%s] done in %s%s%s (RSS %s, peak %s)\n", stage_.c_str(), format_duration(elapsed).c_str(),
+                 summary.empty() ? "" : ": ", summary.c_str(), format_bytes(resident_bytes()).c_str(),
+                 format_bytes(peak_resident_bytes()).c_str());
   }
   std::fflush(stderr);
   stage_.clear();
@@ -163,6 +166,7 @@ void Progress::print_summary() {
   std::string line = "time:";
   for (const auto& [name, seconds] : stage_times_) line += fmt::format(" {} {},", name, format_duration(seconds));
   line += fmt::format(" total {}", format_duration(std::chrono::duration<double>(Clock::now() - created_).count()));
+  if (const auto peak = peak_resident_bytes()) line += fmt::format("; peak RSS {}", format_bytes(peak));
   std::fprintf(stderr, "%s\n", line.c_str());
 }
 

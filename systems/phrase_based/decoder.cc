@@ -120,10 +120,12 @@ class SentenceDecoder {
     for (int b = 0; b < n_; ++b) {
       for (int e = b + 1; e <= std::min(n_, b + max_len); ++e) {
         if (ids[e - 1] == Vocab::kNone) break;
-        const auto* entries = table_.find(ids.data() + b, e - b);
-        if (!entries) continue;
+        std::vector<PhraseEntry> found;
+        if (!table_.find(ids.data() + b, e - b, &found)) continue;
+        // Options point at their entries: they live in looked_up_ for the whole sentence.
+        looked_up_.push_back(std::move(found));
         auto& list = span(b, e);
-        for (const auto& entry : *entries) {
+        for (const auto& entry : looked_up_.back()) {
           Option o;
           o.begin = b;
           o.end = e;
@@ -401,6 +403,7 @@ class SentenceDecoder {
   const std::vector<std::string>& source_;
   const int n_;                                       // source length
   std::vector<std::vector<Option>> options_by_span_;  // [b * (n+1) + e]
+  std::deque<std::vector<PhraseEntry>> looked_up_;    // table entries of this sentence (stable addresses)
   std::vector<double> fc_;                            // future cost per span
   std::deque<Hyp> arena_;                             // all hypotheses of this sentence
   const Hyp* final_ = nullptr;                        // best complete hypothesis

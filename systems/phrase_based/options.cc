@@ -1,6 +1,7 @@
 #include "systems/phrase_based/options.h"
 
 #include "base/error.h"
+#include "base/memory.h"
 
 namespace mtbench::phrase_based {
 
@@ -38,6 +39,17 @@ const OptionTable<PhraseBasedOptions>& phrase_based_option_table() {
     t.add<bool>(
         "lexicalized_reordering", [](O& o) -> bool& { return o.lexicalized_reordering; },
         "msd-bidirectional-fe reordering features");
+    t.add<std::string>(
+        "sort_memory", [](O& o) -> std::string& { return o.sort_memory; },
+        "memory for phrase-pair statistics before sorted runs are spilled to the model directory (e.g. 512M, 2G)",
+        [](const std::string& v) {
+          try {
+            parse_byte_size(v, "sort_memory");
+            return std::string();
+          } catch (const ConfigError&) {
+            return std::string("must be a size such as 512M or 2G");
+          }
+        });
     t.add<int>(
         "stack_size", [](O& o) -> int& { return o.stack_size; }, "histogram pruning of decoder stacks", at_least(1));
     t.add<double>(

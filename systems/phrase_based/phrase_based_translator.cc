@@ -1,14 +1,18 @@
 #include "systems/phrase_based/phrase_based_translator.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <random>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "base/error.h"
+#include "base/memory.h"
 #include "base/progress.h"
 #include "base/text_file.h"
 #include "corpus/tokenizer.h"
@@ -187,7 +191,26 @@ void PhraseBasedTranslator::train(const TrainData& data, const TrainOptions& opt
   PhraseTableOptions popt;
   popt.max_phrase_length = options_.max_phrase_length;
   popt.max_targets_per_source = options_.max_targets_per_source;
-  table_ = PhraseTable::build(src, tgt, alignments, sv, tv, popt, &progress);
+  popt.sort_memory = parse_byte_size(options_.sort_memory, "sort_memory");
+  if (!options.model_dir.empty()) {
+    // Built in place: save() into the same directory then has nothing to copy.
+    table_ = PhraseTable::build(src, tgt, alignments, sv, tv, popt, options.model_dir / "phrase-table.bin", &progress);
+  } else {
+    // No model directory (an in-process translator): build in a private temporary directory
+    // and delete the file at once; the mapping keeps it readable, save() writes it out.
+    const auto tmp = std::filesystem::temp_directory_path() /
+                     fmt::format("mtbench-phrase-table-{}-{}", getpid(), std::random_device{}());
+    std::filesystem::create_directories(tmp);
+    try {
+      table_ = PhraseTable::build(src, tgt, alignments, sv, tv, popt, tmp / "phrase-table.bin", &progress);
+    } catch (...) {
+      std::error_code ignored;
+      std::filesystem::remove_all(tmp, ignored);
+      throw;
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(tmp, ignored);
+  }
   weights_ = default_weights();
   if (!options_.lexicalized_reordering)
     for (int k = kLrPrevMono; k <= kLrNextDisc; ++k) weights_[k] = 0;

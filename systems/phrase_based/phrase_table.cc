@@ -4,242 +4,148 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <map>
 
 #include <fmt/format.h>
 
+#include "base/atomic_output.h"
 #include "base/error.h"
-#include "base/progress.h"
+#include "base/mapped_file.h"
 #include "base/text_file.h"
+#include "systems/phrase_based/phrase_table_file.h"
 
 namespace mtbench::phrase_based {
+
+// The mapped file with its header; shared by copies of a table (all reads are const).
+struct PhraseTable::Mapped {
+  MappedFile file;
+  PhraseTableHeader header;
+  std::string name;  // the path, for error messages
+
+  std::string_view section(std::uint64_t begin, std::uint64_t end) const {
+    return std::string_view(file.data() + begin, end - begin);
+  }
+  // Row `i` of the index: (key offset, entries offset), checked against the sections.
+  std::pair<std::uint64_t, std::uint64_t> row(std::uint64_t i) const {
+    std::uint64_t v[2];
+    std::memcpy(v, file.data() + header.index_offset + i * 16, 16);
+    if (v[0] > header.index_offset - header.keys_offset || v[1] > header.keys_offset - kPhraseTableHeaderBytes)
+      fail<DataError>("{}: corrupt phrase table (index row {} points outside its sections)", name, i);
+    return {v[0], v[1]};
+  }
+  std::string_view key(std::uint64_t i) const {
+    const auto a = row(i).first, b = row(i + 1).first;
+    if (b < a || b - a < sizeof(WordId) || (b - a) % sizeof(WordId) != 0)
+      fail<DataError>("{}: corrupt phrase table (source phrase {} has a key of {} bytes)", name, i, b - a);
+    return section(header.keys_offset + a, header.keys_offset + b);
+  }
+  std::string_view entries(std::uint64_t i) const {
+    const auto a = row(i).second, b = row(i + 1).second;
+    if (b < a) fail<DataError>("{}: corrupt phrase table (source phrase {} has entries of negative size)", name, i);
+    return section(kPhraseTableHeaderBytes + a, kPhraseTableHeaderBytes + b);
+  }
+};
+
 namespace {
 
-inline std::uint64_t pack(std::uint32_t a, std::uint32_t b) {
-  return (static_cast<std::uint64_t>(a) << 32) | b;
+std::string key_of(const WordId* words, int length) {
+  return std::string(reinterpret_cast<const char*>(words), sizeof(WordId) * length);
 }
 
-// Statistics of one phrase pair over the corpus.
-struct PairStats {
-  double count = 0;                 // occurrences
-  double lex_f_given_e = 0;         // max lexical weighting lex(f|e) over occurrences
-  double lex_e_given_f = 0;         // max lexical weighting lex(e|f) over occurrences
-  OrientationCounts orientation{};  // msd counts, previous then next
-  Alignment alignment;              // links of the first occurrence, phrase-relative
-};
-
-// Word translation tables w(e|f) and w(f|e) from the alignments (Koehn et al. 2003 §3.3),
-// with unaligned words counted against NULL (id = vocabulary size).
-struct LexicalTable {
-  std::unordered_map<std::uint64_t, double> joint;  // (f, e) -> count
-  std::vector<double> f_total, e_total;             // marginals incl. NULL
-  WordId f_null, e_null;                            // NULL ids
-  double e_given_f(WordId f, WordId e) const {
-    auto it = joint.find(pack(f, e));
-    return it == joint.end() ? 0.0 : it->second / f_total[f];
-  }
-  double f_given_e(WordId f, WordId e) const {
-    auto it = joint.find(pack(f, e));
-    return it == joint.end() ? 0.0 : it->second / e_total[e];
-  }
-};
-
-LexicalTable lexical_table(const std::vector<std::vector<WordId>>& source,
-                           const std::vector<std::vector<WordId>>& target, const std::vector<Alignment>& alignments,
-                           std::size_t vs, std::size_t vt) {
-  LexicalTable lex;
-  lex.f_null = static_cast<WordId>(vs);
-  lex.e_null = static_cast<WordId>(vt);
-  lex.f_total.assign(vs + 1, 0.0);
-  lex.e_total.assign(vt + 1, 0.0);
-  auto add = [&](WordId f, WordId e) {
-    lex.joint[pack(f, e)] += 1;
-    lex.f_total[f] += 1;
-    lex.e_total[e] += 1;
+void get_vocab(std::string_view bytes, std::size_t* pos, Vocab& v, const std::string& name) {
+  auto get32 = [&]() {
+    if (bytes.size() - *pos < 4) fail<DataError>("{}: truncated vocabulary", name);
+    std::uint32_t x;
+    std::memcpy(&x, bytes.data() + *pos, 4);
+    *pos += 4;
+    return x;
   };
-  for (std::size_t k = 0; k < source.size(); ++k) {
-    std::vector<char> fa(source[k].size(), 0), ea(target[k].size(), 0);
-    for (auto [s, t] : alignments[k]) {
-      add(source[k][s], target[k][t]);
-      fa[s] = ea[t] = 1;
-    }
-    for (std::size_t s = 0; s < fa.size(); ++s)
-      if (!fa[s]) add(source[k][s], lex.e_null);
-    for (std::size_t t = 0; t < ea.size(); ++t)
-      if (!ea[t]) add(lex.f_null, target[k][t]);
-  }
-  return lex;
-}
-
-// Binary writing/reading helpers.
-template <typename T>
-void put(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
-}
-struct Reader {
-  const std::string& data;
-  std::size_t pos = 0;
-  const std::filesystem::path& path;
-  template <typename T>
-  T get() {
-    if (pos + sizeof(T) > data.size())
-      fail<DataError>("{}: truncated phrase table (offset {} of {})", path.string(), pos, data.size());
-    T v;
-    std::memcpy(&v, data.data() + pos, sizeof(T));
-    pos += sizeof(T);
-    return v;
-  }
-  std::uint32_t count(std::uint32_t limit) {
-    const auto n = get<std::uint32_t>();
-    if (n > limit) fail<DataError>("{}: corrupt phrase table (count {} at offset {})", path.string(), n, pos);
-    return n;
-  }
-};
-
-void put_vocab(std::string& out, const Vocab& v) {
-  put<std::uint32_t>(out, static_cast<std::uint32_t>(v.size()));
-  for (const auto& w : v.words()) {
-    put<std::uint32_t>(out, static_cast<std::uint32_t>(w.size()));
-    out += w;
-  }
-}
-void get_vocab(Reader& r, Vocab& v) {
-  const auto n = r.count(1u << 30);
+  const auto n = get32();
+  if (n > (bytes.size() - *pos) / 4) fail<DataError>("{}: corrupt vocabulary ({} words)", name, n);
   for (std::uint32_t i = 0; i < n; ++i) {
-    const auto len = r.count(1u << 20);
-    if (r.pos + len > r.data.size()) fail<DataError>("{}: truncated vocabulary", r.path.string());
-    v.add(std::string_view(r.data).substr(r.pos, len));
-    r.pos += len;
+    const auto len = get32();
+    if (len > bytes.size() - *pos) fail<DataError>("{}: truncated vocabulary", name);
+    v.add(bytes.substr(*pos, len));
+    *pos += len;
   }
-  if (v.size() != n) fail<DataError>("{}: duplicate words in the vocabulary", r.path.string());
+  if (v.size() != n) fail<DataError>("{}: duplicate words in the vocabulary", name);
 }
 
 }  // namespace
 
-PhraseTable PhraseTable::build(const std::vector<std::vector<WordId>>& source,
-                               const std::vector<std::vector<WordId>>& target, const std::vector<Alignment>& alignments,
-                               const Vocab& source_vocab, const Vocab& target_vocab, const PhraseTableOptions& options,
-                               Progress* progress) {
-  if (source.size() != target.size() || source.size() != alignments.size())
-    fail<DataError>("phrase table: {} source, {} target sentences and {} alignments", source.size(), target.size(),
-                    alignments.size());
+PhraseTable::PhraseTable() = default;
+PhraseTable::~PhraseTable() = default;
+PhraseTable::PhraseTable(const PhraseTable&) = default;
+PhraseTable& PhraseTable::operator=(const PhraseTable&) = default;
+PhraseTable::PhraseTable(PhraseTable&&) noexcept = default;
+PhraseTable& PhraseTable::operator=(PhraseTable&&) noexcept = default;
+
+PhraseTable PhraseTable::load(const std::filesystem::path& path) {
+  auto mapped = std::make_shared<Mapped>();
+  mapped->name = path.string();
+  mapped->file = MappedFile(path);
+  mapped->header = parse_phrase_table_header(mapped->file.view(), mapped->name);
+  const auto& h = mapped->header;
   PhraseTable table;
-  table.source_vocab_ = source_vocab;
-  table.target_vocab_ = target_vocab;
-  const LexicalTable lex = lexical_table(source, target, alignments, source_vocab.size(), target_vocab.size());
-
-  std::unordered_map<std::string, std::uint32_t> src_ids, tgt_ids;
-  std::vector<const std::string*> src_keys, tgt_keys;
-  std::unordered_map<std::uint64_t, PairStats> pairs;
-  auto intern = [](auto& ids, auto& keys, std::string k) {
-    auto [it, inserted] = ids.emplace(std::move(k), static_cast<std::uint32_t>(keys.size()));
-    if (inserted) keys.push_back(&it->first);
-    return it->second;
-  };
-  ExtractOptions extract_options;
-  extract_options.max_phrase_length = options.max_phrase_length;
-  if (progress) progress->begin("extract phrases", source.size(), "sent");
-  for (std::size_t k = 0; k < source.size(); ++k) {
-    const auto& f = source[k];
-    const auto& e = target[k];
-    const int I = static_cast<int>(f.size()), J = static_cast<int>(e.size());
-    const auto spans = extract_phrases(alignments[k], I, J, extract_options);
-    std::vector<std::vector<int>> f_links(I), e_links(J);
-    for (auto [s, t] : alignments[k]) {
-      f_links[s].push_back(t);
-      e_links[t].push_back(s);
-    }
-    for (const auto& sp : spans) {
-      // lex(e|f,a): per target word, the mean of w(e|f) over its links (NULL if unaligned).
-      double lex_ef = 1, lex_fe = 1;
-      for (int t = sp.target_begin; t < sp.target_end; ++t) {
-        if (e_links[t].empty()) {
-          lex_ef *= lex.e_given_f(lex.f_null, e[t]);
-          continue;
-        }
-        double sum = 0;
-        for (int s : e_links[t]) sum += lex.e_given_f(f[s], e[t]);
-        lex_ef *= sum / e_links[t].size();
-      }
-      for (int s = sp.source_begin; s < sp.source_end; ++s) {
-        if (f_links[s].empty()) {
-          lex_fe *= lex.f_given_e(f[s], lex.e_null);
-          continue;
-        }
-        double sum = 0;
-        for (int t : f_links[s]) sum += lex.f_given_e(f[s], e[t]);
-        lex_fe *= sum / f_links[s].size();
-      }
-      const auto sid = intern(src_ids, src_keys, key(f.data() + sp.source_begin, sp.source_end - sp.source_begin));
-      const auto tid = intern(tgt_ids, tgt_keys, key(e.data() + sp.target_begin, sp.target_end - sp.target_begin));
-      PairStats& st = pairs[pack(sid, tid)];
-      if (st.count == 0)
-        for (int s = sp.source_begin; s < sp.source_end; ++s)
-          for (int t : f_links[s]) st.alignment.emplace_back(s - sp.source_begin, t - sp.target_begin);
-      st.count += 1;
-      st.lex_e_given_f = std::max(st.lex_e_given_f, lex_ef);
-      st.lex_f_given_e = std::max(st.lex_f_given_e, lex_fe);
-      st.orientation[static_cast<int>(sp.orientation.previous)] += 1;
-      st.orientation[3 + static_cast<int>(sp.orientation.next)] += 1;
-    }
-    if (progress) progress->advance();
-  }
-  if (progress) progress->end(fmt::format("{} phrase pairs", pairs.size()));
-
-  if (progress) progress->begin("score phrases", pairs.size(), "pair");
-  std::vector<double> src_count(src_keys.size(), 0.0), tgt_count(tgt_keys.size(), 0.0);
-  for (const auto& [k, st] : pairs) {
-    src_count[k >> 32] += st.count;
-    tgt_count[k & 0xffffffffu] += st.count;
-  }
-  std::vector<std::vector<std::pair<std::uint32_t, const PairStats*>>> by_source(src_keys.size());
-  for (const auto& [k, st] : pairs) by_source[k >> 32].emplace_back(static_cast<std::uint32_t>(k & 0xffffffffu), &st);
-  for (std::uint32_t sid = 0; sid < by_source.size(); ++sid) {
-    auto& list = by_source[sid];
-    // Rank by p(e|f) (= joint count here), ties by the target key for determinism.
-    std::sort(list.begin(), list.end(), [&](const auto& a, const auto& b) {
-      if (a.second->count != b.second->count) return a.second->count > b.second->count;
-      return *tgt_keys[a.first] < *tgt_keys[b.first];
-    });
-    if (options.max_targets_per_source > 0 && list.size() > static_cast<std::size_t>(options.max_targets_per_source))
-      list.resize(options.max_targets_per_source);
-    std::vector<PhraseEntry> entries;
-    entries.reserve(list.size());
-    for (const auto& [tid, st] : list) {
-      PhraseEntry entry;
-      const std::string& tk = *tgt_keys[tid];
-      entry.target.resize(tk.size() / sizeof(WordId));
-      std::memcpy(entry.target.data(), tk.data(), tk.size());
-      entry.scores = {
-          static_cast<float>(std::log(st->count / tgt_count[tid])), static_cast<float>(std::log(st->lex_f_given_e)),
-          static_cast<float>(std::log(st->count / src_count[sid])), static_cast<float>(std::log(st->lex_e_given_f))};
-      entry.reordering = reordering_log_probs(st->orientation, options.reordering_smoothing);
-      entry.alignment = st->alignment;
-      entry.count = static_cast<float>(st->count);
-      entries.push_back(std::move(entry));
-      if (progress) progress->advance();
-    }
-    const std::string& sk = *src_keys[sid];
-    table.max_source_length_ = std::max<int>(table.max_source_length_, sk.size() / sizeof(WordId));
-    table.table_.emplace(sk, std::move(entries));
-  }
-  if (progress) progress->end(fmt::format("{} source phrases", table.table_.size()));
+  const std::string_view vocab = mapped->section(h.vocab_offset, h.file_size);
+  std::size_t pos = 0;
+  get_vocab(vocab, &pos, table.source_vocab_, mapped->name);
+  get_vocab(vocab, &pos, table.target_vocab_, mapped->name);
+  if (pos != vocab.size())
+    fail<DataError>("{}: {} trailing bytes after the phrase table", mapped->name, vocab.size() - pos);
+  // The sentinel row must close both sections exactly: a cut or padded file fails here.
+  const auto sentinel = mapped->row(h.num_sources);
+  if (sentinel.first != h.index_offset - h.keys_offset || sentinel.second != h.keys_offset - kPhraseTableHeaderBytes)
+    fail<DataError>("{}: corrupt phrase table (index does not end where its sections end)", mapped->name);
+  table.max_source_length_ = static_cast<int>(h.max_source_length);
+  table.mapped_ = std::move(mapped);
   return table;
 }
 
-const std::vector<PhraseEntry>* PhraseTable::find(const WordId* words, int length) const {
-  auto it = table_.find(key(words, length));
-  return it == table_.end() ? nullptr : &it->second;
+bool PhraseTable::find(const WordId* words, int length, std::vector<PhraseEntry>* out) const {
+  out->clear();
+  const std::string key = key_of(words, length);
+  if (mapped_) {
+    // Binary search over the sorted keys.
+    std::uint64_t lo = 0, hi = mapped_->header.num_sources;
+    while (lo < hi) {
+      const std::uint64_t mid = lo + (hi - lo) / 2;
+      const int c = mapped_->key(mid).compare(key);
+      if (c == 0) {
+        decode_phrase_entries(mapped_->entries(mid), target_vocab_.size(), mapped_->name, out);
+        return true;
+      }
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return false;
+  }
+  auto it = hand_made_.find(key);
+  if (it == hand_made_.end()) return false;
+  *out = it->second;
+  return true;
+}
+
+std::size_t PhraseTable::num_source_phrases() const {
+  return mapped_ ? mapped_->header.num_sources : hand_made_.size();
 }
 
 std::size_t PhraseTable::num_pairs() const {
+  if (mapped_) return mapped_->header.num_pairs;
   std::size_t n = 0;
-  for (const auto& [k, v] : table_) n += v.size();
+  for (const auto& [k, v] : hand_made_) n += v.size();
   return n;
+}
+
+std::filesystem::path PhraseTable::file() const {
+  return mapped_ && mapped_->file.is_same_file(mapped_->name) ? std::filesystem::path(mapped_->name)
+                                                              : std::filesystem::path();
 }
 
 void PhraseTable::add(const std::vector<std::string>& source, const std::vector<std::string>& target,
                       const std::array<float, 4>& scores, const std::array<float, 6>& reordering) {
+  if (mapped_) fail<Error>("phrase table: entries cannot be added to a table read from {}", mapped_->name);
   std::vector<WordId> s;
   for (const auto& w : source) s.push_back(source_vocab_.add(w));
   PhraseEntry entry;
@@ -247,83 +153,47 @@ void PhraseTable::add(const std::vector<std::string>& source, const std::vector<
   entry.scores = scores;
   entry.reordering = reordering;
   entry.count = 1;
-  table_[key(s.data(), static_cast<int>(s.size()))].push_back(std::move(entry));
+  hand_made_[key_of(s.data(), static_cast<int>(s.size()))].push_back(std::move(entry));
   max_source_length_ = std::max<int>(max_source_length_, s.size());
 }
 
-void PhraseTable::save(const std::filesystem::path& path) const {
-  std::string out = "MTBPT1\n";
-  put<std::uint32_t>(out, static_cast<std::uint32_t>(max_source_length_));
-  put_vocab(out, source_vocab_);
-  put_vocab(out, target_vocab_);
-  // Sorted by key so the file is deterministic.
-  std::vector<const std::string*> keys;
-  for (const auto& [k, v] : table_) keys.push_back(&k);
-  std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return *a < *b; });
-  put<std::uint64_t>(out, keys.size());
-  for (const std::string* k : keys) {
-    put<std::uint32_t>(out, static_cast<std::uint32_t>(k->size() / sizeof(WordId)));
-    out += *k;
-    const auto& entries = table_.at(*k);
-    put<std::uint32_t>(out, static_cast<std::uint32_t>(entries.size()));
-    for (const auto& e : entries) {
-      put<std::uint32_t>(out, static_cast<std::uint32_t>(e.target.size()));
-      out.append(reinterpret_cast<const char*>(e.target.data()), e.target.size() * sizeof(WordId));
-      for (float s : e.scores) put<float>(out, s);
-      for (float s : e.reordering) put<float>(out, s);
-      put<float>(out, e.count);
-      put<std::uint32_t>(out, static_cast<std::uint32_t>(e.alignment.size()));
-      for (auto [s, t] : e.alignment) {
-        put<std::uint8_t>(out, static_cast<std::uint8_t>(s));
-        put<std::uint8_t>(out, static_cast<std::uint8_t>(t));
-      }
-    }
+void PhraseTable::for_each(const std::function<void(std::string_view, const std::vector<PhraseEntry>&)>& visit) const {
+  if (!mapped_) {
+    for (const auto& [k, v] : hand_made_) visit(k, v);
+    return;
   }
-  write_file_atomic(path, out);
+  std::vector<PhraseEntry> entries;
+  for (std::uint64_t i = 0; i < mapped_->header.num_sources; ++i) {
+    decode_phrase_entries(mapped_->entries(i), target_vocab_.size(), mapped_->name, &entries);
+    visit(mapped_->key(i), entries);
+  }
 }
 
-PhraseTable PhraseTable::load(const std::filesystem::path& path) {
-  const std::string data = read_file(path);
-  if (data.compare(0, 7, "MTBPT1\n") != 0)
-    fail<DataError>("{}: not an mtbench phrase table (bad magic)", path.string());
-  Reader r{data, 7, path};
-  PhraseTable table;
-  table.max_source_length_ = static_cast<int>(r.count(1000));
-  get_vocab(r, table.source_vocab_);
-  get_vocab(r, table.target_vocab_);
-  const auto n = r.get<std::uint64_t>();
-  const auto vs = static_cast<WordId>(table.source_vocab_.size());
-  const auto vt = static_cast<WordId>(table.target_vocab_.size());
-  table.table_.reserve(n);
-  for (std::uint64_t i = 0; i < n; ++i) {
-    const auto len = r.count(1000);
-    std::vector<WordId> src(len);
-    for (auto& w : src)
-      if ((w = r.get<WordId>()) >= vs) fail<DataError>("{}: source word id {} out of range", path.string(), w);
-    auto& entries = table.table_[key(src.data(), static_cast<int>(len))];
-    entries.resize(r.count(1u << 24));
-    for (auto& e : entries) {
-      e.target.resize(r.count(1000));
-      for (auto& w : e.target)
-        if ((w = r.get<WordId>()) >= vt) fail<DataError>("{}: target word id {} out of range", path.string(), w);
-      for (float& s : e.scores) s = r.get<float>();
-      for (float& s : e.reordering) s = r.get<float>();
-      e.count = r.get<float>();
-      e.alignment.resize(r.count(1u << 16));
-      for (auto& [s, t] : e.alignment) {
-        s = r.get<std::uint8_t>();
-        t = r.get<std::uint8_t>();
-      }
+void PhraseTable::save(const std::filesystem::path& path) const {
+  if (mapped_ && mapped_->file.is_same_file(mapped_->name)) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(path, mapped_->name, ec)) return;  // built in place
+    // A kernel copy: the table's pages are not read into this process.
+    const auto tmp = temp_path_for(path);
+    std::filesystem::copy_file(mapped_->name, tmp, std::filesystem::copy_options::overwrite_existing, ec);
+    if (!ec) std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);
+      fail<Error>("cannot copy the phrase table {} to {}: {}", mapped_->name, path.string(), ec.message());
     }
+    return;
   }
-  if (r.pos != data.size())
-    fail<DataError>("{}: {} trailing bytes after the phrase table", path.string(), data.size() - r.pos);
-  return table;
+  PhraseTableWriter writer(path, source_vocab_, target_vocab_);
+  for_each([&](std::string_view key, const std::vector<PhraseEntry>& entries) { writer.add(key, entries); });
+  writer.finish();
 }
 
 void PhraseTable::dump_text(const std::filesystem::path& phrase_table, const std::filesystem::path& reordering) const {
-  std::vector<std::pair<std::string, const std::vector<PhraseEntry>*>> rows;
-  for (const auto& [k, v] : table_) {
+  // Text order is by the source phrase's words, not by key bytes: collect the keys' texts first
+  // (one string per source phrase), then stream the entries in that order.
+  std::vector<std::pair<std::string, std::string>> rows;  // (source text, key)
+  for_each([&](std::string_view k, const std::vector<PhraseEntry>&) {
     std::string src;
     for (std::size_t i = 0; i < k.size() / sizeof(WordId); ++i) {
       WordId w;
@@ -331,26 +201,32 @@ void PhraseTable::dump_text(const std::filesystem::path& phrase_table, const std
       if (i) src += ' ';
       src += source_vocab_.word(w);
     }
-    rows.emplace_back(std::move(src), &v);
-  }
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::string> pt, rt;
-  for (const auto& [src, entries] : rows) {
-    for (const auto& e : *entries) {
+    rows.emplace_back(std::move(src), std::string(k));
+  });
+  std::sort(rows.begin(), rows.end());
+  AtomicOutputFile pt(phrase_table);
+  std::unique_ptr<AtomicOutputFile> rt;
+  if (!reordering.empty()) rt = std::make_unique<AtomicOutputFile>(reordering);
+  std::vector<PhraseEntry> entries;
+  for (const auto& [src, key] : rows) {
+    std::vector<WordId> words(key.size() / sizeof(WordId));
+    std::memcpy(words.data(), key.data(), key.size());
+    find(words.data(), static_cast<int>(words.size()), &entries);
+    for (const auto& e : entries) {
       std::string tgt;
       for (std::size_t i = 0; i < e.target.size(); ++i) tgt += (i ? " " : "") + target_vocab_.word(e.target[i]);
-      pt.push_back(fmt::format("{} ||| {} ||| {:.6g} {:.6g} {:.6g} {:.6g} ||| {} ||| {:g}", src, tgt,
-                               std::exp(e.scores[0]), std::exp(e.scores[1]), std::exp(e.scores[2]),
-                               std::exp(e.scores[3]), format_pharaoh(e.alignment), e.count));
-      if (!reordering.empty()) {
+      pt.stream() << fmt::format("{} ||| {} ||| {:.6g} {:.6g} {:.6g} {:.6g} ||| {} ||| {:g}\n", src, tgt,
+                                 std::exp(e.scores[0]), std::exp(e.scores[1]), std::exp(e.scores[2]),
+                                 std::exp(e.scores[3]), format_pharaoh(e.alignment), e.count);
+      if (rt) {
         std::string probs;
         for (float r : e.reordering) probs += fmt::format("{}{:.6g}", probs.empty() ? "" : " ", std::exp(r));
-        rt.push_back(fmt::format("{} ||| {} ||| {}", src, tgt, probs));
+        rt->stream() << fmt::format("{} ||| {} ||| {}\n", src, tgt, probs);
       }
     }
   }
-  write_lines_atomic(phrase_table, pt);
-  if (!reordering.empty()) write_lines_atomic(reordering, rt);
+  pt.commit();
+  if (rt) rt->commit();
 }
 
 }  // namespace mtbench::phrase_based

@@ -180,9 +180,9 @@ struct Exhaustive {
         if (b != gap && e - gap > limit) continue;
         std::vector<WordId> ids;
         for (int i = b; i < e; ++i) ids.push_back(table.source_vocab().find(src[i]));
-        const auto* entries = table.find(ids.data(), e - b);
-        if (!entries) continue;
-        for (const auto& entry : *entries) {
+        std::vector<PhraseEntry> entries;
+        if (!table.find(ids.data(), e - b, &entries)) continue;
+        for (const auto& entry : entries) {
           FeatureVector g = f;
           g[kDistortion] -= std::abs(b - last_end);
           const int o = b == last_end ? 0 : (e == last_begin ? 1 : 2);

@@ -1,0 +1,23 @@
+#pragma once
+// Memory of this process as the kernel counts it (/proc/self/status), and byte sizes as
+// people write them ("512M", "2G", as lmplz -S and sort -S accept).
+
+#include <cstdint>
+#include <string>
+
+namespace mtbench {
+
+// Resident set size now (VmRSS), in bytes; 0 where /proc is unavailable.
+std::uint64_t resident_bytes();
+// Peak resident set size of the process so far (VmHWM), in bytes; 0 where unavailable.
+std::uint64_t peak_resident_bytes();
+
+// "1.2 GB", "512 MB", "17 kB" (decimal units, 2 significant digits above 10).
+std::string format_bytes(std::uint64_t bytes);
+
+// Parses "512M", "2G", "1.5G", "64k", "1000000" (bytes) into bytes; K/M/G/T are powers of
+// 1024 as in sort -S and lmplz -S, case-insensitive, with an optional trailing "B"/"iB".
+// Throws ConfigError naming `what` and the text when it is not a size or is zero.
+std::uint64_t parse_byte_size(const std::string& text, const std::string& what);
+
+}  // namespace mtbench
