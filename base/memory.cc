@@ -1,5 +1,9 @@
 #include "base/memory.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -38,6 +42,12 @@ std::uint64_t resident_bytes() {
 
 std::uint64_t peak_resident_bytes() {
   return status_field("VmHWM");
+}
+
+void release_free_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 std::string format_bytes(std::uint64_t bytes) {

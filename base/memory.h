@@ -12,6 +12,10 @@ std::uint64_t resident_bytes();
 // Peak resident set size of the process so far (VmHWM), in bytes; 0 where unavailable.
 std::uint64_t peak_resident_bytes();
 
+// Returns freed heap memory to the system (glibc keeps it otherwise, so a stage that freed
+// gigabytes would still show them as resident); a no-op elsewhere.
+void release_free_memory();
+
 // "1.2 GB", "512 MB", "17 kB" (decimal units, 2 significant digits above 10).
 std::string format_bytes(std::uint64_t bytes);
 

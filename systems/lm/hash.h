@@ -43,16 +43,33 @@ struct Entry {
   float backoff = 0;      // log10 backoff; -0.0 = no extension
 };
 
-// Linear-probing table of the n-grams of one order (keys are never 0).
+// Linear-probing table of the n-grams of one order (keys are never 0). It owns its slots while
+// a model is built from ARPA; a binary model's tables are views of the mapped file (attach()).
 class ProbingTable {
  public:
+  ProbingTable() = default;
+  ProbingTable(ProbingTable&&) noexcept = default;
+  ProbingTable& operator=(ProbingTable&&) noexcept = default;
+  ProbingTable(const ProbingTable&) = delete;  // data_ would point into the original's slots
+  ProbingTable& operator=(const ProbingTable&) = delete;
+
   void init(std::uint64_t entries) {
     std::size_t size = 16;
     while (size < entries + entries / 2 + 1) size *= 2;
     slots_.assign(size, Entry{});
+    data_ = slots_.data();
+    size_ = size;
     mask_ = size - 1;
   }
-  // The entry for `key`, inserted empty when absent; `*fresh` tells which.
+  // Uses `size` slots (a power of two) stored elsewhere, read-only; the caller keeps them alive.
+  void attach(const Entry* data, std::size_t size) {
+    slots_.clear();
+    slots_.shrink_to_fit();
+    data_ = data;
+    size_ = size;
+    mask_ = size - 1;
+  }
+  // The entry for `key`, inserted empty when absent; `*fresh` tells which (owned tables only).
   Entry* insert(std::uint64_t key, bool* fresh) {
     for (std::size_t s = key & mask_;; s = (s + 1) & mask_) {
       Entry& e = slots_[s];
@@ -67,19 +84,26 @@ class ProbingTable {
       }
     }
   }
+  // At most size_ probes: a table read from a damaged file might have no empty slot.
   const Entry* find(std::uint64_t key) const {
-    for (std::size_t s = key & mask_;; s = (s + 1) & mask_) {
-      const Entry& e = slots_[s];
+    std::size_t s = key & mask_;
+    for (std::size_t probes = 0; probes < size_; ++probes, s = (s + 1) & mask_) {
+      const Entry& e = data_[s];
       if (e.key == key) return &e;
       if (e.key == 0) return nullptr;
     }
+    return nullptr;
   }
+  // Owned tables only (building from ARPA).
   Entry* find(std::uint64_t key) { return const_cast<Entry*>(static_cast<const ProbingTable*>(this)->find(key)); }
-  std::vector<Entry>& slots() { return slots_; }
+  const Entry* data() const { return data_; }
+  std::size_t size() const { return size_; }
 
  private:
-  std::vector<Entry> slots_;
-  std::size_t mask_ = 0;
+  std::vector<Entry> slots_;     // owned slots (empty when attached)
+  const Entry* data_ = nullptr;  // the slots in use
+  std::size_t size_ = 0;         // number of slots (a power of two)
+  std::size_t mask_ = 0;         // size_ - 1
 };
 
 // Word -> index with string_view lookups (open addressing over word hashes).

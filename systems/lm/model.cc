@@ -14,9 +14,12 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <string>
 
+#include "base/atomic_output.h"
 #include "base/error.h"
+#include "base/mapped_file.h"
 #include "base/text_file.h"
 #include "systems/lm/hash.h"
 #include "systems/lm/ngram_lm.h"
@@ -27,9 +30,15 @@ namespace {
 
 using namespace detail;
 
+constexpr char kBinaryMagic[8] = {'M', 'T', 'B', 'L', 'M', '1', '\n', '\0'};
+constexpr std::size_t kBinaryHeaderBytes = 120;
+
 class ArpaModel final : public Model {
  public:
   ArpaModel(std::string_view text, const std::string& name);
+  // A binary model: the probing tables stay in the mapped file.
+  ArpaModel(std::shared_ptr<const MappedFile> file, const std::string& name);
+  void write_binary(const std::filesystem::path& path) const;
 
   int order() const override { return order_; }
   WordIndex index(std::string_view word) const override {
@@ -58,7 +67,12 @@ class ArpaModel final : public Model {
   std::vector<float> unigram_backoff_;  // log10 backoff by index (-0.0: no extension)
   std::vector<ProbingTable> tables_;    // tables_[k - 2]: n-grams of order k >= 2
   WordIndex unk_ = 0, bos_ = 0;
+  std::shared_ptr<const MappedFile> mapped_;  // a binary model's file (tables point into it)
 };
+
+std::size_t padded8(std::size_t n) {
+  return (n + 7) & ~std::size_t{7};
+}
 
 // Splits on ARPA whitespace (spaces and tabs); returns the number of fields found.
 std::size_t split_fields(std::string_view line, std::string_view* fields, std::size_t max_fields) {
@@ -239,6 +253,113 @@ float ArpaModel::score(const State& in, WordIndex word, State* out) const {
   return prob;
 }
 
+// MTBLM1 layout (little-endian; sections 8-byte aligned so the tables can be used in place):
+//   0    "MTBLM1\n\0", u32 order, u32 words, u32 <unk> index, u32 <s> index
+//   24   u64 n-gram counts of orders 1..6, u64 slots of the tables of orders 2..6
+//   112  u64 bytes of the word list
+//   120  the words, each ended by '\0'; padding to 8
+//        f32 unigram log10 probabilities [words], f32 unigram backoffs [words]; padding to 8
+//        per order 2..order: slots x (u64 key, f32 log10 prob, f32 log10 backoff)
+void ArpaModel::write_binary(const std::filesystem::path& path) const {
+  AtomicOutputFile file(path);
+  std::ostream& out = file.stream();
+  auto put32 = [&](std::uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); };
+  auto put64 = [&](std::uint64_t v) { out.write(reinterpret_cast<const char*>(&v), 8); };
+  auto pad = [&]() {
+    static const char zeros[8] = {};
+    const auto at = file.tellp();
+    out.write(zeros, static_cast<std::streamsize>(padded8(at) - at));
+  };
+  out.write(kBinaryMagic, 8);
+  put32(static_cast<std::uint32_t>(order_));
+  put32(static_cast<std::uint32_t>(vocab_.words().size()));
+  put32(unk_);
+  put32(bos_);
+  for (int k = 0; k < 6; ++k) put64(k < order_ ? counts_[k] : 0);
+  for (int k = 0; k < 5; ++k) put64(k < order_ - 1 ? tables_[k].size() : 0);
+  std::uint64_t word_bytes = 0;
+  for (const auto& w : vocab_.words()) word_bytes += w.size() + 1;
+  put64(word_bytes);
+  for (const auto& w : vocab_.words()) out.write(w.c_str(), static_cast<std::streamsize>(w.size() + 1));
+  pad();
+  out.write(reinterpret_cast<const char*>(unigram_prob_.data()),
+            static_cast<std::streamsize>(unigram_prob_.size() * sizeof(float)));
+  out.write(reinterpret_cast<const char*>(unigram_backoff_.data()),
+            static_cast<std::streamsize>(unigram_backoff_.size() * sizeof(float)));
+  pad();
+  for (const auto& table : tables_)
+    out.write(reinterpret_cast<const char*>(table.data()), static_cast<std::streamsize>(table.size() * sizeof(Entry)));
+  file.commit();
+}
+
+ArpaModel::ArpaModel(std::shared_ptr<const MappedFile> file, const std::string& name) : mapped_(std::move(file)) {
+  const std::string_view bytes = mapped_->view();
+  auto bad = [&](const std::string& what) {
+    fail<DataError>("{}: corrupt binary language model ({}; rebuild it from the ARPA file)", name, what);
+  };
+  if (bytes.size() < kBinaryHeaderBytes || std::memcmp(bytes.data(), kBinaryMagic, 8) != 0) bad("bad magic");
+  auto get32 = [&](std::size_t at) {
+    std::uint32_t v;
+    std::memcpy(&v, bytes.data() + at, 4);
+    return v;
+  };
+  auto get64 = [&](std::size_t at) {
+    std::uint64_t v;
+    std::memcpy(&v, bytes.data() + at, 8);
+    return v;
+  };
+  order_ = static_cast<int>(get32(8));
+  const std::uint32_t words = get32(12);
+  unk_ = get32(16);
+  bos_ = get32(20);
+  if (order_ < 1 || order_ > 6) bad(fmt::format("order {}", order_));
+  if (words < 3 || unk_ >= words || bos_ >= words) bad(fmt::format("{} words, <unk> {}, <s> {}", words, unk_, bos_));
+  std::uint64_t slots[5] = {};
+  std::size_t end = kBinaryHeaderBytes;
+  const std::uint64_t word_bytes = get64(112);
+  if (word_bytes > bytes.size() - end) bad("word list beyond the end of the file");
+  end = padded8(end + word_bytes) + padded8(std::size_t{words} * 8);
+  for (int k = 0; k < 6; ++k) {
+    const std::uint64_t count = get64(24 + 8 * k);
+    if (k < order_) counts_.push_back(count);
+  }
+  for (int k = 0; k < order_ - 1; ++k) {
+    slots[k] = get64(72 + 8 * k);
+    if (slots[k] < 16 || (slots[k] & (slots[k] - 1)) != 0 || slots[k] <= counts_[k + 1] ||
+        slots[k] > (bytes.size() - std::min<std::size_t>(end, bytes.size())) / sizeof(Entry))
+      bad(fmt::format("table of order {} with {} slots for {} n-grams", k + 2, slots[k], counts_[k + 1]));
+    end += slots[k] * sizeof(Entry);
+  }
+  if (end != bytes.size()) bad(fmt::format("{} bytes where the header implies {}", bytes.size(), end));
+  // The words.
+  vocab_.init(words);
+  std::size_t pos = kBinaryHeaderBytes;
+  const std::size_t words_end = pos + word_bytes;
+  for (std::uint32_t i = 0; i < words; ++i) {
+    const void* zero = std::memchr(bytes.data() + pos, '\0', words_end - pos);
+    if (!zero) bad(fmt::format("word list ends after {} of {} words", i, words));
+    const std::size_t len = static_cast<const char*>(zero) - (bytes.data() + pos);
+    if (!vocab_.add(bytes.substr(pos, len))) bad("duplicate word");
+    pos += len + 1;
+  }
+  if (pos != words_end) bad("stray bytes after the word list");
+  if (vocab_.find("<s>") != bos_ || vocab_.find("</s>") == VocabIndex::kNone) bad("<s> or </s> missing");
+  pos = padded8(words_end);
+  unigram_prob_.resize(words);
+  unigram_backoff_.resize(words);
+  std::memcpy(unigram_prob_.data(), bytes.data() + pos, std::size_t{words} * 4);
+  std::memcpy(unigram_backoff_.data(), bytes.data() + pos + std::size_t{words} * 4, std::size_t{words} * 4);
+  for (std::uint32_t i = 0; i < words; ++i)
+    if (std::isnan(unigram_prob_[i]) || unigram_prob_[i] > 0 || std::isnan(unigram_backoff_[i]))
+      bad(fmt::format("unigram \"{}\" has log10 probability {}", vocab_.words()[i], unigram_prob_[i]));
+  pos = padded8(pos + std::size_t{words} * 8);
+  tables_.resize(order_ - 1);
+  for (int k = 0; k < order_ - 1; ++k) {
+    tables_[k].attach(reinterpret_cast<const Entry*>(bytes.data() + pos), slots[k]);
+    pos += slots[k] * sizeof(Entry);
+  }
+}
+
 bool State::operator==(const State& o) const {
   if (length != o.length) return false;
   for (int i = 0; i < length; ++i)
@@ -254,6 +375,19 @@ std::size_t State::hash() const {
 
 std::unique_ptr<Model> Model::parse_arpa(std::string_view text, const std::string& name) {
   return std::make_unique<ArpaModel>(text, name);
+}
+
+std::unique_ptr<Model> Model::load(const std::filesystem::path& path) {
+  auto file = std::make_shared<const MappedFile>(path);
+  if (file->size() >= 8 && std::memcmp(file->data(), kBinaryMagic, 8) == 0)
+    return std::make_unique<ArpaModel>(std::move(file), path.string());
+  return load_arpa(path);
+}
+
+void Model::write_binary(const Model& model, const std::filesystem::path& path) {
+  const auto* ours = dynamic_cast<const ArpaModel*>(&model);
+  if (!ours) fail<Error>("{}: only models loaded by mtbench can be written in its binary format", path.string());
+  ours->write_binary(path);
 }
 
 std::unique_ptr<Model> Model::load_arpa(const std::filesystem::path& path) {

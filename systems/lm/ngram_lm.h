@@ -58,6 +58,14 @@ class Model {
   static std::unique_ptr<Model> load_arpa(const std::filesystem::path& path);
   // Parses ARPA text; `name` is used in error messages (file name).
   static std::unique_ptr<Model> parse_arpa(std::string_view text, const std::string& name);
+  // Loads a binary model (write_binary; memory-mapped, opened in milliseconds, pages read as
+  // queries touch them) or an ARPA file (plain or gzip), told apart by content.
+  static std::unique_ptr<Model> load(const std::filesystem::path& path);
+  // Writes `model` (loaded by this library) in mtbench's binary format, MTBLM1: the
+  // vocabulary, the unigram arrays and the probing tables exactly as they lie in memory, so
+  // queries on the mapped file need no parsing (KenLM's build_binary, probing layout).
+  // Written atomically; Error for a model of another implementation.
+  static void write_binary(const Model& model, const std::filesystem::path& path);
   virtual ~Model() = default;
 
   virtual int order() const = 0;

@@ -40,6 +40,21 @@ std::string join(const std::vector<std::string>& tokens) {
   return join_tokens(tokens);
 }
 
+// Copies a model file to another model directory atomically (a kernel copy; nothing when it
+// is the same file).
+void copy_model_file(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::error_code ec;
+  if (std::filesystem::equivalent(from, to, ec)) return;
+  const auto tmp = temp_path_for(to);
+  std::filesystem::copy_file(from, tmp, std::filesystem::copy_options::overwrite_existing, ec);
+  if (!ec) std::filesystem::rename(tmp, to, ec);
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    fail<Error>("cannot copy {} to {}: {}", from.string(), to.string(), ec.message());
+  }
+}
+
 }  // namespace
 
 SystemInfo PhraseBasedTranslator::static_info() {
@@ -118,52 +133,64 @@ void PhraseBasedTranslator::train(const TrainData& data, const TrainOptions& opt
   sopt.lang = source_lang_;
   topt.lang = target_lang_;
   const MosesTokenizer stok(sopt), ttok(topt);
-  auto src_tok = prepare_all(data.train_source, threads, [&](const std::string& s) { return stok.tokenize(s); });
-  auto tgt_tok = prepare_all(data.train_target, threads, [&](const std::string& s) { return ttok.tokenize(s); });
-  {
-    std::vector<std::string> s_lines, t_lines;
-    for (const auto& t : src_tok) s_lines.push_back(join(t));
-    for (const auto& t : tgt_tok) t_lines.push_back(join(t));
-    source_truecaser_ = Truecaser();
-    target_truecaser_ = Truecaser();
-    source_truecaser_.train(s_lines);
-    target_truecaser_.train(t_lines);
-  }
-  progress.advance();
-  auto normalize_case = [&](std::vector<std::vector<std::string>>& side, const Truecaser& tc) {
-    for (auto& tokens : side) {
-      if (options_.casing == "lowercase")
-        for (auto& t : tokens) t = to_lower(t);
-      else
-        tokens = tc.truecase(tokens);
-    }
+  // One string per tokenized sentence (not a vector of token strings): at millions of pairs
+  // the corpus is held three times over (raw, tokenized, ids) and each copy must be compact.
+  auto tokenize_side = [&](const std::vector<std::string>& raw, const MosesTokenizer& tok) {
+    std::vector<std::string> lines(raw.size());
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        for (std::size_t i = t; i < raw.size(); i += threads) lines[i] = join(tok.tokenize(raw[i]));
+      });
+    for (auto& th : pool) th.join();
+    return lines;
   };
-  normalize_case(src_tok, source_truecaser_);
-  normalize_case(tgt_tok, target_truecaser_);
+  std::vector<std::string> src_lines = tokenize_side(data.train_source, stok);
+  std::vector<std::string> tgt_lines = tokenize_side(data.train_target, ttok);
+  source_truecaser_ = Truecaser();
+  target_truecaser_ = Truecaser();
+  source_truecaser_.train(src_lines);
+  target_truecaser_.train(tgt_lines);
   progress.advance();
-  progress.end();
+  auto normalize_case = [&](std::vector<std::string> tokens, const Truecaser& tc) {
+    if (options_.casing == "lowercase") {
+      for (auto& t : tokens) t = to_lower(t);
+      return tokens;
+    }
+    return tc.truecase(tokens);
+  };
 
-  // 2. Clean (clean-corpus-n.perl 1 max) and map to ids.
+  // 2. Case-normalize, clean (clean-corpus-n.perl 1 max) and map to ids, a sentence at a time.
   Vocab sv, tv;
   std::vector<std::vector<WordId>> src, tgt;
-  std::vector<std::string> lm_text;
-  for (std::size_t i = 0; i < src_tok.size(); ++i) {
-    const auto& s = src_tok[i];
-    const auto& t = tgt_tok[i];
-    if (!t.empty()) lm_text.push_back(join(t));
+  for (std::size_t i = 0; i < src_lines.size(); ++i) {
+    const auto s = normalize_case(split_whitespace(src_lines[i]), source_truecaser_);
+    const auto t = normalize_case(split_whitespace(tgt_lines[i]), target_truecaser_);
+    std::string().swap(src_lines[i]);
+    tgt_lines[i] = join(t);  // the language model's text
     if (s.empty() || t.empty()) continue;
     if (static_cast<int>(s.size()) > options_.max_sentence_length ||
         static_cast<int>(t.size()) > options_.max_sentence_length)
       continue;
     if (s.size() > 9 * t.size() || t.size() > 9 * s.size()) continue;
     std::vector<WordId> si, ti;
+    si.reserve(s.size());
+    ti.reserve(t.size());
     for (const auto& w : s) si.push_back(sv.add(w));
     for (const auto& w : t) ti.push_back(tv.add(w));
     src.push_back(std::move(si));
     tgt.push_back(std::move(ti));
   }
+  const std::size_t pairs_in = src_lines.size();
+  std::vector<std::string>().swap(src_lines);
+  std::vector<std::string> lm_text;
+  for (auto& line : tgt_lines)
+    if (!line.empty()) lm_text.push_back(std::move(line));
+  std::vector<std::string>().swap(tgt_lines);
+  progress.advance();
+  progress.end();
   if (src.empty()) fail<DataError>("phrase-based: no usable training pairs after cleaning");
-  progress.log(fmt::format("phrase-based: {} of {} training pairs after cleaning", src.size(), src_tok.size()));
+  progress.log(fmt::format("phrase-based: {} of {} training pairs after cleaning", src.size(), pairs_in));
 
   // 3. Word alignment in both directions, symmetrized.
   AlignOptions aopt;
@@ -183,9 +210,27 @@ void PhraseBasedTranslator::train(const TrainData& data, const TrainOptions& opt
   lm::EstimateOptions lopt;
   lopt.order = options_.lm_order;
   lopt.discount_fallback = true;
-  arpa_ = lm::estimate_arpa_text(lm_text, lopt);
-  lm_ = lm::Model::parse_arpa(arpa_, "lm.arpa");
-  progress.end(fmt::format("{} bytes of ARPA", arpa_.size()));
+  std::string arpa = lm::estimate_arpa_text(lm_text, lopt);
+  std::vector<std::string>().swap(lm_text);
+  const std::size_t arpa_bytes = arpa.size();
+  arpa_.clear();
+  lm_dir_.clear();
+  if (!options.model_dir.empty()) {
+    // Written in place as ARPA (the exchange format) and as the binary model that decoding
+    // maps; the text is not kept in memory.
+    write_file_atomic(options.model_dir / "lm.arpa", arpa);
+    auto parsed = lm::Model::parse_arpa(arpa, "lm.arpa");
+    std::string().swap(arpa);
+    lm::Model::write_binary(*parsed, options.model_dir / "lm.bin");
+    parsed.reset();
+    release_free_memory();
+    lm_ = lm::Model::load(options.model_dir / "lm.bin");
+    lm_dir_ = options.model_dir;
+  } else {
+    arpa_ = std::move(arpa);
+    lm_ = lm::Model::parse_arpa(arpa_, "lm.arpa");
+  }
+  progress.end(fmt::format("{} bytes of ARPA", arpa_bytes));
 
   // 5. Phrase table with reordering scores.
   PhraseTableOptions popt;
@@ -294,7 +339,16 @@ std::vector<Translation> PhraseBasedTranslator::translate(const std::vector<std:
 void PhraseBasedTranslator::save(const std::filesystem::path& dir) const {
   if (!decoder_) fail<Error>("phrase-based: nothing to save (train or load a model first)");
   table_.save(dir / "phrase-table.bin");
-  write_file_atomic(dir / "lm.arpa", arpa_);
+  if (!arpa_.empty()) {
+    write_file_atomic(dir / "lm.arpa", arpa_);
+    lm::Model::write_binary(*lm_, dir / "lm.bin");
+  } else {
+    copy_model_file(lm_dir_ / "lm.arpa", dir / "lm.arpa");
+    if (is_file(lm_dir_ / "lm.bin"))
+      copy_model_file(lm_dir_ / "lm.bin", dir / "lm.bin");
+    else
+      lm::Model::write_binary(*lm_, dir / "lm.bin");  // a model from before the binary format
+  }
   std::string weights;
   for (int k = 0; k < kNumFeatures; ++k) weights += fmt::format("{} {:.9g}\n", feature_names()[k], weights_[k]);
   write_file_atomic(dir / "weights.txt", weights);
@@ -318,8 +372,10 @@ void PhraseBasedTranslator::load(const std::filesystem::path& dir) {
   }
   options_ = parse_phrase_based_options(yaml, "", (dir / "phrase-based.yaml").string());
   table_ = PhraseTable::load(dir / "phrase-table.bin");
-  arpa_ = read_file(dir / "lm.arpa");
-  lm_ = lm::Model::parse_arpa(arpa_, (dir / "lm.arpa").string());
+  // The binary model is mapped (milliseconds at any size); models from before it have only ARPA.
+  arpa_.clear();
+  lm_dir_ = dir;
+  lm_ = is_file(dir / "lm.bin") ? lm::Model::load(dir / "lm.bin") : lm::Model::load_arpa(dir / "lm.arpa");
   // Every feature exactly once, each a finite number: a file emptied or cut short by a crash
   // must not fall back silently to the untuned defaults.
   const auto path = dir / "weights.txt";

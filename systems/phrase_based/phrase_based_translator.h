@@ -46,7 +46,9 @@ class PhraseBasedTranslator : public Translator {
   Truecaser source_truecaser_;                       // source-side casing model
   Truecaser target_truecaser_;                       // target-side casing model (recasing output)
   PhraseTable table_;                                // phrase pairs with scores and reordering
-  std::string arpa_;                                 // language model as ARPA text
+  std::string arpa_;                                 // language model as ARPA text, when no model
+                                                     // directory holds it (in-process training)
+  std::filesystem::path lm_dir_;                     // directory holding lm.arpa and lm.bin, or empty
   std::unique_ptr<lm::Model> lm_;                    // loaded language model
   std::vector<double> weights_ = default_weights();  // log-linear weights
   std::unique_ptr<Decoder> decoder_;                 // built after train/load

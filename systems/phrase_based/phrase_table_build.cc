@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "base/error.h"
+#include "base/memory.h"
 #include "base/progress.h"
 #include "base/text_file.h"
 #include "systems/phrase_based/phrase_extract.h"
@@ -301,6 +302,7 @@ PhraseTable PhraseTable::build(const std::vector<std::vector<WordId>>& source,
     st.distinct_pairs += chunk.size();  // an upper bound until the merge counts exactly
     st.runs += 1;
     std::unordered_map<std::string, PairStats>().swap(chunk);  // give the memory back
+    release_free_memory();
     chunk_bytes = 0;
   };
 

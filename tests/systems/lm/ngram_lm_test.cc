@@ -469,3 +469,66 @@ TEST(ArpaReader, RejectsNaNAndPositiveInfinity) {
 
 }  // namespace
 }  // namespace mtbench::lm
+
+namespace mtbench::lm {
+namespace {
+
+// The binary format answers every query exactly as the ARPA it was written from: the KenLM
+// golden perplexity of the Multi30k trigram model, and every sentence's total.
+TEST(NgramLmBinary, SameScoresAsTheArpaItCameFrom) {
+  MTBENCH_REQUIRE_SHARED(test, "testdata/kenlm/multi30k.test_2016_flickr.lc.tok.en.gz");
+  testing::ScratchDir dir;
+  const auto arpa = Model::parse_arpa(multi30k_o3_arpa(), "o3");
+  Model::write_binary(*arpa, dir / "lm.bin");
+  const auto binary = Model::load(dir / "lm.bin");
+  EXPECT_EQ(binary->order(), 3);
+  EXPECT_EQ(binary->vocab_size(), arpa->vocab_size());
+  for (int k = 1; k <= 3; ++k) EXPECT_EQ(binary->ngram_count(k), arpa->ngram_count(k));
+  std::vector<SentenceScore> a, b;
+  const auto ra = evaluate(*arpa, multi30k_test(), &a);
+  const auto rb = evaluate(*binary, multi30k_test(), &b);
+  EXPECT_EQ(format_perplexity_report(rb), format_perplexity_report(ra));
+  EXPECT_EQ(format_perplexity_report(rb),
+            "Perplexity including OOVs:\t37.0298\nPerplexity excluding OOVs:\t33.5844\nOOVs:\t144\nTokens:\t13968\n");
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].log10_prob, b[i].log10_prob) << "sentence " << i;
+  // A binary model writes the same bytes again; load() still reads ARPA files.
+  Model::write_binary(*binary, dir / "again.bin");
+  EXPECT_EQ(read_file(dir / "again.bin"), read_file(dir / "lm.bin"));
+  write_file_atomic(dir / "o3.arpa", multi30k_o3_arpa());
+  EXPECT_EQ(Model::load(dir / "o3.arpa")->ngram_count(3), arpa->ngram_count(3));
+}
+
+TEST(NgramLmBinary, CorruptFilesAreDataErrors) {
+  testing::ScratchDir dir;
+  EstimateOptions options;
+  options.order = 3;
+  options.discount_fallback = true;
+  const auto model = Model::parse_arpa(estimate_arpa_text(kHandCorpus, options), "hand");
+  Model::write_binary(*model, dir / "lm.bin");
+  const std::string good = read_file(dir / "lm.bin");
+  for (std::size_t cut : {std::size_t{8}, std::size_t{100}, good.size() / 2, good.size() - 1}) {
+    write_file_atomic(dir / "cut.bin", good.substr(0, cut));
+    EXPECT_THROW(Model::load(dir / "cut.bin"), DataError) << "cut at " << cut;
+  }
+  write_file_atomic(dir / "long.bin", good + std::string(16, '\0'));
+  EXPECT_THROW(Model::load(dir / "long.bin"), DataError);
+  // Any flipped byte: an error or a model whose queries still terminate (the tables are probed
+  // a bounded number of times even without an empty slot).
+  int errors = 0;
+  for (std::size_t i = 0; i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] = static_cast<char>(bad[i] ^ 0xff);
+    write_file_atomic(dir / "bad.bin", bad);
+    try {
+      const auto m = Model::load(dir / "bad.bin");
+      evaluate(*m, kHandCorpus);
+    } catch (const DataError&) {
+      ++errors;
+    }
+  }
+  EXPECT_GT(errors, 0);
+}
+
+}  // namespace
+}  // namespace mtbench::lm
