@@ -1,9 +1,12 @@
 #include "systems/model_dir.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <map>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -38,6 +41,53 @@ std::size_t count_at(const json& j, const char* key, const std::string& origin) 
   if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
     fail<DataError>("{}: \"{}\" must be a non-negative integer, got {}", origin, key, v.dump());
   return v.get<std::size_t>();
+}
+
+// What identifies a file's contents without reading them: size, modification time and inode
+// (a rewrite by write_file_atomic makes a new inode; an edit in place moves the mtime).
+// Empty (not to be trusted) for a file modified in the last 2 seconds: file systems keep
+// mtimes at a clock tick's precision, so an edit right after the stamp could keep the same
+// identity ("racy git"); such a file is hashed again at the next load.
+std::string file_identity(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  if (now.tv_sec - st.st_mtim.tv_sec < 2) return {};
+  return fmt::format("{} {} {} {}", st.st_size, static_cast<long long>(st.st_mtim.tv_sec), st.st_mtim.tv_nsec,
+                     st.st_ino);
+}
+
+// The verification stamp, ".verified" in the model directory: per file, the SHA-256 that was
+// checked and the identity the file had then. A file whose identity is unchanged is not hashed
+// again, so opening a model of gigabytes (memory-mapped tables) does not read it whole first;
+// any change of the file changes its identity and it is hashed (as git trusts its index and
+// rsync its quick check; like them, an in-place edit that puts the old mtime back is not seen).
+constexpr const char* kVerifiedStamp = ".verified";
+
+std::map<std::string, std::string> read_stamp(const fs::path& dir) {
+  std::map<std::string, std::string> stamp;  // file -> "sha256 identity"
+  std::error_code ec;
+  if (!fs::is_regular_file(dir / kVerifiedStamp, ec)) return stamp;
+  try {
+    for (const auto& line : read_lines(dir / kVerifiedStamp)) {
+      const auto tab = line.find('\t');
+      if (tab != std::string::npos) stamp[line.substr(0, tab)] = line.substr(tab + 1);
+    }
+  } catch (const Error&) {
+    stamp.clear();  // an unreadable stamp only means hashing again
+  }
+  return stamp;
+}
+
+void write_stamp(const fs::path& dir, const std::map<std::string, std::string>& stamp) {
+  std::vector<std::string> lines;
+  for (const auto& [file, value] : stamp) lines.push_back(file + "\t" + value);
+  try {
+    write_lines_atomic(dir / kVerifiedStamp, lines);
+  } catch (const Error&) {
+    // A read-only model directory: files are hashed on every load instead.
+  }
 }
 
 }  // namespace
@@ -127,6 +177,10 @@ ModelManifest save_model(const Translator& translator, ModelManifest manifest, c
   manifest.plugin_api_version = MTBENCH_PLUGIN_API_VERSION;
   manifest.created = utc_now_iso8601();
   manifest.file_sha256 = hash_model_files(dir);
+  std::map<std::string, std::string> stamp;  // just hashed: loading need not hash them again
+  for (const auto& [file, hash] : manifest.file_sha256)
+    if (const std::string identity = file_identity(dir / file); !identity.empty()) stamp[file] = hash + " " + identity;
+  write_stamp(dir, stamp);
   write_file_atomic(dir / kModelManifestFile, manifest_to_json(manifest));
   return manifest;
 }
@@ -163,16 +217,26 @@ std::map<std::string, std::string> hash_model_files(const fs::path& dir) {
 }
 
 void verify_model_files(const fs::path& dir, const ModelManifest& manifest) {
+  std::map<std::string, std::string> stamp = read_stamp(dir);
+  bool stamp_changed = false;
   for (const auto& [file, expected] : manifest.file_sha256) {
     const fs::path path = dir / file;
     if (!fs::is_regular_file(path))
       fail<DataError>("model {}: {} is missing (the manifest lists it); retrain the model", dir.string(), file);
+    const std::string identity = file_identity(path);
+    auto it = stamp.find(file);
+    if (!identity.empty() && it != stamp.end() && it->second == expected + " " + identity) continue;
     if (sha256_file(path) != expected) {
       fail<DataError>(
           "model {}: {} does not match the SHA-256 in {} (changed or corrupted after training); retrain the model",
           dir.string(), file, kModelManifestFile);
     }
+    if (!identity.empty()) {
+      stamp[file] = expected + " " + identity;
+      stamp_changed = true;
+    }
   }
+  if (stamp_changed) write_stamp(dir, stamp);
 }
 
 void refresh_model_checksums(const fs::path& dir) {

@@ -1,5 +1,8 @@
 #include "systems/model_dir.h"
 
+#include <chrono>
+#include <fstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -129,6 +132,40 @@ TEST(ModelDir, ChecksumsCatchCorruptedMissingAndEditedFiles) {
   std::filesystem::remove(dir / "table.tsv");
   EXPECT_FALSE(is_intact_model(dir, &problem));
   EXPECT_THAT(problem, HasSubstr("table.tsv is missing"));
+}
+
+// Loading does not hash a file again whose size, mtime and inode are those it had when it was
+// last verified (models of gigabytes open in milliseconds), but any edit is still caught: in
+// place (same size and inode, new mtime), by replacement (new inode), and a file changed within
+// the last 2 seconds (racy: the mtime tick may not have moved) is always hashed.
+TEST(ModelDir, VerificationStampSkipsUnchangedFilesOnly) {
+  testing::ScratchDir scratch;
+  FakeTranslator system;
+  system.train({{"Hund"}, {"dog"}, {}, {}}, {});
+  const auto dir = scratch / "model";
+  save_model(system, ModelManifest{}, dir);
+  const auto file = dir / "table.tsv";
+  const auto an_hour_ago = std::filesystem::last_write_time(file) - std::chrono::hours(1);
+  std::filesystem::last_write_time(file, an_hour_ago);
+  EXPECT_TRUE(is_intact_model(dir));
+  EXPECT_THAT(read_file(dir / ".verified"), HasSubstr("table.tsv\t"));
+  EXPECT_TRUE(is_intact_model(dir));
+  {
+    std::fstream edit(file, std::ios::in | std::ios::out | std::ios::binary);
+    edit.seekp(0);
+    edit.put('X');
+  }
+  std::string problem;
+  EXPECT_FALSE(is_intact_model(dir, &problem));
+  EXPECT_THAT(problem, HasSubstr("table.tsv does not match the SHA-256"));
+  // Replaced by a new file of the same size (a new inode): caught as well.
+  write_file_atomic(file, "Hund\tdog\n");
+  EXPECT_TRUE(is_intact_model(dir));
+  std::filesystem::last_write_time(file, an_hour_ago);
+  EXPECT_TRUE(is_intact_model(dir));
+  write_file_atomic(file, "Hund\tcat\n");
+  std::filesystem::last_write_time(file, an_hour_ago);
+  EXPECT_FALSE(is_intact_model(dir));
 }
 
 TEST(ModelDir, ChecksumsLeaveOutCheckpointsAndTemporaryFiles) {
