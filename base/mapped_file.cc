@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -65,6 +66,12 @@ bool MappedFile::is_same_file(const std::filesystem::path& path) const {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && static_cast<unsigned long long>(st.st_dev) == device_ &&
          static_cast<unsigned long long>(st.st_ino) == inode_;
+}
+
+void MappedFile::drop_pages_before(std::size_t end) const {
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  end = std::min(end, size_) / page * page;
+  if (data_ && end > 0) ::madvise(data_, end, MADV_DONTNEED);
 }
 
 void MappedFile::reset() {

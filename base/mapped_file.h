@@ -30,6 +30,10 @@ class MappedFile {
   // Whether `path` names the very file that is mapped now (same device and inode): false once
   // it was deleted or replaced by another file of the same name.
   bool is_same_file(const std::filesystem::path& path) const;
+  // Tells the kernel that bytes [0, end) will not be read again soon: their pages leave this
+  // process's resident set (they stay in the page cache and are read back if touched). For a
+  // file read once from start to end (parsing a text model of gigabytes).
+  void drop_pages_before(std::size_t end) const;
 
  private:
   void reset();

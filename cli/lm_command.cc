@@ -1,6 +1,6 @@
 // `mtbench lm`: n-gram language models like KenLM's tools.
-//   mtbench lm build --order N [-i TEXT] --arpa OUT   (lmplz -o N < TEXT > OUT)
-//   mtbench lm query ARPA [-i TEXT]                    (query -v summary ARPA < TEXT)
+//   mtbench lm build --order N [-i TEXT] --arpa OUT [--binary OUT.bin]   (lmplz -o N; build_binary)
+//   mtbench lm query MODEL [-i TEXT]          (query -v summary MODEL < TEXT; ARPA or binary)
 
 #include <chrono>
 #include <cstdio>
@@ -22,12 +22,13 @@ struct LmBuildOptions {
   int order = 3;                         // n-gram order 2..6
   std::string input = "-";               // tokenized training text, one sentence per line ("-" = stdin)
   std::string arpa;                      // output ARPA file
+  std::string binary;                    // also write the binary model here (empty = no)
   bool discount_fallback = false;        // lmplz --discount_fallback
   bool no_interpolate_unigrams = false;  // lmplz --interpolate_unigrams 0 (SRILM behaviour)
 };
 
 struct LmQueryOptions {
-  std::string arpa;         // model (ARPA, plain or gzip)
+  std::string arpa;         // model (ARPA, plain or gzip, or binary)
   std::string input = "-";  // tokenized text to score ("-" = stdin)
   bool sentences = false;   // also print "Total: LOG10PROB OOV: N" per line (query -v sentence)
 };
@@ -44,9 +45,9 @@ void run_build(const LmBuildOptions& o, const GlobalOptions& global) {
   options.discount_fallback = o.discount_fallback;
   options.interpolate_unigrams = !o.no_interpolate_unigrams;
   lm::EstimateStats stats;
-  progress.begin("estimate");
-  const std::string arpa = lm::estimate_arpa_text(sentences, options, &stats);
-  progress.end();
+  progress.begin("estimate and write ARPA");
+  lm::estimate_arpa(sentences, options, o.arpa, &stats);  // streamed to the file
+  progress.end(o.arpa);
   if (!progress.quiet()) {
     // The statistics lmplz prints: n-gram counts and discounts per order.
     std::string summary = fmt::format("Unigram tokens {} types {}\n", stats.tokens, stats.counts[0]);
@@ -55,9 +56,11 @@ void run_build(const LmBuildOptions& o, const GlobalOptions& global) {
                              stats.discounts[k][2], stats.discounts[k][3]);
     progress.log(summary.substr(0, summary.size() - 1));
   }
-  progress.begin("write ARPA");
-  write_file_atomic(o.arpa, arpa);
-  progress.end(o.arpa);
+  if (!o.binary.empty()) {
+    progress.begin("write binary");
+    lm::Model::write_binary(*lm::Model::load_arpa(o.arpa), o.binary);
+    progress.end(o.binary);
+  }
   if (!progress.quiet()) progress.print_summary();
 }
 
@@ -65,7 +68,7 @@ void run_query(const LmQueryOptions& o, const GlobalOptions& global) {
   apply_global_options(global);
   Progress& progress = Progress::global();
   progress.begin("load model");
-  const auto model = lm::Model::load_arpa(o.arpa);
+  const auto model = lm::Model::load(o.arpa);
   progress.end(fmt::format("order {}, {} words", model->order(), model->vocab_size()));
   const std::vector<std::string> sentences = read_lines(o.input);
   progress.begin("query");
@@ -94,6 +97,9 @@ void add_lm_command(CLI::App& app, GlobalOptions& global) {
                 "Tokenized text, one sentence per line, plain or gzip ('-' = standard input)")
       ->capture_default_str();
   b->add_option("--arpa", build->arpa, "Output ARPA file")->required();
+  b->add_option("--binary", build->binary,
+                "Also write the binary model (memory-mapped by `lm query` and the decoders; like KenLM's "
+                "build_binary)");
   b->add_flag("--discount-fallback", build->discount_fallback,
               "Use discounts 0.5 1 1.5 when counts-of-counts cannot give them (tiny corpora)");
   b->add_flag("--no-interpolate-unigrams", build->no_interpolate_unigrams,
@@ -102,8 +108,8 @@ void add_lm_command(CLI::App& app, GlobalOptions& global) {
 
   auto query = std::make_shared<LmQueryOptions>();
   CLI::App* q = lm->add_subcommand(
-      "query", "Perplexity of tokenized text under an ARPA model, printed like KenLM's `query -v summary`");
-  q->add_option("arpa", query->arpa, "ARPA model (plain or gzip)")->required();
+      "query", "Perplexity of tokenized text under a model, printed like KenLM's `query -v summary`");
+  q->add_option("model", query->arpa, "ARPA model (plain or gzip) or binary model (lm build --binary)")->required();
   q->add_option("-i,--input", query->input, "Tokenized text, one sentence per line ('-' = standard input)")
       ->capture_default_str();
   q->add_flag("--sentences", query->sentences,

@@ -32,6 +32,54 @@ inline double diagonal_feature(int j, int J, int i, int I) {
   return -std::fabs(static_cast<double>(j) / J - static_cast<double>(i) / I);
 }
 
+// (cond, gen) word pair -> dense id, open addressing over the packed pair (never all ones:
+// word ids stay below 2^32 - 1). 12 bytes a slot at most 70% full, where std::unordered_map
+// spent ~50 bytes a pair plus a bucket array sized for the corpus: at a million sentence
+// pairs that map was the alignment's peak.
+class PairIds {
+ public:
+  PairIds() : keys_(1 << 16, kEmpty), ids_(1 << 16, 0) {}
+  // The id of `key`, `next` (inserted) when it is new; `*inserted` tells which.
+  std::uint32_t find_or_insert(std::uint64_t key, std::uint32_t next, bool* inserted) {
+    if ((size_ + 1) * 10 > keys_.size() * 7) grow();
+    std::size_t mask = keys_.size() - 1, s = mix(key) & mask;
+    while (keys_[s] != kEmpty && keys_[s] != key) s = (s + 1) & mask;
+    *inserted = keys_[s] == kEmpty;
+    if (*inserted) {
+      keys_[s] = key;
+      ids_[s] = next;
+      ++size_;
+    }
+    return ids_[s];
+  }
+
+ private:
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+  static std::uint64_t mix(std::uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return x;
+  }
+  void grow() {
+    std::vector<std::uint64_t> keys(keys_.size() * 2, kEmpty);
+    std::vector<std::uint32_t> ids(keys.size(), 0);
+    const std::size_t mask = keys.size() - 1;
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] == kEmpty) continue;
+      std::size_t s = mix(keys_[i]) & mask;
+      while (keys[s] != kEmpty) s = (s + 1) & mask;
+      keys[s] = keys_[i];
+      ids[s] = ids_[i];
+    }
+    keys_.swap(keys);
+    ids_.swap(ids);
+  }
+  std::vector<std::uint64_t> keys_;  // packed (cond, gen), kEmpty = free slot
+  std::vector<std::uint32_t> ids_;   // dense id per slot
+  std::size_t size_ = 0;             // occupied slots
+};
+
 // EM state for one direction. "gen" words are generated, each from one "cond" word or null.
 // Every (cond word, gen word) pair met in a sentence gets a dense id, so EM runs over flat
 // arrays: cells_ holds, per sentence and gen position, the pair ids of null then each cond word.
@@ -51,8 +99,7 @@ class DirectionalAligner {
     }
     offsets_.push_back(total);
     cells_.resize(total);
-    std::unordered_map<std::uint64_t, std::uint32_t> ids;
-    ids.reserve(total / 3 + 16);
+    PairIds ids;
     for (std::size_t s = 0; s < gen.size(); ++s) {
       if (cond[s].empty()) continue;
       std::uint32_t* cell = cells_.data() + offsets_[s];
@@ -60,12 +107,13 @@ class DirectionalAligner {
         for (std::size_t i = 0; i <= cond[s].size(); ++i) {
           const WordId e = i == 0 ? null_id : cond[s][i - 1];
           const std::uint64_t key = (static_cast<std::uint64_t>(e) << 32) | f;
-          auto [it, inserted] = ids.emplace(key, static_cast<std::uint32_t>(pair_cond_.size()));
+          bool inserted = false;
+          const std::uint32_t id = ids.find_or_insert(key, static_cast<std::uint32_t>(pair_cond_.size()), &inserted);
           if (inserted) {
             pair_cond_.push_back(e);
             pair_gen_.push_back(f);
           }
-          *cell++ = it->second;
+          *cell++ = id;
         }
       }
     }

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <cmath>
 #include <numeric>
 #include <string_view>
@@ -22,6 +23,7 @@
 
 #include <fmt/format.h>
 
+#include "base/atomic_output.h"
 #include "base/error.h"
 #include "base/text_file.h"
 #include "systems/lm/ngram_lm.h"
@@ -111,8 +113,12 @@ void append_float(std::string& out, float value) {
 
 }  // namespace
 
-std::string estimate_arpa_text(const std::vector<std::string>& sentences, const EstimateOptions& options,
-                               EstimateStats* stats) {
+namespace {
+
+// Estimates and hands the ARPA text to `sink` in pieces of about 16 MB, so a model of
+// gigabytes is written without ever being one string.
+void estimate_to_sink(const std::vector<std::string>& sentences, const EstimateOptions& options, EstimateStats* stats,
+                      const std::function<void(std::string_view)>& sink) {
   const int order = options.order;
   if (order < 2 || order > 6) fail<ConfigError>("n-gram order {} is out of range (2..6)", order);
   if (sentences.empty()) fail<DataError>("cannot estimate a language model from empty input (no sentences)");
@@ -266,7 +272,8 @@ std::string estimate_arpa_text(const std::vector<std::string>& sentences, const 
   // 6. ARPA text: unigrams in vocabulary order, higher orders sorted by suffix (last word
   // first) as lmplz writes them.
   std::string out;
-  out.reserve(64 * tables[order - 1].size() + 4096);
+  constexpr std::size_t kPiece = std::size_t{16} << 20;
+  out.reserve(kPiece + 4096);
   out += "\\data\\\n";
   for (int k = 1; k <= order; ++k) out += fmt::format("ngram {}={}\n", k, tables[k - 1].size());
   out += '\n';
@@ -301,21 +308,38 @@ std::string estimate_arpa_text(const std::vector<std::string>& sentences, const 
         append_float(out, std::log10(backoff));
       }
       out += '\n';
+      if (out.size() >= kPiece) {
+        sink(out);
+        out.clear();
+      }
     }
     out += '\n';
   }
   out += "\\end\\\n";
+  sink(out);
   if (stats) {
     stats->counts = std::move(counts);
     stats->discounts = discounts;
     stats->tokens = tokens;
   }
-  return out;
+}
+
+}  // namespace
+
+std::string estimate_arpa_text(const std::vector<std::string>& sentences, const EstimateOptions& options,
+                               EstimateStats* stats) {
+  std::string text;
+  estimate_to_sink(sentences, options, stats, [&](std::string_view piece) { text += piece; });
+  return text;
 }
 
 void estimate_arpa(const std::vector<std::string>& sentences, const EstimateOptions& options,
-                   const std::filesystem::path& arpa_out) {
-  write_file_atomic(arpa_out, estimate_arpa_text(sentences, options));
+                   const std::filesystem::path& arpa_out, EstimateStats* stats) {
+  AtomicOutputFile file(arpa_out);
+  estimate_to_sink(sentences, options, stats, [&](std::string_view piece) {
+    file.stream().write(piece.data(), static_cast<std::streamsize>(piece.size()));
+  });
+  file.commit();
 }
 
 }  // namespace mtbench::lm

@@ -35,7 +35,9 @@ constexpr std::size_t kBinaryHeaderBytes = 120;
 
 class ArpaModel final : public Model {
  public:
-  ArpaModel(std::string_view text, const std::string& name);
+  // `pages`, when given, is the mapped file `text` lies in: pages already parsed are dropped
+  // from the resident set as the parser moves on.
+  ArpaModel(std::string_view text, const std::string& name, const MappedFile* pages = nullptr);
   // A binary model: the probing tables stay in the mapped file.
   ArpaModel(std::shared_ptr<const MappedFile> file, const std::string& name);
   void write_binary(const std::filesystem::path& path) const;
@@ -105,10 +107,14 @@ bool parse_float(std::string_view s, float* value) {
 
 }  // namespace
 
-ArpaModel::ArpaModel(std::string_view text, const std::string& name) {
-  std::size_t pos = 0, line_no = 0;
+ArpaModel::ArpaModel(std::string_view text, const std::string& name, const MappedFile* pages) {
+  std::size_t pos = 0, line_no = 0, dropped = 0;
   std::string_view line;
   auto next_line = [&]() -> bool {
+    if (pages && pos - dropped >= (std::size_t{64} << 20)) {
+      pages->drop_pages_before(pos);
+      dropped = pos;
+    }
     if (pos >= text.size()) return false;
     std::size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
@@ -391,7 +397,13 @@ void Model::write_binary(const Model& model, const std::filesystem::path& path) 
 }
 
 std::unique_ptr<Model> Model::load_arpa(const std::filesystem::path& path) {
-  const std::string text = read_file(path);  // plain or gzip
+  // A plain file is parsed through a memory map, its pages let go as the parser passes them
+  // (a 2 GB ARPA file costs no 2 GB of memory); gzip is decompressed into memory first.
+  const MappedFile file(path);
+  const bool gzip = file.size() >= 2 && static_cast<unsigned char>(file.data()[0]) == 0x1f &&
+                    static_cast<unsigned char>(file.data()[1]) == 0x8b;
+  if (!gzip) return std::make_unique<ArpaModel>(file.view(), path.string(), &file);
+  const std::string text = read_file(path);
   return parse_arpa(text, path.string());
 }
 

@@ -36,11 +36,11 @@ std::string estimate_arpa_text(const std::vector<std::string>& sentences, const 
                                EstimateStats* stats = nullptr);
 
 // Estimates a model from tokenized sentences (tokens separated by spaces) and writes ARPA text
-// atomically. Throws ConfigError on an order out of range, DataError on empty input or a
+// atomically, streaming (the text is never held whole in memory). Throws ConfigError on an order out of range, DataError on empty input or a
 // special word (<s>, </s>, <unk>) in the text (naming the line), Error when the discounts
 // cannot be estimated (tiny data: see discount_fallback).
 void estimate_arpa(const std::vector<std::string>& sentences, const EstimateOptions& options,
-                   const std::filesystem::path& arpa_out);
+                   const std::filesystem::path& arpa_out, EstimateStats* stats = nullptr);
 
 // Decoder state: the context words that matter for the next query (at most order-1 words).
 struct State {

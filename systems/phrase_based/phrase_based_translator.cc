@@ -210,24 +210,25 @@ void PhraseBasedTranslator::train(const TrainData& data, const TrainOptions& opt
   lm::EstimateOptions lopt;
   lopt.order = options_.lm_order;
   lopt.discount_fallback = true;
-  std::string arpa = lm::estimate_arpa_text(lm_text, lopt);
-  std::vector<std::string>().swap(lm_text);
-  const std::size_t arpa_bytes = arpa.size();
+  std::uint64_t arpa_bytes = 0;
   arpa_.clear();
   lm_dir_.clear();
   if (!options.model_dir.empty()) {
-    // Written in place as ARPA (the exchange format) and as the binary model that decoding
-    // maps; the text is not kept in memory.
-    write_file_atomic(options.model_dir / "lm.arpa", arpa);
-    auto parsed = lm::Model::parse_arpa(arpa, "lm.arpa");
-    std::string().swap(arpa);
-    lm::Model::write_binary(*parsed, options.model_dir / "lm.bin");
-    parsed.reset();
+    // Streamed to the model directory as ARPA (the exchange format), then parsed from the file
+    // into the binary model that decoding maps: the text is never one string in memory.
+    const auto arpa_path = options.model_dir / "lm.arpa";
+    lm::estimate_arpa(lm_text, lopt, arpa_path);
+    std::vector<std::string>().swap(lm_text);
+    release_free_memory();
+    arpa_bytes = std::filesystem::file_size(arpa_path);
+    lm::Model::write_binary(*lm::Model::load_arpa(arpa_path), options.model_dir / "lm.bin");
     release_free_memory();
     lm_ = lm::Model::load(options.model_dir / "lm.bin");
     lm_dir_ = options.model_dir;
   } else {
-    arpa_ = std::move(arpa);
+    arpa_ = lm::estimate_arpa_text(lm_text, lopt);
+    std::vector<std::string>().swap(lm_text);
+    arpa_bytes = arpa_.size();
     lm_ = lm::Model::parse_arpa(arpa_, "lm.arpa");
   }
   progress.end(fmt::format("{} bytes of ARPA", arpa_bytes));
