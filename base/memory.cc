@@ -40,6 +40,10 @@ std::uint64_t resident_bytes() {
   return status_field("VmRSS");
 }
 
+std::uint64_t resident_file_bytes() {
+  return status_field("RssFile");
+}
+
 std::uint64_t peak_resident_bytes() {
   return status_field("VmHWM");
 }

@@ -9,6 +9,10 @@ namespace mtbench {
 
 // Resident set size now (VmRSS), in bytes; 0 where /proc is unavailable.
 std::uint64_t resident_bytes();
+// The part of the resident set that is file pages mapped by this process (RssFile: memory-
+// mapped models); 0 where unavailable. They cost no private memory (the page cache holds them
+// and the kernel may reclaim them) but count in RSS.
+std::uint64_t resident_file_bytes();
 // Peak resident set size of the process so far (VmHWM), in bytes; 0 where unavailable.
 std::uint64_t peak_resident_bytes();
 

@@ -15,8 +15,8 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <string_view>
 #include <unordered_map>

@@ -60,6 +60,9 @@ class ArpaModel final : public Model {
   std::size_t vocab_size() const override { return vocab_.words().size(); }
   const std::string& word(WordIndex index) const override { return vocab_.words().at(index); }
   std::uint64_t ngram_count(int order) const override { return counts_.at(order - 1); }
+  void release_pages() const override {
+    if (mapped_) mapped_->drop_pages_before(mapped_->size());
+  }
 
  private:
   int order_ = 0;

@@ -36,8 +36,8 @@ std::string estimate_arpa_text(const std::vector<std::string>& sentences, const 
                                EstimateStats* stats = nullptr);
 
 // Estimates a model from tokenized sentences (tokens separated by spaces) and writes ARPA text
-// atomically, streaming (the text is never held whole in memory). Throws ConfigError on an order out of range, DataError on empty input or a
-// special word (<s>, </s>, <unk>) in the text (naming the line), Error when the discounts
+// atomically, streaming (the text is never held whole in memory). Throws ConfigError on an order out of range,
+// DataError on empty input or a special word (<s>, </s>, <unk>) in the text (naming the line), Error when the discounts
 // cannot be estimated (tiny data: see discount_fallback).
 void estimate_arpa(const std::vector<std::string>& sentences, const EstimateOptions& options,
                    const std::filesystem::path& arpa_out, EstimateStats* stats = nullptr);
@@ -84,6 +84,9 @@ class Model {
   virtual const std::string& word(WordIndex index) const = 0;
   // Number of n-grams of `order` (1..order()) in the model.
   virtual std::uint64_t ngram_count(int order) const = 0;
+  // Lets go of the resident pages of a memory-mapped model (they are read back from the page
+  // cache when queried again); nothing for a model in memory.
+  virtual void release_pages() const {}
 };
 
 // Perplexity summary as KenLM's `query -v summary` prints it.

@@ -300,7 +300,24 @@ std::vector<Translation> PhraseBasedTranslator::translate(const std::vector<std:
   d.stack_size = options.beam_size > 0 ? options.beam_size : options_.stack_size;
   const auto inputs = prepare_all(sources, d.threads, [&](const std::string& s) { return prepare(s, true); });
   if (options.progress) options.progress->begin("decode", sources.size(), "sent");
-  const auto results = decoder_->decode_all(inputs, weights_, options.progress);
+  // The phrase table and the LM are memory-mapped: every page a lookup touches stays mapped
+  // and counts in the resident set, which would grow towards the models' size (GBs at a
+  // million training pairs) although those pages are page cache, not private memory.
+  // Decoding in chunks, the mapped pages are let go whenever they exceed a budget; pages
+  // needed again come back from the page cache (a minor fault, no disk read).
+  constexpr std::size_t kChunk = 100;
+  constexpr std::uint64_t kMappedBudget = std::uint64_t{768} << 20;
+  std::vector<DecodeResult> results;
+  results.reserve(inputs.size());
+  for (std::size_t begin = 0; begin < inputs.size(); begin += kChunk) {
+    const std::size_t end = std::min(inputs.size(), begin + kChunk);
+    const std::vector<std::vector<std::string>> chunk(inputs.begin() + begin, inputs.begin() + end);
+    for (auto& r : decoder_->decode_all(chunk, weights_, options.progress)) results.push_back(std::move(r));
+    if (resident_file_bytes() > kMappedBudget) {
+      table_.release_pages();
+      if (lm_) lm_->release_pages();
+    }
+  }
   if (options.progress) options.progress->end();
   std::vector<Translation> out(sources.size());
   const auto& names = feature_names();

@@ -127,6 +127,10 @@ bool PhraseTable::find(const WordId* words, int length, std::vector<PhraseEntry>
   return true;
 }
 
+void PhraseTable::release_pages() const {
+  if (mapped_) mapped_->file.drop_pages_before(mapped_->file.size());
+}
+
 std::size_t PhraseTable::num_source_phrases() const {
   return mapped_ ? mapped_->header.num_sources : hand_made_.size();
 }

@@ -107,6 +107,10 @@ class PhraseTable {
   void add(const std::vector<std::string>& source, const std::vector<std::string>& target,
            const std::array<float, 4>& scores, const std::array<float, 6>& reordering = {});
 
+  // Lets go of the resident pages of the mapped file (read back from the page cache when
+  // looked up again).
+  void release_pages() const;
+
   // Calls `visit(source_key, entries)` for every source phrase in key order.
   void for_each(const std::function<void(std::string_view, const std::vector<PhraseEntry>&)>& visit) const;
 
