@@ -4,11 +4,18 @@
 #include <malloc.h>
 #endif
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -46,6 +53,43 @@ std::uint64_t resident_file_bytes() {
 
 std::uint64_t peak_resident_bytes() {
   return status_field("VmHWM");
+}
+
+namespace {
+
+std::atomic<std::uint64_t> g_sampled_peak{0};
+
+// VmRSS from /proc/self/statm (one read, no parsing of the whole status file).
+std::uint64_t statm_resident() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  unsigned long long size = 0, resident = 0;
+  const int n = std::fscanf(f, "%llu %llu", &size, &resident);
+  std::fclose(f);
+  static const long page = ::sysconf(_SC_PAGESIZE);
+  return n == 2 ? resident * static_cast<std::uint64_t>(page) : 0;
+}
+
+}  // namespace
+
+void reset_sampled_peak() {
+  static std::once_flag started;
+  std::call_once(started, [] {
+    std::thread([] {
+      for (;;) {
+        const std::uint64_t now = statm_resident();
+        std::uint64_t seen = g_sampled_peak.load(std::memory_order_relaxed);
+        while (now > seen && !g_sampled_peak.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }).detach();
+  });
+  g_sampled_peak.store(statm_resident(), std::memory_order_relaxed);
+}
+
+std::uint64_t sampled_peak_bytes() {
+  return std::max(g_sampled_peak.load(std::memory_order_relaxed), statm_resident());
 }
 
 void release_free_memory() {

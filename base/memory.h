@@ -16,6 +16,12 @@ std::uint64_t resident_file_bytes();
 // Peak resident set size of the process so far (VmHWM), in bytes; 0 where unavailable.
 std::uint64_t peak_resident_bytes();
 
+// The largest resident set size seen since the last reset_sampled_peak(), sampled every
+// 20 ms by a background thread (started by the first reset): a stage's own peak, which
+// VmHWM (the whole process's) cannot tell once an earlier stage went higher.
+void reset_sampled_peak();
+std::uint64_t sampled_peak_bytes();
+
 // Returns freed heap memory to the system (glibc keeps it otherwise, so a stage that freed
 // gigabytes would still show them as resident); a no-op elsewhere.
 void release_free_memory();

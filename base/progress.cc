@@ -54,6 +54,7 @@ void Progress::begin(const std::string& stage, std::uint64_t total, const std::s
     g_latest_stage = stage;
   }
   std::lock_guard<std::mutex> lock(mutex_);
+  if (mode_ != ProgressMode::kQuiet) reset_sampled_peak();
   stage_ = stage;
   unit_ = unit.empty() ? "it" : unit;
   total_ = total;
@@ -143,9 +144,10 @@ void Progress::end(const std::string& summary) {
     if (!summary.empty()) std::fprintf(stderr, "  %s\n", summary.c_str());
   } else if (mode_ == ProgressMode::kPlain) {
     // Memory beside time: at scale a stage's footprint matters as much as its duration.
+    // "peak" is the stage's own (sampled every 20 ms), not the process's so far.
     std::fprintf(stderr, "[%s] done in %s%s%s (RSS %s, peak %s)\n", stage_.c_str(), format_duration(elapsed).c_str(),
                  summary.empty() ? "" : ": ", summary.c_str(), format_bytes(resident_bytes()).c_str(),
-                 format_bytes(peak_resident_bytes()).c_str());
+                 format_bytes(sampled_peak_bytes()).c_str());
   }
   std::fflush(stderr);
   stage_.clear();

@@ -45,6 +45,7 @@ std::string join(const std::vector<std::string>& tokens) {
 void copy_model_file(const std::filesystem::path& from, const std::filesystem::path& to) {
   std::error_code ec;
   if (std::filesystem::equivalent(from, to, ec)) return;
+  if (to.has_parent_path()) std::filesystem::create_directories(to.parent_path());
   const auto tmp = temp_path_for(to);
   std::filesystem::copy_file(from, tmp, std::filesystem::copy_options::overwrite_existing, ec);
   if (!ec) std::filesystem::rename(tmp, to, ec);

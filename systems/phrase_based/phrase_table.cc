@@ -178,6 +178,7 @@ void PhraseTable::save(const std::filesystem::path& path) const {
     std::error_code ec;
     if (std::filesystem::equivalent(path, mapped_->name, ec)) return;  // built in place
     // A kernel copy: the table's pages are not read into this process.
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
     const auto tmp = temp_path_for(path);
     std::filesystem::copy_file(mapped_->name, tmp, std::filesystem::copy_options::overwrite_existing, ec);
     if (!ec) std::filesystem::rename(tmp, path, ec);

@@ -18,8 +18,8 @@ TEST(LmCommand, BinaryModelQueriesLikeItsArpa) {
   write_lines_atomic(dir / "train.txt", {"a b c d", "b c d", "c d", "d", "a c", "a d", "b d", "c d", "a b d"});
   write_lines_atomic(dir / "test.txt", {"a b c", "d c b a", "a z d"});
   const auto build = testing::run_mtbench("-q lm build --order 3 --discount-fallback -i '" +
-                                              (dir / "train.txt").string() + "' --arpa '" +
-                                              (dir / "lm.arpa").string() + "' --binary '" + (dir / "lm.bin").string() + "'",
+                                              (dir / "train.txt").string() + "' --arpa '" + (dir / "lm.arpa").string() +
+                                              "' --binary '" + (dir / "lm.bin").string() + "'",
                                           dir.path());
   ASSERT_EQ(build.status, 0) << build.err;
   EXPECT_THAT(read_file(dir / "lm.arpa"), HasSubstr("\\3-grams:"));

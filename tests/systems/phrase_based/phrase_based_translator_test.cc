@@ -1,5 +1,8 @@
 #include "systems/phrase_based/phrase_based_translator.h"
 
+#include <algorithm>
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "base/error.h"
@@ -103,6 +106,42 @@ TEST(PhraseBased, TrainsTranslatesExplainsAndRoundTrips) {
       EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
     }
   }
+}
+
+// Trained into a model directory (as `mtbench train` and `compare` do), the phrase table and
+// the LM are written in place and memory-mapped; a memory budget so small that extraction
+// spills a sorted run per sentence changes no byte of the table and no translation, leaves no
+// run behind, and the model saved elsewhere (copied files) and loaded back translates alike.
+TEST(PhraseBased, ModelDirectoryBuildUnderAMemoryBudget) {
+  testing::ScratchDir dir;
+  const std::vector<std::string> inputs = {"Der Hund liest das Buch.", "Eine Frau sieht den Hund."};
+  std::vector<std::string> texts[2];
+  for (int budget = 0; budget < 2; ++budget) {
+    PhraseBasedTranslator system;
+    TrainOptions o = toy_options(budget ? "tune: false\nlm_order: 3\nsort_memory: 1\n" : "tune: false\nlm_order: 3\n");
+    o.model_dir = dir / ("model" + std::to_string(budget));
+    system.train(toy_data(), o);
+    EXPECT_EQ(system.phrase_table().file(), o.model_dir / "phrase-table.bin");
+    system.save(o.model_dir);
+    for (const auto& t : system.translate(inputs, {})) texts[budget].push_back(t.text);
+    std::vector<std::string> names;
+    for (const auto& f : std::filesystem::directory_iterator(o.model_dir)) names.push_back(f.path().filename());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"lm.arpa", "lm.bin", "phrase-based.yaml", "phrase-table.bin",
+                                               "truecase-model.src", "truecase-model.tgt", "weights.txt"}));
+    if (budget) {
+      system.save(dir / "copy");
+      PhraseBasedTranslator loaded;
+      loaded.load(dir / "copy");
+      std::vector<std::string> again;
+      for (const auto& t : loaded.translate(inputs, {})) again.push_back(t.text);
+      EXPECT_EQ(again, texts[budget]);
+    }
+  }
+  EXPECT_EQ(texts[0], texts[1]);
+  EXPECT_EQ(read_file(dir / "model0/phrase-table.bin"), read_file(dir / "model1/phrase-table.bin"));
+  EXPECT_EQ(read_file(dir / "model0/lm.bin"), read_file(dir / "copy/lm.bin"));
+  EXPECT_THROW(parse_phrase_based_options("sort_memory: lots\n", "", "test"), ConfigError);
 }
 
 TEST(PhraseBased, OptionErrors) {
