@@ -1,8 +1,10 @@
 #include "systems/neural/neural_translator.h"
 
 #include <algorithm>
+#include <exception>
 #include <memory>
 #include <numeric>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -47,22 +49,48 @@ Vocabulary prepare_vocabulary(const TrainData& data, const TrainOptions& options
 
 // Encodes the corpus; training pairs with an empty side or a side longer than max_length
 // subwords are skipped (counted).
-EncodedData encode_data(const Vocabulary& vocab, const TrainData& data, int max_length, Progress& progress) {
+EncodedData encode_data(const Vocabulary& vocab, const TrainData& data, int max_length, int threads,
+                        Progress& progress) {
   const std::size_t total = data.train_source.size() + data.dev_source.size();
   progress.begin("encode", total, "sent");
   EncodedData out;
   const auto limit = static_cast<std::size_t>(max_length);
-  for (std::size_t i = 0; i < data.train_source.size(); ++i) {
-    Example e{vocab.encode_source(data.train_source[i]), vocab.encode_target(data.train_target[i])};
-    if (e.source.empty() || e.target.empty() || e.source.size() > limit || e.target.size() > limit) {
+  // Sentences are independent: encoded on every thread (SentencePiece's Encode is const), in
+  // place, then compacted in corpus order so the result does not depend on the thread count.
+  const std::size_t n = data.train_source.size();
+  std::vector<Example> encoded(n);
+  std::vector<char> keep(n, 0);
+  const int workers =
+      static_cast<int>(std::max<std::size_t>(1, std::min<std::size_t>(std::max(1, threads), n / 1000 + 1)));
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(workers);
+  for (int w = 0; w < workers; ++w)
+    pool.emplace_back([&, w] {
+      try {
+        for (std::size_t i = n * w / workers; i < n * (w + 1) / workers; ++i) {
+          Example e{vocab.encode_source(data.train_source[i]), vocab.encode_target(data.train_target[i])};
+          if (e.source.empty() || e.target.empty() || e.source.size() > limit || e.target.size() > limit) continue;
+          encoded[i] = std::move(e);
+          keep[i] = 1;
+          if ((i & 1023) == 0) progress.advance(1024);
+        }
+      } catch (...) {
+        errors[w] = std::current_exception();  // nothing escapes a thread
+      }
+    });
+  for (auto& t : pool) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  out.train.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (keep[i])
+      out.train.push_back(std::move(encoded[i]));
+    else
       ++out.skipped;
-      continue;
-    }
-    out.train.push_back(std::move(e));
   }
+  std::vector<Example>().swap(encoded);
   for (std::size_t i = 0; i < data.dev_source.size(); ++i)
     out.dev.push_back({vocab.encode_source(data.dev_source[i]), vocab.encode_target(data.dev_target[i])});
-  progress.advance(total);
   progress.end(fmt::format("{} training pairs ({} empty or longer than {} subwords skipped), {} dev", out.train.size(),
                            out.skipped, limit, out.dev.size()));
   return out;
@@ -181,7 +209,7 @@ void NeuralTranslator::train(const TrainData& data, const TrainOptions& options)
   const CommonOptions& common = common_options();
   vocab_ = prepare_vocabulary(data, options, common.vocabulary, progress, writer);
   if (writer) write_file_atomic(options.model_dir / options_file(), options_yaml());
-  const auto encoded = encode_data(vocab_, data, common.max_train_length, progress);
+  const auto encoded = encode_data(vocab_, data, common.max_train_length, options.threads, progress);
   if (group) {
     // Every rank must train the same thing; refused at start-up rather than averaged silently.
     group->check_agreement({{"mtbench version", MTBENCH_VERSION},

@@ -20,6 +20,9 @@ const OptionTable<CommonOptions>& common_option_table() {
     t.add<std::string>(
         "subword_type", [](O& o) -> std::string& { return o.vocabulary.model_type; }, "SentencePiece model type",
         one_of({"bpe", "unigram"}));
+    t.add<std::int64_t>(
+        "subword_sample", [](O& o) -> std::int64_t& { return o.vocabulary.max_sentences; },
+        "sentences per side (evenly spaced) the subword model is trained on, 0 = all", at_least<std::int64_t>(0));
     t.add<int>(
         "max_epochs", [](O& o) -> int& { return o.trainer.max_epochs; }, "passes over the training data", at_least(1));
     t.add<std::int64_t>(

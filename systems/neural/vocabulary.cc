@@ -13,13 +13,26 @@ SubwordModel train_model(const std::vector<std::string>& sentences, const Vocabu
   so.hard_vocab_limit = false;  // small corpora: take what the data supports
   so.seed = seed;
   so.threads = std::max(1, threads);
-  so.max_sentences = options.max_sentences;
+  so.max_sentences = 0;  // the sample is drawn below, deterministically
   const SpecialIds ids;
   so.unk_id = static_cast<int>(ids.unk);
   so.bos_id = static_cast<int>(ids.bos);
   so.eos_id = static_cast<int>(ids.eos);
   so.pad_id = static_cast<int>(ids.pad);
   return SubwordModel::train(sentences, so);
+}
+
+// At most `limit` sentences, evenly spaced over the corpus (every one when it is smaller): the
+// subword model needs the word-frequency profile, not every sentence, and SentencePiece's own
+// sampler would hold the whole corpus first. Deterministic, so every run and every rank of a
+// data-parallel group learns the same pieces.
+std::vector<std::string> sample(const std::vector<std::string>& sentences, std::int64_t limit) {
+  if (limit <= 0 || sentences.size() <= static_cast<std::size_t>(limit)) return sentences;
+  std::vector<std::string> out;
+  out.reserve(static_cast<std::size_t>(limit));
+  for (std::int64_t i = 0; i < limit; ++i)
+    out.push_back(sentences[static_cast<std::size_t>(i) * sentences.size() / static_cast<std::size_t>(limit)]);
+  return out;
 }
 
 std::vector<std::int64_t> to_ids(const std::vector<int>& ids) {
@@ -34,15 +47,14 @@ Vocabulary Vocabulary::train(const std::vector<std::string>& source, const std::
   Vocabulary v;
   v.joint_ = options.joint;
   if (options.joint) {
-    std::vector<std::string> both;
-    both.reserve(source.size() + target.size());
-    both.insert(both.end(), source.begin(), source.end());
-    both.insert(both.end(), target.begin(), target.end());
+    std::vector<std::string> both = sample(source, options.max_sentences);
+    const std::vector<std::string> t = sample(target, options.max_sentences);
+    both.insert(both.end(), t.begin(), t.end());
     v.source_ = train_model(both, options, seed, threads);
     v.target_ = v.source_;
   } else {
-    v.source_ = train_model(source, options, seed, threads);
-    v.target_ = train_model(target, options, seed, threads);
+    v.source_ = train_model(sample(source, options.max_sentences), options, seed, threads);
+    v.target_ = train_model(sample(target, options.max_sentences), options, seed, threads);
   }
   return v;
 }

@@ -22,10 +22,11 @@ struct SpecialIds {
 
 // How subword vocabularies are trained.
 struct VocabularyOptions {
-  bool joint = true;               // one model for source and target (shared pieces)
-  int vocab_size = 8000;           // pieces per model (an upper bound on small corpora)
-  std::string model_type = "bpe";  // SentencePiece model type: "bpe" or "unigram"
-  std::size_t max_sentences = 0;   // sentences sampled per model for training, 0 = all
+  bool joint = true;                    // one model for source and target (shared pieces)
+  int vocab_size = 8000;                // pieces per model (an upper bound on small corpora)
+  std::string model_type = "bpe";       // SentencePiece model type: "bpe" or "unigram"
+  std::int64_t max_sentences = 300000;  // sentences per side the subword model learns from (evenly
+                                        // spaced over the corpus), 0 = all
 };
 
 class Vocabulary {
