@@ -153,8 +153,11 @@ TEST(NeuralTrainer, MixedPrecisionBf16TrainsLikeFp32OnTheCpu) {
     max_relative = std::max(max_relative, std::abs(fp32[i] - bf16[i]) / fp32[i]);
   EXPECT_GT(max_relative, 1e-5);                                          // autocast was on
   EXPECT_LT(std::abs(fp32.front() - bf16.front()) / fp32.front(), 0.02);  // same model, bf16's precision
-  EXPECT_LT(bf16.back(), 0.6 * bf16.front());                             // and it learns
-  EXPECT_LT(bf16.back(), 1.5 * fp32.back());
+  // And it learns the task as fp32 does: below a tenth of the first loss in 60 updates. (How
+  // close the last losses come depends on the CPU: with native bf16 instructions (AVX-512)
+  // they were within 1.5x of fp32's; on AMD EPYC without AVX-512, 0.15 against fp32's 0.05.)
+  EXPECT_LT(fp32.back(), 0.1 * fp32.front());
+  EXPECT_LT(bf16.back(), 0.1 * bf16.front());
 
   auto model = copy_model(4 + symbols, 0.0);
   TrainerOptions o;
