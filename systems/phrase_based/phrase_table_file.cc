@@ -68,9 +68,10 @@ PhraseTableHeader parse_phrase_table_header(std::string_view bytes, const std::s
   h.file_size = c.get<std::uint64_t>();
   const bool ordered = kPhraseTableHeaderBytes <= h.keys_offset && h.keys_offset <= h.index_offset &&
                        h.index_offset <= h.vocab_offset && h.vocab_offset <= h.file_size;
-  if (h.file_size != bytes.size() || !ordered || h.max_source_length > 1000 ||
-      (h.vocab_offset - h.index_offset) / 16 != h.num_sources + 1 || (h.vocab_offset - h.index_offset) % 16 != 0 ||
-      h.num_pairs < h.num_sources)
+  // Written so that no field can overflow: the index has num_sources + 1 rows of 16 bytes.
+  const std::uint64_t index_bytes = ordered ? h.vocab_offset - h.index_offset : 0;
+  if (h.file_size != bytes.size() || !ordered || h.max_source_length > 1000 || index_bytes % 16 != 0 ||
+      index_bytes < 16 || h.num_sources != index_bytes / 16 - 1 || h.num_pairs < h.num_sources)
     fail<DataError>(
         "{}: corrupt phrase table header (file of {} bytes says {}; sections at {}, {}, {}; {} sources, {} pairs)",
         name, bytes.size(), h.file_size, h.keys_offset, h.index_offset, h.vocab_offset, h.num_sources, h.num_pairs);

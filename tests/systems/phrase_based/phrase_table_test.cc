@@ -1,6 +1,7 @@
 #include "systems/phrase_based/phrase_table.h"
 
 #include <cmath>
+#include <cstring>
 #include <optional>
 
 #include <gtest/gtest.h>
@@ -138,6 +139,15 @@ TEST(PhraseTable, CorruptFilesAreDataErrors) {
   }
   write_file_atomic(dir / "long.bin", good + "x");
   EXPECT_THROW(PhraseTable::load(dir / "long.bin"), DataError);
+  // Header fields chosen to overflow: 2^64 - 1 source phrases in an empty index.
+  {
+    std::string bad = good;
+    const std::uint64_t huge = ~std::uint64_t{0};
+    std::memcpy(&bad[16], &huge, 8);     // source phrases
+    std::memcpy(&bad[48], &bad[40], 8);  // vocabulary offset = index offset
+    write_file_atomic(dir / "overflow.bin", bad);
+    EXPECT_THROW(PhraseTable::load(dir / "overflow.bin"), DataError);
+  }
   int data_errors = 0;
   for (std::size_t i = 0; i < good.size(); ++i) {
     for (unsigned char flip : {0x01, 0x80, 0xff}) {
