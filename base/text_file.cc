@@ -201,6 +201,21 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   }
 }
 
+void copy_file_atomic(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::error_code ec;
+  if (std::filesystem::equivalent(from, to, ec)) return;
+  if (to.has_parent_path()) std::filesystem::create_directories(to.parent_path());
+  const auto tmp = temp_path_for(to);
+  std::filesystem::copy_file(from, tmp, std::filesystem::copy_options::overwrite_existing, ec);
+  if (!ec) std::filesystem::rename(tmp, to, ec);
+  if (ec) {
+    const std::string reason = ec.message();
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    fail("cannot copy {} to {}: {}", from.string(), to.string(), reason);
+  }
+}
+
 void write_lines_atomic(const std::filesystem::path& path, const std::vector<std::string>& lines) {
   std::string content;
   std::size_t total = 0;

@@ -38,6 +38,10 @@ std::string read_file(const std::filesystem::path& path);
 // flushed and renamed over `path`, so readers never see a partial file. Creates parent dirs.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
+// Copies `from` to `to` atomically (a kernel copy to a temporary file beside `to`, then a
+// rename; parent directories are created); nothing when both name the same file. Throws Error.
+void copy_file_atomic(const std::filesystem::path& from, const std::filesystem::path& to);
+
 // Writes one line per element (each followed by '\n') atomically.
 void write_lines_atomic(const std::filesystem::path& path, const std::vector<std::string>& lines);
 

@@ -40,22 +40,6 @@ std::string join(const std::vector<std::string>& tokens) {
   return join_tokens(tokens);
 }
 
-// Copies a model file to another model directory atomically (a kernel copy; nothing when it
-// is the same file).
-void copy_model_file(const std::filesystem::path& from, const std::filesystem::path& to) {
-  std::error_code ec;
-  if (std::filesystem::equivalent(from, to, ec)) return;
-  if (to.has_parent_path()) std::filesystem::create_directories(to.parent_path());
-  const auto tmp = temp_path_for(to);
-  std::filesystem::copy_file(from, tmp, std::filesystem::copy_options::overwrite_existing, ec);
-  if (!ec) std::filesystem::rename(tmp, to, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    fail<Error>("cannot copy {} to {}: {}", from.string(), to.string(), ec.message());
-  }
-}
-
 }  // namespace
 
 SystemInfo PhraseBasedTranslator::static_info() {
@@ -362,9 +346,9 @@ void PhraseBasedTranslator::save(const std::filesystem::path& dir) const {
     write_file_atomic(dir / "lm.arpa", arpa_);
     lm::Model::write_binary(*lm_, dir / "lm.bin");
   } else {
-    copy_model_file(lm_dir_ / "lm.arpa", dir / "lm.arpa");
+    copy_file_atomic(lm_dir_ / "lm.arpa", dir / "lm.arpa");
     if (is_file(lm_dir_ / "lm.bin"))
-      copy_model_file(lm_dir_ / "lm.bin", dir / "lm.bin");
+      copy_file_atomic(lm_dir_ / "lm.bin", dir / "lm.bin");
     else
       lm::Model::write_binary(*lm_, dir / "lm.bin");  // a model from before the binary format
   }

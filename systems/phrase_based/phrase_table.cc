@@ -175,18 +175,8 @@ void PhraseTable::for_each(const std::function<void(std::string_view, const std:
 
 void PhraseTable::save(const std::filesystem::path& path) const {
   if (mapped_ && mapped_->file.is_same_file(mapped_->name)) {
-    std::error_code ec;
-    if (std::filesystem::equivalent(path, mapped_->name, ec)) return;  // built in place
-    // A kernel copy: the table's pages are not read into this process.
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-    const auto tmp = temp_path_for(path);
-    std::filesystem::copy_file(mapped_->name, tmp, std::filesystem::copy_options::overwrite_existing, ec);
-    if (!ec) std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-      std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);
-      fail<Error>("cannot copy the phrase table {} to {}: {}", mapped_->name, path.string(), ec.message());
-    }
+    // A kernel copy (nothing when built in place): the table's pages are not read in here.
+    copy_file_atomic(mapped_->name, path);
     return;
   }
   PhraseTableWriter writer(path, source_vocab_, target_vocab_);

@@ -251,3 +251,20 @@ TEST(AtomicWrite, FailedRenameNamesTheSystemError) {
 
 }  // namespace
 }  // namespace mtbench
+
+namespace mtbench {
+namespace {
+
+TEST(AtomicWrite, CopyFileAtomicCopiesIntoNewDirectoriesAndSkipsTheSameFile) {
+  testing::ScratchDir dir;
+  write_file_atomic(dir / "a.bin", std::string("x\0y", 3));
+  copy_file_atomic(dir / "a.bin", dir / "sub/dir/b.bin");
+  EXPECT_EQ(read_file(dir / "sub/dir/b.bin"), std::string("x\0y", 3));
+  copy_file_atomic(dir / "a.bin", dir / "a.bin");  // the same file: nothing to do
+  EXPECT_EQ(read_file(dir / "a.bin"), std::string("x\0y", 3));
+  EXPECT_THROW(copy_file_atomic(dir / "missing.bin", dir / "c.bin"), Error);
+  EXPECT_FALSE(std::filesystem::exists(dir / "c.bin"));
+}
+
+}  // namespace
+}  // namespace mtbench
