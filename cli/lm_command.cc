@@ -1,5 +1,6 @@
 // `mtbench lm`: n-gram language models like KenLM's tools.
 //   mtbench lm build --order N [-i TEXT] --arpa OUT [--binary OUT.bin]   (lmplz -o N; build_binary)
+//                    [--memory SIZE [--temp-dir DIR]]                     (lmplz -S SIZE -T DIR)
 //   mtbench lm query MODEL [-i TEXT]          (query -v summary MODEL < TEXT; ARPA or binary)
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "base/error.h"
+#include "base/memory.h"
 #include "base/progress.h"
 #include "base/text_file.h"
 #include "cli/app.h"
@@ -25,6 +27,8 @@ struct LmBuildOptions {
   std::string binary;                    // also write the binary model here (empty = no)
   bool discount_fallback = false;        // lmplz --discount_fallback
   bool no_interpolate_unigrams = false;  // lmplz --interpolate_unigrams 0 (SRILM behaviour)
+  std::string memory;                    // sort on disk within this much memory (empty = all in memory)
+  std::string temp_dir;                  // where the sorted files go (empty = beside --arpa)
 };
 
 struct LmQueryOptions {
@@ -36,18 +40,27 @@ struct LmQueryOptions {
 void run_build(const LmBuildOptions& o, const GlobalOptions& global) {
   apply_global_options(global);
   Progress& progress = Progress::global();
-  progress.begin("read text");
-  const std::vector<std::string> sentences = read_lines(o.input);
-  progress.end(fmt::format("{} sentences", sentences.size()));
-
   lm::EstimateOptions options;
   options.order = o.order;
   options.discount_fallback = o.discount_fallback;
   options.interpolate_unigrams = !o.no_interpolate_unigrams;
   lm::EstimateStats stats;
-  progress.begin("estimate and write ARPA");
-  lm::estimate_arpa(sentences, options, o.arpa, &stats);  // streamed to the file
-  progress.end(o.arpa);
+  if (!o.memory.empty()) {
+    lm::ExternalEstimateOptions external;
+    external.memory = static_cast<std::size_t>(parse_byte_size(o.memory, "--memory"));
+    external.temp_dir = o.temp_dir;
+    external.progress = &progress;
+    lm::estimate_arpa_external(o.input, options, external, o.arpa, &stats);
+  } else {
+    if (!o.temp_dir.empty())
+      fail<ConfigError>("--temp-dir {} needs --memory (without it nothing goes to disk)", o.temp_dir);
+    progress.begin("read text");
+    const std::vector<std::string> sentences = read_lines(o.input);
+    progress.end(fmt::format("{} sentences", sentences.size()));
+    progress.begin("estimate and write ARPA");
+    lm::estimate_arpa(sentences, options, o.arpa, &stats);  // streamed to the file
+    progress.end(o.arpa);
+  }
   if (!progress.quiet()) {
     // The statistics lmplz prints: n-gram counts and discounts per order.
     std::string summary = fmt::format("Unigram tokens {} types {}\n", stats.tokens, stats.counts[0]);
@@ -100,6 +113,11 @@ void add_lm_command(CLI::App& app, GlobalOptions& global) {
   b->add_option("--binary", build->binary,
                 "Also write the binary model (memory-mapped by `lm query` and the decoders; like KenLM's "
                 "build_binary)");
+  b->add_option("--memory", build->memory,
+                "Estimate with sorted files on disk, sorting in at most SIZE of memory (e.g. 512M, 2G; like "
+                "lmplz -S); the same ARPA as without it");
+  b->add_option("--temp-dir", build->temp_dir,
+                "Directory for the sorted files of --memory (default: the directory of --arpa; like lmplz -T)");
   b->add_flag("--discount-fallback", build->discount_fallback,
               "Use discounts 0.5 1 1.5 when counts-of-counts cannot give them (tiny corpora)");
   b->add_flag("--no-interpolate-unigrams", build->no_interpolate_unigrams,

@@ -11,6 +11,10 @@
 #include <string_view>
 #include <vector>
 
+namespace mtbench {
+class Progress;
+}
+
 namespace mtbench::lm {
 
 using WordIndex = std::uint32_t;
@@ -41,6 +45,28 @@ std::string estimate_arpa_text(const std::vector<std::string>& sentences, const 
 // cannot be estimated (tiny data: see discount_fallback).
 void estimate_arpa(const std::vector<std::string>& sentences, const EstimateOptions& options,
                    const std::filesystem::path& arpa_out, EstimateStats* stats = nullptr);
+
+// Where and with how much memory estimate_arpa_external sorts (lmplz -S, -T).
+struct ExternalEstimateOptions {
+  std::size_t memory = std::size_t{512} << 20;  // bytes of one sort buffer (-S); the vocabulary
+                                                // and 12 bytes per n-gram of one order come on top
+  std::filesystem::path temp_dir;               // sorted files go in a private directory here
+                                                // (-T); empty = beside the output file
+  Progress* progress = nullptr;                 // reports the passes as stages (null = silent)
+};
+
+// Estimates the same model as estimate_arpa (byte-identical ARPA) from a tokenized text file
+// (plain or gzip; "-" = standard input), reading it once and keeping the n-grams in sorted
+// files on disk, so memory is bounded by `external.memory` rather than by the corpus. Errors as
+// estimate_arpa, a special word naming file and line; Error when the disk fails.
+void estimate_arpa_external(const std::filesystem::path& text, const EstimateOptions& options,
+                            const ExternalEstimateOptions& external, const std::filesystem::path& arpa_out,
+                            EstimateStats* stats = nullptr);
+// The same from sentences in memory (the decoders' training keeps its tokenized text); errors
+// name the line.
+void estimate_arpa_external(const std::vector<std::string>& sentences, const EstimateOptions& options,
+                            const ExternalEstimateOptions& external, const std::filesystem::path& arpa_out,
+                            EstimateStats* stats = nullptr);
 
 // Decoder state: the context words that matter for the next query (at most order-1 words).
 struct State {

@@ -24,7 +24,7 @@ struct PhraseBasedOptions {
   int max_phrase_length = 7;           // words per side
   int max_targets_per_source = 30;     // kept per source phrase by p(e|f) when building
   bool lexicalized_reordering = true;  // msd-bidirectional-fe features
-  std::string sort_memory = "1G";      // phrase pairs held in memory before a sorted run goes to disk
+  std::string sort_memory = "1G";      // phrase pairs (and LM n-grams) in memory before a sorted run goes to disk
   // Decoding.
   int stack_size = 100;          // histogram pruning
   double beam_threshold = 1e-5;  // threshold pruning (probability ratio)

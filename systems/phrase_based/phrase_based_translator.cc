@@ -199,10 +199,16 @@ void PhraseBasedTranslator::train(const TrainData& data, const TrainOptions& opt
   arpa_.clear();
   lm_dir_.clear();
   if (!options.model_dir.empty()) {
-    // Streamed to the model directory as ARPA (the exchange format), then parsed from the file
-    // into the binary model that decoding maps: the text is never one string in memory.
+    // Estimated with sorted files in the model directory under the sort_memory budget (as
+    // lmplz -S; the same ARPA as in memory, which needs ~70 bytes per n-gram: 2.5 GB at 1M
+    // pairs), streamed to the model directory as ARPA (the exchange format), then parsed from
+    // the file into the binary model that decoding maps.
     const auto arpa_path = options.model_dir / "lm.arpa";
-    lm::estimate_arpa(lm_text, lopt, arpa_path);
+    lm::ExternalEstimateOptions external;
+    external.memory = std::max<std::size_t>(std::size_t{1} << 20,  // the estimator's minimum
+                                            parse_byte_size(options_.sort_memory, "sort_memory"));
+    external.temp_dir = options.model_dir;
+    lm::estimate_arpa_external(lm_text, lopt, external, arpa_path);
     std::vector<std::string>().swap(lm_text);
     release_free_memory();
     arpa_bytes = std::filesystem::file_size(arpa_path);

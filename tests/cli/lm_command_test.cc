@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "base/text_file.h"
 #include "tests/cli/run_mtbench.h"
 #include "tests/test_util.h"
@@ -42,6 +44,37 @@ TEST(LmCommand, BinaryModelQueriesLikeItsArpa) {
       "-q lm query '" + (dir / "bad.bin").string() + "' -i '" + (dir / "test.txt").string() + "'", dir.path());
   EXPECT_NE(broken.status, 0);
   EXPECT_THAT(broken.err, HasSubstr("corrupt binary language model"));
+}
+
+TEST(LmCommand, MemoryBudgetGivesTheSameArpa) {
+  testing::ScratchDir dir;
+  std::vector<std::string> lines;
+  for (int i = 0; i < 3000; ++i) lines.push_back(fmt::format("w{} w{} w{} w{}", i % 7, i % 13, (i * 7) % 29, i % 5));
+  write_lines_atomic(dir / "train.txt", lines);
+  const std::string train = (dir / "train.txt").string();
+  const auto plain = testing::run_mtbench(
+      "-q lm build --order 4 --discount-fallback -i '" + train + "' --arpa '" + (dir / "a.arpa").string() + "'",
+      dir.path());
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  std::filesystem::create_directories(dir / "sort");
+  const auto budget =
+      testing::run_mtbench("lm build --order 4 --discount-fallback -i '" + train + "' --arpa '" +
+                               (dir / "b.arpa").string() + "' --memory 1M --temp-dir '" + (dir / "sort").string() + "'",
+                           dir.path());
+  ASSERT_EQ(budget.status, 0) << budget.err;
+  EXPECT_THAT(budget.err, HasSubstr("[count n-grams] done"));
+  EXPECT_THAT(budget.err, HasSubstr("Unigram tokens 12000 types 32"));  // the statistics lmplz prints
+  EXPECT_EQ(read_file(dir / "b.arpa"), read_file(dir / "a.arpa"));
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "sort"));
+  // Bad sizes and a --temp-dir that would be ignored are one-line errors.
+  for (const std::string& bad :
+       std::vector<std::string>{"--memory 0", "--memory lots", "--temp-dir '" + (dir / "sort").string() + "'"}) {
+    const auto r = testing::run_mtbench("-q lm build --order 4 --discount-fallback -i '" + train + "' --arpa '" +
+                                            (dir / "c.arpa").string() + "' " + bad,
+                                        dir.path());
+    EXPECT_NE(r.status, 0) << bad;
+    EXPECT_THAT(r.err, ::testing::AnyOf(HasSubstr("--memory"), HasSubstr("--temp-dir"))) << bad;
+  }
 }
 
 }  // namespace
