@@ -11,6 +11,7 @@
 
 #include "base/distributed_env.h"
 #include "base/error.h"
+#include "base/memory.h"
 #include "base/progress.h"
 #include "base/sha256.h"
 #include "base/text_file.h"
@@ -163,6 +164,12 @@ void run_train(TrainArgs a, GlobalOptions global) {
     data.dev_target = std::move(dev.target);
   }
   progress.end(fmt::format("{} training, {} dev segment pairs", data.train_source.size(), data.dev_source.size()));
+  // One system trains on this data: it may free the training text once it is done with it.
+  data.release_training_text = [&data] {
+    std::vector<std::string>().swap(data.train_source);
+    std::vector<std::string>().swap(data.train_target);
+    release_free_memory();
+  };
 
   TrainOptions options;
   options.source_lang = a.src_lang;

@@ -41,8 +41,9 @@
 // Bump whenever translator.h, explanation.h or this header change in a way that affects
 // plugins (new virtual function, changed struct field). Version 1: mtbench 0.1. Version 2:
 // Translator::supports_pair (the vtable changed: a version-1 plugin would call the wrong
-// function, so the loader refuses it).
-#define MTBENCH_PLUGIN_API_VERSION 2
+// function, so the loader refuses it). Version 3: TrainData::release_training_text (the
+// struct grew: a version-2 plugin would read the wrong layout).
+#define MTBENCH_PLUGIN_API_VERSION 3
 
 #define MTBENCH_PLUGIN_STRINGIFY_(x) #x
 #define MTBENCH_PLUGIN_STRINGIFY(x) MTBENCH_PLUGIN_STRINGIFY_(x)

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +35,11 @@ struct TrainData {
   std::vector<std::string> train_target;  // raw target segments, aligned with train_source
   std::vector<std::string> dev_source;    // raw dev source segments (tuning / validation)
   std::vector<std::string> dev_target;    // raw dev target segments
+  // Set by a caller with no further use for train_source/train_target (`mtbench train`): a
+  // system may call it once it has derived all it needs from them, to free them (the neural
+  // systems do after encoding: 340 MB of raw text at 1M pairs). Null: keep them (`compare`
+  // trains several systems on the same data).
+  std::function<void()> release_training_text;
 };
 
 // Options every system understands; system-specific options come as YAML text that each

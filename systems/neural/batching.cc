@@ -8,7 +8,7 @@
 
 namespace mtbench::neural {
 
-std::vector<std::vector<std::size_t>> make_batches(const std::vector<Example>& examples, const BatchingOptions& options,
+std::vector<std::vector<std::size_t>> make_batches(const ExampleSet& examples, const BatchingOptions& options,
                                                    std::uint64_t seed, std::int64_t epoch) {
   if (options.max_tokens < 1 || options.max_sentences < 1)
     fail<ConfigError>("batching: max_tokens ({}) and max_sentences ({}) must be >= 1", options.max_tokens,
@@ -16,13 +16,13 @@ std::vector<std::vector<std::size_t>> make_batches(const std::vector<Example>& e
   std::vector<std::size_t> order(examples.size());
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 rng(seed * 1000003ULL + static_cast<std::uint64_t>(epoch) * 7919ULL + 17ULL);
-  auto len = [&](std::size_t i) { return std::max(examples[i].source.size(), examples[i].target.size() + 1); };
+  auto len = [&](std::size_t i) { return std::max(examples.source_length(i), examples.target_length(i) + 1); };
   if (options.shuffle) std::shuffle(order.begin(), order.end(), rng);
   // Pools: roughly pool_batches batches of an average length each, sorted by length inside.
   std::size_t pool = examples.size();
   if (options.shuffle && !examples.empty()) {
     double mean = 0;
-    for (const auto& e : examples) mean += static_cast<double>(std::max(e.source.size(), e.target.size() + 1));
+    for (std::size_t i = 0; i < examples.size(); ++i) mean += static_cast<double>(len(i));
     mean /= static_cast<double>(examples.size());
     const double per_batch = std::min<double>(options.max_sentences, options.max_tokens / std::max(1.0, mean));
     pool = std::max<std::size_t>(1, static_cast<std::size_t>(per_batch * options.pool_batches));
@@ -30,9 +30,9 @@ std::vector<std::vector<std::size_t>> make_batches(const std::vector<Example>& e
   for (std::size_t start = 0; start < order.size(); start += pool) {
     const auto end = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), start + pool));
     std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(start), end, [&](std::size_t a, std::size_t b) {
-      if (examples[a].source.size() != examples[b].source.size())
-        return examples[a].source.size() < examples[b].source.size();
-      return examples[a].target.size() < examples[b].target.size();
+      if (examples.source_length(a) != examples.source_length(b))
+        return examples.source_length(a) < examples.source_length(b);
+      return examples.target_length(a) < examples.target_length(b);
     });
   }
   std::vector<std::vector<std::size_t>> batches;
@@ -54,13 +54,13 @@ std::vector<std::vector<std::size_t>> make_batches(const std::vector<Example>& e
   return batches;
 }
 
-Batch collate(const std::vector<Example>& examples, const std::vector<std::size_t>& indices, const SpecialIds& ids,
+Batch collate(const ExampleSet& examples, const std::vector<std::size_t>& indices, const SpecialIds& ids,
               const torch::Device& device) {
   const auto n = static_cast<std::int64_t>(indices.size());
   std::size_t src_len = 1, tgt_len = 1;
   for (auto i : indices) {
-    src_len = std::max(src_len, examples[i].source.size());
-    tgt_len = std::max(tgt_len, examples[i].target.size() + 1);
+    src_len = std::max(src_len, examples.source_length(i));
+    tgt_len = std::max(tgt_len, examples.target_length(i) + 1);
   }
   auto src = torch::full({n, static_cast<std::int64_t>(src_len)}, ids.pad, torch::kInt64);
   auto tin = torch::full({n, static_cast<std::int64_t>(tgt_len)}, ids.pad, torch::kInt64);
@@ -70,16 +70,18 @@ Batch collate(const std::vector<Example>& examples, const std::vector<std::size_
   auto to = tout.accessor<std::int64_t, 2>();
   Batch b;
   for (std::int64_t r = 0; r < n; ++r) {
-    const Example& e = examples[indices[static_cast<std::size_t>(r)]];
-    for (std::size_t j = 0; j < e.source.size(); ++j) s[r][static_cast<std::int64_t>(j)] = e.source[j];
+    const std::size_t i = indices[static_cast<std::size_t>(r)];
+    const TokenSpan source = examples.source(i);
+    const TokenSpan target = examples.target(i);
+    for (std::size_t j = 0; j < source.size(); ++j) s[r][static_cast<std::int64_t>(j)] = source[j];
     ti[r][0] = ids.bos;
-    for (std::size_t j = 0; j < e.target.size(); ++j) {
-      ti[r][static_cast<std::int64_t>(j + 1)] = e.target[j];
-      to[r][static_cast<std::int64_t>(j)] = e.target[j];
+    for (std::size_t j = 0; j < target.size(); ++j) {
+      ti[r][static_cast<std::int64_t>(j + 1)] = target[j];
+      to[r][static_cast<std::int64_t>(j)] = target[j];
     }
-    to[r][static_cast<std::int64_t>(e.target.size())] = ids.eos;
-    b.source_tokens += static_cast<std::int64_t>(e.source.size());
-    b.target_tokens += static_cast<std::int64_t>(e.target.size() + 1);
+    to[r][static_cast<std::int64_t>(target.size())] = ids.eos;
+    b.source_tokens += static_cast<std::int64_t>(source.size());
+    b.target_tokens += static_cast<std::int64_t>(target.size() + 1);
   }
   b.source_mask = (src != ids.pad).to(device);
   // An empty source still has one (pad) position; keep it attendable so softmax is defined.
@@ -111,11 +113,11 @@ torch::Tensor padding_mask(const torch::Tensor& lengths, std::int64_t max_len) {
   return positions < lengths.unsqueeze(1);                                  // [batch, max_len]
 }
 
-std::vector<std::size_t> shard_batch(const std::vector<Example>& examples, const std::vector<std::size_t>& indices,
-                                     int rank, int world) {
+std::vector<std::size_t> shard_batch(const ExampleSet& examples, const std::vector<std::size_t>& indices, int rank,
+                                     int world) {
   if (world <= 1) return indices;
   std::int64_t total = 0;
-  for (std::size_t i : indices) total += static_cast<std::int64_t>(examples[i].target.size() + 1);
+  for (std::size_t i : indices) total += static_cast<std::int64_t>(examples.target_length(i) + 1);
   // Rank r takes the examples starting in [r * total / world, (r + 1) * total / world).
   const auto lo = static_cast<std::int64_t>(rank) * total / world;
   const auto hi = static_cast<std::int64_t>(rank + 1) * total / world;
@@ -123,7 +125,7 @@ std::vector<std::size_t> shard_batch(const std::vector<Example>& examples, const
   std::int64_t start = 0;
   for (std::size_t i : indices) {
     if (start >= lo && start < hi) share.push_back(i);
-    start += static_cast<std::int64_t>(examples[i].target.size() + 1);
+    start += static_cast<std::int64_t>(examples.target_length(i) + 1);
   }
   return share;
 }

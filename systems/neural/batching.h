@@ -11,27 +11,21 @@
 #include <torch/torch.h>
 
 #include "systems/neural/batching_options.h"
-
+#include "systems/neural/example_set.h"
 #include "systems/neural/vocabulary.h"
 
 namespace mtbench::neural {
 
-// One training pair as subword ids (without bos/eos).
-struct Example {
-  std::vector<std::int64_t> source;  // source ids
-  std::vector<std::int64_t> target;  // target ids
-};
-
 // Indices of `examples` per batch for one epoch.
-std::vector<std::vector<std::size_t>> make_batches(const std::vector<Example>& examples, const BatchingOptions& options,
+std::vector<std::vector<std::size_t>> make_batches(const ExampleSet& examples, const BatchingOptions& options,
                                                    std::uint64_t seed, std::int64_t epoch);
 
 // Data parallelism: the share of the batch `indices` that rank `rank` of `world` trains on,
 // contiguous and balanced by target tokens (the examples whose first target token falls in
 // the rank's equal part of the batch's tokens). Deterministic; empty when the batch has fewer
 // examples than ranks. The shares of all ranks partition `indices` in order.
-std::vector<std::size_t> shard_batch(const std::vector<Example>& examples, const std::vector<std::size_t>& indices,
-                                     int rank, int world);
+std::vector<std::size_t> shard_batch(const ExampleSet& examples, const std::vector<std::size_t>& indices, int rank,
+                                     int world);
 
 // A padded batch on a device.
 struct Batch {
@@ -44,7 +38,7 @@ struct Batch {
 };
 
 // Pads the selected examples into tensors on `device`.
-Batch collate(const std::vector<Example>& examples, const std::vector<std::size_t>& indices, const SpecialIds& ids,
+Batch collate(const ExampleSet& examples, const std::vector<std::size_t>& indices, const SpecialIds& ids,
               const torch::Device& device);
 
 // Pads source sequences alone (for translation): [batch, max_len] ids and mask.

@@ -10,6 +10,7 @@
 
 #include "base/distributed_env.h"
 #include "base/error.h"
+#include "base/memory.h"
 #include "base/progress.h"
 #include "base/sha256.h"
 #include "base/text_file.h"
@@ -24,11 +25,16 @@
 namespace mtbench::neural {
 namespace {
 
+// The encoded training pairs, beside the checkpoints: training state, not part of the model
+// (outside its manifest), kept for --resume and later runs into the same directory.
+constexpr const char* kTokenFile = "checkpoints/train-tokens.bin";
+
 // The training corpus as subword ids.
 struct EncodedData {
-  std::vector<Example> train;  // pairs kept for training
-  std::vector<Example> dev;    // every dev pair (aligned with TrainData::dev_*)
-  std::size_t skipped = 0;     // training pairs dropped (empty or longer than the limit)
+  ExampleSet train;              // pairs kept for training (mapped from the token file when there is one)
+  std::vector<Example> dev;      // every dev pair (aligned with TrainData::dev_*), for the BLEU hook
+  ExampleSet dev_set;            // the same, for the trainer
+  bool from_token_file = false;  // train was mapped from an earlier run's token file
 };
 
 // Trains the subword model(s) and saves them into options.model_dir (when `save`: rank 0 of a
@@ -47,31 +53,48 @@ Vocabulary prepare_vocabulary(const TrainData& data, const TrainOptions& options
   return vocab;
 }
 
-// Encodes the corpus; training pairs with an empty side or a side longer than max_length
-// subwords are skipped (counted).
-EncodedData encode_data(const Vocabulary& vocab, const TrainData& data, int max_length, int threads,
+// The token file's key: what its ids depend on (format, vocabulary, length limit, corpus).
+std::string token_file_key(const Vocabulary& vocab, const TrainData& data, int max_length) {
+  Sha256 sha;
+  sha.update("MTBTOK1");
+  sha.update(vocab.fingerprint());
+  sha.update(std::to_string(max_length));
+  for (const auto* side : {&data.train_source, &data.train_target}) {
+    const std::int64_t lines = static_cast<std::int64_t>(side->size());
+    sha.update(&lines, sizeof lines);
+    for (const auto& line : *side) {
+      const std::int64_t length = static_cast<std::int64_t>(line.size());
+      sha.update(&length, sizeof length);
+      sha.update(line);
+    }
+  }
+  return sha.hex_digest();
+}
+
+// Encodes the training pairs; pairs with an empty side or a side longer than max_length
+// subwords are skipped (counted). Sentences are independent: each thread encodes a contiguous
+// share into its own flat set, joined in corpus order, so the result does not depend on the
+// thread count.
+ExampleSet encode_pairs(const Vocabulary& vocab, const TrainData& data, int max_length, int threads,
                         Progress& progress) {
-  const std::size_t total = data.train_source.size() + data.dev_source.size();
-  progress.begin("encode", total, "sent");
-  EncodedData out;
   const auto limit = static_cast<std::size_t>(max_length);
-  // Sentences are independent: encoded on every thread (SentencePiece's Encode is const), in
-  // place, then compacted in corpus order so the result does not depend on the thread count.
   const std::size_t n = data.train_source.size();
-  std::vector<Example> encoded(n);
-  std::vector<char> keep(n, 0);
   const int workers =
       static_cast<int>(std::max<std::size_t>(1, std::min<std::size_t>(std::max(1, threads), n / 1000 + 1)));
+  std::vector<ExampleSet> shares(workers);
+  std::vector<std::uint64_t> skipped(workers, 0);
   std::vector<std::thread> pool;
   std::vector<std::exception_ptr> errors(workers);
   for (int w = 0; w < workers; ++w)
     pool.emplace_back([&, w] {
       try {
         for (std::size_t i = n * w / workers; i < n * (w + 1) / workers; ++i) {
-          Example e{vocab.encode_source(data.train_source[i]), vocab.encode_target(data.train_target[i])};
-          if (e.source.empty() || e.target.empty() || e.source.size() > limit || e.target.size() > limit) continue;
-          encoded[i] = std::move(e);
-          keep[i] = 1;
+          const auto source = vocab.encode_source(data.train_source[i]);
+          const auto target = vocab.encode_target(data.train_target[i]);
+          if (source.empty() || target.empty() || source.size() > limit || target.size() > limit)
+            ++skipped[w];
+          else
+            shares[w].push_back(source, target);
           if ((i & 1023) == 0) progress.advance(1024);
         }
       } catch (...) {
@@ -81,18 +104,47 @@ EncodedData encode_data(const Vocabulary& vocab, const TrainData& data, int max_
   for (auto& t : pool) t.join();
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
-  out.train.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (keep[i])
-      out.train.push_back(std::move(encoded[i]));
-    else
-      ++out.skipped;
+  ExampleSet out;
+  std::uint64_t total_skipped = 0;
+  for (int w = 0; w < workers; ++w) {
+    out.append(shares[w]);
+    shares[w] = ExampleSet();  // free as we go
+    total_skipped += skipped[w];
   }
-  std::vector<Example>().swap(encoded);
+  out.set_skipped(total_skipped);
+  return out;
+}
+
+// The training pairs from the token file in the model directory when it holds this corpus
+// encoded with this vocabulary (a resumed or repeated run, another rank), else encoded here;
+// the writer (rank 0) then writes the token file and trains from its map, so the pairs cost
+// page cache rather than heap, and the pages are let go as training moves on.
+EncodedData encode_data(const Vocabulary& vocab, const TrainData& data, const std::filesystem::path& model_dir,
+                        int max_length, int threads, bool writer, Progress& progress) {
+  const std::size_t total = data.train_source.size() + data.dev_source.size();
+  progress.begin("encode", total, "sent");
+  EncodedData out;
+  const auto token_file = model_dir / kTokenFile;
+  const std::string key = token_file_key(vocab, data, max_length);
+  const std::int64_t id_limit = std::max(vocab.source_size(), vocab.target_size());
+  if (auto mapped = ExampleSet::open(token_file, key, id_limit)) {
+    out.train = std::move(*mapped);
+    out.from_token_file = true;
+  } else {
+    out.train = encode_pairs(vocab, data, max_length, threads, progress);
+    if (writer) {
+      out.train.write(token_file, key);
+      auto reopened = ExampleSet::open(token_file, key, id_limit);
+      if (!reopened) fail("{}: the token file just written does not read back", token_file.string());
+      out.train = std::move(*reopened);
+    }
+  }
   for (std::size_t i = 0; i < data.dev_source.size(); ++i)
     out.dev.push_back({vocab.encode_source(data.dev_source[i]), vocab.encode_target(data.dev_target[i])});
-  progress.end(fmt::format("{} training pairs ({} empty or longer than {} subwords skipped), {} dev", out.train.size(),
-                           out.skipped, limit, out.dev.size()));
+  out.dev_set = ExampleSet(out.dev);
+  progress.end(fmt::format("{} training pairs ({} empty or longer than {} subwords skipped){}, {} dev",
+                           out.train.size(), out.train.skipped(), max_length,
+                           out.from_token_file ? fmt::format(", from {}", token_file.string()) : "", out.dev.size()));
   return out;
 }
 
@@ -117,19 +169,6 @@ std::function<double()> dev_bleu_hook(const Vocabulary& vocab, const TrainData& 
     for (const auto& h : hyps) text.push_back(h.empty() ? std::string() : vocab.decode_target(h.front().tokens));
     return bleu->corpus_score(text).score;
   };
-}
-
-// SHA-256 of the id sequences of `examples` (the start-up agreement check of data parallelism).
-std::string examples_hash(const std::vector<Example>& examples) {
-  Sha256 hash;
-  for (const auto& e : examples) {
-    const std::int64_t sizes[2] = {static_cast<std::int64_t>(e.source.size()),
-                                   static_cast<std::int64_t>(e.target.size())};
-    hash.update(sizes, sizeof sizes);
-    hash.update(e.source.data(), e.source.size() * sizeof(std::int64_t));
-    hash.update(e.target.data(), e.target.size() * sizeof(std::int64_t));
-  }
-  return hash.hex_digest();
 }
 
 // Decoding options of one translate() call: the system's defaults overridden by the call's
@@ -208,8 +247,10 @@ void NeuralTranslator::train(const TrainData& data, const TrainOptions& options)
   if (writer) std::filesystem::create_directories(options.model_dir);
   const CommonOptions& common = common_options();
   vocab_ = prepare_vocabulary(data, options, common.vocabulary, progress, writer);
+  release_free_memory();  // the subword trainer's heap (hundreds of MB on a large sample)
   if (writer) write_file_atomic(options.model_dir / options_file(), options_yaml());
-  const auto encoded = encode_data(vocab_, data, common.max_train_length, options.threads, progress);
+  auto encoded =
+      encode_data(vocab_, data, options.model_dir, common.max_train_length, options.threads, writer, progress);
   if (group) {
     // Every rank must train the same thing; refused at start-up rather than averaged silently.
     group->check_agreement({{"mtbench version", MTBENCH_VERSION},
@@ -217,11 +258,23 @@ void NeuralTranslator::train(const TrainData& data, const TrainOptions& options)
                             {"options", sha256_hex(options_yaml())},
                             {"seed", std::to_string(options.seed)},
                             {"vocabulary sizes", fmt::format("{}/{}", vocab_.source_size(), vocab_.target_size())},
-                            {"training data", examples_hash(encoded.train)},
-                            {"dev data", examples_hash(encoded.dev)}});
+                            {"training data", encoded.train.hash()},
+                            {"dev data", encoded.dev_set.hash()}});
+    // Rank 0 wrote the token file before it got here: ranks that encoded for themselves map it
+    // instead (when they share its file system), so a host holds the pairs once.
+    if (!group->writer() && !encoded.train.mapped()) {
+      if (auto mapped =
+              ExampleSet::open(options.model_dir / kTokenFile, token_file_key(vocab_, data, common.max_train_length),
+                               std::max(vocab_.source_size(), vocab_.target_size())))
+        encoded.train = std::move(*mapped);
+    }
     progress.log(fmt::format("data-parallel training: {} processes ({} backend), this is rank {}", group->world_size(),
                              group->backend(), group->rank()));
   }
+
+  // The raw training text is not needed any more (the dev text is, for validation).
+  if (data.release_training_text) data.release_training_text();
+  release_free_memory();  // the encoder's shares, now in the token file
 
   build(device);
   TrainerHooks hooks;
@@ -232,7 +285,7 @@ void NeuralTranslator::train(const TrainData& data, const TrainOptions& options)
   progress.log(fmt::format("{}: {} parameters, {}, device {}", name, parameter_count(network_->module()),
                            describe_network(), device.str()));
   Trainer trainer(*network_, t, options.model_dir, device, options.seed, &progress, SpecialIds{}, group);
-  const auto result = trainer.train(encoded.train, encoded.dev, hooks, options.resume);
+  const auto result = trainer.train(encoded.train, encoded.dev_set, hooks, options.resume);
   if (result.world_size > 1)
     progress.log(fmt::format("{} processes: all-reduce {:.1f} ms per update", result.world_size, result.allreduce_ms));
   progress.log(fmt::format(

@@ -209,7 +209,7 @@ bool Trainer::writer() const {
   return group_ == nullptr || group_->writer();
 }
 
-double Trainer::update(const std::vector<Example>& data, const std::vector<const std::vector<std::size_t>*>& batches,
+double Trainer::update(const ExampleSet& data, const std::vector<const std::vector<std::size_t>*>& batches,
                        std::int64_t global_tokens, std::array<double, 2>& votes) {
   model_.module().train();
   set_learning_rate(scheduled_learning_rate());
@@ -314,7 +314,7 @@ double Trainer::update(const std::vector<Example>& data, const std::vector<const
   return loss_value;
 }
 
-double Trainer::evaluate_loss(const std::vector<Example>& examples) {
+double Trainer::evaluate_loss(const ExampleSet& examples) {
   if (examples.empty()) return 0;
   torch::NoGradGuard no_grad;
   model_.module().eval();
@@ -394,8 +394,7 @@ std::vector<std::filesystem::path> Trainer::averaged_checkpoints() const {
   return out;
 }
 
-void Trainer::average_last(const std::vector<Example>& dev, const TrainerHooks& hooks, bool use_bleu,
-                           TrainResult& result) {
+void Trainer::average_last(const ExampleSet& dev, const TrainerHooks& hooks, bool use_bleu, TrainResult& result) {
   const auto chosen = averaged_checkpoints();
   const auto n = chosen.size();
   if (n < 2) return;
@@ -432,8 +431,7 @@ void Trainer::log_line(const nlohmann::json& line) {
   append_training_log(dir_, line);
 }
 
-TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<Example>& dev,
-                           const TrainerHooks& hooks, bool resume) {
+TrainResult Trainer::train(const ExampleSet& train, const ExampleSet& dev, const TrainerHooks& hooks, bool resume) {
   if (train.empty()) fail<DataError>("no training examples (all empty or longer than the length limit?)");
   const auto last_path = dir_ / "checkpoints" / "last.pt";
   const auto best_path = dir_ / "checkpoints" / "best.pt";
@@ -484,7 +482,7 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
   state_->world_size = world;
 
   std::int64_t epoch_tokens = 0;
-  for (const auto& e : train) epoch_tokens += static_cast<std::int64_t>(e.target.size() + 1);
+  for (std::size_t i = 0; i < train.size(); ++i) epoch_tokens += static_cast<std::int64_t>(train.target_length(i) + 1);
   const bool use_bleu = options_.dev_bleu && static_cast<bool>(hooks.dev_bleu) && !dev.empty() && writer();
   InterruptGuard interrupt_guard;
   const auto start = Clock::now();
@@ -576,7 +574,7 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
       std::int64_t batch_tokens = 0;  // of the whole update (all batches, all ranks)
       for (std::size_t b = first; b < first + count; ++b) {
         group_batches.push_back(&batches[b]);
-        for (std::size_t i : batches[b]) batch_tokens += static_cast<std::int64_t>(train[i].target.size() + 1);
+        for (std::size_t i : batches[b]) batch_tokens += static_cast<std::int64_t>(train.target_length(i) + 1);
       }
       const auto t0 = Clock::now();
       const double lr = scheduled_learning_rate();
@@ -592,6 +590,9 @@ TrainResult Trainer::train(const std::vector<Example>& train, const std::vector<
       update_seconds += dt;
       run_tokens += batch_tokens;
       ++run_steps;
+      // A mapped corpus: let the pages read so far go (page cache, not this process's memory),
+      // so resident memory stays the same at any corpus size.
+      if (run_steps % 256 == 0) train.release_pages();
       if (!skipped_last_) {  // an fp16 overflow's loss may be infinite: not averaged
         result.last_loss = loss;
         window_loss += loss * static_cast<double>(batch_tokens);

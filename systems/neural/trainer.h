@@ -81,11 +81,10 @@ class Trainer {
 
   // Trains; with `resume` continues from dir/checkpoints/last.pt when it exists. The model
   // holds the best validated parameters afterwards (the last ones without dev data).
-  TrainResult train(const std::vector<Example>& train, const std::vector<Example>& dev, const TrainerHooks& hooks,
-                    bool resume);
+  TrainResult train(const ExampleSet& train, const ExampleSet& dev, const TrainerHooks& hooks, bool resume);
 
   // Cross-entropy per token of the examples (no update, eval mode, no label smoothing).
-  double evaluate_loss(const std::vector<Example>& examples);
+  double evaluate_loss(const ExampleSet& examples);
 
  private:
   struct State;
@@ -93,7 +92,7 @@ class Trainer {
   // rank's share of each when data-parallel) with `global_tokens` target tokens in all;
   // `votes` ([interrupt, time up]) are summed over the ranks with the gradients. Returns the
   // loss per target token.
-  double update(const std::vector<Example>& data, const std::vector<const std::vector<std::size_t>*>& batches,
+  double update(const ExampleSet& data, const std::vector<const std::vector<std::size_t>*>& batches,
                 std::int64_t global_tokens, std::array<double, 2>& votes);
   bool writer() const;  // writes files (not a data-parallel rank other than 0)
   void set_learning_rate(double lr);
@@ -107,7 +106,7 @@ class Trainer {
   std::vector<std::filesystem::path> averaged_checkpoints() const;
   // Replaces the model with the mean of options_.average_checkpoints step checkpoints (the
   // last or the best) when that is at least as good on dev as the best single model.
-  void average_last(const std::vector<Example>& dev, const TrainerHooks& hooks, bool use_bleu, TrainResult& result);
+  void average_last(const ExampleSet& dev, const TrainerHooks& hooks, bool use_bleu, TrainResult& result);
 
   EncoderDecoder& model_;                          // trained in place
   TrainerOptions options_;                         // as given

@@ -1,6 +1,7 @@
 #include "systems/neural/vocabulary.h"
 
 #include "base/error.h"
+#include "base/sha256.h"
 
 namespace mtbench::neural {
 namespace {
@@ -84,6 +85,22 @@ Vocabulary Vocabulary::load(const std::filesystem::path& dir) {
                       m->unk_id(), m->bos_id(), m->eos_id(), m->pad_id());
   }
   return v;
+}
+
+std::string Vocabulary::fingerprint() const {
+  Sha256 sha;
+  sha.update(joint_ ? "joint" : "separate");
+  for (const auto* model : {&source_, &target_}) {
+    const std::int64_t size = model->vocab_size();
+    sha.update(&size, sizeof size);
+    for (int id = 0; id < model->vocab_size(); ++id) {
+      const std::string piece = model->id_to_piece(id);
+      const std::int64_t length = static_cast<std::int64_t>(piece.size());
+      sha.update(&length, sizeof length);
+      sha.update(piece);
+    }
+  }
+  return sha.hex_digest();
 }
 
 void Vocabulary::save(const std::filesystem::path& dir) const {

@@ -52,6 +52,9 @@ class Vocabulary {
   int source_size() const { return source_.vocab_size(); }
   int target_size() const { return target_.vocab_size(); }
   bool joint() const { return joint_; }
+  // SHA-256 of every piece of both models in id order: two vocabularies with the same
+  // fingerprint encode alike (names the vocabulary in the token file's key).
+  std::string fingerprint() const;
   static SpecialIds special() { return {}; }
 
  private:

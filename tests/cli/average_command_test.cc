@@ -38,6 +38,24 @@ TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
                                       (scratch / "tiny.yaml").string() + "' --out '" + model.string() + "'",
                                   scratch.path());
   ASSERT_EQ(run.status, 0) << run.err;
+  // The corpus was encoded once into the token file beside the checkpoints (outside the
+  // model's manifest); a second training into the directory maps it instead of encoding.
+  ASSERT_TRUE(std::filesystem::exists(model / "checkpoints" / "train-tokens.bin"));
+  EXPECT_THAT(read_file(model / "mtbench-model.json"), ::testing::Not(HasSubstr("train-tokens")));
+  const auto again =
+      testing::run_mtbench("train transformer --train-src '" + (scratch / "train.de").string() + "' --train-tgt '" +
+                               (scratch / "train.en").string() + "' --src-lang de --tgt-lang en --config '" +
+                               (scratch / "tiny.yaml").string() + "' --out '" + (scratch / "model2").string() + "'",
+                           scratch.path());
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_THAT(again.err, ::testing::Not(HasSubstr("train-tokens.bin")));  // encoded: a new directory
+  const auto resumed = testing::run_mtbench(
+      "train transformer --train-src '" + (scratch / "train.de").string() + "' --train-tgt '" +
+          (scratch / "train.en").string() + "' --src-lang de --tgt-lang en --config '" +
+          (scratch / "tiny.yaml").string() + "' --out '" + (scratch / "model2").string() + "' --resume",
+      scratch.path());
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_THAT(resumed.err, HasSubstr("train-tokens.bin"));  // "... from DIR/checkpoints/train-tokens.bin"
   run = testing::run_mtbench("-q average '" + model.string() + "' --last 2", scratch.path());
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_TRUE(std::filesystem::exists(model / "model.pt.bak"));

@@ -70,7 +70,7 @@ TranslatorRegistry& fake_registry() {
 TEST(ModelDir, SaveAndLoadRoundTrip) {
   testing::ScratchDir scratch;
   FakeTranslator system;
-  system.train({{"Hund", "Katze"}, {"dog", "cat"}, {}, {}}, {});
+  system.train({{"Hund", "Katze"}, {"dog", "cat"}, {}, {}, {}}, {});
   ModelManifest manifest;
   manifest.source_lang = "de";
   manifest.target_lang = "en";
@@ -107,7 +107,7 @@ TEST(ModelDir, SaveAndLoadRoundTrip) {
 TEST(ModelDir, ChecksumsCatchCorruptedMissingAndEditedFiles) {
   testing::ScratchDir scratch;
   FakeTranslator system;
-  system.train({{"Hund"}, {"dog"}, {}, {}}, {});
+  system.train({{"Hund"}, {"dog"}, {}, {}, {}}, {});
   const auto dir = scratch / "model";
   const ModelManifest written = save_model(system, ModelManifest{}, dir);
   ASSERT_EQ(written.file_sha256.size(), 1u);
@@ -141,7 +141,7 @@ TEST(ModelDir, ChecksumsCatchCorruptedMissingAndEditedFiles) {
 TEST(ModelDir, VerificationStampSkipsUnchangedFilesOnly) {
   testing::ScratchDir scratch;
   FakeTranslator system;
-  system.train({{"Hund"}, {"dog"}, {}, {}}, {});
+  system.train({{"Hund"}, {"dog"}, {}, {}, {}}, {});
   const auto dir = scratch / "model";
   save_model(system, ModelManifest{}, dir);
   const auto file = dir / "table.tsv";

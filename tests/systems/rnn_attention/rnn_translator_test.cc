@@ -81,7 +81,7 @@ TEST(RnnTranslator, RegisteredAndRejectsBadInput) {
   TrainOptions o;
   o.config_yaml = "no_such_option: 1\n";
   o.model_dir = dir / "m";
-  EXPECT_THROW(t.train(TrainData{{"a"}, {"b"}, {}, {}}, o), ConfigError);
+  EXPECT_THROW(t.train(TrainData{{"a"}, {"b"}, {}, {}, {}}, o), ConfigError);
   if (!torch::cuda::is_available()) {
     EXPECT_THROW(resolve_device("cuda"), ConfigError);
   }
