@@ -12,7 +12,7 @@
 namespace mtbench::neural {
 namespace {
 
-constexpr char kMagic[8] = {'M', 'T', 'B', 'T', 'O', 'K', '1', '\0'};
+constexpr char kMagic[8] = {'M', 'T', 'B', 'T', 'O', 'K', '2', '\0'};
 constexpr std::size_t kKeyBytes = 64;
 
 struct Header {
@@ -23,6 +23,10 @@ struct Header {
   char key[kKeyBytes];  // NUL-padded
 };
 static_assert(sizeof(Header) == 96, "token file header layout");
+
+std::uint64_t offsets_position(std::uint64_t tokens) {
+  return (sizeof(Header) + tokens * 4 + 7) / 8 * 8;
+}
 
 }  // namespace
 
@@ -103,19 +107,49 @@ std::string ExampleSet::hash() const {
 }
 
 void ExampleSet::write(const std::filesystem::path& path, const std::string& key) const {
+  TokenFileWriter writer(path);
+  writer.add(*this);
+  writer.commit(key, skipped_);
+}
+
+struct TokenFileWriter::Impl {
+  explicit Impl(const std::filesystem::path& p) : file(p) {}
+  AtomicOutputFile file;
+  std::vector<std::uint64_t> offsets{0};
+};
+
+TokenFileWriter::TokenFileWriter(const std::filesystem::path& path) : impl_(std::make_unique<Impl>(path)) {
+  const Header placeholder{};
+  impl_->file.stream().write(reinterpret_cast<const char*>(&placeholder), sizeof placeholder);
+}
+
+TokenFileWriter::~TokenFileWriter() = default;
+
+void TokenFileWriter::add(const ExampleSet& pairs) {
+  const std::uint64_t base = impl_->offsets.back();
+  impl_->file.stream().write(reinterpret_cast<const char*>(pairs.tokens_),
+                             static_cast<std::streamsize>(pairs.tokens() * 4));
+  for (std::size_t k = 1; k <= 2 * pairs.size(); ++k) impl_->offsets.push_back(base + pairs.offsets_[k]);
+}
+
+void TokenFileWriter::commit(const std::string& key, std::uint64_t skipped) {
   if (key.size() > kKeyBytes) fail("internal error: token file key longer than {} bytes", kKeyBytes);
+  const std::uint64_t tokens = impl_->offsets.back();
+  auto& out = impl_->file.stream();
+  const std::uint64_t padding = offsets_position(tokens) - (sizeof(Header) + tokens * 4);
+  const char zeros[8] = {};
+  out.write(zeros, static_cast<std::streamsize>(padding));
+  out.write(reinterpret_cast<const char*>(impl_->offsets.data()),
+            static_cast<std::streamsize>(impl_->offsets.size() * 8));
   Header header{};
   std::memcpy(header.magic, kMagic, sizeof kMagic);
-  header.pairs = pairs_;
-  header.tokens = tokens();
-  header.skipped = skipped_;
+  header.pairs = (impl_->offsets.size() - 1) / 2;
+  header.tokens = tokens;
+  header.skipped = skipped;
   std::memcpy(header.key, key.data(), key.size());
-  AtomicOutputFile file(path);
-  auto& out = file.stream();
+  out.seekp(0);
   out.write(reinterpret_cast<const char*>(&header), sizeof header);
-  out.write(reinterpret_cast<const char*>(offsets_), static_cast<std::streamsize>((2 * pairs_ + 1) * 8));
-  out.write(reinterpret_cast<const char*>(tokens_), static_cast<std::streamsize>(tokens() * 4));
-  file.commit();
+  impl_->file.commit();
 }
 
 std::optional<ExampleSet> ExampleSet::open(const std::filesystem::path& path, const std::string& key,
@@ -133,13 +167,13 @@ std::optional<ExampleSet> ExampleSet::open(const std::filesystem::path& path, co
   if (header.pairs > limit / 16 || header.tokens > limit / 4)
     fail<DataError>("{}: damaged token file ({} pairs, {} tokens in {} bytes)", name, header.pairs, header.tokens,
                     limit);
-  const std::uint64_t expected = sizeof(Header) + (2 * header.pairs + 1) * 8 + header.tokens * 4;
+  const std::uint64_t expected = offsets_position(header.tokens) + (2 * header.pairs + 1) * 8;
   if (expected != limit)
     fail<DataError>("{}: damaged token file ({} bytes, {} expected for {} pairs and {} tokens)", name, limit, expected,
                     header.pairs, header.tokens);
   ExampleSet set;
-  set.offsets_ = reinterpret_cast<const std::uint64_t*>(map->data() + sizeof(Header));
-  set.tokens_ = reinterpret_cast<const std::int32_t*>(map->data() + sizeof(Header) + (2 * header.pairs + 1) * 8);
+  set.tokens_ = reinterpret_cast<const std::int32_t*>(map->data() + sizeof(Header));
+  set.offsets_ = reinterpret_cast<const std::uint64_t*>(map->data() + offsets_position(header.tokens));
   set.pairs_ = header.pairs;
   set.skipped_ = header.skipped;
   // Checked once, in one sequential pass, so that training never reads outside the file or

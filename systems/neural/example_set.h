@@ -6,9 +6,10 @@
 // mapped by every later run (--resume) and every data-parallel rank on the host, and its pages
 // can be let go, so resident memory does not grow with the corpus.
 //
-// Token file "MTBTOK1": a 96-byte header (magic, pairs, tokens, pairs skipped while encoding,
+// Token file "MTBTOK2": a 96-byte header (magic, pairs, tokens, pairs skipped while encoding,
 // and a 64-character key naming what was encoded: vocabulary, corpus and length limit), then
-// 2 * pairs + 1 uint64 offsets, then the int32 token ids. Little-endian, as written.
+// the int32 token ids, zero padding to a multiple of 8 bytes, then 2 * pairs + 1 uint64
+// offsets. Little-endian, as written. Tokens first, so TokenFileWriter streams them.
 
 #include <cstdint>
 #include <filesystem>
@@ -81,6 +82,7 @@ class ExampleSet {
   void release_pages() const;
 
  private:
+  friend class TokenFileWriter;
   TokenSpan span(std::size_t k) const {
     return {tokens_ + offsets_[k], static_cast<std::size_t>(offsets_[k + 1] - offsets_[k])};
   }
@@ -93,6 +95,23 @@ class ExampleSet {
   const std::int32_t* tokens_ = nullptr;    // token ids (owned or mapped)
   std::size_t pairs_ = 0;
   std::uint64_t skipped_ = 0;
+};
+
+// Writes a token file from pairs that come in pieces (the encoder's chunks), holding only the
+// offsets (16 bytes a pair) in memory: the tokens go straight to the file. Atomic: nothing
+// appears at `path` unless commit() ran.
+class TokenFileWriter {
+ public:
+  explicit TokenFileWriter(const std::filesystem::path& path);
+  ~TokenFileWriter();
+  TokenFileWriter(const TokenFileWriter&) = delete;
+  TokenFileWriter& operator=(const TokenFileWriter&) = delete;
+  void add(const ExampleSet& pairs);
+  void commit(const std::string& key, std::uint64_t skipped);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace mtbench::neural

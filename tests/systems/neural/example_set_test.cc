@@ -89,13 +89,38 @@ TEST(ExampleSet, DamagedTokenFilesAreDataErrors) {
   expect_damaged("XXXXXXXX" + good.substr(8), "magic");
   std::string backwards = good;
   const std::uint64_t big = 1000;
-  std::memcpy(&backwards[96 + 8 * 3], &big, 8);  // an offset past its successors
+  const std::uint64_t tokens = ExampleSet(some_pairs()).tokens();
+  const std::uint64_t offsets = (96 + tokens * 4 + 7) / 8 * 8;  // after the tokens and padding
+  std::memcpy(&backwards[offsets + 8 * 3], &big, 8);            // an offset past its successors
   expect_damaged(backwards, "offsets");
   expect_damaged(good, "ids beyond the vocabulary", 10);
   std::string huge = good;
   const std::uint64_t pairs = 1ULL << 60;
   std::memcpy(&huge[8], &pairs, 8);
   expect_damaged(huge, "impossible pair count");
+}
+
+TEST(ExampleSet, ChunkedWriterGivesTheSameFile) {
+  testing::ScratchDir dir;
+  const auto pairs = some_pairs();
+  ExampleSet whole(pairs);
+  whole.set_skipped(3);
+  whole.write(dir / "whole.bin", "k");
+  {
+    TokenFileWriter writer(dir / "chunks.bin");
+    for (std::size_t begin = 0; begin < pairs.size(); begin += 37)
+      writer.add(ExampleSet(
+          std::vector<Example>(pairs.begin() + static_cast<std::ptrdiff_t>(begin),
+                               pairs.begin() + static_cast<std::ptrdiff_t>(std::min(pairs.size(), begin + 37)))));
+    EXPECT_FALSE(std::filesystem::exists(dir / "chunks.bin"));  // nothing before commit
+    writer.commit("k", 3);
+  }
+  EXPECT_EQ(read_file(dir / "chunks.bin"), read_file(dir / "whole.bin"));
+  {
+    TokenFileWriter abandoned(dir / "abandoned.bin");
+    abandoned.add(whole);
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "abandoned.bin"));
 }
 
 TEST(ExampleSet, IdsBeyondInt32AreRefused) {
