@@ -41,7 +41,8 @@ const OptionTable<PhraseBasedOptions>& phrase_based_option_table() {
         "msd-bidirectional-fe reordering features");
     t.add<std::string>(
         "sort_memory", [](O& o) -> std::string& { return o.sort_memory; },
-        "memory for phrase-pair statistics and LM n-grams before sorted runs are spilled to the model directory (e.g. 512M, 2G)",
+        "memory for phrase-pair statistics and LM n-grams before sorted runs are spilled to the model directory (e.g. "
+        "512M, 2G)",
         [](const std::string& v) {
           try {
             parse_byte_size(v, "sort_memory");
