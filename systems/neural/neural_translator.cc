@@ -127,8 +127,16 @@ EncodedData encode_data(const Vocabulary& vocab, const TrainData& data, const st
   const auto token_file = model_dir / kTokenFile;
   const std::string key = token_file_key(vocab, data, max_length);
   const std::int64_t id_limit = std::max(vocab.source_size(), vocab.target_size());
-  if (auto mapped = ExampleSet::open(token_file, key, id_limit)) {
-    out.train = std::move(*mapped);
+  // The token file is a cache: a damaged one (a disk error, an edit) is reported and rebuilt,
+  // never trusted and never a reason to stop.
+  std::optional<ExampleSet> cached;
+  try {
+    cached = ExampleSet::open(token_file, key, id_limit);
+  } catch (const DataError& e) {
+    progress.log(fmt::format("{} (encoding the corpus again)", e.what()));
+  }
+  if (cached) {
+    out.train = std::move(*cached);
     out.from_token_file = true;
   } else {
     const std::size_t n = data.train_source.size();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "base/text_file.h"
 #include "tests/cli/run_mtbench.h"
@@ -14,6 +15,16 @@ namespace mtbench {
 namespace {
 
 using ::testing::HasSubstr;
+
+// Whether the token file's size is what its header promises (the rebuilt file is whole).
+bool ExampleSetFileIsWhole(const std::filesystem::path& path) {
+  const std::string bytes = read_file(path);
+  if (bytes.size() < 96) return false;
+  std::uint64_t pairs = 0, tokens = 0;
+  std::memcpy(&pairs, bytes.data() + 8, 8);
+  std::memcpy(&tokens, bytes.data() + 16, 8);
+  return bytes.size() == (96 + tokens * 4 + 7) / 8 * 8 + (2 * pairs + 1) * 8;
+}
 
 TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
   testing::ScratchDir scratch;
@@ -56,6 +67,18 @@ TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
       scratch.path());
   ASSERT_EQ(resumed.status, 0) << resumed.err;
   EXPECT_THAT(resumed.err, HasSubstr("train-tokens.bin"));  // "... from DIR/checkpoints/train-tokens.bin"
+  // A damaged token file is reported and rebuilt, not trusted and not fatal.
+  const auto tokens = scratch / "model2" / "checkpoints" / "train-tokens.bin";
+  std::filesystem::resize_file(tokens, std::filesystem::file_size(tokens) - 5);
+  const auto rebuilt = testing::run_mtbench(
+      "train transformer --train-src '" + (scratch / "train.de").string() + "' --train-tgt '" +
+          (scratch / "train.en").string() + "' --src-lang de --tgt-lang en --config '" +
+          (scratch / "tiny.yaml").string() + "' --out '" + (scratch / "model2").string() + "' --resume",
+      scratch.path());
+  ASSERT_EQ(rebuilt.status, 0) << rebuilt.err;
+  EXPECT_THAT(rebuilt.err, HasSubstr("damaged token file"));
+  EXPECT_THAT(rebuilt.err, HasSubstr("encoding the corpus again"));
+  EXPECT_TRUE(ExampleSetFileIsWhole(tokens));
   run = testing::run_mtbench("-q average '" + model.string() + "' --last 2", scratch.path());
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_TRUE(std::filesystem::exists(model / "model.pt.bak"));
