@@ -11,7 +11,6 @@
 
 #include "base/distributed_env.h"
 #include "base/error.h"
-#include "base/memory.h"
 #include "base/progress.h"
 #include "base/sha256.h"
 #include "base/text_file.h"
@@ -168,7 +167,6 @@ void run_train(TrainArgs a, GlobalOptions global) {
   data.release_training_text = [&data] {
     std::vector<std::string>().swap(data.train_source);
     std::vector<std::string>().swap(data.train_target);
-    release_free_memory();
   };
 
   TrainOptions options;

@@ -36,7 +36,6 @@ namespace mtbench::lm {
 using detail::append_float;
 using detail::compute_discount;
 using detail::Discount;
-using detail::is_delimiter;
 using detail::kBos;
 using detail::kEos;
 using detail::kUnk;
@@ -74,22 +73,14 @@ void estimate_to_sink(const std::vector<std::string>& sentences, const EstimateO
   std::uint64_t tokens = 0;
   std::vector<WordIndex> ids_of_line;
   for (std::size_t line = 0; line < sentences.size(); ++line) {
-    const std::string& text = sentences[line];
     ids_of_line.assign(1, kBos);
-    std::size_t i = 0;
-    while (i < text.size()) {
-      while (i < text.size() && is_delimiter(text[i])) ++i;
-      std::size_t j = i;
-      while (j < text.size() && !is_delimiter(text[j])) ++j;
-      if (j == i) break;
-      const std::string_view word(text.data() + i, j - i);
+    detail::for_each_token(sentences[line], [&](std::string_view word) {
       auto [it, inserted] = ids.emplace(word, static_cast<WordIndex>(vocab.size()));
       if (inserted) vocab.push_back(word);
       if (it->second <= kEos)
         fail<DataError>("line {}: the special word {} is not allowed in the training text", line + 1, word);
       ids_of_line.push_back(it->second);
-      i = j;
-    }
+    });
     tokens += ids_of_line.size() - 1;
     ids_of_line.push_back(kEos);
     for (std::size_t end = 1; end < ids_of_line.size(); ++end) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "systems/lm/ngram_lm.h"
 
@@ -20,6 +21,20 @@ using Discount = std::array<float, 4>;
 // Whether `c` separates tokens (lmplz's delimiters).
 inline bool is_delimiter(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
+}
+
+// Calls visit(token) for every token of `line`, split at lmplz's delimiters.
+template <typename Visit>
+void for_each_token(std::string_view line, Visit&& visit) {
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && is_delimiter(line[i])) ++i;
+    std::size_t j = i;
+    while (j < line.size() && !is_delimiter(line[j])) ++j;
+    if (j == i) break;
+    visit(line.substr(i, j - i));
+    i = j;
+  }
 }
 
 // Chen & Goodman eq. 26, computed in float like lmplz's adjust_counts.cc, from the

@@ -49,7 +49,6 @@ namespace mtbench::lm {
 using detail::append_float;
 using detail::compare_ngrams;
 using detail::Discount;
-using detail::is_delimiter;
 using detail::kBos;
 using detail::kEos;
 using detail::kMaxOrder;
@@ -149,19 +148,13 @@ void estimate_external(const std::string& name, const std::function<void(const L
   progress.begin("count n-grams", 0, "sent");
   for_each_sentence([&](std::string_view line, std::size_t line_number) {
     line_ids.assign(1, kBos);
-    std::size_t i = 0;
-    while (i < line.size()) {
-      while (i < line.size() && is_delimiter(line[i])) ++i;
-      std::size_t j = i;
-      while (j < line.size() && !is_delimiter(line[j])) ++j;
-      if (j == i) break;
-      const WordIndex id = intern(line.substr(i, j - i));
+    detail::for_each_token(line, [&](std::string_view word) {
+      const WordIndex id = intern(word);
       if (id <= kEos)
         fail<DataError>("{}line {}: the special word {} is not allowed in the training text",
-                        name.empty() ? "" : name + ", ", line_number, line.substr(i, j - i));
+                        name.empty() ? "" : name + ", ", line_number, word);
       line_ids.push_back(id);
-      i = j;
-    }
+    });
     tokens += line_ids.size() - 1;
     line_ids.push_back(kEos);
     NgramRecord record;

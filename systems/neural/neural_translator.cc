@@ -35,6 +35,8 @@ struct EncodedData {
   std::vector<Example> dev;      // every dev pair (aligned with TrainData::dev_*), for the BLEU hook
   ExampleSet dev_set;            // the same, for the trainer
   bool from_token_file = false;  // train was mapped from an earlier run's token file
+  std::string token_key;         // the token file's key (what its ids depend on)
+  std::int64_t id_limit = 0;     // ids in the token file are below this
 };
 
 // Trains the subword model(s) and saves them into options.model_dir (when `save`: rank 0 of a
@@ -125,8 +127,10 @@ EncodedData encode_data(const Vocabulary& vocab, const TrainData& data, const st
   progress.begin("encode", total, "sent");
   EncodedData out;
   const auto token_file = model_dir / kTokenFile;
-  const std::string key = token_file_key(vocab, data, max_length);
-  const std::int64_t id_limit = std::max(vocab.source_size(), vocab.target_size());
+  out.token_key = token_file_key(vocab, data, max_length);
+  out.id_limit = std::max(vocab.source_size(), vocab.target_size());
+  const std::string& key = out.token_key;
+  const std::int64_t id_limit = out.id_limit;
   // The token file is a cache: a damaged one (a disk error, an edit) is reported and rebuilt,
   // never trusted and never a reason to stop.
   std::optional<ExampleSet> cached;
@@ -284,9 +288,7 @@ void NeuralTranslator::train(const TrainData& data, const TrainOptions& options)
     // Rank 0 wrote the token file before it got here: ranks that encoded for themselves map it
     // instead (when they share its file system), so a host holds the pairs once.
     if (!group->writer() && !encoded.train.mapped()) {
-      if (auto mapped =
-              ExampleSet::open(options.model_dir / kTokenFile, token_file_key(vocab_, data, common.max_train_length),
-                               std::max(vocab_.source_size(), vocab_.target_size())))
+      if (auto mapped = ExampleSet::open(options.model_dir / kTokenFile, encoded.token_key, encoded.id_limit))
         encoded.train = std::move(*mapped);
     }
     progress.log(fmt::format("data-parallel training: {} processes ({} backend), this is rank {}", group->world_size(),
@@ -295,7 +297,7 @@ void NeuralTranslator::train(const TrainData& data, const TrainOptions& options)
 
   // The raw training text is not needed any more (the dev text is, for validation).
   if (data.release_training_text) data.release_training_text();
-  release_free_memory();  // the encoder's shares, now in the token file
+  release_free_memory();  // the freed training text and the encoder's shares
 
   build(device);
   TrainerHooks hooks;

@@ -53,28 +53,24 @@ TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
   // model's manifest); a second training into the directory maps it instead of encoding.
   ASSERT_TRUE(std::filesystem::exists(model / "checkpoints" / "train-tokens.bin"));
   EXPECT_THAT(read_file(model / "mtbench-model.json"), ::testing::Not(HasSubstr("train-tokens")));
-  const auto again =
-      testing::run_mtbench("train transformer --train-src '" + (scratch / "train.de").string() + "' --train-tgt '" +
-                               (scratch / "train.en").string() + "' --src-lang de --tgt-lang en --config '" +
-                               (scratch / "tiny.yaml").string() + "' --out '" + (scratch / "model2").string() + "'",
-                           scratch.path());
+  // Training without dev data into model2 (`extra`: --resume or nothing).
+  auto train_model2 = [&](const std::string& extra) {
+    return testing::run_mtbench("train transformer --train-src '" + (scratch / "train.de").string() +
+                                    "' --train-tgt '" + (scratch / "train.en").string() +
+                                    "' --src-lang de --tgt-lang en --config '" + (scratch / "tiny.yaml").string() +
+                                    "' --out '" + (scratch / "model2").string() + "'" + extra,
+                                scratch.path());
+  };
+  const auto again = train_model2("");
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_THAT(again.err, ::testing::Not(HasSubstr("train-tokens.bin")));  // encoded: a new directory
-  const auto resumed = testing::run_mtbench(
-      "train transformer --train-src '" + (scratch / "train.de").string() + "' --train-tgt '" +
-          (scratch / "train.en").string() + "' --src-lang de --tgt-lang en --config '" +
-          (scratch / "tiny.yaml").string() + "' --out '" + (scratch / "model2").string() + "' --resume",
-      scratch.path());
+  const auto resumed = train_model2(" --resume");
   ASSERT_EQ(resumed.status, 0) << resumed.err;
   EXPECT_THAT(resumed.err, HasSubstr("train-tokens.bin"));  // "... from DIR/checkpoints/train-tokens.bin"
   // A damaged token file is reported and rebuilt, not trusted and not fatal.
   const auto tokens = scratch / "model2" / "checkpoints" / "train-tokens.bin";
   std::filesystem::resize_file(tokens, std::filesystem::file_size(tokens) - 5);
-  const auto rebuilt = testing::run_mtbench(
-      "train transformer --train-src '" + (scratch / "train.de").string() + "' --train-tgt '" +
-          (scratch / "train.en").string() + "' --src-lang de --tgt-lang en --config '" +
-          (scratch / "tiny.yaml").string() + "' --out '" + (scratch / "model2").string() + "' --resume",
-      scratch.path());
+  const auto rebuilt = train_model2(" --resume");
   ASSERT_EQ(rebuilt.status, 0) << rebuilt.err;
   EXPECT_THAT(rebuilt.err, HasSubstr("damaged token file"));
   EXPECT_THAT(rebuilt.err, HasSubstr("encoding the corpus again"));
