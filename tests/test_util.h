@@ -3,8 +3,11 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
+
+#include "base/error.h"
 
 namespace mtbench::testing {
 
@@ -40,6 +43,18 @@ class ScratchDir {
  private:
   std::filesystem::path path_;
 };
+
+// The message of the `E` that `f()` throws, or "<no error>" when it throws none (any other
+// exception propagates and fails the test).
+template <typename E = Error, typename F>
+std::string error_of(F&& f) {
+  try {
+    std::forward<F>(f)();
+  } catch (const E& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
 
 }  // namespace mtbench::testing
 

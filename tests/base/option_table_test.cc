@@ -3,9 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "base/error.h"
+#include "tests/test_util.h"
+
 namespace mtbench {
 namespace {
 
+using testing::error_of;
 using ::testing::HasSubstr;
 
 struct Inner {
@@ -57,15 +61,6 @@ const std::vector<Preset> kPresets = {
     {"big", "small", "dim: 64\n", "a big one"},
 };
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(OptionTable, ParsesOverDefaultsPresetsAndIncludedTables) {
   const Opts d = table().parse("", kPresets, "", "", "o.yaml");
   EXPECT_EQ(d.dim, 8);
@@ -92,24 +87,24 @@ TEST(OptionTable, YamlRoundTripsInTableOrderAndOmitsEmptyOptionals) {
 }
 
 TEST(OptionTable, ErrorsNameTheOriginKeyAndValue) {
-  EXPECT_THAT(error_of([] { table().parse("dmi: 3\n", kPresets, "", "", "my.yaml"); }),
+  EXPECT_THAT(error_of<ConfigError>([] { table().parse("dmi: 3\n", kPresets, "", "", "my.yaml"); }),
               HasSubstr("my.yaml: unknown toy option 'dmi' (known: dim, rate, tied, file, steps, mode)"));
-  EXPECT_THAT(error_of([] { table().parse("dim: [1]\n", kPresets, "", "", "my.yaml"); }),
+  EXPECT_THAT(error_of<ConfigError>([] { table().parse("dim: [1]\n", kPresets, "", "", "my.yaml"); }),
               HasSubstr("my.yaml: bad value for 'dim'"));
-  EXPECT_THAT(error_of([] { table().parse("dim: 0\n", kPresets, "", "", "my.yaml"); }),
+  EXPECT_THAT(error_of<ConfigError>([] { table().parse("dim: 0\n", kPresets, "", "", "my.yaml"); }),
               HasSubstr("my.yaml: dim must be >= 1, got 0"));
-  EXPECT_THAT(error_of([] { table().parse("rate: 1\n", kPresets, "", "", "my.yaml"); }),
+  EXPECT_THAT(error_of<ConfigError>([] { table().parse("rate: 1\n", kPresets, "", "", "my.yaml"); }),
               HasSubstr("my.yaml: rate must be in [0, 1), got 1"));
-  EXPECT_THAT(error_of([] { table().parse("mode: warp\n", kPresets, "", "", "my.yaml"); }),
+  EXPECT_THAT(error_of<ConfigError>([] { table().parse("mode: warp\n", kPresets, "", "", "my.yaml"); }),
               HasSubstr("my.yaml: mode must be one of fast, slow, got warp"));
-  EXPECT_THAT(error_of([] { table().parse("- 1\n", kPresets, "", "", "my.yaml"); }),
+  EXPECT_THAT(error_of<ConfigError>([] { table().parse("- 1\n", kPresets, "", "", "my.yaml"); }),
               HasSubstr("my.yaml: toy options must be a mapping"));
-  EXPECT_THAT(error_of([] { table().parse("dim: [\n", kPresets, "", "", "my.yaml"); }),
+  EXPECT_THAT(error_of<ConfigError>([] { table().parse("dim: [\n", kPresets, "", "", "my.yaml"); }),
               HasSubstr("my.yaml: invalid YAML"));
   // Unknown presets list only the selectable ones; internal bases cannot be chosen.
-  EXPECT_THAT(error_of([] { table().parse("", kPresets, "huge", "", "my.yaml"); }),
+  EXPECT_THAT(error_of<ConfigError>([] { table().parse("", kPresets, "huge", "", "my.yaml"); }),
               HasSubstr("my.yaml: unknown toy preset 'huge' (valid: small, big)"));
-  EXPECT_THAT(error_of([] { table().parse("", kPresets, "base-settings", "", "my.yaml"); }),
+  EXPECT_THAT(error_of<ConfigError>([] { table().parse("", kPresets, "base-settings", "", "my.yaml"); }),
               HasSubstr("unknown toy preset 'base-settings'"));
 }
 

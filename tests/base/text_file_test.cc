@@ -12,6 +12,8 @@
 namespace mtbench {
 namespace {
 
+using testing::error_of;
+
 using Lines = std::vector<std::string>;
 namespace fs = std::filesystem;
 
@@ -38,16 +40,6 @@ std::string read_file_raw_for_test(const fs::path& path) {
   while ((n = std::fread(buffer, 1, sizeof(buffer), f)) > 0) bytes.append(buffer, n);
   std::fclose(f);
   return bytes;
-}
-
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 TEST(TextFile, PlainAndGzipReadTheSame) {

@@ -27,10 +27,7 @@ namespace {
 using ::testing::HasSubstr;
 using testing::run_mtbench;
 namespace fs = std::filesystem;
-
-std::string q(const fs::path& path) {
-  return "'" + path.string() + "'";
-}
+using testing::q;
 
 // The dry run names every command a config would execute, and fails as the run would.
 TEST(CompareCommand, DryRunShowsCommandsAndFailsLikeTheRun) {

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 TEST(ReportCommand, RegeneratesTablesAndHtmlFromResultsJson) {
   testing::ScratchDir scratch;
-  const auto run = reports::testing::sample_run();
+  const auto run = reports::samples::sample_run();
   const fs::path run_dir = scratch / "run";
   fs::create_directories(run_dir);
   reports::save_run_results(run, run_dir);
@@ -42,7 +42,7 @@ TEST(ReportCommand, HtmlAndTablesElsewhere) {
   testing::ScratchDir scratch;
   const fs::path run_dir = scratch / "run";
   fs::create_directories(run_dir);
-  reports::save_run_results(reports::testing::sample_run(), run_dir);
+  reports::save_run_results(reports::samples::sample_run(), run_dir);
   const auto result =
       testing::run_mtbench("-q report '" + run_dir.string() + "' --html '" + (scratch / "out/r.html").string() +
                                "' --tables '" + (scratch / "tables").string() + "' --no-print --max-explained 1",
@@ -54,7 +54,7 @@ TEST(ReportCommand, HtmlAndTablesElsewhere) {
   EXPECT_FALSE(fs::exists(run_dir / "report.html"));
   reports::HtmlReportOptions options;
   options.max_explained_segments = 1;
-  EXPECT_EQ(read_file(scratch / "out/r.html"), reports::render_html_report(reports::testing::sample_run(), options));
+  EXPECT_EQ(read_file(scratch / "out/r.html"), reports::render_html_report(reports::samples::sample_run(), options));
 }
 
 TEST(ReportCommand, MissingOrInvalidRunDirectoryFailsClearly) {

@@ -11,6 +11,14 @@
 
 namespace mtbench::testing {
 
+// The test plugin directory holding the dice example (built by tests/CMakeLists.txt).
+inline const std::string kDicePluginDir = MTBENCH_BINARY_DIR "/tests/plugins/dice";
+
+// `path` single-quoted for the shell command line run_mtbench builds.
+inline std::string q(const std::filesystem::path& path) {
+  return "'" + path.string() + "'";
+}
+
 // The outcome of one run.
 struct MtbenchRun {
   int status = -1;  // exit status (128 + signal when killed)

@@ -39,6 +39,7 @@ using testing::http_exchange;
 using testing::http_get;
 using testing::http_post;
 using testing::http_request_bytes;
+using testing::q;
 
 // A `mtbench serve` child process.
 class ServeProcess {
@@ -98,10 +99,6 @@ class ServeProcess {
   int port_ = 0;
   int status_ = -1;
 };
-
-std::string q(const fs::path& p) {
-  return "'" + p.string() + "'";
-}
 
 class ServeCommand : public ::testing::Test {
  protected:

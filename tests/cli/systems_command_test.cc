@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 using testing::run_mtbench;
 
-const std::string kDicePluginDir = MTBENCH_BINARY_DIR "/tests/plugins/dice";
+using testing::kDicePluginDir;
 
 TEST(SystemsCommand, ListsBuiltinsWithEraYearAndOrigin) {
   testing::ScratchDir scratch;

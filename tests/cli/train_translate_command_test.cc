@@ -16,12 +16,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::run_mtbench;
 namespace fs = std::filesystem;
-
-const std::string kDicePluginDir = MTBENCH_BINARY_DIR "/tests/plugins/dice";
-
-std::string q(const fs::path& path) {
-  return "'" + path.string() + "'";
-}
+using testing::kDicePluginDir;
+using testing::q;
 
 nlohmann::json manifest_of(const fs::path& dir) {
   return nlohmann::json::parse(read_file(dir / "mtbench-model.json"));

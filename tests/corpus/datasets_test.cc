@@ -15,14 +15,7 @@
 namespace mtbench {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using testing::error_of;
 
 TEST(Datasets, Multi30kHasEveryRawTask1File) {
   const Dataset& d = find_dataset("multi30k");

@@ -28,6 +28,8 @@
 namespace mtbench {
 namespace {
 
+using testing::error_of;
+
 // Serves files under `root` (GET /<relative path>) on an ephemeral port of 127.0.0.1.
 class TestHttpServer {
  public:
@@ -168,15 +170,6 @@ class TestHttpServer {
   std::map<std::string, std::string> redirects_;  // path -> Location
   std::vector<std::string> requests_;             // paths requested
 };
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
 
 // Files in a directory (including hidden temporaries), empty when it does not exist.
 std::vector<std::string> listing(const std::filesystem::path& dir) {

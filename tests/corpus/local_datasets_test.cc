@@ -17,16 +17,9 @@
 namespace mtbench {
 namespace {
 
-using ::testing::HasSubstr;
+using testing::error_of;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using ::testing::HasSubstr;
 
 class LocalDatasets : public ::testing::Test {
  protected:

@@ -16,16 +16,9 @@
 namespace mtbench {
 namespace {
 
-using ::testing::HasSubstr;
+using testing::error_of;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using ::testing::HasSubstr;
 
 TEST(TestSets, RegistryHasTheWmtNewsSetsAndMulti30k) {
   for (const char* name : {"wmt14", "wmt15", "wmt16", "wmt17", "wmt18", "wmt19", "wmt20", "wmt21", "wmt22",

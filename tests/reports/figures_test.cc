@@ -16,7 +16,7 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(Figures, ScoresAndLengthChartsPerTestSetWellFormedAndEscaped) {
-  const RunResults run = testing::sample_run();
+  const RunResults run = samples::sample_run();
   const auto all = figures(run);
   std::vector<std::string> stems;
   for (const auto& f : all) stems.push_back(f.stem);

@@ -23,7 +23,7 @@ std::string data_blob(const std::string& html) {
 }
 
 TEST(HtmlReport, HasEverySectionIdOnce) {
-  const std::string html = render_html_report(testing::sample_run());
+  const std::string html = render_html_report(samples::sample_run());
   ASSERT_EQ(html_section_ids().size(), 17u);
   for (const auto& id : html_section_ids()) {
     const std::string needle = "<section id=\"" + id + "\"";
@@ -34,7 +34,7 @@ TEST(HtmlReport, HasEverySectionIdOnce) {
 }
 
 TEST(HtmlReport, EmbeddedJsonIsValidAndCannotCloseTheScript) {
-  const auto run = testing::sample_run();
+  const auto run = samples::sample_run();
   const std::string html = render_html_report(run);
   const std::string blob = data_blob(html);
   ASSERT_FALSE(blob.empty());
@@ -56,13 +56,13 @@ TEST(HtmlReport, EmbeddedJsonIsValidAndCannotCloseTheScript) {
 TEST(HtmlReport, TitleIsEscaped) {
   HtmlReportOptions options;
   options.title = "<b>R&D</b>";
-  const std::string html = render_html_report(testing::sample_run(), options);
+  const std::string html = render_html_report(samples::sample_run(), options);
   EXPECT_THAT(html, HasSubstr("<title>&lt;b&gt;R&amp;D&lt;/b&gt;</title>"));
   EXPECT_EQ(html_escape("\"'<>&"), "&quot;&#39;&lt;&gt;&amp;");
 }
 
 TEST(HtmlReport, AttentionIsQuantizedAndExplanationsCapped) {
-  auto run = testing::sample_run();
+  auto run = samples::sample_run();
   HtmlReportOptions options;
   options.max_explained_segments = 1;
   const auto data = html_report_data(run, options);
@@ -91,7 +91,7 @@ TEST(HtmlReport, AttentionIsQuantizedAndExplanationsCapped) {
 // A default run's size: 1000 sentences, 5 systems, a 6-layer 8-head Transformer explaining
 // every sentence with all three attention kinds over 16 tokens (the first 100 are kept).
 TEST(HtmlReport, DefaultSizedRunStaysUnderTwentyMegabytes) {
-  RunResults run = testing::sample_run();
+  RunResults run = samples::sample_run();
   TestSetResults& t = run.tests[0];
   const std::size_t n = 1000;
   t.source.assign(n, "eine Frau mit einem roten Hut sitzt auf einer Bank vor einem großen Gebäude .");
@@ -129,7 +129,7 @@ TEST(HtmlReport, DefaultSizedRunStaysUnderTwentyMegabytes) {
 
 TEST(HtmlReport, WritesAtomicallyCreatingParents) {
   mtbench::testing::ScratchDir dir;
-  const auto run = testing::sample_run();
+  const auto run = samples::sample_run();
   write_html_report(run, dir / "sub" / "report.html");
   EXPECT_EQ(read_file(dir / "sub" / "report.html"), render_html_report(run));
 }

@@ -29,7 +29,7 @@ TEST(Latex, TrueMinusSignsAndConsistentPValues) {
 }
 
 TEST(Latex, TablesHaveLabelsBoldBestAndTheMultipleComparisonNote) {
-  const RunResults run = testing::sample_run();
+  const RunResults run = samples::sample_run();
   const auto tables = latex_tables(run);
   ASSERT_GE(tables.size(), 3u);
   EXPECT_EQ(tables[0].stem, "scores-" + run.tests[0].name);
@@ -62,7 +62,7 @@ TEST(Latex, TablesHaveLabelsBoldBestAndTheMultipleComparisonNote) {
 }
 
 TEST(Latex, WritesTablesAndAStandaloneDocumentThatCompile) {
-  const RunResults run = testing::sample_run();
+  const RunResults run = samples::sample_run();
   mtbench::testing::ScratchDir dir;
   write_latex(run, dir.path());
   std::vector<std::string> stems;

@@ -9,7 +9,7 @@
 
 #include "reports/run_results.h"
 
-namespace mtbench::reports::testing {
+namespace mtbench::reports::samples {
 
 inline RunResults sample_run() {
   RunResults r;
@@ -111,4 +111,4 @@ inline RunResults sample_run() {
   return r;
 }
 
-}  // namespace mtbench::reports::testing
+}  // namespace mtbench::reports::samples

@@ -50,7 +50,7 @@ TEST(Tables, LatexEscapesEverySpecialCharacter) {
 }
 
 TEST(Tables, LatexDocumentHasEscapedLabelsAndBalancedEnvironments) {
-  const std::string tex = render_latex(testing::sample_run());
+  const std::string tex = render_latex(samples::sample_run());
   EXPECT_THAT(tex, HasSubstr("\\documentclass{article}"));
   EXPECT_THAT(tex, HasSubstr("\\usepackage{booktabs}"));
   EXPECT_THAT(tex, HasSubstr("A\\&B\\_50\\% \\#1 \\{x\\}\\textasciitilde{}\\textasciicircum{}\\textbackslash{}\\$"));
@@ -78,7 +78,7 @@ TEST(Tables, LatexDocumentHasEscapedLabelsAndBalancedEnvironments) {
 }
 
 TEST(Tables, CsvParsesBackWithOneRowPerSystemAndMetric) {
-  const auto run = testing::sample_run();
+  const auto run = samples::sample_run();
   const auto rows = parse_csv(render_csv(run));
   ASSERT_EQ(rows.size(), 5u);  // header + 2 systems x 2 metrics
   ASSERT_EQ(rows[0].size(), 14u);
@@ -97,7 +97,7 @@ TEST(Tables, CsvParsesBackWithOneRowPerSystemAndMetric) {
 }
 
 TEST(Tables, TextTableShowsScoresIntervalsSignaturesSignificanceAndCosts) {
-  const std::string text = render_text_table(testing::sample_run());
+  const std::string text = render_text_table(samples::sample_run());
   EXPECT_THAT(text, HasSubstr("test_2016_flickr (2 segments)"));
   EXPECT_THAT(text, HasSubstr("41.2 ± 2."));
   EXPECT_THAT(text, HasSubstr("55.5 ± 1."));
@@ -107,12 +107,12 @@ TEST(Tables, TextTableShowsScoresIntervalsSignaturesSignificanceAndCosts) {
   EXPECT_THAT(text, HasSubstr("65.0 M"));
   EXPECT_THAT(text, HasSubstr("123.5 KB"));
   // Columns line up: every row of the score table has the same display width up to its last cell.
-  const std::string md = render_markdown_tables(testing::sample_run());
+  const std::string md = render_markdown_tables(samples::sample_run());
   EXPECT_THAT(md, HasSubstr("| rule-based | 1954 | 41.2 ± 2.2 | 30.0 |"));
 }
 
 TEST(Tables, TerminalShowsOneSignificanceMatrixFileShowsAll) {
-  auto run = testing::sample_run();
+  auto run = samples::sample_run();
   auto ter = run.tests[0].significance[0];
   ter.metric = "TER";
   ter.deltas = {{0.0, 10.0}, {-10.0, 0.0}};
@@ -130,7 +130,7 @@ TEST(Tables, TerminalShowsOneSignificanceMatrixFileShowsAll) {
 }
 
 TEST(Tables, CountsThatCannotBeKnownAreDashes) {
-  auto run = testing::sample_run();
+  auto run = samples::sample_run();
   run.tests[0].source.clear();
   run.tests[0].explanations.erase("rule-based");
   const std::string text = render_text_table(run);
@@ -140,7 +140,7 @@ TEST(Tables, CountsThatCannotBeKnownAreDashes) {
 }
 
 TEST(Tables, JsonSummaryAndFiles) {
-  const auto run = testing::sample_run();
+  const auto run = samples::sample_run();
   const auto j = nlohmann::json::parse(render_json_summary(run));
   EXPECT_DOUBLE_EQ(j["tests"][0]["scores"]["rule-based"]["BLEU"]["score"].get<double>(), 41.2345);
   EXPECT_DOUBLE_EQ(j["tests"][0]["scores"]["rule-based"]["BLEU"]["ci95"].get<double>(), 2.25);

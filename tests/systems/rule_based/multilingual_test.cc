@@ -16,13 +16,13 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const std::filesystem::path kData = std::filesystem::path(MTBENCH_SOURCE_DIR) / "systems/rule_based/data";
+const std::filesystem::path kRulesDir = std::filesystem::path(MTBENCH_SOURCE_DIR) / "systems/rule_based/data";
 
 // A translator of `pair`'s rule file over a hand-made TSV lexicon.
 RuleBasedTranslator translator_for(const std::string& pair, const std::string& lexicon_tsv) {
   testing::ScratchDir dir;
   write_file_atomic(dir / "lex.tsv", lexicon_tsv);
-  const std::string text = read_file(kData / (pair + ".rules"));
+  const std::string text = read_file(kRulesDir / (pair + ".rules"));
   RuleBasedTranslator t;
   t.set_model(Lexicon::from_tsv(dir / "lex.tsv"), parse_rules(text, pair + ".rules"), text);
   return t;
