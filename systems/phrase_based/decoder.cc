@@ -1,11 +1,15 @@
 #include "systems/phrase_based/decoder.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bitset>
 #include <cmath>
+#include <cstdint>
 #include <deque>
 #include <limits>
+#include <map>
+#include <memory>
 #include <queue>
 #include <thread>
 #include <unordered_map>
@@ -29,6 +33,7 @@ struct Option {
   const PhraseEntry* entry = nullptr;   // null for an unknown word passed through
   std::string unknown_word;             // the passed-through word
   std::vector<lm::WordIndex> lm_words;  // target words as LM indices
+  int lm_phrase = 0;                    // id of lm_words among the sentence's distinct ones (LM memo key)
   FeatureVector local{};                // phrase-local feature values
   std::array<float, 6> reordering{};    // ln p(orientation), previous M,S,D, next M,S,D
   double local_score = 0;               // weighted local features
@@ -39,6 +44,7 @@ struct Hyp {
   const Hyp* prev = nullptr;          // predecessor (null for the empty hypothesis)
   const Option* option = nullptr;     // last phrase applied
   Coverage coverage;                  // covered source words
+  std::uint64_t coverage_hash = 0;    // XOR of coverage_keys() over the covered words
   int covered = 0;                    // number of covered words
   int last_begin = -1, last_end = 0;  // source span of the last phrase (-1, 0 at the start)
   lm::State lm_state;                 // LM context after this hypothesis
@@ -50,12 +56,29 @@ struct Hyp {
   double total() const { return score + future; }
 };
 
+// Random keys per source position (splitmix64): a coverage's hash is the XOR of its words'
+// keys, kept up to date as phrases are added instead of hashing 256 bits per lookup.
+const std::array<std::uint64_t, kMaxWords>& coverage_keys() {
+  static const auto keys = [] {
+    std::array<std::uint64_t, kMaxWords> k{};
+    std::uint64_t x = 0x2545F4914F6CDD1DULL;
+    for (auto& v : k) {
+      std::uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+      v = z ^ (z >> 31);
+    }
+    return k;
+  }();
+  return keys;
+}
+
 // Recombination: hypotheses whose future expansions score identically.
 struct RecombineHash {
   bool lexicalized;
   std::size_t operator()(const Hyp* h) const {
     if (h->complete) return 0;
-    std::size_t x = std::hash<Coverage>()(h->coverage);
+    std::size_t x = h->coverage_hash;
     auto mix = [&x](std::size_t v) { x ^= v + 0x9e3779b97f4a7c15ULL + (x << 6) + (x >> 2); };
     mix(h->last_end);
     for (int i = 0; i < h->lm_state.length; ++i) mix(h->lm_state.words[i]);
@@ -84,6 +107,122 @@ struct RecombineEqual {
   }
 };
 
+// Storage for a sentence's hypotheses with stable addresses, in chunks of 1,024 kept for the
+// next sentence: tens of thousands of hypotheses a sentence, allocated one by one (std::deque
+// holds two of this size a block) or in fresh chunks each sentence, made allocation and
+// first-touch page faults about a tenth of the decoding time at a million training pairs.
+class HypArena {
+ public:
+  // Forgets every hypothesis (their slots are reused).
+  void reset() {
+    chunk_ = 0;
+    used_ = 0;
+  }
+  Hyp& add(Hyp&& h) {
+    if (used_ == kChunk) {
+      ++chunk_;
+      used_ = 0;
+    }
+    if (chunk_ == chunks_.size()) chunks_.push_back(std::make_unique<Hyp[]>(kChunk));
+    Hyp& slot = chunks_[chunk_][used_++];
+    slot = std::move(h);
+    return slot;
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 1024;
+  std::vector<std::unique_ptr<Hyp[]>> chunks_;  // allocated chunks, in use up to chunk_
+  std::size_t chunk_ = 0;                       // the chunk being filled
+  std::size_t used_ = 0;                        // hypotheses in it
+};
+
+// The LM score of a target phrase after an LM state, memoized per sentence: the same target
+// phrase extends many hypotheses that end in the same n-1 words (with other coverage, or from
+// another source span), and each LM query probes up to n-1 hash tables spread over a mapped
+// file of up to GBs (at a million training pairs the LM was a quarter of the decoding time;
+// about half the lookups are hits). Exact: a state's words determine the score (its cached
+// backoffs are functions of them), and the memo holds the double the scoring loop computed.
+// Open addressing grown at half full; reset() empties it in O(1) by a new generation.
+class LmMemo {
+ public:
+  struct Entry {
+    int phrase = 0;  // Option::lm_phrase
+    lm::State in;    // context before the phrase
+    double lm = 0;   // sum of the log10 scores of its words
+    lm::State out;   // context after them
+  };
+  void reset() {
+    if (++generation_ == 0) {  // wrapped: clear for real once in 2^32 sentences
+      std::fill(tags_.begin(), tags_.end(), 0);
+      generation_ = 1;
+    }
+    used_ = 0;
+  }
+  // The entry of (in, phrase); `*found` is false for a new one, whose lm and out the caller
+  // sets. The reference is valid until the next call.
+  Entry& find_or_add(const lm::State& in, int phrase, bool* found) {
+    if (2 * (used_ + 1) > tags_.size()) grow();
+    const std::uint64_t hash = hash_of(in, phrase);
+    const std::uint64_t tag = tag_of(hash);
+    const std::size_t mask = tags_.size() - 1;
+    std::size_t slot = hash & mask;
+    // Probing reads the dense tags (8 bytes a slot) and an entry only when its tag matches.
+    for (; (tags_[slot] >> 32) == generation_; slot = (slot + 1) & mask) {
+      if (tags_[slot] != tag) continue;
+      Entry& e = entries_[slot];
+      if (e.phrase == phrase && e.in == in) {
+        *found = true;
+        return e;
+      }
+    }
+    *found = false;
+    ++used_;
+    tags_[slot] = tag;
+    Entry& e = entries_[slot];
+    e.phrase = phrase;
+    e.in = in;
+    return e;
+  }
+
+ private:
+  static std::uint64_t hash_of(const lm::State& in, int phrase) {
+    const std::uint64_t hash = in.hash() ^ (static_cast<std::uint64_t>(phrase) * 0x9E3779B97F4A7C15ULL);
+    return hash ^ (hash >> 29);
+  }
+  // The generation in the high half, the hash's high bits in the low half.
+  std::uint64_t tag_of(std::uint64_t hash) const { return (std::uint64_t{generation_} << 32) | (hash >> 32); }
+  void grow() {
+    std::vector<std::uint64_t> old_tags(std::max<std::size_t>(1024, 2 * tags_.size()), 0);
+    std::vector<Entry> old_entries(old_tags.size());
+    old_tags.swap(tags_);
+    old_entries.swap(entries_);
+    const std::size_t mask = tags_.size() - 1;
+    for (std::size_t i = 0; i < old_tags.size(); ++i) {
+      if ((old_tags[i] >> 32) != generation_) continue;
+      std::size_t slot = hash_of(old_entries[i].in, old_entries[i].phrase) & mask;
+      while ((tags_[slot] >> 32) == generation_) slot = (slot + 1) & mask;
+      tags_[slot] = old_tags[i];
+      entries_[slot] = old_entries[i];
+    }
+  }
+  std::vector<std::uint64_t> tags_;  // per slot: generation << 32 | hash bits; a power of two
+  std::vector<Entry> entries_;       // per slot
+  std::size_t used_ = 0;             // valid entries
+  std::uint32_t generation_ = 1;     // of the valid entries
+};
+
+// A decoding thread's reusable search memory.
+struct SearchScratch {
+  HypArena arena;  // hypotheses
+  LmMemo lm_memo;  // LM scores of phrases after states
+};
+SearchScratch& search_scratch() {
+  thread_local SearchScratch scratch;
+  scratch.arena.reset();
+  scratch.lm_memo.reset();
+  return scratch;
+}
+
 class SentenceDecoder {
  public:
   SentenceDecoder(const PhraseTable& table, const lm::Model* lm, const DecoderOptions& options,
@@ -95,7 +234,8 @@ class SentenceDecoder {
         lm_index_(lm_index),
         weights_(weights),
         source_(source),
-        n_(static_cast<int>(source.size())) {}
+        n_(static_cast<int>(source.size())),
+        log_threshold_(std::log(options.beam_threshold)) {}
 
   DecodeResult run() {
     DecodeResult result;
@@ -153,8 +293,10 @@ class SentenceDecoder {
         result.unknown_words.push_back(source_[b]);
       }
     }
+    std::map<std::vector<lm::WordIndex>, int> phrase_ids;
     for (auto& list : options_by_span_) {
       for (auto& o : list) {
+        o.lm_phrase = phrase_ids.emplace(o.lm_words, static_cast<int>(phrase_ids.size())).first->second;
         o.local_score = dot(weights_, o.local);
         double lm = 0;
         if (lm_) {
@@ -208,12 +350,11 @@ class SentenceDecoder {
   // Adds scratch_ to `stack` unless threshold pruning or a better recombined hypothesis
   // rejects it (without n-best lists a rejected hypothesis is never stored).
   void add(Stack& stack, double& best_total) {
-    const double threshold = std::log(options_.beam_threshold);
-    if (scratch_.total() < best_total + threshold) return;
+    if (scratch_.total() < best_total + log_threshold_) return;
     auto it = stack.find(&scratch_);
     if (it != stack.end() && (*it)->score >= scratch_.score && !keep_arcs_) return;
-    Hyp* h = &arena_.emplace_back(std::move(scratch_));
-    scratch_ = Hyp();
+    Hyp* h = &work_.arena.add(std::move(scratch_));
+    // scratch_ is moved from (its arcs empty); expand() sets every other field.
     if (it != stack.end()) {
       Hyp* old = *it;
       if (old->score >= h->score) {
@@ -251,7 +392,7 @@ class SentenceDecoder {
     std::vector<Stack> stacks;
     for (int i = 0; i <= n_; ++i) stacks.emplace_back(64, RecombineHash{lexicalized}, RecombineEqual{lexicalized});
     std::vector<double> best_total(n_ + 1, kNegInf);
-    Hyp& start = arena_.emplace_back();
+    Hyp& start = work_.arena.add(Hyp());
     start.lm_state = lm_ ? lm_->begin_sentence_state() : lm::State{};
     start.future = future_of(start.coverage);
     stacks[0].insert(&start);
@@ -284,7 +425,11 @@ class SentenceDecoder {
     h.prev = &hyp;
     h.option = &o;
     h.coverage = hyp.coverage;
-    for (int i = o.begin; i < o.end; ++i) h.coverage.set(i);
+    h.coverage_hash = hyp.coverage_hash;
+    for (int i = o.begin; i < o.end; ++i) {
+      h.coverage.set(i);
+      h.coverage_hash ^= coverage_keys_[i];
+    }
     h.covered = hyp.covered + (o.end - o.begin);
     h.last_begin = o.begin;
     h.last_end = o.end;
@@ -299,18 +444,28 @@ class SentenceDecoder {
     }
     h.complete = h.covered == n_;
     if (lm_) {
-      double lm = 0;
-      lm::State state = hyp.lm_state, next;
-      for (auto w : o.lm_words) {
-        lm += lm_->score(state, w, &next);
-        state = next;
+      bool found = false;
+      LmMemo::Entry& memo = work_.lm_memo.find_or_add(hyp.lm_state, o.lm_phrase, &found);
+      if (!found) {
+        double sum = 0;
+        lm::State state = hyp.lm_state, next;
+        for (auto w : o.lm_words) {
+          sum += lm_->score(state, w, &next);
+          state = next;
+        }
+        memo.lm = sum;
+        memo.out = state;
       }
+      double lm = memo.lm;
+      lm::State state = memo.out, next;
       if (h.complete) {
         lm += lm_->score(state, end_of_sentence_, &next);
         state = next;
       }
       h.lm_state = state;
       h.features[kLm] += static_cast<float>(lm * kLn10);
+    } else {
+      h.lm_state = lm::State{};
     }
     if (h.complete && options_.lexicalized_reordering) {
       const int orient = static_cast<int>(decode_orientation(o.begin, o.end, n_, n_ + 1));
@@ -401,15 +556,17 @@ class SentenceDecoder {
   const std::vector<lm::WordIndex>& lm_index_;
   const std::vector<double>& weights_;
   const std::vector<std::string>& source_;
-  const int n_;                                       // source length
-  std::vector<std::vector<Option>> options_by_span_;  // [b * (n+1) + e]
-  std::deque<std::vector<PhraseEntry>> looked_up_;    // table entries of this sentence (stable addresses)
-  std::vector<double> fc_;                            // future cost per span
-  std::deque<Hyp> arena_;                             // all hypotheses of this sentence
-  const Hyp* final_ = nullptr;                        // best complete hypothesis
-  lm::WordIndex end_of_sentence_ = 0;                 // index of </s>
-  bool keep_arcs_ = false;                            // record recombined hypotheses
-  Hyp scratch_;                                       // the expansion being considered
+  const int n_;                 // source length
+  const double log_threshold_;  // threshold pruning: ln(beam_threshold)
+  const std::array<std::uint64_t, kMaxWords>& coverage_keys_ = coverage_keys();  // Hyp::coverage_hash
+  std::vector<std::vector<Option>> options_by_span_;                             // [b * (n+1) + e]
+  std::deque<std::vector<PhraseEntry>> looked_up_;  // table entries of this sentence (stable addresses)
+  std::vector<double> fc_;                          // future cost per span
+  SearchScratch& work_ = search_scratch();          // this thread's hypotheses and LM memo
+  const Hyp* final_ = nullptr;                      // best complete hypothesis
+  lm::WordIndex end_of_sentence_ = 0;               // index of </s>
+  bool keep_arcs_ = false;                          // record recombined hypotheses
+  Hyp scratch_;                                     // the expansion being considered
 };
 
 }  // namespace

@@ -248,6 +248,8 @@ TEST(Decoder, FindsTheBestPathOfRandomSmallModels) {
     for (std::size_t i = 0; i < result.nbest.size(); ++i) {
       EXPECT_TRUE(seen.insert(join(result.nbest[i].target)).second);
       EXPECT_NEAR(result.nbest[i].score, dot(w, result.nbest[i].features), 1e-3);
+      // The LM feature (memoized per phrase and state while searching) is the output's LM score.
+      EXPECT_NEAR(result.nbest[i].features[kLm], lm.sentence_log10(result.nbest[i].target) * std::log(10.0), 1e-3);
       if (i) {
         EXPECT_LE(result.nbest[i].score, result.nbest[i - 1].score + 1e-6);
       }
@@ -274,6 +276,48 @@ TEST(Decoder, ThreadsGiveTheSameResults) {
   ASSERT_EQ(r1.size(), inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) EXPECT_EQ(r1[i].best.target, r2[i].best.target);
   EXPECT_EQ(join(r1[1].best.target), "z x");
+}
+
+// Each thread reuses its search memory (hypotheses, LM memo) from sentence to sentence, and
+// across decoders: with a language model, every sentence of a two-thread batch decodes as it
+// does on its own after other sentences in another order, and its LM feature is the LM's
+// score of its output (a stale memo entry would show in either).
+TEST(Decoder, ReusedSearchMemoryGivesTheSameResults) {
+  PhraseTable table;
+  table.add({"a"}, {"x"}, {-1, -1, -1, -1});
+  table.add({"a"}, {"y"}, {-1.2f, -1, -1, -1});
+  table.add({"b"}, {"y"}, {-1, -1, -1, -1});
+  table.add({"b"}, {"x", "y"}, {-1.1f, -1, -1, -1});
+  table.add({"a", "b"}, {"z"}, {-0.5f, -0.5f, -0.5f, -0.5f});
+  table.add({"c"}, {"w"}, {-0.3f, -0.3f, -0.3f, -0.3f});
+  std::map<std::pair<std::string, std::string>, float> bigrams;
+  const std::vector<std::string> words = {"<s>", "x", "y", "z", "w", "</s>"};
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> u(-2.0f, -0.1f);
+  for (const auto& a : words)
+    for (const auto& b : words)
+      if (a != "</s>" && b != "<s>") bigrams[{a, b}] = u(rng);
+  BigramLm lm(bigrams);
+  std::vector<std::vector<std::string>> inputs;
+  const std::vector<std::string> vocab = {"a", "b", "c"};
+  for (int i = 0; i < 40; ++i) {
+    std::vector<std::string> s(3 + i % 6);
+    for (auto& w : s) w = vocab[rng() % vocab.size()];
+    inputs.push_back(s);
+  }
+  DecoderOptions options;
+  options.stack_size = 5;  // pruning and recombination both at work
+  options.threads = 2;
+  Decoder two(table, &lm, options);
+  const auto w = default_weights();
+  const auto batch = two.decode_all(inputs, w);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    options.threads = 1;
+    const DecodeResult alone = Decoder(table, &lm, options).decode(inputs[i], w);
+    EXPECT_EQ(batch[i].best.target, alone.best.target) << "sentence " << i;
+    EXPECT_DOUBLE_EQ(batch[i].best.score, alone.best.score) << "sentence " << i;
+    EXPECT_NEAR(batch[i].best.features[kLm], lm.sentence_log10(batch[i].best.target) * std::log(10.0), 1e-3);
+  }
 }
 
 }  // namespace
