@@ -11,6 +11,7 @@
 
 #include "base/distributed_env.h"
 #include "base/error.h"
+#include "base/memory.h"
 #include "base/progress.h"
 #include "base/sha256.h"
 #include "base/text_file.h"
@@ -148,7 +149,9 @@ void run_train(TrainArgs a, GlobalOptions global) {
   std::vector<TrainingFile> files;
   progress.begin("read data");
   {
-    ParallelCorpus train = load_parallel(a.train_src, a.train_tgt);
+    // Read in an arena of its own: the training text is millions of small strings that
+    // release_training_text frees before training starts.
+    ParallelCorpus train = on_own_arena([&] { return load_parallel(a.train_src, a.train_tgt); });
     if (train.empty()) fail<DataError>("training data {} / {} is empty", a.train_src, a.train_tgt);
     files.push_back(describe("train-src", a.train_src, train.size()));
     files.push_back(describe("train-tgt", a.train_tgt, train.size()));

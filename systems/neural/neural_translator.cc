@@ -271,7 +271,8 @@ void NeuralTranslator::train(const TrainData& data, const TrainOptions& options)
   Progress& progress = options.progress ? *options.progress : Progress::global();
   if (writer) std::filesystem::create_directories(options.model_dir);
   const CommonOptions& common = common_options();
-  vocab_ = prepare_vocabulary(data, options, common.vocabulary, progress, writer);
+  // The subword trainer's tables (hundreds of MB on a large sample) in an arena of their own.
+  vocab_ = on_own_arena([&] { return prepare_vocabulary(data, options, common.vocabulary, progress, writer); });
   release_free_memory();  // the subword trainer's heap (hundreds of MB on a large sample)
   if (writer) write_file_atomic(options.model_dir / options_file(), options_yaml());
   auto encoded =
