@@ -514,15 +514,21 @@ std::string MosesTokenizer::tokenize_to_string(std::string_view text) const {
   return join_tokens(tokenize(text));
 }
 
-std::vector<std::string> split_whitespace(std::string_view text) {
-  std::vector<std::string> out;
+std::vector<std::string_view> split_whitespace_views(std::string_view text) {
+  std::vector<std::string_view> out;
   std::size_t i = 0;
   while (i < text.size()) {
     while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
     const std::size_t start = i;
     while (i < text.size() && text[i] != ' ' && text[i] != '\t') ++i;
-    if (i > start) out.emplace_back(text.substr(start, i - start));
+    if (i > start) out.push_back(text.substr(start, i - start));
   }
+  return out;
+}
+
+std::vector<std::string> split_whitespace(std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto token : split_whitespace_views(text)) out.emplace_back(token);
   return out;
 }
 

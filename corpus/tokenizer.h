@@ -59,6 +59,8 @@ bool is_cjk(char32_t c);       // Han, Hiragana, Katakana, Hangul and CJK punctu
 
 // Splits on runs of ASCII spaces/tabs (tokenized text back into tokens).
 std::vector<std::string> split_whitespace(std::string_view text);
+// The same tokens as views into `text` (valid while it is).
+std::vector<std::string_view> split_whitespace_views(std::string_view text);
 // Joins tokens with single spaces.
 std::string join_tokens(const std::vector<std::string>& tokens);
 
