@@ -29,7 +29,16 @@ RnnModelImpl::RnnModelImpl(const RnnModelOptions& o) : options_(o) {
       "out_embedding", torch::nn::Linear(torch::nn::LinearOptions(o.embedding_dim, pieces * o.output_dim).bias(false)));
   out_context_ = register_module(
       "out_context", torch::nn::Linear(torch::nn::LinearOptions(memory, pieces * o.output_dim).bias(false)));
-  out_projection_ = register_module("out_projection", torch::nn::Linear(o.output_dim, o.target_vocab));
+  if (o.tie_output) {
+    // Press & Wolf 2017: the readout t (size l) is scored against the target embeddings
+    // themselves, so W_o has no parameters of its own but its bias.
+    if (o.output_dim != o.embedding_dim)
+      fail<ConfigError>("rnn-attention: tie_output needs output_dim = embedding_dim, got {} and {}", o.output_dim,
+                        o.embedding_dim);
+    out_bias_ = register_parameter("out_bias", torch::zeros({o.target_vocab}));
+  } else {
+    out_projection_ = register_module("out_projection", torch::nn::Linear(o.output_dim, o.target_vocab));
+  }
   dropout_ = register_module("dropout", torch::nn::Dropout(o.dropout));
   // Initialisation after appendix B.1: recurrent matrices orthogonal, embeddings small
   // Gaussian (the paper's N(0, 0.01^2) for every weight trains slowly with Adam; we keep
@@ -92,7 +101,9 @@ torch::Tensor RnnModelImpl::readout(const torch::Tensor& state, const torch::Ten
   } else {
     t = torch::tanh(t);
   }
-  return out_projection_->forward(dropout_->forward(t));
+  t = dropout_->forward(t);  // [..., output_dim]
+  return options_.tie_output ? torch::nn::functional::linear(t, target_embedding_->weight, out_bias_)
+                             : out_projection_->forward(t);  // [..., target_vocab]
 }
 
 std::pair<torch::Tensor, torch::Tensor> RnnModelImpl::forward_with_attention(const torch::Tensor& source,

@@ -77,7 +77,8 @@ class RnnModelImpl : public torch::nn::Module, public neural::EncoderDecoder {
   torch::nn::Linear out_state_{nullptr};            // U_o
   torch::nn::Linear out_embedding_{nullptr};        // V_o
   torch::nn::Linear out_context_{nullptr};          // C_o
-  torch::nn::Linear out_projection_{nullptr};       // W_o
+  torch::nn::Linear out_projection_{nullptr};       // W_o (untied)
+  torch::Tensor out_bias_;                          // W_o's bias when W_o is the target embedding (tie_output)
   torch::nn::Dropout dropout_{nullptr};
 };
 TORCH_MODULE(RnnModel);

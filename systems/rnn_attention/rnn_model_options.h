@@ -18,6 +18,7 @@ struct RnnModelOptions {
   bool deep_output = true;             // maxout deep output (appendix A.2.2) or a tanh readout
   std::string attention = "bahdanau";  // "bahdanau", "general", "dot" or "none" (rnn-encdec)
   double dropout = 0.2;                // dropout rate (0 = none, as in the paper)
+  bool tie_output = false;             // W_o = the target embedding matrix (needs output_dim = embedding_dim)
   std::int64_t pad_id = 3;             // padding id of both vocabularies
 };
 

@@ -34,6 +34,9 @@ const OptionTable<RnnOptions>& rnn_option_table() {
     t.add<double>(
         "dropout", [](O& o) -> double& { return o.model.dropout; }, "dropout rate (the paper: none)",
         in_range(0.0, 1.0, false));
+    t.add<bool>(
+        "tie_output", [](O& o) -> bool& { return o.model.tie_output; },
+        "output projection W_o = target embedding matrix (Press & Wolf 2017; needs output_dim = embedding_dim)");
     t.include(neural::common_option_table(), [](O& o) -> neural::CommonOptions& { return o.common; });
     return t;
   }();
@@ -67,6 +70,9 @@ RnnOptions parse_rnn_options(const std::string& yaml, const std::string& preset,
   if (m.attention == "dot" && m.decoder_dim != 2 * m.encoder_dim)
     fail<ConfigError>("{}: dot attention needs decoder_dim = 2 x encoder_dim, got {} and {}", origin, m.decoder_dim,
                       m.encoder_dim);
+  if (m.tie_output && m.output_dim != m.embedding_dim)
+    fail<ConfigError>("{}: tie_output needs output_dim = embedding_dim, got {} and {}", origin, m.output_dim,
+                      m.embedding_dim);
   neural::validate_common_relations(o.common, origin);
   return o;
 }

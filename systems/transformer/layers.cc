@@ -1,8 +1,28 @@
 #include "systems/transformer/layers.h"
 
+#include <cmath>
+
+#include "base/error.h"
+
 namespace mtbench::transformer {
 
 namespace F = torch::nn::functional;
+
+NormImpl::NormImpl(std::int64_t dim, bool scale) : dim_(dim), scale_(scale) {
+  if (scale) {
+    g_ = register_parameter("g", torch::full({1}, std::sqrt(static_cast<double>(dim))));
+  } else {
+    weight_ = register_parameter("weight", torch::ones({dim}));
+    bias_ = register_parameter("bias", torch::zeros({dim}));
+  }
+}
+
+torch::Tensor NormImpl::forward(const torch::Tensor& x) {
+  if (x.size(-1) != dim_) fail("transformer: normalisation of dimension {} got {}", dim_, shape_of(x));
+  if (!scale_) return torch::layer_norm(x, {dim_}, weight_, bias_, 1e-5);
+  // The same epsilon as the reference implementation's clamp of the norm.
+  return x * (g_ / torch::linalg_vector_norm(x, 2, {-1}, true).clamp_min(1e-5));
+}
 
 FeedForwardImpl::FeedForwardImpl(const LayerOptions& o) : relu_dropout_(o.relu_dropout) {
   in_ = register_module("w1", torch::nn::Linear(o.dim, o.ffn_dim));
@@ -22,8 +42,8 @@ torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
 EncoderLayerImpl::EncoderLayerImpl(const LayerOptions& o) : options_(o) {
   self_attention_ = register_module("self_attention", MultiHeadAttention(o.dim, o.heads, o.attention_dropout));
   feed_forward_ = register_module("feed_forward", FeedForward(o));
-  norm1_ = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
-  norm2_ = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
+  norm1_ = register_module("norm1", Norm(o.dim, o.scale_norm));
+  norm2_ = register_module("norm2", Norm(o.dim, o.scale_norm));
   dropout_ = register_module("dropout", torch::nn::Dropout(o.dropout));
 }
 
@@ -41,9 +61,9 @@ DecoderLayerImpl::DecoderLayerImpl(const LayerOptions& o) : options_(o) {
   self_attention_ = register_module("self_attention", MultiHeadAttention(o.dim, o.heads, o.attention_dropout));
   cross_attention_ = register_module("cross_attention", MultiHeadAttention(o.dim, o.heads, o.attention_dropout));
   feed_forward_ = register_module("feed_forward", FeedForward(o));
-  norm1_ = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
-  norm2_ = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
-  norm3_ = register_module("norm3", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
+  norm1_ = register_module("norm1", Norm(o.dim, o.scale_norm));
+  norm2_ = register_module("norm2", Norm(o.dim, o.scale_norm));
+  norm3_ = register_module("norm3", Norm(o.dim, o.scale_norm));
   dropout_ = register_module("dropout", torch::nn::Dropout(o.dropout));
 }
 

@@ -5,6 +5,8 @@
 //  - pre-norm (Xiong et al. 2020, "On Layer Normalization in the Transformer Architecture"):
 //    x = x + Dropout(Sublayer(LayerNorm(x))), with a final LayerNorm after the stack (the
 //    model applies it), which trains stably without a long warmup.
+// Either arrangement normalises with LayerNorm (the paper) or ScaleNorm (Nguyen & Salazar 2019,
+// "Transformers without Tears", sec. 2.2), which they found better at low resource.
 // The decoder layer runs either over a whole target prefix with a causal mask (training, and
 // the recomputing decoder used as the benchmark baseline) or one position at a time with
 // cached self-attention keys/values (incremental decoding).
@@ -24,7 +26,25 @@ struct LayerOptions {
   double attention_dropout = 0.0;  // dropout on attention probabilities (not in the paper)
   double relu_dropout = 0.0;       // dropout inside the feed-forward block (not in the paper)
   bool pre_norm = false;           // pre-norm instead of the paper's post-norm
+  bool scale_norm = false;         // ScaleNorm instead of LayerNorm
 };
+
+// LayerNorm (Ba et al. 2016) or ScaleNorm: g * x / ||x|| with one learned scalar g
+// initialised to sqrt(dim) (Nguyen & Salazar 2019, sec. 2.2: a single length replaces
+// LayerNorm's per-dimension gain and bias). LayerNorm keeps torch::nn::LayerNorm's parameter
+// names (weight, bias) and arithmetic, so models saved before ScaleNorm existed load unchanged.
+class NormImpl : public torch::nn::Module {
+ public:
+  NormImpl(std::int64_t dim, bool scale);
+  torch::Tensor forward(const torch::Tensor& x);  // [..., dim] -> same
+
+ private:
+  std::int64_t dim_;
+  bool scale_;
+  torch::Tensor weight_, bias_;  // LayerNorm: [dim] each
+  torch::Tensor g_;              // ScaleNorm: [1]
+};
+TORCH_MODULE(Norm);
 
 // Position-wise feed-forward network FFN(x) = max(0, x W1 + b1) W2 + b2 (sec. 3.3).
 class FeedForwardImpl : public torch::nn::Module {
@@ -51,7 +71,7 @@ class EncoderLayerImpl : public torch::nn::Module {
   LayerOptions options_;
   MultiHeadAttention self_attention_{nullptr};
   FeedForward feed_forward_{nullptr};
-  torch::nn::LayerNorm norm1_{nullptr}, norm2_{nullptr};
+  Norm norm1_{nullptr}, norm2_{nullptr};
   torch::nn::Dropout dropout_{nullptr};
 };
 TORCH_MODULE(EncoderLayer);
@@ -90,7 +110,7 @@ class DecoderLayerImpl : public torch::nn::Module {
   LayerOptions options_;
   MultiHeadAttention self_attention_{nullptr}, cross_attention_{nullptr};
   FeedForward feed_forward_{nullptr};
-  torch::nn::LayerNorm norm1_{nullptr}, norm2_{nullptr}, norm3_{nullptr};
+  Norm norm1_{nullptr}, norm2_{nullptr}, norm3_{nullptr};
   torch::nn::Dropout dropout_{nullptr};
 };
 TORCH_MODULE(DecoderLayer);

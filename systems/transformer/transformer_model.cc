@@ -1,5 +1,6 @@
 #include "systems/transformer/transformer_model.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "base/error.h"
@@ -44,6 +45,10 @@ TransformerModelImpl::TransformerModelImpl(const TransformerModelOptions& o) : o
     fail<ConfigError>("transformer: positional must be sinusoidal or learned, got '{}'", o.positional);
   }
   if (o.norm != "post" && o.norm != "pre") fail<ConfigError>("transformer: norm must be post or pre, got '{}'", o.norm);
+  if (o.norm_type != "layer" && o.norm_type != "scale")
+    fail<ConfigError>("transformer: norm_type must be layer or scale, got '{}'", o.norm_type);
+  if (!(o.layer_drop >= 0 && o.layer_drop < 1))
+    fail<ConfigError>("transformer: layer_drop must be in [0, 1), got {}", o.layer_drop);
   LayerOptions lo;
   lo.dim = o.dim;
   lo.heads = o.heads;
@@ -52,13 +57,14 @@ TransformerModelImpl::TransformerModelImpl(const TransformerModelOptions& o) : o
   lo.attention_dropout = o.attention_dropout;
   lo.relu_dropout = o.relu_dropout;
   lo.pre_norm = o.norm == "pre";
+  lo.scale_norm = o.norm_type == "scale";
   encoder_layers_ = register_module("encoder_layers", torch::nn::ModuleList());
   decoder_layers_ = register_module("decoder_layers", torch::nn::ModuleList());
   for (int l = 0; l < o.encoder_layers; ++l) encoder_layers_->push_back(EncoderLayer(lo));
   for (int l = 0; l < o.decoder_layers; ++l) decoder_layers_->push_back(DecoderLayer(lo));
   if (lo.pre_norm) {
-    encoder_norm_ = register_module("encoder_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
-    decoder_norm_ = register_module("decoder_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim})));
+    encoder_norm_ = register_module("encoder_norm", Norm(o.dim, lo.scale_norm));
+    decoder_norm_ = register_module("decoder_norm", Norm(o.dim, lo.scale_norm));
   }
   if (!o.tie_output) {
     output_ = register_module("output", torch::nn::Linear(torch::nn::LinearOptions(o.dim, o.target_vocab).bias(false)));
@@ -84,7 +90,10 @@ torch::Tensor TransformerModelImpl::positional_encoding(std::int64_t length) {
 torch::Tensor TransformerModelImpl::embed(torch::nn::Embedding& table, const torch::Tensor& ids,
                                           std::int64_t first_position) {
   // ids: [batch, len] -> [batch, len, dim]
-  auto x = table(ids) * std::sqrt(static_cast<double>(options_.dim));
+  // With fix_norm every row has unit length, and sqrt(d) scales it as the paper's N(0, 1/d)
+  // initialisation would (so FixNorm changes the lengths' freedom, not their scale).
+  auto x = (options_.fix_norm ? F::embedding(ids, used_weight(table->weight)) : table(ids)) *
+           std::sqrt(static_cast<double>(options_.dim));
   auto positions = positional_encoding(first_position + ids.size(1)).narrow(0, first_position, ids.size(1));
   return dropout_(x + positions.unsqueeze(0));
 }
@@ -94,6 +103,7 @@ torch::Tensor TransformerModelImpl::encode(const torch::Tensor& source, const to
                                            std::vector<torch::Tensor>* keys) {
   auto x = embed(source_embedding_, source, 0);  // [batch, src_len, dim]
   for (const auto& layer : *encoder_layers_) {
+    if (drop_layer()) continue;
     torch::Tensor w, q, k;
     x = layer->as<EncoderLayer>()->forward(x, source_bias, weights ? &w : nullptr, queries ? &q : nullptr,
                                            keys ? &k : nullptr);
@@ -105,7 +115,25 @@ torch::Tensor TransformerModelImpl::encode(const torch::Tensor& source, const to
 }
 
 torch::Tensor TransformerModelImpl::logits(const torch::Tensor& hidden) {
-  return options_.tie_output ? F::linear(hidden, target_embedding_->weight) : output_(hidden);
+  const auto& weight = options_.tie_output ? target_embedding_->weight : output_->weight;  // [target_vocab, dim]
+  return F::linear(hidden, options_.fix_norm ? used_weight(weight) : weight);
+}
+
+torch::Tensor TransformerModelImpl::used_weight(const torch::Tensor& weight) {
+  const auto unit = [](const torch::Tensor& w) { return F::normalize(w, F::NormalizeFuncOptions().dim(-1)); };
+  if (torch::GradMode::is_enabled()) return unit(weight);  // training: gradients flow through the normalisation
+  auto found =
+      std::find_if(unit_rows_.begin(), unit_rows_.end(), [&](const UnitRows& u) { return u.weight.is_same(weight); });
+  if (found == unit_rows_.end()) found = unit_rows_.insert(unit_rows_.end(), UnitRows{weight, {}, -1});
+  if (found->version != static_cast<std::int64_t>(weight._version())) {
+    found->unit = unit(weight);
+    found->version = static_cast<std::int64_t>(weight._version());
+  }
+  return found->unit;
+}
+
+bool TransformerModelImpl::drop_layer() {
+  return is_training() && options_.layer_drop > 0 && torch::rand({1}).item<double>() < options_.layer_drop;
 }
 
 torch::Tensor TransformerModelImpl::forward(const torch::Tensor& source, const torch::Tensor& source_mask,
@@ -121,6 +149,7 @@ torch::Tensor TransformerModelImpl::forward(const torch::Tensor& source, const t
   auto x = embed(target_embedding_, target_in, 0);                         // [batch, tgt_len, dim]
   const auto causal = causal_bias(target_in.size(1), target_in.device());  // [tgt_len, tgt_len]
   for (const auto& module : *decoder_layers_) {
+    if (drop_layer()) continue;
     auto layer = module->as<DecoderLayer>();
     auto [keys, values] = layer->cross_key_value(memory);
     x = layer->forward(x, causal, keys, values, source_bias, nullptr, nullptr);

@@ -5,6 +5,10 @@
 //  - N encoder and N decoder layers (layers.h), post-norm as in the paper or pre-norm;
 //  - optional shared source/target embeddings (needs a joint vocabulary) and an output
 //    projection tied to the target embedding (3.4, Press & Wolf 2017).
+// Low-resource options, all off by default (the paper has none of them): ScaleNorm for every
+// normalisation and FixNorm for the embeddings (Nguyen & Salazar 2019, "Transformers without
+// Tears", sec. 2.2-2.3), and LayerDrop (Fan et al. 2020: each layer skipped with probability
+// layer_drop while training; every layer runs when translating, unscaled, as in fairseq).
 // Deliberate differences from the paper: embeddings are initialised N(0, d^-1/2) as in fairseq
 // (the tied output then starts with unit-scale logits), and attention/ReLU dropout exist as
 // options (default 0, as in the paper).
@@ -71,6 +75,12 @@ class TransformerModelImpl : public torch::nn::Module, public neural::EncoderDec
                        std::vector<torch::Tensor>* weights, std::vector<torch::Tensor>* queries = nullptr,
                        std::vector<torch::Tensor>* keys = nullptr);
   torch::Tensor logits(const torch::Tensor& hidden);  // [..., dim] -> [..., target_vocab]
+  // An embedding or output matrix as used: its rows at unit length with fix_norm (cached
+  // while the weights are unchanged, so decoding does not renormalise at every step).
+  torch::Tensor used_weight(const torch::Tensor& weight);
+  // Training with layer_drop: whether to skip the next layer (the torch generator, so that a
+  // seed and a resumed checkpoint give the same draws).
+  bool drop_layer();
   // Cross-attention memory for the rows of a step: keys/values per layer and padding bias with
   // one entry per group of `*group` consecutive rows. `sentence` [rows] holds each row's
   // sentence of the last start() (beam search keeps a sentence's hypotheses consecutive).
@@ -82,8 +92,15 @@ class TransformerModelImpl : public torch::nn::Module, public neural::EncoderDec
   torch::Tensor learned_positions_;                 // [max_positions, dim] (learned encodings only)
   torch::Tensor sinusoid_;                          // buffer [cached length, dim] (sinusoidal only)
   torch::nn::ModuleList encoder_layers_{nullptr}, decoder_layers_{nullptr};
-  torch::nn::LayerNorm encoder_norm_{nullptr}, decoder_norm_{nullptr};  // pre-norm only
-  torch::nn::Linear output_{nullptr};                                   // untied output only
+  Norm encoder_norm_{nullptr}, decoder_norm_{nullptr};  // pre-norm only
+  torch::nn::Linear output_{nullptr};                   // untied output only
+  // fix_norm outside training: the unit-row matrix of a weight and the weight's version it was
+  // computed from (every in-place update, an optimizer step or a load, bumps the version).
+  struct UnitRows {
+    torch::Tensor weight, unit;
+    std::int64_t version = -1;
+  };
+  std::vector<UnitRows> unit_rows_;
   torch::nn::Dropout dropout_{nullptr};
   bool incremental_ = true;
   bool recording_ = false;

@@ -33,6 +33,17 @@ const OptionTable<TransformerOptions>& transformer_option_table() {
         "norm", [](O& o) -> std::string& { return o.model.norm; },
         "post (the paper) or pre (Xiong et al. 2020) layer normalisation", one_of({"post", "pre"}));
     t.add<std::string>(
+        "norm_type", [](O& o) -> std::string& { return o.model.norm_type; },
+        "layer (LayerNorm, the paper) or scale (ScaleNorm: g x / |x|, one learned g; Nguyen & Salazar 2019)",
+        one_of({"layer", "scale"}));
+    t.add<bool>(
+        "fix_norm", [](O& o) -> bool& { return o.model.fix_norm; },
+        "FixNorm: embedding rows (input and output) used at unit length (Nguyen & Chiang 2018)");
+    t.add<double>(
+        "layer_drop", [](O& o) -> double& { return o.model.layer_drop; },
+        "training: probability of skipping each encoder and decoder layer (LayerDrop, Fan et al. 2020)",
+        in_range(0.0, 1.0, false));
+    t.add<std::string>(
         "positional", [](O& o) -> std::string& { return o.model.positional; },
         "sinusoidal (sec. 3.5) or learned positional encodings", one_of({"sinusoidal", "learned"}));
     t.add<int>(

@@ -32,6 +32,12 @@ RnnModel small_model(const std::string& attention = "bahdanau", bool deep_output
   return m;
 }
 
+std::int64_t parameter_count_of(torch::nn::Module& m) {
+  std::int64_t n = 0;
+  for (const auto& p : m.parameters()) n += p.numel();
+  return n;
+}
+
 // Two sources: lengths 5 and 3 (padded).
 neural::Batch two_sentences() {
   std::vector<neural::Example> ex = {{{4, 5, 6, 7, 8}, {9, 10, 11}}, {{12, 13, 14}, {15, 16}}};
@@ -94,6 +100,47 @@ TEST(RnnModel, TanhReadoutAndGradientsReachEveryParameter) {
     ASSERT_TRUE(p.value().grad().defined()) << p.key();
     EXPECT_GT(p.value().grad().abs().sum().item<float>(), 0.0f) << p.key();
   }
+}
+
+// Tied output (Press & Wolf 2017): W_o is the target embedding matrix, so there is no
+// projection of its own, the logits are the readout against the embeddings plus a bias, and
+// the output loss alone trains the target embeddings.
+TEST(RnnModel, TiedOutputScoresAgainstTheTargetEmbeddings) {
+  torch::manual_seed(11);
+  RnnModelOptions o;
+  o.source_vocab = 20;
+  o.target_vocab = 17;
+  o.embedding_dim = o.output_dim = 8;
+  o.encoder_dim = 6;
+  o.decoder_dim = 10;
+  o.attention_dim = 7;
+  o.dropout = 0;
+  o.tie_output = true;
+  RnnModel model(o);
+  const auto params = model->named_parameters();
+  EXPECT_EQ(params.find("out_projection.weight"), nullptr);
+  ASSERT_NE(params.find("out_bias"), nullptr);
+  o.tie_output = false;
+  torch::manual_seed(11);
+  RnnModel untied(o);
+  EXPECT_EQ(parameter_count_of(*model) + 17 * 8, parameter_count_of(*untied));
+  const auto b = two_sentences();
+  auto logits = model->forward(b.source, b.source_mask, b.target_in);  // [batch, tgt_len, 17]
+  ASSERT_EQ(logits.size(-1), 17);
+  {
+    torch::NoGradGuard no_grad;  // moving one embedding row moves exactly that word's logits
+    auto before = model->forward(b.source, b.source_mask, torch::full_like(b.target_in, 5));
+    params["target_embedding.weight"][9].add_(1.0);
+    auto after = model->forward(b.source, b.source_mask, torch::full_like(b.target_in, 5));
+    auto changed = (after - before).abs().sum(torch::IntArrayRef{0, 1}) > 1e-6;  // [17]
+    EXPECT_TRUE(changed[9].item<bool>());
+    EXPECT_EQ(changed.sum().item<std::int64_t>(), 1);
+  }
+  o.output_dim = 5;
+  o.tie_output = true;
+  EXPECT_THROW(RnnModel{o}, ConfigError);
+  EXPECT_THROW(parse_rnn_options("tie_output: true\nembedding_dim: 64\noutput_dim: 32\n", "", "t"), ConfigError);
+  EXPECT_TRUE(parse_rnn_options("tie_output: true\nembedding_dim: 64\noutput_dim: 64\n", "", "t").model.tie_output);
 }
 
 TEST(RnnModel, BeamOfOneEqualsGreedyOnARandomModel) {

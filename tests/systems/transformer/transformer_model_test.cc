@@ -15,7 +15,9 @@
 namespace mtbench::transformer {
 namespace {
 
-TransformerModel small_model(const std::string& norm, const std::string& positional = "sinusoidal", bool share = true) {
+// `norm`: "post" or "pre", optionally followed by "_scale" (ScaleNorm) and "_fix" (FixNorm).
+TransformerModel small_model(const std::string& norm, const std::string& positional = "sinusoidal", bool share = true,
+                             double layer_drop = 0) {
   torch::manual_seed(7);
   TransformerModelOptions o;
   o.source_vocab = o.target_vocab = 19;
@@ -25,7 +27,10 @@ TransformerModel small_model(const std::string& norm, const std::string& positio
   o.encoder_layers = 2;
   o.decoder_layers = 2;
   o.dropout = 0.1;
-  o.norm = norm;
+  o.norm = norm.substr(0, norm.find('_'));
+  o.norm_type = norm.find("_scale") != std::string::npos ? "scale" : "layer";
+  o.fix_norm = norm.find("_fix") != std::string::npos;
+  o.layer_drop = layer_drop;
   o.positional = positional;
   o.share_embeddings = share;
   o.tie_output = share;
@@ -143,7 +148,95 @@ TEST_P(TransformerNorms, RecordingReturnsNormalisedMaskedAttentionOfEveryLayerAn
   EXPECT_FALSE(model->step(b.target_in.select(1, 0), state).attention.defined());
 }
 
-INSTANTIATE_TEST_SUITE_P(PostAndPreNorm, TransformerNorms, ::testing::Values("post", "pre"));
+INSTANTIATE_TEST_SUITE_P(PostAndPreNorm, TransformerNorms,
+                         ::testing::Values("post", "pre", "post_scale_fix", "pre_scale_fix"));
+
+// LayerNorm through Norm is torch::nn::LayerNorm to the bit (same parameter names, so older
+// models load); ScaleNorm maps every position to length g (sqrt(dim) at initialisation).
+TEST(TransformerNorm, LayerNormIsTorchsAndScaleNormFixesTheLength) {
+  torch::manual_seed(3);
+  const auto x = torch::randn({2, 5, 16}) * 3 + 1;  // [batch, len, dim]
+  Norm layer(16, false);
+  torch::nn::LayerNorm reference(torch::nn::LayerNormOptions({16}));
+  {
+    torch::NoGradGuard no_grad;
+    layer->named_parameters()["weight"].uniform_(0.5, 1.5);
+    layer->named_parameters()["bias"].uniform_(-1, 1);
+    reference->weight.copy_(layer->named_parameters()["weight"]);
+    reference->bias.copy_(layer->named_parameters()["bias"]);
+  }
+  EXPECT_TRUE(torch::equal(layer(x), reference(x)));
+  EXPECT_EQ(layer->named_parameters().size(), 2u);
+  Norm scale(16, true);
+  ASSERT_EQ(scale->named_parameters().size(), 1u);
+  EXPECT_FLOAT_EQ(scale->named_parameters()["g"].item<float>(), 4.0f);
+  const auto y = scale(x);
+  EXPECT_TRUE(torch::allclose(torch::linalg_vector_norm(y, 2, {-1}), torch::full({2, 5}, 4.0), 1e-4, 1e-5));
+  EXPECT_TRUE(torch::allclose(y / 4, x / torch::linalg_vector_norm(x, 2, {-1}, true), 1e-5, 1e-6));  // direction kept
+  EXPECT_THROW(scale(torch::randn({2, 8})), Error);
+}
+
+// FixNorm: logits are the decoder output against unit-length embedding rows, also through
+// the cache used outside training, which follows in-place changes of the weights.
+TEST(TransformerModel, FixNormScoresAgainstUnitRowsAndItsCacheFollowsTheWeights) {
+  auto model = small_model("pre_scale_fix");
+  const auto b = batch_of(kExamples, {0, 1, 2});
+  const auto with_grad = model->forward(b.source, b.source_mask, b.target_in);  // normalised each call
+  torch::Tensor cached;
+  {
+    torch::NoGradGuard no_grad;
+    cached = model->forward(b.source, b.source_mask, b.target_in);
+  }
+  EXPECT_TRUE(torch::allclose(with_grad, cached, 1e-5, 1e-6));
+  // Scaling embedding rows changes nothing under FixNorm; moving them does, and is seen.
+  auto weight = model->named_parameters()["source_embedding.weight"];
+  {
+    torch::NoGradGuard no_grad;
+    weight.mul_(3);
+    EXPECT_TRUE(torch::allclose(model->forward(b.source, b.source_mask, b.target_in), cached, 1e-4, 1e-5));
+    weight.add_(torch::randn_like(weight));
+    const auto moved = model->forward(b.source, b.source_mask, b.target_in);
+    EXPECT_FALSE(torch::allclose(moved, cached, 1e-3, 1e-3));
+    torch::GradMode::set_enabled(true);
+    const auto fresh = model->forward(b.source, b.source_mask, b.target_in);
+    torch::GradMode::set_enabled(false);
+    EXPECT_TRUE(torch::allclose(moved, fresh, 1e-5, 1e-6));
+  }
+}
+
+// LayerDrop skips layers while training only: training-mode outputs vary from call to call
+// (dropout off, so only the skipped layers differ) and include the outputs of a shallower
+// network; in eval mode every layer runs and the model equals one without LayerDrop.
+TEST(TransformerModel, LayerDropSkipsLayersWhileTrainingOnly) {
+  auto dropping = small_model("pre", "sinusoidal", true, 0.5);
+  auto plain = small_model("pre", "sinusoidal", true, 0.0);  // same seed: same weights
+  const auto b = batch_of(kExamples, {0, 1, 2});
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::equal(dropping->forward(b.source, b.source_mask, b.target_in),
+                           plain->forward(b.source, b.source_mask, b.target_in)));
+  const auto full = plain->forward(b.source, b.source_mask, b.target_in);
+  dropping->train();
+  for (auto& m : dropping->modules())
+    if (auto* d = m->as<torch::nn::Dropout>()) d->options.p(0.0);
+  torch::manual_seed(11);
+  std::vector<torch::Tensor> outputs;
+  int same_as_full = 0;
+  for (int i = 0; i < 24; ++i) {
+    outputs.push_back(dropping->forward(b.source, b.source_mask, b.target_in));
+    same_as_full += torch::allclose(outputs.back(), full, 1e-5, 1e-6) ? 1 : 0;
+  }
+  int distinct = 0;
+  for (std::size_t i = 1; i < outputs.size(); ++i) distinct += torch::equal(outputs[i], outputs[0]) ? 0 : 1;
+  EXPECT_GT(distinct, 0);
+  EXPECT_LT(same_as_full, 24);  // 4 layers kept with p = 1/16 each time: most calls drop one
+  TransformerModelOptions bad;
+  bad.source_vocab = bad.target_vocab = 10;
+  bad.layer_drop = 1.0;
+  EXPECT_THROW(TransformerModel{bad}, ConfigError);
+  bad.layer_drop = 0;
+  bad.norm_type = "rms";
+  EXPECT_THROW(TransformerModel{bad}, ConfigError);
+}
 
 TEST(TransformerModel, SinusoidalEncodingFollowsThePaperFormula) {
   const auto pe = sinusoidal_encoding(50, 16);

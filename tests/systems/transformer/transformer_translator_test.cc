@@ -11,6 +11,8 @@
 #include <set>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "base/error.h"
 #include "base/progress.h"
 #include "base/text_file.h"
@@ -181,6 +183,45 @@ TEST_F(TransformerTranslatorTest, AverageCommandReplacesTheModelWithTheMeanOfKep
   const auto p1 = first.network()->named_parameters(), p2 = second.network()->named_parameters();
   for (const auto& p : averaged.network()->named_parameters())
     EXPECT_TRUE(torch::allclose(p.value(), (p1[p.key()] + p2[p.key()]) / 2, 1e-6, 1e-7)) << p.key();
+}
+
+// Dev losses of every validation in DIR/training_log.jsonl, in order.
+std::vector<double> validation_losses(const std::filesystem::path& dir) {
+  std::vector<double> out;
+  for (const auto& line : read_lines(dir / "training_log.jsonl")) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.at("type") == "valid") out.push_back(j.at("dev_loss").get<double>());
+  }
+  return out;
+}
+
+// Budgets in updates make a training reproducible (issue #16): the same config and seed give
+// the same dev loss at every validation, bit for bit, with every source of randomness on
+// (dropout, word dropout, LayerDrop, batch shuffling); another seed gives other losses.
+TEST(TransformerReproducibility, SameConfigAndSeedGiveIdenticalDevLossAtEveryValidation) {
+  const std::string config =
+      "vocab_size: 60\ndim: 32\nheads: 2\nffn_dim: 64\nencoder_layers: 2\ndecoder_layers: 2\ndropout: 0.1\n"
+      "attention_dropout: 0.1\nrelu_dropout: 0.1\nlayer_drop: 0.2\nsource_word_dropout: 0.1\n"
+      "target_word_dropout: 0.1\nnorm: pre\nnorm_type: scale\nfix_norm: true\nbatch_tokens: 400\n"
+      "learning_rate: 0.5\nwarmup_steps: 30\nmax_steps: 60\nvalidate_every: 20\nmax_minutes: 0\npatience: 0\n"
+      "dev_bleu: false\n";
+  testing::ScratchDir dir;
+  auto train = [&](const std::string& name, std::uint64_t seed) {
+    Progress progress(ProgressMode::kQuiet);
+    TrainOptions o;
+    o.config_yaml = config;
+    o.model_dir = dir / name;
+    o.progress = &progress;
+    o.seed = seed;
+    TransformerTranslator t;
+    t.train(toy_data(), o);
+    return validation_losses(dir / name);
+  };
+  const auto first = train("a", 5), second = train("b", 5), other = train("c", 6);
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first, second);
+  ASSERT_EQ(other.size(), 3u);
+  EXPECT_NE(first, other);
 }
 
 TEST(TransformerOptionsTest, PresetsYamlRoundTripAndErrors) {
