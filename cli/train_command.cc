@@ -193,8 +193,14 @@ void run_train(TrainArgs a, GlobalOptions global) {
   options.resume = a.resume;
   options.progress = &progress;
   const ModelManifest manifest = compare::train_model(*system, data, options, files);
-  progress.log(fmt::format("model '{}' written to {} (trained in {})", a.system, a.out,
-                           format_duration(manifest.training_seconds)));
+  const std::string budget =
+      manifest.training_stop.empty()
+          ? ""
+          : fmt::format(
+                ", {} updates, stopped by {}{}", manifest.training_updates, manifest.training_stop,
+                manifest.training_stop == "max_minutes" ? " (the time cap: a faster machine trains further)" : "");
+  progress.log(fmt::format("model '{}' written to {} (trained in {}{})", a.system, a.out,
+                           format_duration(manifest.training_seconds), budget));
   progress.print_summary();
 }
 

@@ -16,6 +16,7 @@
 #include "base/process.h"
 #include "base/progress.h"
 #include "base/text_file.h"
+#include "systems/training_log.h"
 
 namespace mtbench::compare {
 
@@ -37,6 +38,11 @@ ModelManifest train_model(Translator& translator, const TrainData& data, const T
   translator.train(data, options);
   manifest.training_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!writer) return manifest;
+  for (const auto& point : read_training_log(options.model_dir))  // the neural systems' end line
+    if (point.type == "end") {
+      manifest.training_updates = point.step;
+      manifest.training_stop = point.note;
+    }
   if (options.progress) options.progress->begin("save");
   manifest = save_model(translator, manifest, options.model_dir);
   if (options.progress) options.progress->end();

@@ -122,6 +122,10 @@ std::string manifest_to_json(const ModelManifest& m) {
             {"training_files", files},
             {"training_seconds", m.training_seconds},
             {"files", hashes}};
+  // A budget that fired is part of what the model is (issue #16): a max_minutes stop means
+  // another machine would have trained a different model from the same config.
+  if (m.training_updates > 0) j["training_updates"] = m.training_updates;
+  if (!m.training_stop.empty()) j["training_stop"] = m.training_stop;
   return j.dump(2) + "\n";
 }
 
@@ -148,6 +152,8 @@ ModelManifest manifest_from_json(const std::string& text, const std::string& ori
           {f.value("role", ""), f.value("path", ""), f.value("sha256", ""), count_at(f, "segments", origin)});
     }
     m.training_seconds = j.value("training_seconds", 0.0);
+    m.training_updates = count_at(j, "training_updates", origin);
+    m.training_stop = j.value("training_stop", "");
     if (!std::isfinite(m.training_seconds) || m.training_seconds < 0)
       fail<DataError>("{}: \"training_seconds\" must be a non-negative number", origin);
     const json files = j.value("files", json::object());

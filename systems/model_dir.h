@@ -44,6 +44,8 @@ struct ModelManifest {
   std::size_t dev_segments = 0;              // dev segment pairs
   std::vector<TrainingFile> training_files;  // the files read, with checksums
   double training_seconds = 0;               // wall time spent in train()
+  std::uint64_t training_updates = 0;        // optimizer updates made (systems with a training log; 0 = none)
+  std::string training_stop;                 // what ended training: max_steps, max_minutes, patience, ... ("" = n/a)
   // SHA-256 of every file of the model (relative path -> hex; the manifest and checkpoints/
   // excluded), verified by load_model(). Empty in manifests written before checksums existed.
   std::map<std::string, std::string> file_sha256;

@@ -2,11 +2,13 @@
 // Options of the transformer system: architecture keys plus the common neural keys
 // (systems/neural/trainer_options.h), from YAML over a preset. Unknown keys are errors.
 //
-// Presets: "quick" (a few minutes on 2 CPU cores), "full" (the default: about an hour on 2 CPU
-// cores, a small model for 29k sentence pairs) and "base" (the paper's base model,
-// for a GPU). All use the paper's schedule ("noam": learning_rate is the schedule's factor, so
-// the peak rate is learning_rate * d^-0.5 * warmup^-0.5), label smoothing 0.1 and Adam with
-// beta2 = 0.98 (sec. 5.3, 5.4).
+// Presets are budgets in updates, so the same config, seed and thread count train the same
+// model on a fast or a busy machine (issue #16); a preset's max_minutes is a cap that is
+// reported as the stop reason when it fires. "quick" (about 5 minutes on 2 CPU cores), "full"
+// (the default: a small model for 29k sentence pairs, about an hour on 2 CPU cores) and
+// "base" (the paper's base model, for a GPU). All use the paper's schedule ("noam": learning_rate is the schedule's
+// factor, so the peak rate is learning_rate * d^-0.5 * warmup^-0.5), label smoothing 0.1 and Adam with beta2 = 0.98
+// (sec. 5.3, 5.4).
 
 #include <string>
 #include <vector>

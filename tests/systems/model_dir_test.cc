@@ -79,6 +79,8 @@ TEST(ModelDir, SaveAndLoadRoundTrip) {
   manifest.train_segments = 2;
   manifest.training_files = {{"train-src", "/data/train.de", std::string(64, 'a'), 2}};
   manifest.training_seconds = 1.5;
+  manifest.training_updates = 230;
+  manifest.training_stop = "max_minutes";
   const auto dir = scratch / "model";
   const ModelManifest written = save_model(system, manifest, dir);
   EXPECT_EQ(written.system, "fake-positional");
@@ -96,6 +98,12 @@ TEST(ModelDir, SaveAndLoadRoundTrip) {
   ASSERT_EQ(loaded.manifest.training_files.size(), 1u);
   EXPECT_EQ(loaded.manifest.training_files[0].sha256, std::string(64, 'a'));
   EXPECT_DOUBLE_EQ(loaded.manifest.training_seconds, 1.5);
+  EXPECT_EQ(loaded.manifest.training_updates, 230u);
+  EXPECT_EQ(loaded.manifest.training_stop, "max_minutes");
+  // A system without a training log records neither.
+  const auto bare = manifest_to_json(ModelManifest{});
+  EXPECT_EQ(bare.find("training_updates"), std::string::npos);
+  EXPECT_EQ(bare.find("training_stop"), std::string::npos);
   EXPECT_EQ(loaded.manifest.created, written.created);
   auto out = loaded.translator->translate({"Katze", "Maus"}, {});
   EXPECT_EQ(out[0].text, "cat");
