@@ -11,6 +11,22 @@
 
 namespace mtbench::testing {
 
+// Speed tests multiply their wall-clock limits by this: AddressSanitizer slows code several
+// times over (scripts/sanitize.sh also compiles test code at -O0, and the linker may pick
+// those copies of inline library functions), so a throughput bound there measures the
+// sanitizer, not mtbench.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr double kSpeedLimitFactor = 5.0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr double kSpeedLimitFactor = 5.0;
+#else
+inline constexpr double kSpeedLimitFactor = 1.0;
+#endif
+#else
+inline constexpr double kSpeedLimitFactor = 1.0;
+#endif
+
 // The shared data directory (../shared next to the checkout, or $MTBENCH_SHARED_DIR).
 inline std::filesystem::path shared_dir() {
   if (const char* env = std::getenv("MTBENCH_SHARED_DIR")) return env;

@@ -313,10 +313,10 @@ void NeuralTranslator::train(const TrainData& data, const TrainOptions& options)
   if (result.world_size > 1)
     progress.log(fmt::format("{} processes: all-reduce {:.1f} ms per update", result.world_size, result.allreduce_ms));
   progress.log(fmt::format(
-      "trained {} updates in {} ({:.0f} target tokens/s), best dev loss {:.3f}, dev BLEU {:.2f}{}; "
+      "trained {} updates in {} ({:.0f} target tokens/s), best dev loss {:.3f}{}{}; "
       "stopped by {}",
       result.steps, format_duration(result.seconds), result.tokens_per_second, result.best_dev_loss,
-      result.best_dev_bleu,
+      hooks.dev_bleu ? fmt::format(", dev BLEU {:.2f}", result.best_dev_bleu) : std::string(),
       result.averaged_checkpoints > 0 ? fmt::format(" (average of {} checkpoints)", result.averaged_checkpoints) : "",
       result.stop_reason));
 }

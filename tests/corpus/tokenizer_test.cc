@@ -147,7 +147,7 @@ TEST(Tokenizer, SpeedOnMultiThirtyKTrain) {
   std::cout << "tokenized " << lines.size() << " lines (" << tokens << " tokens) in " << seconds
             << " s = " << static_cast<double>(lines.size()) / seconds << " lines/s\n";
   EXPECT_EQ(lines.size(), 29000u);
-  EXPECT_LT(seconds, 3.0);  // generous for a loaded CI machine; typically ~0.1 s
+  EXPECT_LT(seconds, 3.0 * testing::kSpeedLimitFactor);  // generous for a loaded CI machine; typically ~0.1 s
 }
 
 }  // namespace
