@@ -26,11 +26,12 @@ function(mtbench_unity_build target)
 endfunction()
 
 # mtbench_cold_code(TARGET): the target is orchestration and I/O (command line, HTTP server,
-# report rendering, the compare pipeline's plumbing), whose run time is spent in the libraries
-# it calls. MTBENCH_COLD_OPTIMIZATION (e.g. -O0) then replaces the build type's optimisation
-# for it: scripts/sanitize.sh sets -O0, where these targets were a third of the ASan build's
-# compile time (the Boost.Beast server alone 96 s at -O1) and none of its tests' run time.
-# Empty by default: a normal build optimises everything alike.
+# the compare pipeline's plumbing), whose run time is spent in the libraries it calls.
+# MTBENCH_COLD_OPTIMIZATION (e.g. -O0) then replaces the build type's optimisation for it:
+# scripts/sanitize.sh sets -O0, where these targets were a quarter of the ASan build's compile
+# time (the Boost.Beast server alone 96 s at -O1). Not the reports (rendering a default-sized
+# report took 7 s at -O1 and 48 s at -O0 under ASan) nor per-sentence explanations: cold code
+# is code no test spends its time in. Empty by default: a normal build optimises everything.
 set(MTBENCH_COLD_OPTIMIZATION "" CACHE STRING "Optimisation flag of CLI, server, report and pipeline code")
 function(mtbench_cold_code target)
   if(MTBENCH_COLD_OPTIMIZATION)
@@ -38,8 +39,8 @@ function(mtbench_cold_code target)
   endif()
 endfunction()
 
-# mtbench_cold_sources(FILE...): the same for single files of other libraries (JSON manifests,
-# dataset registries), set from the directory whose CMakeLists.txt creates their target.
+# mtbench_cold_sources(FILE...): the same for single files of other libraries (model manifests,
+# dataset registries, plugin loading), set from the directory whose CMakeLists.txt creates their target.
 function(mtbench_cold_sources)
   if(MTBENCH_COLD_OPTIMIZATION)
     set_source_files_properties(${ARGN} DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} PROPERTIES

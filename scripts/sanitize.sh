@@ -16,9 +16,9 @@ generator=()
 if command -v ninja >/dev/null 2>&1 && [[ ! -f "$build/CMakeCache.txt" ]]; then generator=(-G Ninja); fi
 # -O1 with line tables: sanitizer reports keep file:line, and the build takes about a third
 # less time than -O2 -g (CI's budget is 40 minutes in all). Test code itself at -O0: under ASan
-# a batch of test files compiled in 120 s at -O1 and 48 s at -O0. So are the CLI, server, report
-# and pipeline libraries (mtbench_cold_code in cmake/library.cmake): a third of this build's
-# compile time, none of its tests' run time.
+# a batch of test files compiled in 120 s at -O1 and 48 s at -O0. So are the CLI, server and
+# pipeline libraries (mtbench_cold_code in cmake/library.cmake): a quarter of this build's
+# compile time, little of its tests' run time.
 CC=clang CXX=clang++ cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
   -DMTBENCH_BUILD_TESTS=ON -DMTBENCH_WITH_TORCH=OFF -DMTBENCH_FUZZ=ON -DMTBENCH_TEST_OPTIMIZATION=-O0 \
