@@ -81,6 +81,11 @@ std::filesystem::path find_rule_data(const std::string& name) {
     places.push_back(exe.parent_path() / "../.." / "systems/rule_based/data");
     places.push_back(exe.parent_path() / "../share/mtbench/rule_based");
   }
+#ifdef MTBENCH_RULE_DATA_SOURCE_DIR
+  // The checkout this library was built from: a build directory outside it (cmake -B
+  // /elsewhere) has no data next to its executables.
+  places.emplace_back(MTBENCH_RULE_DATA_SOURCE_DIR);
+#endif
   places.emplace_back("systems/rule_based/data");
   std::vector<std::string> tried;
   for (const auto& dir : places) {
