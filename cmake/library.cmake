@@ -32,7 +32,7 @@ endfunction()
 # time (the Boost.Beast server alone 96 s at -O1). Not the reports (rendering a default-sized
 # report took 7 s at -O1 and 48 s at -O0 under ASan) nor per-sentence explanations: cold code
 # is code no test spends its time in. Empty by default: a normal build optimises everything.
-set(MTBENCH_COLD_OPTIMIZATION "" CACHE STRING "Optimisation flag of CLI, server, report and pipeline code")
+set(MTBENCH_COLD_OPTIMIZATION "" CACHE STRING "Optimisation flag of CLI, server and pipeline code (empty: the build type's)")
 function(mtbench_cold_code target)
   if(MTBENCH_COLD_OPTIMIZATION)
     target_compile_options(${target} PRIVATE ${MTBENCH_COLD_OPTIMIZATION})
