@@ -29,6 +29,7 @@ struct AlignCommandOptions {
   double tension = 4.0;                            // initial diagonal tension (fastalign)
   bool no_optimize_tension = false;                // keep the tension fixed
   bool no_vb = false;                              // plain EM M-step instead of variational Bayes
+  double prune = 0;                                // drop t(f|e) <= this after each iteration but the last
   std::string output = "-";                        // Pharaoh output ("-" = stdout)
 };
 
@@ -46,6 +47,7 @@ void run_align(const AlignCommandOptions& o, const GlobalOptions& global) {
   options.diagonal_tension = o.tension;
   options.optimize_tension = !o.no_optimize_tension;
   options.variational_bayes = !o.no_vb;
+  options.prune_below = o.prune;
   options.threads = resolved_threads(global);
 
   const ParallelCorpus corpus = load_parallel(o.source, o.target);
@@ -101,6 +103,11 @@ void add_align_command(CLI::App& app, GlobalOptions& global) {
       ->check(finite_number());
   cmd->add_flag("--fixed-tension", options->no_optimize_tension, "Do not re-estimate the diagonal tension");
   cmd->add_flag("--no-vb", options->no_vb, "Plain EM instead of the variational Bayes M-step");
+  cmd->add_option("--prune", options->prune,
+                  "Drop word pairs whose t(f|e) is at most this after each iteration but the last (GIZA++'s t-table "
+                  "cutoff, e.g. 1e-7; 0 keeps all)")
+      ->capture_default_str()
+      ->check(finite_number() & CLI::Range(0.0, 0.999999));
   cmd->add_option("-o,--output", options->output, "Output file ('-' = standard output)")->capture_default_str();
   cmd->callback([options, &global] { run_align(*options, global); });
 }

@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "base/progress.h"
+#include "systems/alignment/cooccurrence_table.h"
 #include "systems/alignment/hmm.h"
 
 namespace mtbench::alignment {
@@ -32,99 +33,31 @@ inline double diagonal_feature(int j, int J, int i, int I) {
   return -std::fabs(static_cast<double>(j) / J - static_cast<double>(i) / I);
 }
 
-// (cond, gen) word pair -> dense id, open addressing over the packed pair (never all ones:
-// word ids stay below 2^32 - 1). 12 bytes a slot at most 70% full, where std::unordered_map
-// spent ~50 bytes a pair plus a bucket array sized for the corpus: at a million sentence
-// pairs that map was the alignment's peak.
-class PairIds {
- public:
-  PairIds() : keys_(1 << 16, kEmpty), ids_(1 << 16, 0) {}
-  // The id of `key`, `next` (inserted) when it is new; `*inserted` tells which.
-  std::uint32_t find_or_insert(std::uint64_t key, std::uint32_t next, bool* inserted) {
-    if ((size_ + 1) * 10 > keys_.size() * 7) grow();
-    std::size_t mask = keys_.size() - 1, s = mix(key) & mask;
-    while (keys_[s] != kEmpty && keys_[s] != key) s = (s + 1) & mask;
-    *inserted = keys_[s] == kEmpty;
-    if (*inserted) {
-      keys_[s] = key;
-      ids_[s] = next;
-      ++size_;
-    }
-    return ids_[s];
-  }
-
- private:
-  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
-  static std::uint64_t mix(std::uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
-  }
-  void grow() {
-    std::vector<std::uint64_t> keys(keys_.size() * 2, kEmpty);
-    std::vector<std::uint32_t> ids(keys.size(), 0);
-    const std::size_t mask = keys.size() - 1;
-    for (std::size_t i = 0; i < keys_.size(); ++i) {
-      if (keys_[i] == kEmpty) continue;
-      std::size_t s = mix(keys_[i]) & mask;
-      while (keys[s] != kEmpty) s = (s + 1) & mask;
-      keys[s] = keys_[i];
-      ids[s] = ids_[i];
-    }
-    keys_.swap(keys);
-    ids_.swap(ids);
-  }
-  std::vector<std::uint64_t> keys_;  // packed (cond, gen), kEmpty = free slot
-  std::vector<std::uint32_t> ids_;   // dense id per slot
-  std::size_t size_ = 0;             // occupied slots
-};
-
 // EM state for one direction. "gen" words are generated, each from one "cond" word or null.
-// Every (cond word, gen word) pair met in a sentence gets a dense id, so EM runs over flat
-// arrays: cells_ holds, per sentence and gen position, the pair ids of null then each cond word.
+// Every (cond word, gen word) pair met in a sentence has a dense id in the co-occurrence
+// table, so EM runs over flat arrays indexed by it; a sentence's ids are looked up when the
+// E-step visits it. prob_ and the counts have one more entry than the table, the pruned pairs'
+// (a lookup that misses gets that id: probability options_.prune_below, counts discarded).
 class DirectionalAligner {
  public:
   DirectionalAligner(const std::vector<std::vector<WordId>>& gen, const std::vector<std::vector<WordId>>& cond,
                      const AlignOptions& options)
-      : gen_(gen), cond_(cond), options_(options), tension_(options.diagonal_tension) {
-    WordId null_id = 0;
-    for (const auto& s : cond)
-      for (WordId w : s) null_id = std::max(null_id, w + 1);
-    offsets_.reserve(gen.size() + 1);
-    std::size_t total = 0;
-    for (std::size_t s = 0; s < gen.size(); ++s) {
-      offsets_.push_back(total);
-      if (!cond[s].empty()) total += gen[s].size() * (cond[s].size() + 1);
-    }
-    offsets_.push_back(total);
-    cells_.resize(total);
-    PairIds ids;
-    for (std::size_t s = 0; s < gen.size(); ++s) {
-      if (cond[s].empty()) continue;
-      std::uint32_t* cell = cells_.data() + offsets_[s];
-      for (WordId f : gen[s]) {
-        for (std::size_t i = 0; i <= cond[s].size(); ++i) {
-          const WordId e = i == 0 ? null_id : cond[s][i - 1];
-          const std::uint64_t key = (static_cast<std::uint64_t>(e) << 32) | f;
-          bool inserted = false;
-          const std::uint32_t id = ids.find_or_insert(key, static_cast<std::uint32_t>(pair_cond_.size()), &inserted);
-          if (inserted) {
-            pair_cond_.push_back(e);
-            pair_gen_.push_back(f);
-          }
-          *cell++ = id;
-        }
-      }
-    }
-    num_cond_ = null_id + 1;
+      : gen_(gen),
+        cond_(cond),
+        options_(options),
+        tension_(options.diagonal_tension),
+        null_id_(null_word_of(cond)),
+        table_(gen, cond, null_id_, options.threads) {
     // Uniform start t(f|e) = 1/|V_gen|, so the first E-step follows the alignment prior.
     WordId gen_vocab = 1;
     for (const auto& s : gen)
       for (WordId w : s) gen_vocab = std::max(gen_vocab, w + 1);
-    prob_.assign(pair_cond_.size(), 1.0 / gen_vocab);
+    prob_.assign(table_.size() + 1, 1.0 / gen_vocab);
+    prob_.back() = options_.prune_below;
     if (options_.threads < 1) options_.threads = 1;
   }
+
+  std::size_t table_size() const { return table_.size(); }
 
   double tension() const { return tension_; }
   const HmmJumps& jumps() const { return jumps_; }
@@ -134,15 +67,16 @@ class DirectionalAligner {
   // The current t(gen|cond) entries above `threshold`; the null word becomes Vocab::kNone.
   std::vector<LexicalProb> table(double threshold) const {
     std::vector<LexicalProb> out;
-    const WordId null_id = static_cast<WordId>(num_cond_ - 1);
-    for (std::size_t k = 0; k < prob_.size(); ++k)
-      if (prob_[k] > threshold)
-        out.push_back({pair_cond_[k] == null_id ? Vocab::kNone : pair_cond_[k], pair_gen_[k], prob_[k]});
+    for (WordId e = 0; e <= null_id_; ++e)
+      for (std::size_t k = table_.row_begin(e); k < table_.row_end(e); ++k)
+        if (prob_[k] > threshold) out.push_back({e == null_id_ ? Vocab::kNone : e, table_.gen_word(k), prob_[k]});
     return out;
   }
 
   // One EM iteration; with `viterbi` also fills the best links (with the current parameters).
-  double iterate(std::vector<Alignment>* viterbi, bool reverse) {
+  // With `prune`, the pairs whose new t(gen|cond) is at most options_.prune_below leave the
+  // table.
+  double iterate(std::vector<Alignment>* viterbi, bool reverse, bool prune) {
     const int threads = std::min<int>(options_.threads, std::max<std::size_t>(1, gen_.size() / 64));
     if (hmm_) prepare_transitions();
     std::vector<Worker> workers(threads);
@@ -181,6 +115,7 @@ class DirectionalAligner {
       }
     }
     m_step(counts);
+    if (prune && options_.prune_below > 0) prune_table();
     if (hmm_) jumps_.estimate(workers[0].jumps);
     if (options_.model == AlignModel::kFastAlign && options_.optimize_tension && tokens > 0)
       optimize_tension(emp, mass, tokens);
@@ -196,7 +131,29 @@ class DirectionalAligner {
     std::map<std::pair<int, int>, std::vector<double>> mass;  // (J, I) -> non-null mass per j
     std::vector<double> jumps;                                // HMM: expected jump counts per bucket
     std::vector<double> emit, post;                           // HMM: per-sentence buffers
+    std::vector<std::uint32_t> cells;                         // the sentence's pair ids, [J x (I+1)]
   };
+
+  // The null word's id: one past the largest conditioning word.
+  static WordId null_word_of(const std::vector<std::vector<WordId>>& cond) {
+    WordId null_id = 0;
+    for (const auto& s : cond)
+      for (WordId w : s) null_id = std::max(null_id, w + 1);
+    return null_id;
+  }
+
+  // Drops the pairs at or below the cutoff (GIZA++'s t-table pruning; a pruned pair is looked
+  // up as probability prune_below from now on, and gathers no counts).
+  void prune_table() {
+    const std::size_t n = table_.size();
+    std::vector<char> keep(n);
+    std::size_t kept = 0;
+    for (std::size_t k = 0; k < n; ++k) kept += keep[k] = prob_[k] > options_.prune_below;
+    if (kept == n) return;
+    table_.retain(keep);
+    keep.push_back(1);  // the pruned pairs' entry stays last
+    CooccurrenceTable::compact(&prob_, keep);
+  }
 
   // The HMM's transition matrices depend only on the sentence length: one per length, made
   // once per iteration before the threads start.
@@ -216,7 +173,8 @@ class DirectionalAligner {
     if (e.empty() || f.empty()) return;
     const int J = static_cast<int>(f.size()), I = static_cast<int>(e.size());
     const std::size_t size = static_cast<std::size_t>(J) * (I + 1);
-    const std::uint32_t* cell = cells_.data() + offsets_[s];  // the same [J x (I+1)] layout, null first
+    table_.sentence_ids(f, e, &w.cells);
+    const std::uint32_t* cell = w.cells.data();  // [J x (I+1)], null first
     w.emit.resize(size);
     w.post.resize(size);
     for (std::size_t k = 0; k < size; ++k) w.emit[k] = prob_[cell[k]];
@@ -246,7 +204,8 @@ class DirectionalAligner {
       mass = &m;
     }
     std::vector<double> prior(I + 1), post(I + 1);
-    const std::uint32_t* cell = cells_.data() + offsets_[s];
+    table_.sentence_ids(f, e, &w.cells);
+    const std::uint32_t* cell = w.cells.data();
     for (int j = 0; j < J; ++j, cell += I + 1) {
       if (diag) {
         double z = 0;
@@ -279,20 +238,23 @@ class DirectionalAligner {
     if (best) std::sort(best->begin(), best->end());
   }
 
+  // counts has one entry per pair, then the pruned pairs' (ignored).
   void m_step(const std::vector<double>& counts) {
-    std::vector<double> totals(num_cond_, 0.0);
     const bool vb = options_.variational_bayes;
-    for (std::size_t k = 0; k < counts.size(); ++k) totals[pair_cond_[k]] += counts[k] + (vb ? options_.alpha : 0.0);
-    for (std::size_t k = 0; k < counts.size(); ++k) {
-      const double tot = totals[pair_cond_[k]];
-      if (tot <= 0) {
-        prob_[k] = 1e-9;
-      } else if (vb) {
-        // Mean-field VB update of a Dirichlet-multinomial (fast_align's NormalizeVB): the
-        // prior only ranges over the words this cond word was seen with.
-        prob_[k] = std::exp(digamma(counts[k] + options_.alpha) - digamma(tot));
-      } else {
-        prob_[k] = counts[k] / tot;
+    for (WordId e = 0; e <= null_id_; ++e) {
+      const std::size_t begin = table_.row_begin(e), end = table_.row_end(e);
+      double tot = 0;
+      for (std::size_t k = begin; k < end; ++k) tot += counts[k] + (vb ? options_.alpha : 0.0);
+      for (std::size_t k = begin; k < end; ++k) {
+        if (tot <= 0) {
+          prob_[k] = 1e-9;
+        } else if (vb) {
+          // Mean-field VB update of a Dirichlet-multinomial (fast_align's NormalizeVB): the
+          // prior only ranges over the words this cond word was seen with.
+          prob_[k] = std::exp(digamma(counts[k] + options_.alpha) - digamma(tot));
+        } else {
+          prob_[k] = counts[k] / tot;
+        }
       }
     }
   }
@@ -329,12 +291,9 @@ class DirectionalAligner {
   bool hmm_ = false;                              // E-step of the HMM (else Model 1/2)
   HmmJumps jumps_;                                // HMM jump widths c(d)
   std::vector<std::vector<double>> transitions_;  // HMM: per target length I, [(I+1) x (I+1)]
-  std::vector<std::size_t> offsets_;              // per sentence: first cell
-  std::vector<std::uint32_t> cells_;              // pair ids, [J x (I+1)] per sentence
-  std::vector<WordId> pair_cond_;                 // pair id -> cond word (null = num_cond_-1)
-  std::vector<WordId> pair_gen_;                  // pair id -> gen word
-  std::vector<double> prob_;                      // pair id -> t(gen | cond)
-  std::size_t num_cond_ = 0;                      // cond vocabulary size + null
+  WordId null_id_;                                // the null word's row (largest cond word + 1)
+  CooccurrenceTable table_;                       // pair ids
+  std::vector<double> prob_;                      // pair id -> t(gen | cond); last: pruned pairs'
 };
 
 }  // namespace
@@ -350,10 +309,13 @@ DirectionalResult train_alignment(const std::vector<std::vector<WordId>>& source
     fail<ConfigError>("alignment: hmm_model1_iterations must be >= 0, got {}", options.hmm_model1_iterations);
   if (options.hmm_smoothing < 0 || options.hmm_smoothing > 1)
     fail<ConfigError>("alignment: hmm_smoothing must be in [0,1], got {}", options.hmm_smoothing);
+  if (!(options.prune_below >= 0 && options.prune_below < 1))
+    fail<ConfigError>("alignment: prune_below must be in [0,1), got {}", options.prune_below);
   const auto& gen = reverse ? target : source;
   const auto& cond = reverse ? source : target;
   DirectionalAligner aligner(gen, cond, options);
   DirectionalResult result;
+  result.cooccurring_pairs = aligner.table_size();
   result.alignments.assign(source.size(), {});
   const bool hmm = options.model == AlignModel::kHmm;
   const int warmup = hmm ? options.hmm_model1_iterations : 0;
@@ -364,10 +326,11 @@ DirectionalResult train_alignment(const std::vector<std::vector<WordId>>& source
   for (int it = 0; it < total; ++it) {
     if (it == warmup && hmm) aligner.start_hmm();
     const bool last = it + 1 == total;
-    result.log_likelihoods.push_back(aligner.iterate(last ? &result.alignments : nullptr, reverse));
+    result.log_likelihoods.push_back(aligner.iterate(last ? &result.alignments : nullptr, reverse, !last));
     if (progress) progress->advance();
   }
   result.final_tension = aligner.tension();
+  result.kept_pairs = aligner.table_size();
   if (hmm) {
     result.jump_weights = aligner.jumps().weights();
     double z = 0;
@@ -375,11 +338,13 @@ DirectionalResult train_alignment(const std::vector<std::vector<WordId>>& source
     for (double& v : result.jump_weights) v /= z;
   }
   if (options.keep_table_above >= 0) result.table = aligner.table(options.keep_table_above);
-  if (progress)
-    progress->end(
-        options.model == AlignModel::kFastAlign
-            ? fmt::format("log-likelihood {:.1f}, tension {:.2f}", result.log_likelihoods.back(), result.final_tension)
-            : fmt::format("log-likelihood {:.1f}", result.log_likelihoods.back()));
+  if (progress) {
+    std::string summary = fmt::format("log-likelihood {:.1f}", result.log_likelihoods.back());
+    if (options.model == AlignModel::kFastAlign) summary += fmt::format(", tension {:.2f}", result.final_tension);
+    summary += fmt::format(", {} word pairs", result.cooccurring_pairs);
+    if (result.kept_pairs != result.cooccurring_pairs) summary += fmt::format(" ({} kept)", result.kept_pairs);
+    progress->end(summary);
+  }
   return result;
 }
 

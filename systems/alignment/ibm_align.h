@@ -5,7 +5,8 @@
 // after every E-step. Optional variational Bayes M-step (Dirichlet prior alpha), as
 // fast_align's -v. Or the HMM alignment model (Vogel et al. 1996; systems/alignment/hmm.h)
 // started from IBM Model 1, as GIZA++'s 1^5 H^5. The E-step runs on several threads
-// (sentences split into chunks).
+// (sentences split into chunks). Memory grows with the co-occurrence table, not with the
+// corpus (systems/alignment/cooccurrence_table.h); the table can be pruned as GIZA++ does.
 
 #include <cstdint>
 #include <string>
@@ -38,6 +39,8 @@ struct AlignOptions {
   double alpha = 0.01;                        // Dirichlet concentration for VB (-a)
   int threads = 1;                            // E-step worker threads
   double keep_table_above = -1;               // < 0: no table; else keep t(gen|cond) above this in the result
+  double prune_below = 0;                     // > 0: after each M-step but the last, drop pairs with t <= this
+                                              // (looked up as this value afterwards; GIZA++'s cutoff and floor)
 };
 
 // One entry of a trained translation table t(gen | cond) (the lexical model itself, for
@@ -56,6 +59,8 @@ struct DirectionalResult {
   double final_tension = 0;             // lambda after the last iteration (fast_align model)
   std::vector<double> jump_weights;     // HMM: c(d) for d = -HmmJumps::kMaxJump..kMaxJump, normalized
   std::vector<LexicalProb> table;       // t(gen|cond) > options.keep_table_above (when >= 0)
+  std::size_t cooccurring_pairs = 0;    // distinct (cond, gen) word pairs met in a sentence pair
+  std::size_t kept_pairs = 0;           // of them, in the table after pruning (all without it)
 };
 
 // Trains one direction. With reverse == false each source word chooses one target word

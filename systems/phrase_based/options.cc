@@ -22,6 +22,11 @@ const OptionTable<PhraseBasedOptions>& phrase_based_option_table() {
     t.add<int>(
         "align_iterations", [](O& o) -> int& { return o.align_iterations; }, "EM iterations per direction",
         at_least(1));
+    t.add<double>(
+        "align_prune", [](O& o) -> double& { return o.align_prune; },
+        "drop word pairs whose t(f|e) is at most this after each EM iteration but the last (GIZA++'s t-table "
+        "cutoff; 0 keeps every co-occurring pair)",
+        [](const double& v) { return v >= 0 && v < 1 ? std::string() : std::string("must be in [0, 1)"); });
     t.add<std::string>(
         "symmetrization", [](O& o) -> std::string& { return o.symmetrization; },
         "symmetrization heuristic of the two directions (Koehn et al. 2003)",
@@ -80,8 +85,8 @@ const OptionTable<PhraseBasedOptions>& phrase_based_option_table() {
 const std::vector<Preset>& phrase_based_presets() {
   static const std::vector<Preset> presets = {
       {"full", "", "", "Moses' defaults with MERT (the default)"},
-      {"quick", "", "mert_iterations: 2\nmert_restarts: 3\nstack_size: 50\ntune_sentences: 300\n",
-       "shorter MERT on 300 dev sentences, smaller stacks"},
+      {"quick", "", "mert_iterations: 2\nmert_restarts: 3\nstack_size: 50\ntune_sentences: 300\nalign_prune: 1e-7\n",
+       "shorter MERT on 300 dev sentences, smaller stacks, pruned alignment table"},
   };
   return presets;
 }

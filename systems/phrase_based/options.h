@@ -17,6 +17,7 @@ struct PhraseBasedOptions {
   // Word alignment.
   std::string align_model = "fastalign";               // "fastalign", "ibm1" or "hmm"
   int align_iterations = 5;                            // EM iterations per direction
+  double align_prune = 0;                              // drop t(f|e) <= this after each EM iteration (0 = keep all)
   std::string symmetrization = "grow-diag-final-and";  // symmetrization heuristic
   // Language model.
   int lm_order = 5;  // n-gram order (2..6)

@@ -218,6 +218,7 @@ void PhraseBasedTranslator::train(const TrainData& data, const TrainOptions& opt
   AlignOptions aopt;
   aopt.model = alignment::parse_align_model(options_.align_model);
   aopt.iterations = options_.align_iterations;
+  aopt.prune_below = options_.align_prune;
   aopt.threads = threads;
   const auto forward = train_alignment(src, tgt, aopt, false, &progress);
   const auto reverse = train_alignment(src, tgt, aopt, true, &progress);

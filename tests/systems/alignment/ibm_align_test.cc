@@ -1,6 +1,7 @@
 #include "systems/alignment/ibm_align.h"
 
 #include <chrono>
+#include <cmath>
 
 #include <gtest/gtest.h>
 
@@ -79,12 +80,63 @@ TEST(IbmAlign, ThreadsGiveTheSameAlignments) {
   EXPECT_EQ(format_pharaoh(one.alignments[0]), "0-0 1-1 2-2 3-3");
 }
 
+// A larger toy corpus: three sentence shapes repeated, the words interleaved with rarer ones.
+Toy repeated_toy() {
+  Toy toy;
+  for (int k = 0; k < 200; ++k) {
+    toy.add("das Haus ist klein", "the house is small");
+    toy.add("das Buch ist gross", "the book is big");
+    toy.add("ein kleines Buch", "a small book");
+    if (k % 10 == 0) toy.add("ein Haus " + std::to_string(k), "a house " + std::to_string(k));
+  }
+  return toy;
+}
+
+TEST(IbmAlign, PruningShrinksTheTableAndKeepsTheAlignments) {
+  const Toy toy = repeated_toy();
+  for (AlignModel model : {AlignModel::kFastAlign, AlignModel::kIbm1, AlignModel::kHmm}) {
+    AlignOptions options;
+    options.model = model;
+    options.hmm_model1_iterations = 3;
+    const auto full = train_alignment(toy.src, toy.tgt, options, false);
+    EXPECT_EQ(full.kept_pairs, full.cooccurring_pairs);
+    // A cutoff below every probability prunes nothing: the same result, bit for bit.
+    options.prune_below = 1e-300;
+    const auto none = train_alignment(toy.src, toy.tgt, options, false);
+    EXPECT_EQ(none.kept_pairs, none.cooccurring_pairs);
+    EXPECT_EQ(none.alignments, full.alignments);
+    EXPECT_EQ(none.log_likelihoods, full.log_likelihoods);
+    // A real cutoff drops pairs, yet the frequent words still align the same way, with one
+    // thread or two.
+    options.prune_below = 1e-3;
+    options.keep_table_above = 0;
+    const auto pruned = train_alignment(toy.src, toy.tgt, options, false);
+    EXPECT_LT(pruned.kept_pairs, pruned.cooccurring_pairs) << static_cast<int>(model);
+    EXPECT_EQ(pruned.cooccurring_pairs, full.cooccurring_pairs);
+    for (int s : {0, 1, 2}) EXPECT_EQ(pruned.alignments[s], full.alignments[s]) << static_cast<int>(model);
+    if (model == AlignModel::kFastAlign) {
+      EXPECT_EQ(format_pharaoh(pruned.alignments[0]), "0-0 1-1 2-2 3-3");
+    }
+    EXPECT_LE(pruned.table.size(), pruned.kept_pairs);
+    for (const auto& entry : pruned.table) EXPECT_GT(entry.prob, 0.0);
+    options.threads = 2;
+    const auto two = train_alignment(toy.src, toy.tgt, options, false);
+    EXPECT_EQ(two.alignments, pruned.alignments);
+    EXPECT_EQ(two.kept_pairs, pruned.kept_pairs);
+  }
+}
+
 TEST(IbmAlign, ErrorsAndPharaohRoundTrip) {
   std::vector<std::vector<WordId>> a{{0}}, b;
   EXPECT_THROW(train_alignment(a, b, {}, false), DataError);
   AlignOptions bad;
   bad.p0 = 1.5;
   EXPECT_THROW(train_alignment(a, a, bad, false), ConfigError);
+  for (double cutoff : {-0.1, 1.0, std::nan("")}) {
+    AlignOptions prune;
+    prune.prune_below = cutoff;
+    EXPECT_THROW(train_alignment(a, a, prune, false), ConfigError) << cutoff;
+  }
   EXPECT_EQ(format_pharaoh(parse_pharaoh("2-1 0-0  1-3")), "0-0 1-3 2-1");
   EXPECT_THROW(parse_pharaoh("0-0 1x2"), DataError);
   EXPECT_THROW(parse_pharaoh("0--1"), DataError);
