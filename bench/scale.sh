@@ -19,23 +19,8 @@ cd "$(dirname "$0")/.."
 sizes=${1:-30k,100k,300k,1M}
 build=${2:-build}
 mtbench="$PWD/$build/mtbench"
-shared=${MTBENCH_SHARED_DIR:-../shared}
-synth="$shared/tools/synth_parallel.py"
-work=${MTBENCH_SCALE_WORK:-/tmp/mtbench-scale}
+source bench/scale_common.sh
 systems=${MTBENCH_SCALE_SYSTEMS:-phrase-based}
-[[ -x "$mtbench" ]] || { echo "no $mtbench: build first" >&2; exit 1; }
-[[ -f "$synth" ]] || { echo "skipped: no $synth (the shared tools are absent)" >&2; exit 0; }
-[[ -x /usr/bin/time ]] || { echo "GNU time (/usr/bin/time) is needed for peak memory" >&2; exit 1; }
-mkdir -p "$work"
-
-pairs_of() {  # 30k -> 30000, 1M -> 1000000
-  local s=$1
-  case "$s" in
-    *k|*K) echo $(( ${s%[kK]} * 1000 )) ;;
-    *m|*M) echo $(( ${s%[mM]} * 1000000 )) ;;
-    *) echo "$s" ;;
-  esac
-}
 
 corpus() {  # generates train/dev/test of N pairs once
   local n=$1
