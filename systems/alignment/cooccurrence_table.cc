@@ -181,11 +181,15 @@ void CooccurrenceTable::sentence_ids(const std::vector<WordId>& gen, const std::
   const auto missing = static_cast<std::uint32_t>(size());
   for (std::size_t i = 0; i < width; ++i) {
     const WordId e = i == 0 ? null_word_ : cond[i - 1];
+    if (e >= rows()) {  // a word the table never saw: no pairs
+      for (std::size_t j = 0; j < gen.size(); ++j) (*ids)[j * width + i] = missing;
+      continue;
+    }
     if (dense_of_[e] != kNoIndex) {
       const std::uint32_t* index = dense_.data() + dense_of_[e] * static_cast<std::size_t>(gen_vocab_);
       std::uint32_t* out = ids->data() + i;
       for (const WordId f : gen) {
-        const std::uint32_t id = index[f];
+        const std::uint32_t id = f < gen_vocab_ ? index[f] : kNoIndex;
         *out = id == kNoIndex ? missing : id;
         out += width;
       }

@@ -44,7 +44,7 @@ class CooccurrenceTable {
   std::uint32_t find(WordId cond, WordId gen) const;
 
   // The ids of one sentence pair's pairs, [gen.size() x (cond.size() + 1)], null first in each
-  // row (the layout the E-steps read); a pruned pair gets size().
+  // row (the layout the E-steps read); a pruned or unseen pair gets size().
   void sentence_ids(const std::vector<WordId>& gen, const std::vector<WordId>& cond,
                     std::vector<std::uint32_t>* ids) const;
 

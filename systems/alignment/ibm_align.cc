@@ -4,7 +4,6 @@
 #include <cmath>
 #include <map>
 #include <thread>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
