@@ -1,17 +1,19 @@
 // `mtbench align`: word alignment of a tokenized parallel corpus (like fast_align + atools).
 
-#include <chrono>
+#include <iostream>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "base/atomic_output.h"
 #include "base/error.h"
 #include "base/progress.h"
 #include "base/text_file.h"
 #include "cli/app.h"
 #include "cli/validators.h"
-#include "corpus/parallel.h"
 #include "systems/alignment/ibm_align.h"
 #include "systems/alignment/symmetrize.h"
 
@@ -33,6 +35,14 @@ struct AlignCommandOptions {
   std::string output = "-";                        // Pharaoh output ("-" = stdout)
 };
 
+// The lines of a tokenized file as word ids, read in one streamed pass (plain or gzip; the
+// reader's DataErrors name file and line).
+std::vector<std::vector<alignment::WordId>> read_word_ids(const std::string& path, alignment::Vocab& vocab) {
+  std::vector<std::vector<alignment::WordId>> ids;
+  for_each_line(path, [&](std::string_view line, std::size_t) { ids.push_back(vocab.add_sentence(line)); });
+  return ids;
+}
+
 void run_align(const AlignCommandOptions& o, const GlobalOptions& global) {
   using namespace mtbench::alignment;
   apply_global_options(global);
@@ -50,29 +60,36 @@ void run_align(const AlignCommandOptions& o, const GlobalOptions& global) {
   options.prune_below = o.prune;
   options.threads = resolved_threads(global);
 
-  const ParallelCorpus corpus = load_parallel(o.source, o.target);
+  // Each side is streamed once into word ids: EM visits the corpus many times, but as ids, so
+  // the text is never held whole (issue #17: memory grows with the table, not the corpus).
   Vocab src_vocab, tgt_vocab;
-  std::vector<std::vector<WordId>> src, tgt;
-  src.reserve(corpus.size());
-  tgt.reserve(corpus.size());
-  for (std::size_t i = 0; i < corpus.size(); ++i) {
-    src.push_back(src_vocab.add_sentence(corpus.source[i]));
-    tgt.push_back(tgt_vocab.add_sentence(corpus.target[i]));
+  std::vector<std::vector<WordId>> src = read_word_ids(o.source, src_vocab);
+  std::vector<std::vector<WordId>> tgt = read_word_ids(o.target, tgt_vocab);
+  if (src.size() != tgt.size()) {
+    fail<DataError>("line counts differ: {} has {} lines but {} has {} lines", o.source, src.size(), o.target,
+                    tgt.size());
   }
   DirectionalResult forward, reverse;
   if (o.direction != "reverse") forward = train_alignment(src, tgt, options, false, &progress);
   if (o.direction != "forward") reverse = train_alignment(src, tgt, options, true, &progress);
-  std::vector<std::string> lines(corpus.size());
-  for (std::size_t i = 0; i < corpus.size(); ++i) {
+  // Streamed out as well (atomically into a file: a failed run leaves no partial output).
+  std::unique_ptr<AtomicOutputFile> file;
+  if (o.output != "-" && !o.output.empty()) file = std::make_unique<AtomicOutputFile>(o.output);
+  std::ostream& out = file ? file->stream() : std::cout;
+  for (std::size_t i = 0; i < src.size(); ++i) {
     if (o.direction == "forward")
-      lines[i] = format_pharaoh(forward.alignments[i]);
+      out << format_pharaoh(forward.alignments[i]) << '\n';
     else if (o.direction == "reverse")
-      lines[i] = format_pharaoh(reverse.alignments[i]);
+      out << format_pharaoh(reverse.alignments[i]) << '\n';
     else
-      lines[i] = format_pharaoh(symmetrize(forward.alignments[i], reverse.alignments[i],
-                                           static_cast<int>(src[i].size()), static_cast<int>(tgt[i].size()), method));
+      out << format_pharaoh(symmetrize(forward.alignments[i], reverse.alignments[i], static_cast<int>(src[i].size()),
+                                       static_cast<int>(tgt[i].size()), method))
+          << '\n';
   }
-  write_lines(o.output, lines);
+  if (file)
+    file->commit();
+  else
+    std::cout.flush();
   if (!progress.quiet()) progress.print_summary();
 }
 

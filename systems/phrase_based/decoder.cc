@@ -347,10 +347,23 @@ class SentenceDecoder {
 
   using Stack = std::unordered_set<Hyp*, RecombineHash, RecombineEqual>;
 
+  // A stack's pruning bounds.
+  struct StackBounds {
+    double best_total = kNegInf;  // best total() added (threshold pruning is relative to it)
+    double floor = kNegInf;       // total() of the worst survivor of the last histogram pruning
+  };
+
   // Adds scratch_ to `stack` unless threshold pruning or a better recombined hypothesis
   // rejects it (without n-best lists a rejected hypothesis is never stored).
-  void add(Stack& stack, double& best_total) {
-    if (scratch_.total() < best_total + log_threshold_) return;
+  void add(Stack& stack, StackBounds& bounds) {
+    const double total = scratch_.total();
+    if (total < bounds.best_total + log_threshold_) return;
+    // Below the floor a hypothesis can never be among the stack's final stack_size: since the
+    // last pruning the stack holds stack_size hypotheses at or above it, and they only leave
+    // it for better ones (recombination keeps the better of two, whose future cost is the
+    // same). Rejected now instead of stored and pruned later: the same survivors, in the same
+    // order. Not with n-best lists, whose arcs keep rejected hypotheses.
+    if (!keep_arcs_ && total < bounds.floor) return;
     auto it = stack.find(&scratch_);
     if (it != stack.end() && (*it)->score >= scratch_.score && !keep_arcs_) return;
     Hyp* h = &work_.arena.add(std::move(scratch_));
@@ -368,21 +381,24 @@ class SentenceDecoder {
       stack.erase(it);
     }
     stack.insert(h);
-    best_total = std::max(best_total, h->total());
-    if (stack.size() > 2 * static_cast<std::size_t>(options_.stack_size)) prune(stack);
+    bounds.best_total = std::max(bounds.best_total, h->total());
+    if (stack.size() > 2 * static_cast<std::size_t>(options_.stack_size)) prune(stack, &bounds.floor);
   }
 
-  // Histogram pruning; returns the survivors, best first.
-  std::vector<Hyp*> prune(Stack& stack) {
+  // Histogram pruning; returns the survivors, best first. When it drops hypotheses, raises
+  // `*floor` to the worst survivor's total().
+  std::vector<Hyp*> prune(Stack& stack, double* floor = nullptr) {
     std::vector<Hyp*> hyps(stack.begin(), stack.end());
     auto better = [](const Hyp* a, const Hyp* b) { return a->total() > b->total(); };
     const auto keep = static_cast<std::size_t>(options_.stack_size);
-    if (hyps.size() > keep) {
+    const bool drops = hyps.size() > keep;
+    if (drops) {
       std::nth_element(hyps.begin(), hyps.begin() + keep, hyps.end(), better);
       for (std::size_t i = keep; i < hyps.size(); ++i) stack.erase(hyps[i]);
       hyps.resize(keep);
     }
     std::sort(hyps.begin(), hyps.end(), better);
+    if (drops && floor && !hyps.empty()) *floor = std::max(*floor, hyps.back()->total());
     return hyps;
   }
 
@@ -391,7 +407,7 @@ class SentenceDecoder {
     const bool lexicalized = options_.lexicalized_reordering;
     std::vector<Stack> stacks;
     for (int i = 0; i <= n_; ++i) stacks.emplace_back(64, RecombineHash{lexicalized}, RecombineEqual{lexicalized});
-    std::vector<double> best_total(n_ + 1, kNegInf);
+    std::vector<StackBounds> bounds(n_ + 1);
     Hyp& start = work_.arena.add(Hyp());
     start.lm_state = lm_ ? lm_->begin_sentence_state() : lm::State{};
     start.future = future_of(start.coverage);
@@ -409,7 +425,7 @@ class SentenceDecoder {
             if (limit >= 0 && b != first_gap && e - first_gap > limit) break;
             for (const Option& o : span(b, e)) {
               expand(*hyp, o, scratch_);
-              add(stacks[scratch_.covered], best_total[scratch_.covered]);
+              add(stacks[scratch_.covered], bounds[scratch_.covered]);
             }
           }
         }

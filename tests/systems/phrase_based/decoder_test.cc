@@ -202,30 +202,41 @@ struct Exhaustive {
   }
 };
 
+// A random phrase table over `src` (every span up to `max_len` words, `per_span` entries of
+// 1..`max_target` random words of `tgt`, random scores) and random bigrams for an LM over `tgt`.
+std::map<std::pair<std::string, std::string>, float> random_small_model(std::mt19937& rng,
+                                                                        const std::vector<std::string>& src,
+                                                                        const std::vector<std::string>& tgt,
+                                                                        int max_len, int per_span, int max_target,
+                                                                        PhraseTable& table) {
+  std::uniform_real_distribution<float> u(-3.0f, -0.01f);
+  const int n = static_cast<int>(src.size());
+  for (int b = 0; b < n; ++b)
+    for (int len = 1; len <= max_len && b + len <= n; ++len)
+      for (int k = 0; k < per_span; ++k) {
+        std::vector<std::string> s(src.begin() + b, src.begin() + b + len), t;
+        for (int j = 0; j < 1 + static_cast<int>(rng() % max_target); ++j) t.push_back(tgt[rng() % tgt.size()]);
+        std::array<float, 6> reo;
+        for (auto& r : reo) r = u(rng);
+        table.add(s, t, {u(rng), u(rng), u(rng), u(rng)}, reo);
+      }
+  std::map<std::pair<std::string, std::string>, float> bigrams;
+  for (const auto& a : tgt)
+    for (const auto& b : tgt) bigrams[{a, b}] = u(rng);
+  for (const auto& a : tgt) {
+    bigrams[{"<s>", a}] = u(rng);
+    bigrams[{a, "</s>"}] = u(rng);
+  }
+  return bigrams;
+}
+
 TEST(Decoder, FindsTheBestPathOfRandomSmallModels) {
   std::mt19937 rng(7);
-  std::uniform_real_distribution<float> u(-3.0f, -0.01f);
   const std::vector<std::string> src = {"s0", "s1", "s2", "s3", "s4"};
   const std::vector<std::string> tgt = {"t0", "t1", "t2", "t3", "t4", "t5"};
   for (int trial = 0; trial < 12; ++trial) {
     PhraseTable table;
-    for (int b = 0; b < 5; ++b)
-      for (int len = 1; len <= 2 && b + len <= 5; ++len)
-        for (int k = 0; k < 2; ++k) {
-          std::vector<std::string> s(src.begin() + b, src.begin() + b + len), t;
-          for (int j = 0; j < 1 + static_cast<int>(rng() % 2); ++j) t.push_back(tgt[rng() % tgt.size()]);
-          std::array<float, 6> reo;
-          for (auto& r : reo) r = u(rng);
-          table.add(s, t, {u(rng), u(rng), u(rng), u(rng)}, reo);
-        }
-    std::map<std::pair<std::string, std::string>, float> bigrams;
-    for (const auto& a : tgt)
-      for (const auto& b : tgt) bigrams[{a, b}] = u(rng);
-    for (const auto& a : tgt) {
-      bigrams[{"<s>", a}] = u(rng);
-      bigrams[{a, "</s>"}] = u(rng);
-    }
-    BigramLm lm(bigrams);
+    BigramLm lm(random_small_model(rng, src, tgt, 2, 2, 2, table));
     DecoderOptions options;
     options.stack_size = 100000;
     options.beam_threshold = 1e-300;
@@ -256,6 +267,40 @@ TEST(Decoder, FindsTheBestPathOfRandomSmallModels) {
     }
     EXPECT_GT(result.nbest.size(), 1u);
   }
+}
+
+// Without n-best lists the decoder drops an expansion below its stack's floor (the worst
+// survivor of the last histogram pruning) before storing it; with them it keeps every
+// expansion (as arcs) and prunes later. Small stacks on 9-word inputs prune all the time, and
+// both searches must find the same best translation with the same score.
+TEST(Decoder, StackFloorKeepsTheSurvivorsOfHistogramPruning) {
+  std::mt19937 rng(11);
+  std::vector<std::string> src, tgt;
+  for (int i = 0; i < 9; ++i) src.push_back("s" + std::to_string(i));
+  for (int i = 0; i < 8; ++i) tgt.push_back("t" + std::to_string(i));
+  int pruned_differently = 0;
+  for (int trial = 0; trial < 20; ++trial) {
+    PhraseTable table;
+    BigramLm lm(random_small_model(rng, src, tgt, 3, 3, 3, table));
+    DecoderOptions options;
+    options.stack_size = 2 + trial % 4;
+    options.beam_threshold = 1e-300;
+    options.distortion_limit = 4;
+    Decoder floor_decoder(table, &lm, options);
+    options.nbest = 5;
+    Decoder arcs_decoder(table, &lm, options);
+    const auto w = default_weights();
+    const auto with_floor = floor_decoder.decode(src, w);
+    const auto with_arcs = arcs_decoder.decode(src, w);
+    ASSERT_FALSE(with_floor.best.target.empty()) << "trial " << trial;
+    EXPECT_DOUBLE_EQ(with_floor.best.score, with_arcs.best.score) << "trial " << trial;
+    EXPECT_EQ(join(with_floor.best.target), join(with_arcs.best.target)) << "trial " << trial;
+    // The stacks are small enough that pruning decides: a wide stack finds better.
+    options.nbest = 0;
+    options.stack_size = 5000;
+    if (Decoder(table, &lm, options).decode(src, w).best.score > with_floor.best.score + 1e-9) ++pruned_differently;
+  }
+  EXPECT_GT(pruned_differently, 0);
 }
 
 TEST(Decoder, ThreadsGiveTheSameResults) {
