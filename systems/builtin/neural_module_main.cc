@@ -1,6 +1,7 @@
 // The entry point of the neural module (systems/neural/neural_module_api.h): the rnn-attention
 // and Transformer systems with LibTorch, loaded by mtbench on first use.
 
+#include "systems/neural/cpu_block_cache.h"
 #include "systems/neural/neural_module_api.h"
 #include "systems/neural/threads.h"
 #include "systems/rnn_attention/rnn_translator.h"
@@ -43,5 +44,7 @@ const mtbench::neural::NeuralModuleApi kApi = {mtbench::neural::kNeuralModuleVer
 }  // namespace
 
 extern "C" __attribute__((visibility("default"))) const mtbench::neural::NeuralModuleApi* mtbench_neural_module() {
+  // Before any tensor of this process: LibTorch's CPU tensors come from the block cache.
+  mtbench::neural::install_cpu_block_cache();
   return &kApi;
 }

@@ -19,6 +19,7 @@
 #include "base/progress.h"
 #include "base/text_file.h"
 #include "systems/neural/checkpoint.h"
+#include "systems/neural/cpu_block_cache.h"
 #include "systems/neural/distributed.h"
 #include "systems/training_log.h"
 
@@ -597,12 +598,15 @@ TrainResult Trainer::train(const ExampleSet& train, const ExampleSet& dev, const
       // 64 KB around each touched page (fault-around), so a few hundred random pairs per
       // batch make megabytes resident, and unmapping the untouched rest costs microseconds.
       train.release_pages();
-      // And the heap pages freed since, whenever the updates since the last trim took 50 times
-      // as long as it did (at most 2% of the time): after subword training and encoding in
-      // the same process the allocator's arenas are large and fragmented, and each update's
-      // blocks land on pages the last one did not use (at 1M pairs the resident set rose 0.3 GB
-      // above 100k's within 20 updates; one trim, 76 ms there, gave it back).
-      if (update_seconds - trimmed_at >= 50 * trim_seconds) {
+      // And the heap pages freed since: after the first update, then whenever the updates
+      // since the last trim took 30 s and 50 times as long as the trim itself. After subword
+      // training and encoding in the same process the allocator's arenas are large and
+      // fragmented, and each update's blocks land on pages the last one did not use (at 1M
+      // pairs the resident set rose 0.3 GB above 100k's within 20 updates; one trim, 76 ms
+      // there, gave it back). Not after every update: every page a trim gives back is faulted
+      // in and zeroed again by the next update (measured: trimming whenever 50 times its
+      // cost had passed, i.e. every update or two, cost the RNN a fifth of its training time).
+      if (run_steps == 1 || update_seconds - trimmed_at >= std::max(30.0, 50 * trim_seconds)) {
         const auto trim_start = Clock::now();
         release_free_memory();
         trim_seconds = seconds_since(trim_start);
@@ -669,6 +673,16 @@ TrainResult Trainer::train(const ExampleSet& train, const ExampleSet& dev, const
     checkpoint_last();
   }
   if (stop.empty()) stop = "max_epochs";
+  if (const CpuBlockCache* cache = installed_cpu_block_cache(); cache && progress_) {
+    const auto s = cache->stats();
+    progress_->log(fmt::format(
+        "CPU block cache: {} of {} large tensor blocks reused, {} given back at its limit; {} "
+        "cached, at most {} in use",
+        s.hits, s.hits + s.misses, s.released, format_bytes(s.cached_bytes), format_bytes(s.peak_in_use_bytes)));
+  }
+  // The training's blocks are of no use to what the process does next (translating, another
+  // system's training in `compare`): give them back rather than hold its memory.
+  if (CpuBlockCache* cache = installed_cpu_block_cache()) cache->release_cached();
   if (progress_) progress_->end(fmt::format("{} updates, stopped by {}", state_->step, stop));
   result.world_size = world;
   result.allreduce_ms = 1000.0 * allreduce_seconds_ / static_cast<double>(std::max<std::int64_t>(1, run_steps));

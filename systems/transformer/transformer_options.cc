@@ -97,7 +97,7 @@ const std::vector<Preset>& transformer_presets() {
       {"quick", "paper-training",
        "dim: 256\nheads: 4\nffn_dim: 1024\nencoder_layers: 2\ndecoder_layers: 2\ndropout: 0.1\nvocab_size: 4000\n"
        "norm: pre\nnorm_type: scale\nfix_norm: true\nbatch_tokens: 1000\nwarmup_steps: 100\nlearning_rate: 0.32\n"
-       "max_epochs: 10\nmax_steps: 600\nmax_minutes: 6\nvalidate_every: 200\npatience: 0\ndev_bleu: false\n"
+       "max_epochs: 10\nmax_steps: 1000\nmax_minutes: 6\nvalidate_every: 200\npatience: 0\ndev_bleu: false\n"
        "average_checkpoints: 0\n",
        "600 updates (about 5 minutes on 2 CPU cores, capped at 6): 2+2 layers, d=256, pre-norm ScaleNorm"},
       // The paper's base model (sec. 6.1, table 3), learning-rate factor as in the Annotated Transformer;

@@ -31,7 +31,7 @@ TEST(RnnEncDec, OptionsArePresetsOfRnnAttentionWithoutAttention) {
   const auto full = parse_rnn_options("", "full", "test"), quick = parse_rnn_options("", "quick", "test");
   EXPECT_EQ(full.common.trainer.max_steps, 3000);
   EXPECT_EQ(full.common.trainer.max_minutes, 0);
-  EXPECT_EQ(quick.common.trainer.max_steps, 690);
+  EXPECT_EQ(quick.common.trainer.max_steps, 920);
   EXPECT_GT(quick.common.trainer.max_minutes, 0);
   try {
     parse_rnn_encdec_options("attention: bahdanau\n", "", "my.yaml");
