@@ -118,6 +118,18 @@ CpuBlockCache::Stats CpuBlockCache::stats() const {
 }
 
 namespace {
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kUnderAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kUnderAddressSanitizer = true;
+#else
+constexpr bool kUnderAddressSanitizer = false;
+#endif
+#else
+constexpr bool kUnderAddressSanitizer = false;
+#endif
+
 std::atomic<CpuBlockCache*> g_installed{nullptr};  // never destroyed: tensors may outlive every static
 }  // namespace
 
@@ -134,7 +146,10 @@ std::size_t cpu_block_cache_limit(const char* env, std::size_t default_bytes) {
 CpuBlockCache* install_cpu_block_cache(std::size_t limit_bytes) {
   static std::once_flag once;
   std::call_once(once, [limit_bytes] {
-    const std::size_t limit = cpu_block_cache_limit(std::getenv("MTBENCH_CPU_BLOCK_CACHE"), limit_bytes);
+    // Under AddressSanitizer the cache is off unless asked for: a cached block is never
+    // poisoned, so a tensor used after its release would go unnoticed.
+    const std::size_t default_limit = kUnderAddressSanitizer ? 0 : limit_bytes;
+    const std::size_t limit = cpu_block_cache_limit(std::getenv("MTBENCH_CPU_BLOCK_CACHE"), default_limit);
     if (limit == 0) return;
     auto* cache = new CpuBlockCache(c10::GetCPUAllocator(), limit);
     c10::SetCPUAllocator(cache, /*priority=*/1);  // above LibTorch's default (0)

@@ -3,8 +3,8 @@
 // (systems/neural/trainer_options.h), from YAML over a preset. Unknown keys are errors.
 //
 // Presets are budgets in updates (issue #16: the same config, seed and thread count train the
-// same model on any machine): "quick" trains a small model for 690 updates (about 6 minutes on
-// 2 CPU cores, capped there); "full" (the default) the larger one for 3,000 updates with early
+// same model on any machine): "quick" trains a small model for 920 updates (about 5.5 minutes
+// on 2 CPU cores, capped at 6); "full" (the default) the larger one for 3,000 updates with early
 // stopping on dev BLEU (about an hour).
 
 #include <string>
