@@ -20,8 +20,8 @@ namespace mtbench::neural {
 // allocator exists for the same reason on the GPU; this is that idea for the CPU, kept small:
 // blocks of kMinBlock bytes or more are rounded up to one of four size classes per power of
 // two (at most 25% larger than asked), and freed blocks wait in a list per class until a
-// request of their class takes them, as in PyTorch's CUDA allocator, up to `limit` bytes;
-// beyond it the largest cached blocks go back to the system. A limit of the peak bytes in use
+// request of their class takes them, up to `limit` bytes; beyond it the largest cached blocks
+// go back to the system. A limit of the peak bytes in use
 // was tried and is too small: backward frees the forward pass's blocks while asking for
 // other classes, so the RNN's full preset gave 4,276 blocks back in 60 updates and made as
 // many page faults as no cache at all; with 4 GiB none went back (1.8 GB cached; the process
@@ -32,7 +32,8 @@ class CpuBlockCache final : public c10::Allocator {
   static constexpr std::size_t kMinBlock = std::size_t{256} << 10;  // 256 KiB
   static constexpr std::size_t kAlignment = 64;                     // c10's gAlignment
 
-  // fallback: serves blocks below kMinBlock (LibTorch's default CPU allocator).
+  // fallback: serves blocks below kMinBlock (LibTorch's default CPU allocator). A cache must
+  // outlive every block it hands out (the installed one is never destroyed).
   CpuBlockCache(c10::Allocator* fallback, std::size_t limit);
   ~CpuBlockCache() override;
 

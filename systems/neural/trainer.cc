@@ -560,8 +560,15 @@ TrainResult Trainer::train(const ExampleSet& train, const ExampleSet& dev, const
     state_->elapsed = saved;
   };
 
+  // Progress in updates when they are the budget (every preset's), so the bar's ETA is when
+  // max_steps stops training; in tokens when only epochs bound it.
+  const bool count_updates = options_.max_steps > 0;
   if (progress_) {
-    progress_->begin("train", static_cast<std::uint64_t>(epoch_tokens * options_.max_epochs), "tok");
+    if (count_updates)
+      progress_->begin(
+          "train", static_cast<std::uint64_t>(std::max<std::int64_t>(0, options_.max_steps - state_->step)), "updates");
+    else
+      progress_->begin("train", static_cast<std::uint64_t>(epoch_tokens * options_.max_epochs), "tok");
     if (options_.max_minutes > 0) progress_->set_time_limit(options_.max_minutes * 60 - state_->elapsed);
   }
   std::string stop;
@@ -619,7 +626,7 @@ TrainResult Trainer::train(const ExampleSet& train, const ExampleSet& dev, const
       }
       window_seconds += dt;
       ++window_steps;
-      if (progress_) progress_->advance(static_cast<std::uint64_t>(batch_tokens));
+      if (progress_) progress_->advance(count_updates ? 1 : static_cast<std::uint64_t>(batch_tokens));
       if (state_->step % options_.log_every == 0) {
         nlohmann::json line = {
             {k::kType, "train"},
