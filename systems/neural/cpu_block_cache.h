@@ -14,9 +14,10 @@ namespace mtbench::neural {
 //
 // Why: glibc serves a block above its mmap threshold (32 MiB at most) with a fresh mmap and
 // gives it back with munmap, and malloc_trim returns the free pages of smaller ones; the
-// kernel then faults in and zeroes every page again when the next update touches it. One
-// Transformer update (quick preset, 2 threads) took 58,000 page faults, a third of its CPU
-// time in the kernel on the virtual machines this project runs on. PyTorch's CUDA caching
+// kernel then faults in and zeroes every page again when the next update touches it. An
+// update of the quick RNN (2 threads) took 60,000 page faults, more than half its time in the
+// kernel, on the virtual machines this project runs on (with the cache: 3,800, and 2.2x the
+// updates per second; bench/block_cache_bench.sh). PyTorch's CUDA caching
 // allocator exists for the same reason on the GPU; this is that idea for the CPU, kept small:
 // blocks of kMinBlock bytes or more are rounded up to one of four size classes per power of
 // two (at most 25% larger than asked), and freed blocks wait in a list per class until a

@@ -57,8 +57,8 @@ const std::vector<Preset>& rnn_presets() {
        "vocab_size: 4000\nembedding_dim: 128\nencoder_dim: 128\ndecoder_dim: 256\nattention_dim: 128\n"
        "output_dim: 128\ndropout: 0.2\nmax_epochs: 4\nmax_steps: 920\nmax_minutes: 6\nbatch_tokens: 2500\n"
        "learning_rate: 0.003\ntie_output: true\nlabel_smoothing: 0.1\ndev_bleu: false\nbeam_size: 5\n",
-       // 920 updates = 4 epochs, about 5.5 minutes on 2 cores since the CPU block cache made
-       // updates 2.4x faster (690 = 3 epochs before); the 6-minute cap keeps the default
+       // 920 updates = 4 epochs, about 5.5 minutes on 2 cores since the CPU block cache and
+       // rarer heap trims made updates 2.7x faster (690 = 3 epochs before); the 6-minute cap keeps the default
        // comparison within 15 minutes on slower machines and is reported as the stop reason
        // when it fires.
        // Chosen on val (issue #16, configs/ablation-rnn.yaml): tied output and label smoothing

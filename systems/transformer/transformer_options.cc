@@ -86,7 +86,7 @@ const std::vector<Preset>& transformer_presets() {
        "average_checkpoints: 5\n",
        "3,000 updates (about an hour on 2 CPU cores): 3+3 layers, d=256, checkpoint averaging (the default)"},
       // 1,000 updates of 1,000-token batches (about 2.3 epochs; 5 minutes on 2 cores since the
-      // CPU block cache made updates 2.4x faster (600 before), capped at 6 so the default
+      // CPU block cache and rarer heap trims made updates 2.2x faster (600 before), capped at 6 so the default
       // comparison stays within 15 minutes on a slower machine, and reported as the stop reason
       // when the cap fires). Chosen on val (issue #16, configs/ablation-transformer.yaml,
       // dev BLEU 17.6 -> 24.0 at the same number of training tokens): 4,000 joint pieces (a smaller
