@@ -680,16 +680,18 @@ TrainResult Trainer::train(const ExampleSet& train, const ExampleSet& dev, const
     checkpoint_last();
   }
   if (stop.empty()) stop = "max_epochs";
-  if (const CpuBlockCache* cache = installed_cpu_block_cache(); cache && progress_) {
-    const auto s = cache->stats();
-    progress_->log(fmt::format(
-        "CPU block cache: {} of {} large tensor blocks reused, {} given back at its limit; {} "
-        "cached, at most {} in use",
-        s.hits, s.hits + s.misses, s.released, format_bytes(s.cached_bytes), format_bytes(s.peak_in_use_bytes)));
+  if (CpuBlockCache* cache = installed_cpu_block_cache()) {
+    if (progress_) {
+      const auto s = cache->stats();
+      progress_->log(fmt::format(
+          "CPU block cache: {} of {} large tensor blocks reused, {} given back at its limit; {} "
+          "cached, at most {} in use",
+          s.hits, s.hits + s.misses, s.released, format_bytes(s.cached_bytes), format_bytes(s.peak_in_use_bytes)));
+    }
+    // The training's blocks are of no use to what the process does next (translating, another
+    // system's training in `compare`): give them back rather than hold its memory.
+    cache->release_cached();
   }
-  // The training's blocks are of no use to what the process does next (translating, another
-  // system's training in `compare`): give them back rather than hold its memory.
-  if (CpuBlockCache* cache = installed_cpu_block_cache()) cache->release_cached();
   if (progress_) progress_->end(fmt::format("{} updates, stopped by {}", state_->step, stop));
   result.world_size = world;
   result.allreduce_ms = 1000.0 * allreduce_seconds_ / static_cast<double>(std::max<std::int64_t>(1, run_steps));
