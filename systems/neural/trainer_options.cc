@@ -46,11 +46,12 @@ const OptionTable<CommonOptions>& common_option_table() {
         [](const double& v) { return v > 0 ? std::string() : std::string("must be > 0"); });
     t.add<std::string>(
         "lr_schedule", [](O& o) -> std::string& { return o.trainer.lr_schedule; },
-        "constant, plateau (decay when dev stalls), inverse_sqrt or noam (Vaswani et al. eq. 3)",
-        one_of({"constant", "plateau", "inverse_sqrt", "noam"}));
+        "constant, plateau (decay when dev stalls), inverse_sqrt, noam (Vaswani et al. eq. 3) or linear (to 0 at "
+        "max_steps)",
+        one_of({"constant", "plateau", "inverse_sqrt", "noam", "linear"}));
     t.add<int>(
         "warmup_steps", [](O& o) -> int& { return o.trainer.warmup_steps; },
-        "linear warmup updates (inverse_sqrt, noam: the 1/sqrt(step) knee)", at_least(0));
+        "linear warmup updates (inverse_sqrt, noam: the 1/sqrt(step) knee; linear: then down to 0)", at_least(0));
     t.add<double>(
         "plateau_factor", [](O& o) -> double& { return o.trainer.plateau_factor; },
         "plateau: learning-rate multiplier on a stall",
@@ -138,6 +139,17 @@ double learning_rate_at(const TrainerOptions& o, std::int64_t step_number, doubl
            std::min(1.0 / std::sqrt(step), step * std::pow(warmup, -1.5));
   if (o.lr_schedule == "inverse_sqrt")  // the same shape with its peak set to learning_rate
     return o.learning_rate * std::min(step / warmup, std::sqrt(warmup / step));
+  if (o.lr_schedule == "linear") {
+    // Warmup, then a straight line from the peak down to zero at the update budget: the
+    // schedule Li, Yumer & Ramanan (2020, "Budgeted Training", sec. 4) found best when the
+    // number of updates is fixed in advance, as every preset's is (#16). The line is
+    // (T - s + 1) / (T - w + 1) rather than (T - s) / (T - w), so that the last update still
+    // moves the model (the line runs from the peak at update w, 0 without warmup, to 0 at T + 1) (a deliberate difference from fairseq's polynomial_decay, whose last
+    // update uses end_learning_rate). The trainer rejects linear without max_steps.
+    const double total = static_cast<double>(o.max_steps);
+    if (step <= warmup) return o.learning_rate * step / warmup;
+    return o.learning_rate * std::max(0.0, (total - step + 1) / (total - warmup + 1));
+  }
   const double base = o.lr_schedule == "plateau" ? plateau_lr : o.learning_rate;
   return warmup > 0 ? base * std::min(1.0, step / warmup) : base;
 }
@@ -146,6 +158,11 @@ void validate_common_relations(const CommonOptions& o, const std::string& origin
   const auto& t = o.trainer;
   if ((t.lr_schedule == "inverse_sqrt" || t.lr_schedule == "noam") && t.warmup_steps < 1)
     fail<ConfigError>("{}: lr_schedule {} needs warmup_steps >= 1", origin, t.lr_schedule);
+  if (t.lr_schedule == "linear" && t.max_steps < 1)
+    fail<ConfigError>("{}: lr_schedule linear decays to 0 at max_steps, which must be set (>= 1)", origin);
+  if (t.lr_schedule == "linear" && t.warmup_steps >= t.max_steps)
+    fail<ConfigError>("{}: lr_schedule linear needs warmup_steps ({}) below max_steps ({})", origin, t.warmup_steps,
+                      t.max_steps);
   if (t.lr_schedule == "noam" && t.noam_model_dim < 1)
     fail<ConfigError>("{}: lr_schedule noam is only available to models with a model dimension (transformer)", origin);
 }

@@ -233,6 +233,11 @@ TEST(TransformerOptionsTest, PresetsYamlRoundTripAndErrors) {
   const auto quick = parse_transformer_options("norm: pre\npositional: learned\n", "quick", "test");
   EXPECT_EQ(quick.model.norm, "pre");
   EXPECT_EQ(quick.model.positional, "learned");
+  // The quick preset's learning rate falls to 0 at its update budget: a budget is required.
+  EXPECT_EQ(quick.common.trainer.lr_schedule, "linear");
+  EXPECT_GT(quick.common.trainer.max_steps, quick.common.trainer.warmup_steps);
+  EXPECT_THROW(parse_transformer_options("max_steps: 0\n", "quick", "cfg.yaml"), ConfigError);
+  EXPECT_NO_THROW(parse_transformer_options("max_steps: 0\nlr_schedule: noam\n", "quick", "cfg.yaml"));
   const auto again = parse_transformer_options(transformer_options_yaml(quick), "", "again");
   EXPECT_EQ(transformer_options_yaml(again), transformer_options_yaml(quick));
   EXPECT_EQ(parse_transformer_options("", "base", "test").model.dim, 512);
