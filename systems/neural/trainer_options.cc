@@ -142,10 +142,11 @@ double learning_rate_at(const TrainerOptions& o, std::int64_t step_number, doubl
   if (o.lr_schedule == "linear") {
     // Warmup, then a straight line from the peak down to zero at the update budget: the
     // schedule Li, Yumer & Ramanan (2020, "Budgeted Training", sec. 4) found best when the
-    // number of updates is fixed in advance, as every preset's is (#16). The line is
-    // (T - s + 1) / (T - w + 1) rather than (T - s) / (T - w), so that the last update still
-    // moves the model (the line runs from the peak at update w, 0 without warmup, to 0 at T + 1) (a deliberate difference from fairseq's polynomial_decay, whose last
-    // update uses end_learning_rate). The trainer rejects linear without max_steps.
+    // number of updates is fixed in advance, as every preset's is (#16). The line runs from
+    // the peak at update w (0 without warmup) to 0 at update T + 1, i.e. (T - s + 1) /
+    // (T - w + 1) rather than (T - s) / (T - w), so that the last update still moves the
+    // model (a deliberate difference from fairseq's polynomial_decay, whose last update uses
+    // end_learning_rate). validate_common_relations rejects linear without max_steps.
     const double total = static_cast<double>(o.max_steps);
     if (step <= warmup) return o.learning_rate * step / warmup;
     return o.learning_rate * std::max(0.0, (total - step + 1) / (total - warmup + 1));
