@@ -1,3 +1,7 @@
+// The learning-rate schedules of the shared training loop and the checks that relate them to
+// other options (systems/neural/trainer_options.h; built with the neural systems).
+#ifdef MTBENCH_HAVE_TORCH
+
 #include "systems/neural/trainer_options.h"
 
 #include <gtest/gtest.h>
@@ -87,3 +91,5 @@ TEST(OtherSchedules, KeepTheirShapes) {
 
 }  // namespace
 }  // namespace mtbench::neural
+
+#endif  // MTBENCH_HAVE_TORCH
