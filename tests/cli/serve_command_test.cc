@@ -25,6 +25,7 @@
 #include "tests/cli/run_mtbench.h"
 #include "tests/serve/cdp_client.h"
 #include "tests/serve/http_client.h"
+#include "tests/systems/neural/toy_task.h"
 #include "tests/test_util.h"
 
 extern char** environ;
@@ -138,9 +139,10 @@ class ServeCommand : public ::testing::Test {
     write_file_atomic(d / "tf.yaml",
                       "vocab_size: 200\ndim: 32\nheads: 2\nffn_dim: 64\nencoder_layers: 2\ndecoder_layers: 2\n"
                       "max_steps: 30\nvalidate_every: 15\nmax_minutes: 0\nwarmup_steps: 10\n");
-    write_file_atomic(d / "rnn.yaml",
-                      "vocab_size: 200\nembedding_dim: 16\nencoder_dim: 16\ndecoder_dim: 32\nattention_dim: 16\n"
-                      "output_dim: 16\nmax_steps: 30\nvalidate_every: 15\nmax_minutes: 0\n");
+    write_file_atomic(d / "rnn.yaml", std::string(testing::kRnnToyTraining) +
+                                          "vocab_size: 200\nembedding_dim: 16\nencoder_dim: 16\ndecoder_dim: 32\n"
+                                          "attention_dim: 16\noutput_dim: 16\nmax_steps: 30\nvalidate_every: 15\n"
+                                          "patience: 3\nmax_minutes: 0\n");
     const std::string data = " --train-src " + q(d / "train.de") + " --train-tgt " + q(d / "train.en") + " --dev-src " +
                              q(d / "dev.de") + " --dev-tgt " + q(d / "dev.en") + " --src-lang de --tgt-lang en";
     for (const auto& [system, extra, out] :

@@ -33,7 +33,8 @@ const char* kTransformer =
     "vocab_size: 60\ndim: 32\nheads: 2\nffn_dim: 64\nencoder_layers: 2\ndecoder_layers: 2\ndropout: 0\n"
     "attention_dropout: 0\nrelu_dropout: 0\nbatch_tokens: 300\nlearning_rate: 0.5\nwarmup_steps: 30\n"
     "max_minutes: 0\npatience: 0\n";
-const char* kRnn =
+const std::string kRnn =
+    std::string(testing::kRnnToyTraining) +
     "vocab_size: 60\nembedding_dim: 16\nencoder_dim: 16\ndecoder_dim: 32\noutput_dim: 16\ndropout: 0\n"
     "batch_tokens: 300\nlearning_rate: 0.003\nmax_minutes: 0\npatience: 0\n";
 

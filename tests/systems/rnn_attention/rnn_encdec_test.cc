@@ -33,6 +33,16 @@ TEST(RnnEncDec, OptionsArePresetsOfRnnAttentionWithoutAttention) {
   EXPECT_EQ(full.common.trainer.max_minutes, 0);
   EXPECT_EQ(quick.common.trainer.max_steps, 920);
   EXPECT_GT(quick.common.trainer.max_minutes, 0);
+  // The full preset's val-chosen settings (#16), and the quick preset keeps the schedule it was
+  // tuned with although it inherits from full.
+  EXPECT_EQ(full.common.trainer.lr_schedule, "linear");
+  EXPECT_TRUE(full.model.tie_output);
+  EXPECT_FALSE(full.common.trainer.dev_bleu);
+  EXPECT_EQ(full.common.trainer.patience, 0);
+  EXPECT_EQ(quick.common.trainer.lr_schedule, "plateau");
+  EXPECT_EQ(quick.common.trainer.warmup_steps, 0);
+  EXPECT_EQ(quick.common.trainer.validate_every, 0);
+  EXPECT_EQ(quick.common.trainer.patience, 3);
   try {
     parse_rnn_encdec_options("attention: bahdanau\n", "", "my.yaml");
     FAIL();
@@ -87,9 +97,10 @@ TEST(RnnEncDec, TrainsSavesLoadsAndTranslatesTheToyTask) {
   testing::ScratchDir dir;
   Progress progress(ProgressMode::kQuiet);
   TrainOptions o;
-  o.config_yaml =
-      "vocab_size: 60\nembedding_dim: 16\nencoder_dim: 16\ndecoder_dim: 32\noutput_dim: 16\ndropout: 0\n"
-      "batch_tokens: 400\nlearning_rate: 0.01\nmax_steps: 300\nmax_epochs: 100\nvalidate_every: 50\nmax_minutes: 0\n";
+  o.config_yaml = std::string(testing::kRnnToyTraining) +
+                  "vocab_size: 60\nembedding_dim: 16\nencoder_dim: 16\ndecoder_dim: 32\noutput_dim: 16\ndropout: 0\n"
+                  "batch_tokens: 400\nlearning_rate: 0.01\nmax_steps: 300\nmax_epochs: 100\nvalidate_every: 50\n"
+                  "patience: 3\nmax_minutes: 0\n";
   o.model_dir = dir / "model";
   o.progress = &progress;
   RnnEncDecTranslator t;

@@ -26,10 +26,10 @@ TEST(RnnTranslator, TrainSaveLoadTranslateExplain) {
   TrainOptions o;
   o.source_lang = "de";
   o.target_lang = "en";
-  o.config_yaml =
-      "vocab_size: 60\nembedding_dim: 16\nencoder_dim: 16\ndecoder_dim: 32\nattention_dim: 16\noutput_dim: 16\n"
-      "dropout: 0\nbatch_tokens: 400\nlearning_rate: 0.01\nmax_steps: 300\nmax_epochs: 100\nvalidate_every: "
-      "50\nmax_minutes: 0\n";
+  o.config_yaml = std::string(testing::kRnnToyTraining) +
+                  "vocab_size: 60\nembedding_dim: 16\nencoder_dim: 16\ndecoder_dim: 32\nattention_dim: 16\n"
+                  "output_dim: 16\ndropout: 0\nbatch_tokens: 400\nlearning_rate: 0.01\nmax_steps: 300\n"
+                  "max_epochs: 100\nvalidate_every: 50\npatience: 3\nmax_minutes: 0\n";
   o.model_dir = dir / "model";
   o.progress = &progress;
   RnnAttentionTranslator t;
