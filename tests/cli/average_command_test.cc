@@ -9,6 +9,7 @@
 
 #include "base/text_file.h"
 #include "tests/cli/run_mtbench.h"
+#include "tests/systems/neural/toy_task.h"
 #include "tests/test_util.h"
 
 namespace mtbench {
@@ -39,8 +40,10 @@ TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
   write_lines_atomic(scratch / "train.de", de);
   write_lines_atomic(scratch / "train.en", en);
   write_file_atomic(scratch / "tiny.yaml",
-                    "vocab_size: 40\ndim: 16\nheads: 2\nffn_dim: 32\nencoder_layers: 1\ndecoder_layers: 1\n"
-                    "max_steps: 30\nvalidate_every: 10\nkeep_checkpoints: 3\nmax_minutes: 0\nwarmup_steps: 10\n");
+                    std::string(testing::kTransformerToyTraining) +
+                        "vocab_size: 40\ndim: 16\nheads: 2\nffn_dim: 32\nencoder_layers: 1\ndecoder_layers: 1\n"
+                        "max_steps: 30\nvalidate_every: 10\nkeep_checkpoints: 3\nmax_minutes: 0\n"
+                        "learning_rate: 0.45\nwarmup_steps: 10\n");
   const auto model = scratch / "model";
   auto run = testing::run_mtbench("-q train transformer --train-src '" + (scratch / "train.de").string() +
                                       "' --train-tgt '" + (scratch / "train.en").string() + "' --dev-src '" +

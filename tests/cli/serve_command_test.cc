@@ -136,9 +136,10 @@ class ServeCommand : public ::testing::Test {
     write_lines_atomic(d / "train.en", {tgt.begin(), tgt.begin() + 1000});
     write_lines_atomic(d / "dev.de", {src.begin() + 1000, src.begin() + 1100});
     write_lines_atomic(d / "dev.en", {tgt.begin() + 1000, tgt.begin() + 1100});
-    write_file_atomic(d / "tf.yaml",
-                      "vocab_size: 200\ndim: 32\nheads: 2\nffn_dim: 64\nencoder_layers: 2\ndecoder_layers: 2\n"
-                      "max_steps: 30\nvalidate_every: 15\nmax_minutes: 0\nwarmup_steps: 10\n");
+    write_file_atomic(d / "tf.yaml", std::string(testing::kTransformerToyTraining) +
+                                         "vocab_size: 200\ndim: 32\nheads: 2\nffn_dim: 64\nencoder_layers: 2\n"
+                                         "decoder_layers: 2\nmax_steps: 30\nvalidate_every: 15\nmax_minutes: 0\n"
+                                         "learning_rate: 0.45\nwarmup_steps: 10\n");
     write_file_atomic(d / "rnn.yaml", std::string(testing::kRnnToyTraining) +
                                           "vocab_size: 200\nembedding_dim: 16\nencoder_dim: 16\ndecoder_dim: 32\n"
                                           "attention_dim: 16\noutput_dim: 16\nmax_steps: 30\nvalidate_every: 15\n"

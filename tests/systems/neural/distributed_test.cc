@@ -29,7 +29,8 @@ namespace {
 using testing::run_mtbench;
 using Clock = std::chrono::steady_clock;
 
-const char* kTransformer =
+const std::string kTransformer =
+    std::string(testing::kTransformerToyTraining) +
     "vocab_size: 60\ndim: 32\nheads: 2\nffn_dim: 64\nencoder_layers: 2\ndecoder_layers: 2\ndropout: 0\n"
     "attention_dropout: 0\nrelu_dropout: 0\nbatch_tokens: 300\nlearning_rate: 0.5\nwarmup_steps: 30\n"
     "max_minutes: 0\npatience: 0\n";

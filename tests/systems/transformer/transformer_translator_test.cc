@@ -28,7 +28,8 @@ TrainData toy_data() {
   return testing::toy_task_data();
 }
 
-const char* kToyOptions =
+const std::string kToyOptions =
+    std::string(testing::kTransformerToyTraining) +
     "vocab_size: 60\ndim: 32\nheads: 2\nffn_dim: 64\nencoder_layers: 2\ndecoder_layers: 2\ndropout: 0\n"
     "attention_dropout: 0\nrelu_dropout: 0\nbatch_tokens: 400\nlearning_rate: 0.5\nwarmup_steps: 60\n"
     "max_steps: 240\nvalidate_every: 40\nmax_minutes: 0\npatience: 0\naverage_checkpoints: 2\n";
@@ -203,8 +204,8 @@ TEST(TransformerReproducibility, SameConfigAndSeedGiveIdenticalDevLossAtEveryVal
       "vocab_size: 60\ndim: 32\nheads: 2\nffn_dim: 64\nencoder_layers: 2\ndecoder_layers: 2\ndropout: 0.1\n"
       "attention_dropout: 0.1\nrelu_dropout: 0.1\nlayer_drop: 0.2\nsource_word_dropout: 0.1\n"
       "target_word_dropout: 0.1\nnorm: pre\nnorm_type: scale\nfix_norm: true\nbatch_tokens: 400\n"
-      "learning_rate: 0.5\nwarmup_steps: 30\nmax_steps: 60\nvalidate_every: 20\nmax_minutes: 0\npatience: 0\n"
-      "dev_bleu: false\n";
+      "learning_rate: 0.5\nlr_schedule: noam\nwarmup_steps: 30\nmax_steps: 60\nvalidate_every: 20\nmax_minutes: 0\n"
+      "patience: 0\ndev_bleu: false\n";
   testing::ScratchDir dir;
   auto train = [&](const std::string& name, std::uint64_t seed) {
     Progress progress(ProgressMode::kQuiet);
