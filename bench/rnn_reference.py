@@ -11,9 +11,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-PRESETS = {  # mirrors systems/rnn_attention/rnn_options.cc
+# Mirrors the shapes of systems/rnn_attention/rnn_options.cc's presets. Not mirrored: the presets'
+# tied output layer (tie_output: the same matmul with a shared weight, no change in throughput).
+PRESETS = {
     "quick": dict(vocab=4000, emb=128, enc=128, dec=256, att=128, out=128, dropout=0.2, max_tokens=2500),
-    "full": dict(vocab=8000, emb=256, enc=256, dec=512, att=256, out=256, dropout=0.3, max_tokens=3000),
+    "full": dict(vocab=4000, emb=256, enc=256, dec=512, att=256, out=256, dropout=0.3, max_tokens=3000),
 }
 PAD, BOS, EOS = 3, 1, 2
 

@@ -13,9 +13,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-PRESETS = {  # mirrors systems/transformer/transformer_options.cc (vocabulary: joint, shared)
-    "quick": dict(vocab=8000, dim=256, heads=4, ffn=1024, enc=3, dec=3, dropout=0.1, att_drop=0.0, relu_drop=0.0, max_tokens=3000),
-    "full": dict(vocab=8000, dim=256, heads=4, ffn=1024, enc=4, dec=3, dropout=0.3, att_drop=0.1, relu_drop=0.1, max_tokens=4000),
+# Mirrors the shapes of systems/transformer/transformer_options.cc's presets (vocabulary: joint,
+# shared). Not mirrored: ScaleNorm/FixNorm of the quick and full presets (LayerNorm here, --norm).
+PRESETS = {
+    "quick": dict(vocab=4000, dim=128, heads=4, ffn=512, enc=2, dec=2, dropout=0.0, att_drop=0.0, relu_drop=0.0, max_tokens=1000),
+    "full": dict(vocab=4000, dim=256, heads=4, ffn=1024, enc=2, dec=2, dropout=0.2, att_drop=0.1, relu_drop=0.1, max_tokens=1000),
     "base": dict(vocab=10000, dim=512, heads=8, ffn=2048, enc=6, dec=6, dropout=0.3, att_drop=0.1, relu_drop=0.1, max_tokens=8000),
 }
 PAD, BOS, EOS = 3, 1, 2

@@ -226,10 +226,15 @@ TEST(TransformerReproducibility, SameConfigAndSeedGiveIdenticalDevLossAtEveryVal
 }
 
 TEST(TransformerOptionsTest, PresetsYamlRoundTripAndErrors) {
+  // The full preset's val-chosen settings (#16); the paper's base model keeps noam.
   const auto full = parse_transformer_options("", "full", "test");
-  EXPECT_EQ(full.common.trainer.lr_schedule, "noam");
-  EXPECT_EQ(full.common.trainer.noam_model_dim, full.model.dim);
+  EXPECT_EQ(full.common.trainer.lr_schedule, "linear");
+  EXPECT_EQ(full.model.norm, "pre");
+  EXPECT_EQ(full.common.trainer.max_steps, 11000);
   EXPECT_DOUBLE_EQ(full.common.trainer.label_smoothing, 0.1);
+  const auto base = parse_transformer_options("", "base", "test");
+  EXPECT_EQ(base.common.trainer.lr_schedule, "noam");
+  EXPECT_EQ(base.common.trainer.noam_model_dim, base.model.dim);
   EXPECT_EQ(parse_transformer_options("", "", "test").model.encoder_layers, full.model.encoder_layers);
   const auto quick = parse_transformer_options("norm: pre\npositional: learned\n", "quick", "test");
   EXPECT_EQ(quick.model.norm, "pre");
