@@ -48,7 +48,7 @@ const std::vector<Preset>& rnn_presets() {
       // A budget in updates, not minutes (#16): the same model on a fast or a busy machine.
       // 3,000 updates of 3,000-token batches (16 epochs of Multi30k's 29k pairs, about an
       // hour on 2 CPU cores). Chosen on val (issue #16, configs/full-candidates.yaml, README
-      // "Candidates for the neural full presets"): the settings the quick preset's val
+      // "The neural full presets"): the settings the quick preset's val
       // experiments chose (Sennrich & Zhang 2019): 4,000 joint pieces, the output layer tied to
       // the target embeddings, label smoothing 0.1, the learning rate falling linearly to 0 at
       // the budget from a peak of 2e-3 after 200 updates, validation by dev loss (the last model
