@@ -232,6 +232,9 @@ TEST(TransformerOptionsTest, PresetsYamlRoundTripAndErrors) {
   EXPECT_EQ(full.model.norm, "pre");
   EXPECT_EQ(full.common.trainer.max_steps, 11000);
   EXPECT_DOUBLE_EQ(full.common.trainer.label_smoothing, 0.1);
+  // Length penalty chosen on val for the full preset only; quick and base keep the paper's 1.0.
+  EXPECT_DOUBLE_EQ(full.common.decode.length_penalty, 1.4);
+  EXPECT_DOUBLE_EQ(parse_transformer_options("", "quick", "test").common.decode.length_penalty, 1.0);
   const auto base = parse_transformer_options("", "base", "test");
   EXPECT_EQ(base.common.trainer.lr_schedule, "noam");
   EXPECT_EQ(base.common.trainer.noam_model_dim, base.model.dim);
