@@ -89,7 +89,8 @@ const std::vector<Preset>& transformer_presets() {
       // trainings below gain 0.2-0.3 val BLEU, their outputs too short at 1.0; beam 10 gains
       // nothing): this preset scores 41.9 on test trained on 1 thread and 41.2 on 2 threads
       // (1.0: 41.5 and 40.8), the same settings in a different summation order: one
-      // training's test BLEU varies by about 0.7 (README "Both norms, and the preset on 2 threads").
+      // training's test BLEU varies by about 0.7 (README "Both norms, and the Transformer preset
+      // on 2 threads").
       {"full", "paper-training",
        "dim: 256\nheads: 4\nffn_dim: 1024\nencoder_layers: 2\ndecoder_layers: 2\ndropout: 0.2\n"
        "attention_dropout: 0.1\nrelu_dropout: 0.1\nvocab_size: 4000\nnorm: pre\nnorm_type: scale\nfix_norm: true\n"
