@@ -1,6 +1,9 @@
 // The entry point of the neural module (systems/neural/neural_module_api.h): the rnn-attention
 // and Transformer systems with LibTorch, loaded by mtbench on first use.
 
+#include <memory>
+
+#include "base/error.h"
 #include "systems/neural/cpu_block_cache.h"
 #include "systems/neural/neural_module_api.h"
 #include "systems/neural/threads.h"
@@ -19,8 +22,12 @@ mtbench::Translator* create(const char* name) {
   return nullptr;
 }
 
-std::size_t average(const std::filesystem::path& dir, const std::vector<std::filesystem::path>& checkpoints) {
-  return mtbench::transformer::average_transformer_checkpoints(dir, checkpoints);
+std::size_t average(const char* name, const std::filesystem::path& dir,
+                    const std::vector<std::filesystem::path>& checkpoints) {
+  std::unique_ptr<mtbench::Translator> translator(create(name));
+  auto* neural = dynamic_cast<mtbench::neural::NeuralTranslator*>(translator.get());
+  if (!neural) mtbench::fail<mtbench::ConfigError>("the neural module has no system '{}' to average", name);
+  return neural->average_checkpoints(dir, checkpoints);
 }
 
 void set_threads(int threads) {

@@ -75,9 +75,9 @@ std::unique_ptr<Translator> create_neural_translator(const std::string& system_n
   return std::unique_ptr<Translator>(translator);
 }
 
-std::size_t average_transformer_checkpoints(const std::filesystem::path& dir,
-                                            const std::vector<std::filesystem::path>& checkpoints) {
-  return api().average_transformer(dir, checkpoints);
+std::size_t average_checkpoints(const std::string& system_name, const std::filesystem::path& dir,
+                                const std::vector<std::filesystem::path>& checkpoints) {
+  return api().average(system_name.c_str(), dir, checkpoints);
 }
 
 void set_neural_threads(int threads) {

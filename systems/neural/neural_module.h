@@ -18,9 +18,10 @@ namespace mtbench::neural {
 // naming every place looked at when the module cannot be loaded.
 std::unique_ptr<Translator> create_neural_translator(const std::string& system_name);
 
-// `mtbench average`: see transformer::average_transformer_checkpoints.
-std::size_t average_transformer_checkpoints(const std::filesystem::path& dir,
-                                            const std::vector<std::filesystem::path>& checkpoints);
+// `mtbench average`: NeuralTranslator::average_checkpoints of a model of `system_name` (Error
+// when the module has no such system).
+std::size_t average_checkpoints(const std::string& system_name, const std::filesystem::path& dir,
+                                const std::vector<std::filesystem::path>& checkpoints);
 
 // Sets LibTorch's thread count now if the module is loaded, else when it loads.
 void set_neural_threads(int threads);

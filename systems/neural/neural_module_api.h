@@ -15,16 +15,17 @@ class Translator;
 
 namespace mtbench::neural {
 
-inline constexpr int kNeuralModuleVersion = 2;
+inline constexpr int kNeuralModuleVersion = 3;
 inline constexpr const char* kNeuralModuleEntryPoint = "mtbench_neural_module";
 
 // What the module exports through its entry point.
 struct NeuralModuleApi {
   int version;                                     // kNeuralModuleVersion of the module's build
   Translator* (*create)(const char* system_name);  // a new neural system (nullptr for other names)
-  // Averages checkpoint files into DIR/model.pt of a transformer model; returns how many.
-  std::size_t (*average_transformer)(const std::filesystem::path& dir,
-                                     const std::vector<std::filesystem::path>& checkpoints);
+  // Averages checkpoint files into DIR/model.pt of a model of the named neural system
+  // (NeuralTranslator::average_checkpoints); returns how many.
+  std::size_t (*average)(const char* system_name, const std::filesystem::path& dir,
+                         const std::vector<std::filesystem::path>& checkpoints);
   void (*set_threads)(int threads);  // LibTorch's intra-op thread count
   // "" when `device` ("cpu", "cuda") is usable by this LibTorch, else why not.
   const char* (*check_device)(const char* device);

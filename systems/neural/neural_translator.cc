@@ -342,6 +342,17 @@ void NeuralTranslator::load(const std::filesystem::path& dir) {
   network_->module().eval();
 }
 
+std::size_t NeuralTranslator::average_checkpoints(const std::filesystem::path& dir,
+                                                  const std::vector<std::filesystem::path>& checkpoints) {
+  if (checkpoints.empty()) fail<ConfigError>("{}: no checkpoints to average", dir.string());
+  load(dir);
+  average_modules(checkpoints, network_->module(), torch::kCPU);
+  const auto target = dir / "model.pt";
+  std::filesystem::copy_file(target, dir / "model.pt.bak", std::filesystem::copy_options::overwrite_existing);
+  save_module(target, network_->module());
+  return checkpoints.size();
+}
+
 void NeuralTranslator::begin_explaining(const std::vector<std::vector<std::int64_t>>&, const DecodeOptions&, int&,
                                         BatchDone&) {}
 

@@ -35,6 +35,13 @@ class NeuralTranslator : public Translator {
   void load(const std::filesystem::path& dir) final;
   std::vector<Translation> translate(const std::vector<std::string>& sources, const TranslateOptions& options) final;
 
+  // Checkpoint averaging (Vaswani et al. 2017, sec. 6.1) of the model in `dir`: loads it, then
+  // replaces dir/model.pt with the element-wise mean of `checkpoints` (model files or training
+  // checkpoints of the same network; Error naming the file that does not fit). The previous
+  // model.pt is kept as model.pt.bak. Returns the number of files averaged. `mtbench average`.
+  std::size_t average_checkpoints(const std::filesystem::path& dir,
+                                  const std::vector<std::filesystem::path>& checkpoints);
+
  protected:
   // ---- What a neural system supplies ----
 

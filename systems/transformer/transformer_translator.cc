@@ -69,17 +69,4 @@ Explanation TransformerTranslator::explain(std::size_t index, const std::string&
   return explanation;
 }
 
-std::size_t average_transformer_checkpoints(const std::filesystem::path& dir,
-                                            const std::vector<std::filesystem::path>& checkpoints) {
-  TransformerTranslator translator;
-  translator.load(dir);
-  auto model = translator.network();
-  neural::average_modules(checkpoints, *model, torch::kCPU);
-  const auto target = dir / "model.pt";
-  if (std::filesystem::exists(target))
-    std::filesystem::copy_file(target, dir / "model.pt.bak", std::filesystem::copy_options::overwrite_existing);
-  neural::save_module(target, *model);
-  return checkpoints.size();
-}
-
 }  // namespace mtbench::transformer

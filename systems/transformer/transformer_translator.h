@@ -38,10 +38,4 @@ class TransformerTranslator : public neural::NeuralSystem<TransformerOptions, Tr
   std::vector<RecordedAttention> recorded_;  // per sentence of the call being explained
 };
 
-// Replaces dir/model.pt with the element-wise mean of `checkpoints` (model files or training
-// checkpoints of the model in `dir`); the previous model.pt is kept as model.pt.bak. Returns
-// the number of files averaged.
-std::size_t average_transformer_checkpoints(const std::filesystem::path& dir,
-                                            const std::vector<std::filesystem::path>& checkpoints);
-
 }  // namespace mtbench::transformer

@@ -1,5 +1,6 @@
-// `mtbench average`: checkpoint averaging of a transformer trained through the CLI, then
-// translation with the averaged model; errors name the directory and the problem.
+// `mtbench average`: checkpoint averaging of a transformer and an rnn-attention model trained
+// through the CLI, then translation with the averaged models; errors name the directory and the
+// problem, and a failed average leaves the model as it was.
 #ifdef MTBENCH_HAVE_TORCH
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -88,7 +89,7 @@ TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
 
   run = testing::run_mtbench("average '" + scratch.path().string() + "'", scratch.path());
   EXPECT_EQ(run.status, 1);
-  EXPECT_THAT(run.err, HasSubstr("not a transformer model directory"));
+  EXPECT_THAT(run.err, HasSubstr("not a complete mtbench model"));
   std::filesystem::remove_all(model / "checkpoints");
   run = testing::run_mtbench("average '" + model.string() + "'", scratch.path());
   EXPECT_EQ(run.status, 1);
@@ -97,6 +98,75 @@ TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
                              scratch.path());
   EXPECT_EQ(run.status, 1);
   EXPECT_THAT(run.err, HasSubstr("missing.pt"));
+}
+
+// The RNN systems keep step checkpoints with the same trainer: `average` serves them too, and
+// refuses models without checkpoints (other eras) and checkpoints of another network.
+TEST(AverageCommand, AveragesAnRnnModelAndRefusesOtherSystemsAndForeignCheckpoints) {
+  testing::ScratchDir scratch;
+  std::vector<std::string> de, en;
+  const std::vector<std::pair<std::string, std::string>> words = {
+      {"Hund", "dog"}, {"Mann", "man"}, {"Junge", "boy"}, {"Vogel", "bird"}};
+  for (int rep = 0; rep < 10; ++rep)
+    for (const auto& [d, e] : words) {
+      de.push_back("Der " + d + " läuft.");
+      en.push_back("The " + e + " runs.");
+    }
+  write_lines_atomic(scratch / "train.de", de);
+  write_lines_atomic(scratch / "train.en", en);
+  const std::string data = " --train-src '" + (scratch / "train.de").string() + "' --train-tgt '" +
+                           (scratch / "train.en").string() + "' --dev-src '" + (scratch / "train.de").string() +
+                           "' --dev-tgt '" + (scratch / "train.en").string() + "' --src-lang de --tgt-lang en";
+  write_file_atomic(scratch / "rnn.yaml", std::string(testing::kRnnToyTraining) +
+                                              "vocab_size: 40\nembedding_dim: 16\nencoder_dim: 16\ndecoder_dim: 32\n"
+                                              "attention_dim: 16\noutput_dim: 16\ndropout: 0\nbatch_tokens: 200\n"
+                                              "max_steps: 30\nvalidate_every: 10\nkeep_checkpoints: 3\n"
+                                              "max_minutes: 0\npatience: 0\n");
+  const auto model = scratch / "rnn";
+  auto run = testing::run_mtbench("-q train rnn-attention" + data + " --config '" + (scratch / "rnn.yaml").string() +
+                                      "' --out '" + model.string() + "'",
+                                  scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  const std::string before = read_file(model / "model.pt");
+
+  // A transformer's checkpoint is not an RNN's: refused, naming the file, the model untouched.
+  write_file_atomic(scratch / "tiny.yaml",
+                    std::string(testing::kTransformerToyTraining) +
+                        "vocab_size: 40\ndim: 16\nheads: 2\nffn_dim: 32\nencoder_layers: 1\ndecoder_layers: 1\n"
+                        "max_steps: 10\nvalidate_every: 10\nkeep_checkpoints: 1\nmax_minutes: 0\n");
+  run = testing::run_mtbench("-q train transformer" + data + " --config '" + (scratch / "tiny.yaml").string() +
+                                 "' --out '" + (scratch / "tf").string() + "'",
+                             scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  const auto foreign = scratch / "tf" / "checkpoints" / "step-000000010.pt";
+  ASSERT_TRUE(std::filesystem::exists(foreign));
+  run = testing::run_mtbench("average '" + model.string() + "' '" + foreign.string() + "'", scratch.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.err, HasSubstr("step-000000010.pt"));
+  EXPECT_EQ(read_file(model / "model.pt"), before);
+  EXPECT_FALSE(std::filesystem::exists(model / "model.pt.bak"));
+
+  run = testing::run_mtbench("average '" + model.string() + "' --last 3", scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("3 checkpoints of the rnn-attention model"));
+  EXPECT_EQ(read_file(model / "model.pt.bak"), before);
+  EXPECT_NE(read_file(model / "model.pt"), before);
+  run = testing::run_mtbench(
+      "-q translate --model '" + model.string() + "' < '" + (scratch / "train.de").string() + "'", scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;  // the manifest's checksums were refreshed: the model loads
+  EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), static_cast<long>(de.size()));
+
+  // A model of another era has nothing to average; an edited model file is not trusted.
+  run =
+      testing::run_mtbench("-q train rule-based" + data + " --out '" + (scratch / "rb").string() + "'", scratch.path());
+  ASSERT_EQ(run.status, 0) << run.err;
+  run = testing::run_mtbench("average '" + (scratch / "rb").string() + "'", scratch.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.err, HasSubstr("a 'rule-based' model; only neural models"));
+  write_file_atomic(model / "rnn.yaml", read_file(model / "rnn.yaml") + "\n");
+  run = testing::run_mtbench("average '" + model.string() + "'", scratch.path());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.err, HasSubstr("rnn.yaml"));
 }
 
 }  // namespace

@@ -173,7 +173,7 @@ TEST_F(TransformerTranslatorTest, AverageCommandReplacesTheModelWithTheMeanOfKep
   for (const auto& e : std::filesystem::directory_iterator(copy / "checkpoints"))
     if (e.path().filename().string().rfind("step-", 0) == 0) kept.push_back(e.path());
   ASSERT_EQ(kept.size(), 2u);  // average_checkpoints: 2 keeps two
-  EXPECT_EQ(average_transformer_checkpoints(copy.path(), kept), 2u);
+  EXPECT_EQ(TransformerTranslator().average_checkpoints(copy.path(), kept), 2u);
   EXPECT_TRUE(std::filesystem::exists(copy / "model.pt.bak"));
   TransformerTranslator averaged, first, second;
   averaged.load(copy.path());
