@@ -28,8 +28,8 @@ bool ExampleSetFileIsWhole(const std::filesystem::path& path) {
   return bytes.size() == (96 + tokens * 4 + 7) / 8 * 8 + (2 * pairs + 1) * 8;
 }
 
-TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
-  testing::ScratchDir scratch;
+// Writes SCRATCH/train.de and train.en: 40 pairs over four nouns; returns the German side.
+std::vector<std::string> WriteTinyCorpus(const testing::ScratchDir& scratch) {
   std::vector<std::string> de, en;
   const std::vector<std::pair<std::string, std::string>> words = {
       {"Hund", "dog"}, {"Mann", "man"}, {"Junge", "boy"}, {"Vogel", "bird"}};
@@ -40,6 +40,12 @@ TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
     }
   write_lines_atomic(scratch / "train.de", de);
   write_lines_atomic(scratch / "train.en", en);
+  return de;
+}
+
+TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
+  testing::ScratchDir scratch;
+  const auto de = WriteTinyCorpus(scratch);
   write_file_atomic(scratch / "tiny.yaml",
                     std::string(testing::kTransformerToyTraining) +
                         "vocab_size: 40\ndim: 16\nheads: 2\nffn_dim: 32\nencoder_layers: 1\ndecoder_layers: 1\n"
@@ -104,16 +110,7 @@ TEST(AverageCommand, AveragesKeptCheckpointsOfACliTrainedTransformer) {
 // refuses models without checkpoints (other eras) and checkpoints of another network.
 TEST(AverageCommand, AveragesAnRnnModelAndRefusesOtherSystemsAndForeignCheckpoints) {
   testing::ScratchDir scratch;
-  std::vector<std::string> de, en;
-  const std::vector<std::pair<std::string, std::string>> words = {
-      {"Hund", "dog"}, {"Mann", "man"}, {"Junge", "boy"}, {"Vogel", "bird"}};
-  for (int rep = 0; rep < 10; ++rep)
-    for (const auto& [d, e] : words) {
-      de.push_back("Der " + d + " läuft.");
-      en.push_back("The " + e + " runs.");
-    }
-  write_lines_atomic(scratch / "train.de", de);
-  write_lines_atomic(scratch / "train.en", en);
+  const auto de = WriteTinyCorpus(scratch);
   const std::string data = " --train-src '" + (scratch / "train.de").string() + "' --train-tgt '" +
                            (scratch / "train.en").string() + "' --dev-src '" + (scratch / "train.de").string() +
                            "' --dev-tgt '" + (scratch / "train.en").string() + "' --src-lang de --tgt-lang en";
