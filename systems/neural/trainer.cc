@@ -572,6 +572,10 @@ TrainResult Trainer::train(const ExampleSet& train, const ExampleSet& dev, const
     if (options_.max_minutes > 0) progress_->set_time_limit(options_.max_minutes * 60 - state_->elapsed);
   }
   std::string stop;
+  // A resumed training whose update budget is already spent (`--resume` of a finished run)
+  // makes no further update: the loop below checks the budget only after an update, and one
+  // more would silently change a model that the same config otherwise reproduces.
+  if (options_.max_steps > 0 && state_->step >= options_.max_steps) stop = "max_steps";
   while (stop.empty() && state_->epoch < options_.max_epochs) {
     const auto batches = make_batches(train, options_.batching, seed_, state_->epoch);
     bool patience_out = false;

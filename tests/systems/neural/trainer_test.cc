@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "base/text_file.h"
 #include "systems/neural/checkpoint.h"
 #include "systems/neural/decoding.h"
 #include "systems/rnn_attention/rnn_model.h"
@@ -303,6 +304,27 @@ TEST(NeuralTrainer, ResumeGivesTheIdenticalNextStepLoss) {
   }
   for (std::int64_t step = 6; step <= 9; ++step) EXPECT_EQ(logged_loss(a.path(), step), logged_loss(b.path(), step));
   EXPECT_EQ(logged_loss(a.path(), 5), logged_loss(b.path(), 5));
+}
+
+// Resuming a training whose budget is spent changes nothing: no update, the same model.
+TEST(NeuralTrainer, ResumingAFinishedTrainingMakesNoUpdate) {
+  const auto train = copy_examples(60, 4, 6);
+  TrainerOptions o;
+  o.batching.max_tokens = 60;
+  o.dev_bleu = false;
+  o.max_steps = 6;
+  o.validate_every = 3;
+  testing::ScratchDir dir;
+  auto model = copy_model(10, 0.3);
+  ASSERT_EQ(Trainer(*model, o, dir.path(), torch::kCPU, 1, nullptr).train(train, train, {}, false).steps, 6);
+  const std::string last = read_file(dir / "checkpoints/last.pt");
+  auto again = copy_model(10, 0.3);
+  const auto r = Trainer(*again, o, dir.path(), torch::kCPU, 1, nullptr).train(train, train, {}, true);
+  EXPECT_EQ(r.steps, 6);
+  EXPECT_EQ(r.stop_reason, "max_steps");
+  EXPECT_EQ(read_file(dir / "checkpoints/last.pt"), last);
+  const auto p1 = model->named_parameters(), p2 = again->named_parameters();
+  for (const auto& p : p1) EXPECT_TRUE(torch::equal(p.value(), p2[p.key()])) << p.key();
 }
 
 TEST(NeuralTrainer, SigintSavesACheckpointAndResumeFinishes) {
