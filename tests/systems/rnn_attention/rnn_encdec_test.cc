@@ -39,6 +39,8 @@ TEST(RnnEncDec, OptionsArePresetsOfRnnAttentionWithoutAttention) {
   EXPECT_TRUE(full.model.tie_output);
   EXPECT_FALSE(full.common.trainer.dev_bleu);
   EXPECT_EQ(full.common.trainer.patience, 0);
+  EXPECT_EQ(full.common.trainer.average_checkpoints, 4);   // chosen on val (README "The RNN preset on 2 threads")
+  EXPECT_EQ(quick.common.trainer.average_checkpoints, 0);  // not inherited: quick was tuned without it
   EXPECT_EQ(quick.common.trainer.lr_schedule, "plateau");
   EXPECT_EQ(quick.common.trainer.warmup_steps, 0);
   EXPECT_EQ(quick.common.trainer.validate_every, 0);
