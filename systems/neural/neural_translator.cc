@@ -313,10 +313,12 @@ void NeuralTranslator::train(const TrainData& data, const TrainOptions& options)
   if (result.world_size > 1)
     progress.log(fmt::format("{} processes: all-reduce {:.1f} ms per update", result.world_size, result.allreduce_ms));
   progress.log(fmt::format(
-      "trained {} updates in {} ({:.0f} target tokens/s), best dev loss {:.3f}{}{}; "
+      "trained {} updates in {}{}, best dev loss {:.3f}{}{}; "
       "stopped by {}",
-      result.steps, format_duration(result.seconds), result.tokens_per_second, result.best_dev_loss,
-      hooks.dev_bleu ? fmt::format(", dev BLEU {:.2f}", result.best_dev_bleu) : std::string(),
+      result.steps, format_duration(result.seconds),
+      // A resumed run whose budget was already spent made no update: no rate to state.
+      result.tokens_per_second > 0 ? fmt::format(" ({:.0f} target tokens/s)", result.tokens_per_second) : "",
+      result.best_dev_loss, hooks.dev_bleu ? fmt::format(", dev BLEU {:.2f}", result.best_dev_bleu) : std::string(),
       result.averaged_checkpoints > 0 ? fmt::format(" (average of {} checkpoints)", result.averaged_checkpoints) : "",
       result.stop_reason));
 }

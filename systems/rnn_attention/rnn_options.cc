@@ -63,7 +63,8 @@ const std::vector<Preset>& rnn_presets() {
        "output_dim: 256\ntie_output: true\ndropout: 0.3\nlabel_smoothing: 0.1\nmax_epochs: 100\nmax_steps: 3000\n"
        "batch_tokens: 3000\nlearning_rate: 0.002\nlr_schedule: linear\nwarmup_steps: 200\nplateau_patience: 0\n"
        "validate_every: 500\npatience: 0\ndev_bleu: false\ndev_bleu_sentences: 500\naverage_checkpoints: 4\n",
-       "3,000 updates (about an hour on 2 CPU cores, 29k Multi30k pairs), tied output, linear decay (the default)"},
+       "3,000 updates (about an hour on 2 CPU cores, 29k Multi30k pairs), tied output, linear decay, the mean of "
+       "the last 4 checkpoints (the default)"},
       {"quick", "full",
        "vocab_size: 4000\nembedding_dim: 128\nencoder_dim: 128\ndecoder_dim: 256\nattention_dim: 128\n"
        "output_dim: 128\ndropout: 0.2\nmax_epochs: 4\nmax_steps: 920\nmax_minutes: 6\nbatch_tokens: 2500\n"
