@@ -1,6 +1,7 @@
 // `mtbench translate --model DIR`: translates one segment per line (stdin to stdout by
 // default) with a model written by `mtbench train`; optionally writes the system's
-// explanations (alignments, attention, rules) as JSON Lines.
+// explanations (alignments, attention, rules) as JSON Lines. Several --model directories of
+// neural systems decode as one ensemble (systems/neural/ensemble.h).
 
 #include <algorithm>
 #include <iostream>
@@ -15,24 +16,69 @@
 #include "cli/validators.h"
 #include "systems/explanation_json.h"
 #include "systems/model_dir.h"
+#include "systems/registry.h"
+#ifdef MTBENCH_HAVE_TORCH
+#include "systems/neural/neural_module.h"
+#endif
 
 namespace mtbench::cli {
 namespace {
 
 // Command-line options of `mtbench translate`.
 struct TranslateArgs {
-  std::string model;           // --model DIR
-  std::string input = "-";     // -i FILE ("-" = stdin)
-  std::string output = "-";    // -o FILE ("-" = stdout)
-  int beam = 0;                // --beam (0 = system default)
-  int batch_size = 0;          // --batch-size (0 = all segments in one call)
-  std::string explain;         // --explain FILE.jsonl
-  std::string device = "cpu";  // --device
+  std::vector<std::string> models;  // --model DIR (repeated: an ensemble of neural models)
+  std::string input = "-";          // -i FILE ("-" = stdin)
+  std::string output = "-";         // -o FILE ("-" = stdout)
+  int beam = 0;                     // --beam (0 = system default)
+  int batch_size = 0;               // --batch-size (0 = all segments in one call)
+  std::string explain;              // --explain FILE.jsonl
+  std::string device = "cpu";       // --device
 };
+
+#ifdef MTBENCH_HAVE_TORCH
+// Whether `manifest` is a model of a built-in neural system (the ones an ensemble can hold).
+bool is_neural_model(const ModelManifest& manifest) {
+  const auto& registry = TranslatorRegistry::instance();
+  return manifest.system_origin == "built-in" && registry.contains(manifest.system) &&
+         registry.entry(manifest.system).info.paradigm == "neural";
+}
+#endif
+
+// The first model, made an ensemble with the others when there are several.
+LoadedModel load_models(const TranslateArgs& a) {
+  if (a.models.size() == 1) return load_model(a.models.front());
+#ifdef MTBENCH_HAVE_TORCH
+  if (!a.explain.empty())
+    fail<ConfigError>(
+        "--explain with {} models: explanations belong to one model (drop --explain or the other "
+        "--model directories)",
+        a.models.size());
+  LoadedModel first = load_model(a.models.front());
+  const auto require_neural = [](const std::string& dir, const ModelManifest& manifest) {
+    if (!is_neural_model(manifest))
+      fail<ConfigError>(
+          "{}: a '{}' model; an ensemble (several --model) decodes neural models only (rnn-attention, rnn-encdec, "
+          "transformer)",
+          dir, manifest.system);
+  };
+  require_neural(a.models.front(), first.manifest);
+  std::vector<std::unique_ptr<Translator>> members;
+  for (std::size_t i = 1; i < a.models.size(); ++i) {
+    LoadedModel m = load_model(a.models[i]);
+    require_neural(a.models[i], m.manifest);
+    members.push_back(std::move(m.translator));
+  }
+  neural::ensemble_translators(*first.translator, std::move(members), a.models);
+  return first;
+#else
+  fail<ConfigError>("{} models: an ensemble needs the neural systems, and this mtbench was built without LibTorch",
+                    a.models.size());
+#endif
+}
 
 void run_translate(const TranslateArgs& a, const GlobalOptions& global) {
   apply_global_options(global);
-  LoadedModel model = load_model(a.model);
+  LoadedModel model = load_models(a);
   const std::vector<std::string> sources = read_lines(a.input);
 
   Progress progress(global.quiet ? ProgressMode::kQuiet : ProgressMode::kAuto);
@@ -94,10 +140,14 @@ void add_translate_command(CLI::App& app, GlobalOptions& global) {
       "  echo 'Ein Hund läuft.' | mtbench translate --model models/rb\n"
       "  mtbench translate --model models/tf -i test.de -o test.hyp.en --beam 5 --explain "
       "test.explain.jsonl\n"
+      "  mtbench translate --model models/tf --model models/tf-seed2 -i test.de -o test.hyp.en   (an ensemble)\n"
       "Keep --batch-size 0 for the external system's pre-computed outputs (they must match the "
       "whole input).");
   auto a = std::make_shared<TranslateArgs>();
-  sub->add_option("--model", a->model, "Model directory written by `mtbench train`")->required();
+  sub->add_option("--model", a->models,
+                  "Model directory written by `mtbench train`; repeat it to decode neural models with the same "
+                  "vocabulary as one ensemble (the first model's beam and length penalty)")
+      ->required();
   sub->add_option("-i,--input", a->input, "Input file, plain or gzip (default: stdin)");
   sub->add_option("-o,--output", a->output, "Output file, written atomically (default: stdout)");
   sub->add_option("--beam", a->beam, "Beam size (0 = the system's default)")->check(integer_in(0, 1000));

@@ -2,6 +2,8 @@
 // and Transformer systems with LibTorch, loaded by mtbench on first use.
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "systems/neural/cpu_block_cache.h"
@@ -30,6 +32,15 @@ std::size_t average(const char* name, const std::filesystem::path& dir,
   return neural->average_checkpoints(dir, checkpoints);
 }
 
+void ensemble(mtbench::Translator& first, std::vector<std::unique_ptr<mtbench::Translator>>& members,
+              const std::vector<std::string>& names) {
+  auto* neural = dynamic_cast<mtbench::neural::NeuralTranslator*>(&first);
+  if (!neural)
+    mtbench::fail<mtbench::ConfigError>("{}: not a neural model; an ensemble decodes neural models only",
+                                        names.empty() ? std::string("the first model") : names.front());
+  neural->ensemble_with(std::move(members), names);
+}
+
 void set_threads(int threads) {
   mtbench::neural::set_torch_threads(threads);
 }
@@ -45,8 +56,8 @@ const char* check_device(const char* device) {
   return message.c_str();
 }
 
-const mtbench::neural::NeuralModuleApi kApi = {mtbench::neural::kNeuralModuleVersion, create, average, set_threads,
-                                               check_device};
+const mtbench::neural::NeuralModuleApi kApi = {
+    mtbench::neural::kNeuralModuleVersion, create, average, ensemble, set_threads, check_device};
 
 }  // namespace
 

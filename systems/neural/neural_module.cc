@@ -80,6 +80,11 @@ std::size_t average_checkpoints(const std::string& system_name, const std::files
   return api().average(system_name.c_str(), dir, checkpoints);
 }
 
+void ensemble_translators(Translator& first, std::vector<std::unique_ptr<Translator>> members,
+                          const std::vector<std::string>& names) {
+  api().ensemble(first, members, names);
+}
+
 void set_neural_threads(int threads) {
   g_threads = threads;
   if (const NeuralModuleApi* table = g_api.load()) table->set_threads(threads);

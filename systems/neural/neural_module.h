@@ -23,6 +23,12 @@ std::unique_ptr<Translator> create_neural_translator(const std::string& system_n
 std::size_t average_checkpoints(const std::string& system_name, const std::filesystem::path& dir,
                                 const std::vector<std::filesystem::path>& checkpoints);
 
+// `mtbench translate --model A --model B ...`: makes `first` decode as an ensemble with
+// `members` (NeuralTranslator::ensemble_with); all must be neural models loaded from the
+// module, `names` label them in errors (first, then one per member).
+void ensemble_translators(Translator& first, std::vector<std::unique_ptr<Translator>> members,
+                          const std::vector<std::string>& names);
+
 // Sets LibTorch's thread count now if the module is loaded, else when it loads.
 void set_neural_threads(int threads);
 

@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace mtbench {
@@ -15,7 +17,7 @@ class Translator;
 
 namespace mtbench::neural {
 
-inline constexpr int kNeuralModuleVersion = 3;
+inline constexpr int kNeuralModuleVersion = 4;
 inline constexpr const char* kNeuralModuleEntryPoint = "mtbench_neural_module";
 
 // What the module exports through its entry point.
@@ -26,6 +28,10 @@ struct NeuralModuleApi {
   // (NeuralTranslator::average_checkpoints); returns how many.
   std::size_t (*average)(const char* system_name, const std::filesystem::path& dir,
                          const std::vector<std::filesystem::path>& checkpoints);
+  // Makes `first` (a neural system the module created) decode as an ensemble with `members`
+  // (NeuralTranslator::ensemble_with; `names` label the models in errors). Errors are thrown.
+  void (*ensemble)(Translator& first, std::vector<std::unique_ptr<Translator>>& members,
+                   const std::vector<std::string>& names);
   void (*set_threads)(int threads);  // LibTorch's intra-op thread count
   // "" when `device` ("cpu", "cuda") is usable by this LibTorch, else why not.
   const char* (*check_device)(const char* device);

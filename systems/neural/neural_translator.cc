@@ -19,6 +19,7 @@
 #include "systems/model_dir.h"
 #include "systems/neural/checkpoint.h"
 #include "systems/neural/distributed.h"
+#include "systems/neural/ensemble.h"
 #include "systems/neural/threads.h"
 #include "systems/neural/trainer.h"
 
@@ -355,6 +356,27 @@ std::size_t NeuralTranslator::average_checkpoints(const std::filesystem::path& d
   return checkpoints.size();
 }
 
+void NeuralTranslator::ensemble_with(std::vector<std::unique_ptr<Translator>> members,
+                                     const std::vector<std::string>& names) {
+  if (names.size() != members.size() + 1)
+    fail("ensemble_with: {} names for {} models", names.size(), members.size() + 1);
+  if (!network_) fail<ConfigError>("{}: no model to ensemble (load one first)", names[0]);
+  const std::string fingerprint = vocab_.fingerprint();
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    auto* neural = dynamic_cast<NeuralTranslator*>(members[i].get());
+    if (!neural) fail<ConfigError>("{}: not a neural model; an ensemble decodes neural models only", names[i + 1]);
+    if (!neural->network_) fail<ConfigError>("{}: no model loaded", names[i + 1]);
+    if (neural->vocab_.fingerprint() != fingerprint)
+      fail<ConfigError>(
+          "{}: its subword vocabularies differ from those of {} ({}/{} pieces against {}/{}); an ensemble's "
+          "members must share them (train them with the same vocabulary options on the same data)",
+          names[i + 1], names[0], neural->vocab_.source_size(), neural->vocab_.target_size(), vocab_.source_size(),
+          vocab_.target_size());
+  }
+  // All checked: only now does this model take them (a refused ensemble leaves it as it was).
+  for (auto& m : members) ensemble_.emplace_back(static_cast<NeuralTranslator*>(m.release()));
+}
+
 void NeuralTranslator::begin_explaining(const std::vector<std::vector<std::int64_t>>&, const DecodeOptions&, int&,
                                         BatchDone&) {}
 
@@ -363,12 +385,25 @@ void NeuralTranslator::end_explaining() {}
 std::vector<Translation> NeuralTranslator::translate(const std::vector<std::string>& sources,
                                                      const TranslateOptions& options) {
   if (!network_) fail("{}: no model (train or load one first)", info().name);
+  if (!ensemble_.empty() && options.explain)
+    fail<ConfigError>("explanations belong to one model: translate with an ensemble of {} models without them",
+                      ensemble_.size() + 1);
   set_torch_threads(options.threads);
   const torch::Device device = resolve_device(options.device);
   if (device != device_) {
     network_->module().to(device);
     device_ = device;
   }
+  std::vector<EncoderDecoder*> networks = {network_};
+  for (auto& m : ensemble_) {
+    if (m->device_ != device) {
+      m->network_->module().to(device);
+      m->device_ = device;
+    }
+    networks.push_back(m->network_);
+  }
+  EnsembleModel ensemble(networks);
+  EncoderDecoder& model = ensemble_.empty() ? *network_ : ensemble;
   const DecodeOptions decode = translate_decode_options(common_options().decode, options);
   std::vector<std::vector<std::int64_t>> ids;
   ids.reserve(sources.size());
@@ -380,7 +415,7 @@ std::vector<Translation> NeuralTranslator::translate(const std::vector<std::stri
   if (options.progress) options.progress->begin("translate", sources.size(), "sent");
   std::vector<std::vector<Hypothesis>> hyps;
   try {
-    hyps = decode_sorted(*network_, ids, decode, batch_size, device_, options.progress, batch_done);
+    hyps = decode_sorted(model, ids, decode, batch_size, device_, options.progress, batch_done);
   } catch (...) {
     if (options.explain) end_explaining();
     throw;

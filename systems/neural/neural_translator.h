@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,13 @@ class NeuralTranslator : public Translator {
   // model.pt is kept as model.pt.bak. Returns the number of files averaged. `mtbench average`.
   std::size_t average_checkpoints(const std::filesystem::path& dir,
                                   const std::vector<std::filesystem::path>& checkpoints);
+
+  // Ensemble decoding (systems/neural/ensemble.h): translate() then decodes with this model and
+  // `members` together, with this model's decoding options (beam size, length penalty, maximum
+  // length). Every member must be a loaded neural model with this model's subword vocabularies
+  // (another architecture is fine); ConfigError naming the member (`names`: this model's name,
+  // then one per member) otherwise. An ensemble gives no explanations (they belong to one model).
+  void ensemble_with(std::vector<std::unique_ptr<Translator>> members, const std::vector<std::string>& names);
 
  protected:
   // ---- What a neural system supplies ----
@@ -73,9 +81,10 @@ class NeuralTranslator : public Translator {
  private:
   void build(const torch::Device& device);
 
-  Vocabulary vocab_;                   // subword model(s)
-  EncoderDecoder* network_ = nullptr;  // owned by the system; null before train/load
-  torch::Device device_{torch::kCPU};  // where network_ lives
+  Vocabulary vocab_;                                         // subword model(s)
+  std::vector<std::unique_ptr<NeuralTranslator>> ensemble_;  // further members of an ensemble (ensemble_with)
+  EncoderDecoder* network_ = nullptr;                        // owned by the system; null before train/load
+  torch::Device device_{torch::kCPU};                        // where network_ lives
 };
 
 // Decodes id sequences in batches of `batch_size`, longest first (little padding, memory

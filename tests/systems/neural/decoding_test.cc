@@ -7,51 +7,14 @@
 
 #include <cmath>
 
+#include "tests/systems/neural/table_model.h"
+
 namespace mtbench::neural {
 namespace {
 
-// A model with fixed next-token distributions by (length, last token); vocabulary: 0 unk,
-// 1 bos, 2 eos, 3 pad, 4 A, 5 B. Rows: 0 = first step, 1 = after A, 2 = after B, 3 = later.
-class TableModel : public EncoderDecoder {
- public:
-  explicit TableModel(std::vector<std::vector<double>> rows) {
-    table_ = torch::log(torch::tensor(flatten(rows), torch::kFloat32).view({4, 6}));
-  }
-  DecoderState start(const torch::Tensor& source, const torch::Tensor& mask) override {
-    DecoderState s;
-    s.tensors = {torch::zeros({source.size(0)}, torch::kInt64), torch::full({source.size(0)}, 1, torch::kInt64)};
-    s.source_mask = mask;
-    return s;
-  }
-  StepOutput step(const torch::Tensor& previous, DecoderState& state) override {
-    auto& length = state.tensors[0];
-    auto row = torch::where(
-        length == 0, torch::zeros_like(previous),
-        torch::where(length > 1, torch::full_like(previous, 3),
-                     torch::where(previous == 4, torch::ones_like(previous), torch::full_like(previous, 2))));
-    length = length + 1;
-    auto attention = state.source_mask.to(torch::kFloat32);
-    return {table_.index_select(0, row), attention / attention.sum(1, true)};
-  }
-  torch::Tensor forward(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&) override { return {}; }
-  torch::nn::Module& module() override { return module_; }
-
- private:
-  static std::vector<float> flatten(const std::vector<std::vector<double>>& rows) {
-    std::vector<float> out;
-    for (const auto& r : rows)
-      for (double v : r) out.push_back(static_cast<float>(v));
-    return out;
-  }
-  torch::Tensor table_;
-  torch::nn::Module module_;
-};
-
-const double kTiny = 1e-6;
-
-std::pair<torch::Tensor, torch::Tensor> source_batch(int n) {
-  return {torch::full({n, 2}, 4, torch::kInt64), torch::ones({n, 2}, torch::kBool)};
-}
+using testing::kTiny;
+using testing::source_batch;
+using testing::TableModel;
 
 TEST(NeuralDecoding, BeamFindsTheBestSequenceWhereGreedyFails) {
   // Greedy takes A (0.6) then </s> (0.4): 0.24. The best is B </s>: 0.4 * 0.9 = 0.36.
