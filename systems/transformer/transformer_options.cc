@@ -91,7 +91,7 @@ const std::vector<Preset>& transformer_presets() {
       // 1.0; beam 10 gains nothing).
       // 8,000 joint pieces (the paper-training default), not the 4,000 the quick preset chose
       // at 5 epochs: on 2 threads val 43.02 against 42.35 and 42.31 for two seeds at 4,000
-      // (+0.7, twice the spread of six hour-long trainings at 4,000), test 42.2 against 41.2
+      // (+0.7, twice the 0.36 spread of five 2-thread trainings at 4,000), test 42.2 against 41.2
       // (paired bootstrap p = 0.010); shorter sequences put 22 epochs in the 11,000 updates
       // instead of 20 (README "8,000 pieces for the Transformer's full preset"). At 4,000
       // pieces this preset scored 41.9 trained on 1 thread and 41.2 / 41.25 on 2 threads with
